@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Send a known number of Ethernet/IPv4/UDP frames out of one interface, each
+ * carrying "XSSQ" and a 32-bit big-endian sequence number at the start of
+ * its UDP payload, with frame sizes cycling through a list.
+ *
+ *   xs-send [--netns NAME] -i IFACE -d DST_MAC -S SRC_IP -D DST_IP
+ *           [-n COUNT] [-z SIZE,SIZE,...] [-r PPS]
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SIZES 64
+#define MAX_FRAME 9018
+#define HDRS (14 + 20 + 8)
+
+struct cfg {
+	const char *ifname, *netns;
+	uint8_t dmac[6], smac[6];
+	struct in_addr sip, dip;
+	unsigned long count, pps;
+	unsigned int sizes[MAX_SIZES], nsizes;
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "xs-send: %s\n", what);
+	exit(2);
+}
+
+static uint16_t csum(const void *p, size_t n)
+{
+	const uint16_t *w = p;
+	uint32_t s = 0;
+
+	for (; n > 1; n -= 2)
+		s += *w++;
+	if (n)
+		s += *(const uint8_t *)w;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return ~s;
+}
+
+static void build(const struct cfg *c, uint8_t *f, unsigned int len,
+		  uint32_t seq)
+{
+	struct ether_header *eth = (void *)f;
+	struct iphdr *ip = (void *)(f + 14);
+	struct udphdr *udp = (void *)(f + 34);
+	uint8_t *pl = f + HDRS;
+	uint32_t nseq = htonl(seq);
+
+	memcpy(eth->ether_dhost, c->dmac, 6);
+	memcpy(eth->ether_shost, c->smac, 6);
+	eth->ether_type = htons(ETHERTYPE_IP);
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(len - 14);
+	ip->id = htons(seq & 0xffff);
+	ip->saddr = c->sip.s_addr;
+	ip->daddr = c->dip.s_addr;
+	ip->check = csum(ip, sizeof(*ip));
+	udp->source = htons(40000);
+	udp->dest = htons(9);	/* discard */
+	udp->len = htons(len - 34);
+	udp->check = 0;
+	memcpy(pl, "XSSQ", 4);
+	memcpy(pl + 4, &nseq, 4);
+	/* A pattern that differs per packet, so byte comparisons mean something. */
+	for (unsigned int i = 8; i < len - HDRS; i++)
+		pl[i] = (uint8_t)(seq * 7 + i);
+}
+
+static void parse_sizes(struct cfg *c, char *s)
+{
+	char *tok, *save = NULL;
+
+	c->nsizes = 0;
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned long v = strtoul(tok, NULL, 10);
+
+		if (v < HDRS + 8 || v > MAX_FRAME || c->nsizes == MAX_SIZES)
+			die("bad -z size (50..9018, at most 64 sizes)");
+		c->sizes[c->nsizes++] = v;
+	}
+	if (!c->nsizes)
+		die("empty -z");
+}
+
+static void parse(struct cfg *c, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "netns", required_argument, NULL, 'N' }, { 0 } };
+	char sizes[] = "60,64,100,128,129,200,512,1000,1514";
+	int o;
+
+	c->count = 1000;
+	parse_sizes(c, sizes);
+	while ((o = getopt_long(argc, argv, "i:d:S:D:n:z:r:", lo, NULL)) != -1) {
+		switch (o) {
+		case 'N': c->netns = optarg; break;
+		case 'i': c->ifname = optarg; break;
+		case 'd':
+			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
+				   &c->dmac[0], &c->dmac[1], &c->dmac[2],
+				   &c->dmac[3], &c->dmac[4], &c->dmac[5]) != 6)
+				die("bad -d MAC");
+			break;
+		case 'S': if (!inet_aton(optarg, &c->sip)) die("bad -S"); break;
+		case 'D': if (!inet_aton(optarg, &c->dip)) die("bad -D"); break;
+		case 'n': c->count = strtoul(optarg, NULL, 10); break;
+		case 'z': parse_sizes(c, optarg); break;
+		case 'r': c->pps = strtoul(optarg, NULL, 10); break;
+		default: die("usage: see the comment at the top of xs-send.c");
+		}
+	}
+	if (!c->ifname || !c->sip.s_addr || !c->dip.s_addr)
+		die("-i, -S and -D are required");
+}
+
+static int open_socket(struct cfg *c)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	struct ifreq ifr = { 0 };
+	int fd, nsfd;
+	char path[256];
+
+	if (c->netns) {
+		snprintf(path, sizeof(path), "/run/netns/%s", c->netns);
+		nsfd = open(path, O_RDONLY);
+		if (nsfd < 0 || setns(nsfd, CLONE_NEWNET))
+			die("cannot enter netns");
+		close(nsfd);
+	}
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (fd < 0)
+		die("socket(AF_PACKET) failed");
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", c->ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		die("no such interface");
+	memcpy(c->smac, ifr.ifr_hwaddr.sa_data, 6);
+	sll.sll_ifindex = if_nametoindex(c->ifname);
+	sll.sll_protocol = htons(ETH_P_IP);
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
+		die("bind failed");
+	return fd;
+}
+
+static void pace(const struct cfg *c, unsigned long sent,
+		 const struct timespec *t0)
+{
+	struct timespec now;
+	double due, el;
+
+	if (!c->pps)
+		return;
+	due = (double)sent / c->pps;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		el = (now.tv_sec - t0->tv_sec) + (now.tv_nsec - t0->tv_nsec) / 1e9;
+		if (el >= due)
+			return;
+		if (due - el > 0.0005)
+			usleep((due - el) * 1e6 / 2);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static uint8_t frame[MAX_FRAME];
+	struct cfg c = { 0 };
+	struct timespec t0;
+	int fd;
+
+	parse(&c, argc, argv);
+	fd = open_socket(&c);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned long i = 0; i < c.count; i++) {
+		unsigned int len = c.sizes[i % c.nsizes];
+
+		build(&c, frame, len, (uint32_t)i);
+		pace(&c, i, &t0);
+		while (send(fd, frame, len, 0) != (ssize_t)len) {
+			if (errno != ENOBUFS && errno != EAGAIN)
+				die("send failed");
+			usleep(100);
+		}
+	}
+	printf("%lu\n", c.count);
+	return 0;
+}

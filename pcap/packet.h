@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef XDPSAMPLE_PACKET_H
+#define XDPSAMPLE_PACKET_H
+
+#include <stdint.h>
+
+/* A checked record, as the writers receive it. */
+struct xs_packet {
+	uint64_t ts_ns;		/* wall clock, ns since the epoch */
+	uint32_t wire_len;
+	uint32_t cap_len;	/* bytes at data, <= snaplen */
+	uint32_t ifindex;
+	uint32_t rx_queue;
+	const uint8_t *data;
+};
+
+#endif

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The only file that includes the skeleton: opens it, configures it through
+ * rodata and map sizes, attaches and detaches it through libxdp, and keeps
+ * the interface free of stale programs of ours.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "loader.h"
+#include "sample.h"
+#include "sampler.skel.h"
+
+#define PROG_NAME "xdpsample"
+#define BPFFS "/sys/fs/bpf"
+
+struct xs_loader {
+	struct sampler *skel;
+	struct xdp_program *xprog;
+	enum xdp_attach_mode attached_mode;
+	uint32_t transport;
+	int ifindex;
+	char ifname[32];
+};
+
+static bool verbose_libs;
+
+/*
+ * Library logs only with -v: libxdp's dispatcher probe fails by design on
+ * kernels that refuse freplace, and its warnings would read as our errors.
+ * Our own messages name every failure; -v shows the verifier log behind it.
+ */
+static int print_libbpf(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	(void)level;
+	return verbose_libs ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static int print_libxdp(enum libxdp_print_level level, const char *fmt,
+			va_list ap)
+{
+	(void)level;
+	return verbose_libs ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+int xs_ensure_bpffs(void)
+{
+	struct statfs st;
+
+	if (!statfs(BPFFS, &st) && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", BPFFS, "bpf", 0, "mode=0700")) {
+		int err = -errno;
+
+		fprintf(stderr, "xdpsample: cannot mount bpffs at %s: %s\n",
+			BPFFS, strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+/*
+ * Create the chosen transport's map before the program exists, so the
+ * consumer is ready before the first packet is sampled; the other map is
+ * never created.
+ */
+static int create_transport(struct xs_loader *l, const struct xs_prog_cfg *cfg)
+{
+	bool rb = cfg->transport == XS_TRANSPORT_RINGBUF;
+	struct bpf_map *use = rb ? l->skel->maps.xs_ringbuf :
+				   l->skel->maps.xs_perf;
+	int fd, err;
+
+	bpf_map__set_autocreate(rb ? l->skel->maps.xs_perf :
+				     l->skel->maps.xs_ringbuf, false);
+	if (rb)
+		fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "xs_ringbuf", 0, 0,
+				    cfg->buffer_bytes, NULL);
+	else
+		fd = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, "xs_perf",
+				    sizeof(__u32), sizeof(__u32),
+				    libbpf_num_possible_cpus(), NULL);
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "xdpsample: cannot create %s buffer: %s\n",
+			rb ? "ring" : "perf", strerror(errno));
+		return err;
+	}
+	err = bpf_map__reuse_fd(use, fd);
+	close(fd);	/* reuse_fd keeps its own duplicate */
+	if (err)
+		fprintf(stderr, "xdpsample: cannot use %s buffer: %s\n",
+			rb ? "ring" : "perf", strerror(-err));
+	return err;
+}
+
+int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
+		   bool verbose)
+{
+	struct xs_loader *l;
+	int err;
+
+	verbose_libs = verbose;
+	libbpf_set_print(print_libbpf);
+	libxdp_set_print(print_libxdp);
+
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->skel = sampler__open();
+	if (!l->skel) {
+		err = -errno;
+		fprintf(stderr, "xdpsample: cannot open BPF program: %s\n",
+			strerror(-err));
+		free(l);
+		return err;
+	}
+	l->transport = cfg->transport;
+	l->skel->rodata->sample_rate = cfg->rate;
+	l->skel->rodata->sample_mode = cfg->sample_mode;
+	l->skel->rodata->snaplen = cfg->snaplen;
+	l->skel->rodata->transport = cfg->transport;
+	err = create_transport(l, cfg);
+	if (err) {
+		sampler__destroy(l->skel);
+		free(l);
+		return err;
+	}
+	*out = l;
+	return 0;
+}
+
+int xs_loader_load(struct xs_loader *l)
+{
+	int err = sampler__load(l->skel);
+
+	if (err)
+		fprintf(stderr, "xdpsample: cannot load BPF program: %s%s\n",
+			strerror(-err), verbose_libs ? "" : " (-v shows why)");
+	return err;
+}
+
+/* A process holding an fd of the program owns it; -ENOENT when none does. */
+static int prog_owner(__u32 prog_id)
+{
+	struct dirent *p, *f;
+	char path[600], line[128];
+	DIR *proc, *fds;
+	int pid = -ENOENT;
+
+	proc = opendir("/proc");
+	if (!proc)
+		return -errno;
+	while (pid < 0 && (p = readdir(proc))) {
+		if (p->d_name[0] < '1' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fdinfo", p->d_name);
+		fds = opendir(path);
+		if (!fds)
+			continue;
+		while (pid < 0 && (f = readdir(fds))) {
+			FILE *fp;
+			unsigned int id;
+
+			snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s",
+				 p->d_name, f->d_name);
+			fp = fopen(path, "r");
+			if (!fp)
+				continue;
+			while (fgets(line, sizeof(line), fp)) {
+				if (sscanf(line, "prog_id: %u", &id) == 1 &&
+				    id == prog_id) {
+					pid = atoi(p->d_name);
+					break;
+				}
+			}
+			fclose(fp);
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	return pid;
+}
+
+static const char *mode_str(enum xdp_attach_mode m)
+{
+	switch (m) {
+	case XDP_MODE_NATIVE: return "native";
+	case XDP_MODE_SKB: return "generic";
+	case XDP_MODE_HW: return "offload";
+	default: return "unknown";
+	}
+}
+
+static bool is_ours(struct xdp_program *p)
+{
+	return !strcmp(xdp_program__name(p), PROG_NAME);
+}
+
+/* Detach a program of ours left by a dead process; refuse a live one. */
+static int handle_ours(struct xdp_multiprog *mp, struct xdp_program *p,
+		       int ifindex, const char *ifname)
+{
+	__u32 id = xdp_program__id(p);
+	int owner = prog_owner(id), err;
+
+	if (owner > 0) {
+		fprintf(stderr,
+			"xdpsample: '%s' is already sampled by xdpsample (pid %d, program id %u)\n",
+			ifname, owner, id);
+		return -EBUSY;
+	}
+	if (xdp_multiprog__is_legacy(mp))
+		err = xdp_multiprog__detach(mp);
+	else
+		err = xdp_program__detach(p, ifindex,
+					  xdp_multiprog__attach_mode(mp), 0);
+	if (err) {
+		fprintf(stderr,
+			"xdpsample: cannot remove stale xdpsample program (id %u) from '%s': %s\n",
+			id, ifname, strerror(-err));
+		return err;
+	}
+	fprintf(stderr,
+		"xdpsample: removed stale xdpsample program (id %u) from '%s'; its process is gone\n",
+		id, ifname);
+	return 0;
+}
+
+static int refuse_foreign(struct xdp_multiprog *mp, const char *ifname)
+{
+	struct xdp_program *p = xdp_multiprog__main_prog(mp);
+
+	fprintf(stderr,
+		"xdpsample: '%s' already has XDP program '%s' (id %u, %s mode) and no libxdp dispatcher to share it; "
+		"remove it first ('xdp-loader unload %s --all') or stop its owner\n",
+		ifname, xdp_program__name(p), xdp_program__id(p),
+		mode_str(xdp_multiprog__attach_mode(mp)), ifname);
+	return -EEXIST;
+}
+
+int xs_loader_check_iface(int ifindex, const char *ifname)
+{
+	struct xdp_program *p = NULL;
+	struct xdp_multiprog *mp;
+	int err = 0;
+
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	err = libxdp_get_error(mp);
+	if (err == -ENOENT || !mp)
+		return 0;
+	if (err) {
+		fprintf(stderr, "xdpsample: cannot query XDP programs on '%s': %s\n",
+			ifname, strerror(-err));
+		return err;
+	}
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		if (!p)
+			err = 0;
+		else if (is_ours(p))
+			err = handle_ours(mp, p, ifindex, ifname);
+		else
+			err = refuse_foreign(mp, ifname);
+		goto out;
+	}
+	while ((p = xdp_multiprog__next_prog(p, mp))) {
+		if (is_ours(p) && prog_owner(xdp_program__id(p)) < 0) {
+			err = handle_ours(mp, p, ifindex, ifname);
+			if (err)
+				break;
+		}
+	}
+out:
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+static int try_attach(struct xs_loader *l, enum xdp_attach_mode m)
+{
+	int err = xdp_program__attach(l->xprog, l->ifindex, m, 0);
+
+	if (!err)
+		l->attached_mode = m;
+	return err;
+}
+
+int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
+		     enum xs_mode mode, const char **mode_name)
+{
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts,
+			    .obj = l->skel->obj,
+			    .prog_name = PROG_NAME);
+	char msg[256];
+	int err;
+
+	l->xprog = xdp_program__create(&opts);
+	err = libxdp_get_error(l->xprog);
+	if (err) {
+		l->xprog = NULL;
+		fprintf(stderr, "xdpsample: cannot prepare XDP program: %s\n",
+			strerror(-err));
+		return err;
+	}
+	l->ifindex = ifindex;
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+	if (mode == XS_MODE_GENERIC)
+		err = try_attach(l, XDP_MODE_SKB);
+	else
+		err = try_attach(l, XDP_MODE_NATIVE);
+	if (err && mode == XS_MODE_AUTO)
+		err = try_attach(l, XDP_MODE_SKB);
+	if (err) {
+		libxdp_strerror(err, msg, sizeof(msg));
+		fprintf(stderr, "xdpsample: cannot attach XDP program to '%s': %s%s\n",
+			ifname, msg, verbose_libs ? "" : " (-v shows why)");
+		return err;
+	}
+	*mode_name = mode_str(l->attached_mode);
+	return 0;
+}
+
+void xs_loader_detach(struct xs_loader *l)
+{
+	int err;
+
+	if (!l || !l->attached_mode)
+		return;
+	err = xdp_program__detach(l->xprog, l->ifindex, l->attached_mode, 0);
+	if (err)
+		fprintf(stderr,
+			"xdpsample: cannot detach XDP program from '%s': %s\n",
+			l->ifname, strerror(-err));
+	l->attached_mode = XDP_MODE_UNSPEC;
+}
+
+void xs_loader_close(struct xs_loader *l)
+{
+	if (!l)
+		return;
+	xs_loader_detach(l);
+	/* The xdp_program borrows the skeleton's object; free it first. */
+	xdp_program__close(l->xprog);
+	sampler__destroy(l->skel);
+	free(l);
+}
+
+int xs_loader_prog_fd(const struct xs_loader *l)
+{
+	return bpf_program__fd(l->skel->progs.xdpsample);
+}
+
+int xs_loader_stats_fd(const struct xs_loader *l)
+{
+	return bpf_map__fd(l->skel->maps.xs_stats);
+}
+
+int xs_loader_transport_fd(const struct xs_loader *l)
+{
+	return bpf_map__fd(l->transport == XS_TRANSPORT_RINGBUF ?
+			   l->skel->maps.xs_ringbuf : l->skel->maps.xs_perf);
+}

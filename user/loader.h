@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef XDPSAMPLE_LOADER_H
+#define XDPSAMPLE_LOADER_H
+
+#include <stdint.h>
+#include "options.h"
+
+struct xs_loader;
+
+struct xs_prog_cfg {
+	uint32_t rate;
+	uint32_t sample_mode;
+	uint32_t snaplen;
+	uint32_t transport;
+	uint32_t buffer_bytes;
+};
+
+/* Open the skeleton and configure it; nothing is in the kernel yet. */
+int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
+		   bool verbose);
+/* Load without attaching (unit tests drive it with BPF_PROG_TEST_RUN). */
+int xs_loader_load(struct xs_loader *l);
+/*
+ * Refuse a foreign program already on the interface; remove one of ours
+ * whose owning process is gone. Run before attaching.
+ */
+int xs_loader_check_iface(int ifindex, const char *ifname);
+/* Load and attach through libxdp; *mode_name gets "native" or "generic". */
+int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
+		     enum xs_mode mode, const char **mode_name);
+void xs_loader_detach(struct xs_loader *l);
+void xs_loader_close(struct xs_loader *l);
+
+int xs_loader_prog_fd(const struct xs_loader *l);
+int xs_loader_stats_fd(const struct xs_loader *l);
+/* The ring buffer or perf event array; valid right after open. */
+int xs_loader_transport_fd(const struct xs_loader *l);
+
+/* Mount bpffs at /sys/fs/bpf when it is not there (libxdp needs it). */
+int xs_ensure_bpffs(void);
+
+#endif

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Command line: getopt_long table, defaults, cross-option checks, usage. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "sample.h"
+
+#define MIN_BUFFER_KIB	16
+#define MAX_BUFFER_KIB	(1024 * 1024)
+
+enum { OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION };
+
+static const struct option long_opts[] = {
+	{ "interface",		required_argument, NULL, 'i' },
+	{ "write",		required_argument, NULL, 'w' },
+	{ "snaplen",		required_argument, NULL, 's' },
+	{ "rate",		required_argument, NULL, 'N' },
+	{ "count",		required_argument, NULL, 'c' },
+	{ "buffer-size",	required_argument, NULL, 'B' },
+	{ "packet-buffered",	no_argument,	   NULL, 'U' },
+	{ "quiet",		no_argument,	   NULL, 'q' },
+	{ "verbose",		no_argument,	   NULL, 'v' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ "netns",		required_argument, NULL, OPT_NETNS },
+	{ "sample",		required_argument, NULL, OPT_SAMPLE },
+	{ "transport",		required_argument, NULL, OPT_TRANSPORT },
+	{ "mode",		required_argument, NULL, OPT_MODE },
+	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: xdpsample -i IFACE -w FILE|- [options]\n"
+"  -i, --interface IFACE   interface to sample (its XDP hook)\n"
+"      --netns NAME        enter /run/netns/NAME before attaching\n"
+"  -w, --write FILE        pcap file to write, '-' for stdout\n"
+"  -s, --snaplen N         bytes kept per packet, %d..%d (default %d)\n"
+"  -N, --rate N            sample 1 in N packets (default 1 = all)\n"
+"      --sample random|count  random choice (default) or every Nth per CPU\n"
+"      --transport ringbuf|perf  kernel-to-user channel (default ringbuf)\n"
+"      --mode auto|native|generic  XDP attach mode (default auto)\n"
+"  -c, --count N           stop after N packets written\n"
+"  -B, --buffer-size KIB   ring buffer size, per CPU for perf (default 4096)\n"
+"  -U, --packet-buffered   flush the file after every packet\n"
+"  -q, --quiet             only errors and non-zero loss counters\n"
+"  -v, --verbose           libbpf/libxdp diagnostics\n"
+"      --version           print the version\n",
+		XS_MIN_SNAPLEN, XS_MAX_SNAPLEN, XS_DEFAULT_SNAPLEN);
+}
+
+static int bad(const char *what, const char *val, const char *why)
+{
+	fprintf(stderr, "xdpsample: invalid %s '%s': %s\n", what, val, why);
+	return -EINVAL;
+}
+
+/* Decimal only: no sign, no trailing junk, inside [min, max]. */
+static int parse_u64(const char *what, const char *s, uint64_t min,
+		     uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return bad(what, s, "not a number");
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return bad(what, s, "not a number");
+	if (errno == ERANGE || v < min || v > max) {
+		fprintf(stderr,
+			"xdpsample: invalid %s '%s': must be %llu..%llu\n",
+			what, s, (unsigned long long)min,
+			(unsigned long long)max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_u32(const char *what, const char *s, uint32_t min,
+		     uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+	int err;
+
+	err = parse_u64(what, s, min, max, &v);
+	if (!err)
+		*out = (uint32_t)v;
+	return err;
+}
+
+static int parse_word(const char *what, const char *s,
+		      const char *const *words, int n, uint32_t *out)
+{
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(s, words[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return bad(what, s, "unknown value");
+}
+
+static const char *const transports[] = { "perf", "ringbuf" };
+static const char *const samples[] = { "random", "count" };
+static const char *const modes[] = { "auto", "native", "generic" };
+
+const char *xs_transport_name(uint32_t transport)
+{
+	return transport < 2 ? transports[transport] : "?";
+}
+
+static int parse_one(struct xs_options *o, int c, const char *arg)
+{
+	uint32_t mode = 0;
+	int err;
+
+	switch (c) {
+	case 'i':
+		if (o->ifname)
+			return bad("interface", arg,
+				   "only one -i is supported");
+		if (!*arg || strlen(arg) >= IF_NAMESIZE)
+			return bad("interface", arg, "bad interface name");
+		o->ifname = arg;
+		return 0;
+	case 'w':
+		if (!*arg)
+			return bad("output file", arg, "empty path");
+		o->outfile = arg;
+		return 0;
+	case 's':
+		return parse_u32("snaplen", arg, XS_MIN_SNAPLEN,
+				 XS_MAX_SNAPLEN, &o->snaplen);
+	case 'N':
+		return parse_u32("sample rate", arg, 1, UINT32_MAX, &o->rate);
+	case 'c':
+		return parse_u64("count", arg, 1, UINT64_MAX, &o->count);
+	case 'B':
+		return parse_u32("buffer size", arg, MIN_BUFFER_KIB,
+				 MAX_BUFFER_KIB, &o->buffer_kib);
+	case OPT_NETNS:
+		if (!*arg || strchr(arg, '/') || arg[0] == '.')
+			return bad("netns", arg, "bad namespace name");
+		o->netns = arg;
+		return 0;
+	case OPT_SAMPLE:
+		return parse_word("--sample", arg, samples, 2, &o->sample_mode);
+	case OPT_TRANSPORT:
+		return parse_word("--transport", arg, transports, 2,
+				  &o->transport);
+	case OPT_MODE:
+		err = parse_word("--mode", arg, modes, 3, &mode);
+		o->mode = (enum xs_mode)mode;
+		return err;
+	}
+	return -EINVAL;
+}
+
+static void set_defaults(struct xs_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->snaplen = XS_DEFAULT_SNAPLEN;
+	o->rate = 1;
+	o->sample_mode = XS_SAMPLE_RANDOM;
+	o->transport = XS_TRANSPORT_RINGBUF;
+	o->mode = XS_MODE_AUTO;
+	o->buffer_kib = 4096;
+}
+
+static int check(const struct xs_options *o, int argc, char **argv)
+{
+	if (optind < argc) {
+		fprintf(stderr, "xdpsample: unexpected argument '%s'\n",
+			argv[optind]);
+		return -EINVAL;
+	}
+	if (!o->ifname) {
+		fprintf(stderr, "xdpsample: no interface given (-i IFACE)\n");
+		return -EINVAL;
+	}
+	if (!o->outfile) {
+		fprintf(stderr,
+			"xdpsample: no output given (-w FILE, or -w - for stdout)\n");
+		return -EINVAL;
+	}
+	if (o->buffer_kib & (o->buffer_kib - 1)) {
+		fprintf(stderr,
+			"xdpsample: invalid buffer size '%u': must be a power of two\n",
+			o->buffer_kib);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int xs_options_parse(struct xs_options *o, int argc, char **argv)
+{
+	int c, err;
+
+	set_defaults(o);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":i:w:s:N:c:B:Uqvh", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'U': o->unbuffered = true; break;
+		case 'q': o->quiet = true; break;
+		case 'v': o->verbose = true; break;
+		case 'h': usage(stdout); return 1;
+		case OPT_VERSION: printf("xdpsample " XS_VERSION "\n"); return 1;
+		case ':':
+			fprintf(stderr, "xdpsample: option '%s' needs a value\n",
+				argv[optind - 1]);
+			return -EINVAL;
+		case '?':
+			fprintf(stderr, "xdpsample: unknown option '%s' (see --help)\n",
+				argv[optind - 1]);
+			return -EINVAL;
+		default:
+			err = parse_one(o, c, optarg);
+			if (err)
+				return err;
+		}
+	}
+	return check(o, argc, argv);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef XDPSAMPLE_OPTIONS_H
+#define XDPSAMPLE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define XS_VERSION "0.1.0"
+
+/* Exit codes: only main maps results to these. */
+#define XS_EXIT_OK	0
+#define XS_EXIT_RUNTIME	1
+#define XS_EXIT_USAGE	2
+
+enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
+
+struct xs_options {
+	const char *ifname;
+	const char *netns;
+	const char *outfile;		/* "-" means stdout */
+	uint64_t count;			/* 0 = no limit */
+	uint32_t buffer_kib;		/* transport buffer size */
+	uint32_t snaplen;
+	uint32_t rate;
+	uint32_t sample_mode;		/* enum xs_sample_mode */
+	uint32_t transport;		/* enum xs_transport */
+	enum xs_mode mode;
+	bool unbuffered;
+	bool quiet;
+	bool verbose;
+};
+
+/* 0 to run, 1 when help/version was printed, -EINVAL on a usage error. */
+int xs_options_parse(struct xs_options *o, int argc, char **argv);
+const char *xs_transport_name(uint32_t transport);
+
+#endif

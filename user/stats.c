@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Reads the per-CPU counters and prints the closing summary. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "stats.h"
+
+int xs_stats_read(int map_fd, struct xs_stats *sum)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xs_stats *per;
+	__u32 key = 0;
+	int err = 0;
+
+	if (ncpu < 1)
+		return ncpu ? ncpu : -EINVAL;
+	per = calloc(ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	*sum = (struct xs_stats){ 0 };
+	if (bpf_map_lookup_elem(map_fd, &key, per)) {
+		err = -errno;
+		goto out;
+	}
+	for (int i = 0; i < ncpu; i++) {
+		sum->seen += per[i].seen;
+		sum->sampled += per[i].sampled;
+		sum->emitted += per[i].emitted;
+		sum->ring_full += per[i].ring_full;
+		sum->copy_fail += per[i].copy_fail;
+	}
+out:
+	free(per);
+	return err;
+}
+
+/* A line per counter; zero losses are dropped when quiet. */
+static void line(uint64_t v, const char *what, bool loss, bool quiet)
+{
+	if (quiet && (!loss || !v))
+		return;
+	fprintf(stderr, "%" PRIu64 " %s\n", v, what);
+}
+
+void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
+		    const struct xs_user_stats *u, uint32_t rate, bool quiet)
+{
+	char sampled[64];
+
+	snprintf(sampled, sizeof(sampled), "packets sampled (1 in %u)", rate);
+	line(k->seen, "packets seen by XDP", false, quiet);
+	line(k->sampled, sampled, false, quiet);
+	line(u->written, "packets written", false, quiet);
+	line(k->ring_full, "packets lost: buffer full", true, quiet);
+	line(k->copy_fail, "packets lost: copy failed", true, quiet);
+	line(d->bad, "packets lost: bad record", true, quiet);
+	line(u->write_failed, "packets lost: write failed", true, quiet);
+	if (u->over_count)
+		line(u->over_count, "packets not written: count reached",
+		     false, quiet);
+	if (d->perf_lost)
+		line(d->perf_lost,
+		     "packets reported lost by perf (counted in buffer full)",
+		     false, quiet);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef XDPSAMPLE_STATS_H
+#define XDPSAMPLE_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "sample.h"
+#include "drain.h"
+
+/* Userspace's side of the accounting. */
+struct xs_user_stats {
+	uint64_t written;
+	uint64_t write_failed;
+	uint64_t over_count;	/* arrived after -c was reached */
+};
+
+/* Sum the per-CPU kernel counters. */
+int xs_stats_read(int map_fd, struct xs_stats *sum);
+void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
+		    const struct xs_user_stats *u, uint32_t rate, bool quiet);
+
+#endif

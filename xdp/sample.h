@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/*
+ * The one header shared by the XDP program and userspace: record layout,
+ * per-CPU counters, limits. Fixed-width types and explicit padding only, so
+ * both compilers agree on every offset.
+ */
+#ifndef XDPSAMPLE_SAMPLE_H
+#define XDPSAMPLE_SAMPLE_H
+
+#include <linux/types.h>
+
+#define XS_DEFAULT_SNAPLEN	128
+#define XS_MIN_SNAPLEN		1
+/* Jumbo frames fit; a perf record's u16 size field caps the perf path. */
+#define XS_MAX_SNAPLEN		16384
+/* Records emitted per CPU between forced consumer wakeups (power of two). */
+#define XS_WAKE_BATCH		64
+
+#define XS_RECORD_MAGIC		0x58535231	/* "XSR1" */
+
+enum xs_transport {
+	XS_TRANSPORT_PERF = 0,
+	XS_TRANSPORT_RINGBUF = 1,
+};
+
+enum xs_sample_mode {
+	XS_SAMPLE_RANDOM = 0,
+	XS_SAMPLE_COUNT = 1,
+};
+
+/*
+ * Precedes the packet bytes in every record. For perf it is the sample's raw
+ * data and the kernel appends cap_len packet bytes; for the ring buffer it is
+ * the start of a reserved record of sizeof(header) + snaplen bytes.
+ */
+struct xs_record {
+	__u64 tstamp_ns;	/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 magic;		/* XS_RECORD_MAGIC */
+	__u32 wire_len;		/* whole frame, all fragments */
+	__u32 cap_len;		/* packet bytes that follow */
+	__u32 ifindex;
+	__u32 rx_queue;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct xs_record) == 32, "xs_record layout changed");
+
+/* Per-CPU counters; userspace sums them over CPUs. */
+struct xs_stats {
+	__u64 seen;		/* packets the program ran on */
+	__u64 sampled;		/* chosen by the sampler */
+	__u64 emitted;		/* handed to the transport */
+	__u64 ring_full;	/* no room: reserve failed / perf -ENOSPC */
+	__u64 copy_fail;	/* packet copy or other output error */
+	__u64 pad[3];
+};
+_Static_assert(sizeof(struct xs_stats) == 64, "xs_stats layout changed");
+
+#endif

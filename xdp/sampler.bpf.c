@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xdpsample's XDP program: decide whether to sample, copy the first snaplen
+ * bytes plus metadata to userspace, count what happened, always pass the
+ * packet on.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <linux/errno.h>
+#include <xdp/xdp_helpers.h>
+#include "sample.h"
+
+/* Set by userspace through the skeleton before load. */
+const volatile __u32 sample_rate = 1;
+const volatile __u32 sample_mode = XS_SAMPLE_RANDOM;
+const volatile __u32 snaplen = XS_DEFAULT_SNAPLEN;
+const volatile __u32 transport = XS_TRANSPORT_RINGBUF;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xs_stats);
+} xs_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} xs_ringbuf SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} xs_perf SEC(".maps");
+
+/* Run after higher-priority programs, and let later ones run after us. */
+struct {
+	__uint(priority, 5);
+	__uint(XDP_PASS, 1);
+} XDP_RUN_CONFIG(xdpsample);
+
+static __always_inline int take_sample(struct xs_stats *st)
+{
+	if (sample_rate <= 1)
+		return 1;
+	if (sample_mode == XS_SAMPLE_COUNT)
+		return st->seen % sample_rate == 0;
+	return bpf_get_prandom_u32() % sample_rate == 0;
+}
+
+static __always_inline void fill_meta(struct xs_record *r, struct xdp_md *ctx,
+				      __u32 wire_len, __u32 cap_len)
+{
+	r->tstamp_ns = bpf_ktime_get_ns();
+	r->magic = XS_RECORD_MAGIC;
+	r->wire_len = wire_len;
+	r->cap_len = cap_len;
+	r->ifindex = ctx->ingress_ifindex;
+	r->rx_queue = ctx->rx_queue_index;
+	r->pad = 0;
+}
+
+/* Wake the consumer once per batch; a timed poll picks up the rest. */
+static __always_inline __u64 wake_flag(struct xs_stats *st)
+{
+	return (st->emitted & (XS_WAKE_BATCH - 1)) ? BPF_RB_NO_WAKEUP :
+						     BPF_RB_FORCE_WAKEUP;
+}
+
+static __always_inline void emit_ringbuf(struct xdp_md *ctx,
+					 struct xs_stats *st,
+					 __u32 wire_len, __u32 cap_len)
+{
+	/*
+	 * A zero-extended 64-bit copy, bounded after a barrier: the verifier
+	 * must see 1..snaplen in the very register passed as the length.
+	 */
+	__u64 len = cap_len;
+	struct xs_record *r;
+
+	barrier_var(len);
+	if (len < 1 || len > snaplen) {
+		st->copy_fail++;
+		return;
+	}
+	r = bpf_ringbuf_reserve(&xs_ringbuf, sizeof(*r) + snaplen, 0);
+	if (!r) {
+		st->ring_full++;
+		return;
+	}
+	fill_meta(r, ctx, wire_len, cap_len);
+	if (bpf_xdp_load_bytes(ctx, 0, r + 1, len)) {
+		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
+		st->copy_fail++;
+		return;
+	}
+	bpf_ringbuf_submit(r, wake_flag(st));
+	st->emitted++;
+}
+
+static __always_inline void emit_perf(struct xdp_md *ctx, struct xs_stats *st,
+				      __u32 wire_len, __u32 cap_len)
+{
+	__u64 flags = BPF_F_CURRENT_CPU | ((__u64)cap_len << 32);
+	struct xs_record meta;
+	long err;
+
+	fill_meta(&meta, ctx, wire_len, cap_len);
+	err = bpf_perf_event_output(ctx, &xs_perf, flags, &meta, sizeof(meta));
+	if (!err)
+		st->emitted++;
+	else if (err == -ENOSPC)
+		st->ring_full++;
+	else
+		st->copy_fail++;
+}
+
+/* Frags-aware: multi-buffer (jumbo) frames are sampled too. */
+SEC("xdp.frags")
+int xdpsample(struct xdp_md *ctx)
+{
+	struct xs_stats *st;
+	__u32 key = 0, wire_len, cap_len;
+
+	st = bpf_map_lookup_elem(&xs_stats, &key);
+	if (!st)
+		return XDP_PASS;
+	st->seen++;
+	if (!take_sample(st))
+		return XDP_PASS;
+	st->sampled++;
+
+	wire_len = bpf_xdp_get_buff_len(ctx);
+	cap_len = wire_len < snaplen ? wire_len : snaplen;
+	if (transport == XS_TRANSPORT_RINGBUF)
+		emit_ringbuf(ctx, st, wire_len, cap_len);
+	else
+		emit_perf(ctx, st, wire_len, cap_len);
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";
