@@ -7,7 +7,7 @@ ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine)
 
 CFLAGS    ?= -g -O2
 CFLAGS    += -Wall -Wextra -std=gnu11 -I$(OUT) -Ixdp -Iuser -Ipcap
-LDLIBS    := -lxdp -lbpf -lelf -lz -lpcap
+LDLIBS    := -lxdp -lbpf -lelf -lz -lpcap -lm
 BPF_CFLAGS := -g -O2 -target bpf -Wall -I$(ARCH_INC) -Ixdp
 
 ifeq ($(V),1)

@@ -153,19 +153,23 @@ int xs_loader_load(struct xs_loader *l)
 	return err;
 }
 
-/* A process holding an fd of the program owns it; -ENOENT when none does. */
+/*
+ * Another process holding an fd of the program owns it; -ENOENT when none
+ * does. Our own process is skipped: libxdp's query just opened the program.
+ */
 static int prog_owner(__u32 prog_id)
 {
 	struct dirent *p, *f;
 	char path[600], line[128];
 	DIR *proc, *fds;
-	int pid = -ENOENT;
+	int pid = -ENOENT, self = getpid();
 
 	proc = opendir("/proc");
 	if (!proc)
 		return -errno;
 	while (pid < 0 && (p = readdir(proc))) {
-		if (p->d_name[0] < '1' || p->d_name[0] > '9')
+		if (p->d_name[0] < '1' || p->d_name[0] > '9' ||
+		    atoi(p->d_name) == self)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/fdinfo", p->d_name);
 		fds = opendir(path);

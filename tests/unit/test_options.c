@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Option parsing: defaults, accepted values, and refusals before BPF work. */
+#include <errno.h>
+#include <string.h>
+
+#include "options.h"
+#include "sample.h"
+#include "unit.h"
+
+static int parse(struct xs_options *o, const char *const *args)
+{
+	char *argv[32];
+	int argc = 0;
+
+	argv[argc++] = "xdpsample";
+	while (*args && argc < 31)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	return xs_options_parse(o, argc, argv);
+}
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static void test_defaults(void)
+{
+	struct xs_options o;
+
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x.pcap")) == 0, "minimal");
+	CHECK(o.rate == 1 && o.snaplen == XS_DEFAULT_SNAPLEN, "defaults");
+	CHECK(o.transport == XS_TRANSPORT_RINGBUF, "default transport");
+	CHECK(o.sample_mode == XS_SAMPLE_RANDOM && o.mode == XS_MODE_AUTO,
+	      "default sample/mode");
+}
+
+static void test_values(void)
+{
+	struct xs_options o;
+
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "-", "-s", "1518", "-N",
+			     "100", "--sample", "count", "--transport", "perf",
+			     "--mode", "generic", "-c", "5", "-U", "-q",
+			     "--netns", "ns1", "-B", "64")) == 0, "all options");
+	CHECK(o.snaplen == 1518 && o.rate == 100 && o.count == 5, "numbers");
+	CHECK(o.sample_mode == XS_SAMPLE_COUNT &&
+	      o.transport == XS_TRANSPORT_PERF && o.mode == XS_MODE_GENERIC,
+	      "words");
+	CHECK(o.unbuffered && o.quiet && !strcmp(o.netns, "ns1") &&
+	      o.buffer_kib == 64, "flags");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-s",
+			     "16384")) == 0, "max snaplen");
+}
+
+static void test_refusals(void)
+{
+	static const char *const bad[][8] = {
+		{ "-w", "x" },				/* no -i */
+		{ "-i", "eth0" },			/* no -w */
+		{ "-i", "eth0", "-w", "x", "-N", "0" },
+		{ "-i", "eth0", "-w", "x", "-N", "abc" },
+		{ "-i", "eth0", "-w", "x", "-N", "-5" },
+		{ "-i", "eth0", "-w", "x", "-N", "4294967296" },
+		{ "-i", "eth0", "-w", "x", "-s", "0" },
+		{ "-i", "eth0", "-w", "x", "-s", "16385" },
+		{ "-i", "eth0", "-w", "x", "-s", "12k" },
+		{ "-i", "eth0", "-w", "x", "-c", "18446744073709551616" },
+		{ "-i", "eth0", "-w", "x", "--transport", "xsk" },
+		{ "-i", "eth0", "-w", "x", "--mode", "hw" },
+		{ "-i", "eth0", "-w", "x", "--sample", "" },
+		{ "-i", "eth0", "-w", "x", "-B", "100" },
+		{ "-i", "0123456789abcdef", "-w", "x" },
+		{ "-i", "eth0", "-i", "eth1", "-w", "x" },
+		{ "-i", "eth0", "-w", "x", "--netns", "../etc" },
+		{ "-i", "eth0", "-w", "x", "extra" },
+		{ "-i", "eth0", "-w", "x", "--bogus" },
+		{ "-i", "eth0", "-w" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct xs_options o;
+
+		CHECK(parse(&o, bad[i]) == -EINVAL, "case %zu accepted", i);
+	}
+}
+
+int main(void)
+{
+	test_defaults();
+	test_values();
+	test_refusals();
+	return unit_result();
+}
