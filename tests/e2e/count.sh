@@ -1,0 +1,20 @@
+#!/bin/bash
+# -c COUNT: stops by itself after COUNT written packets, exit 0, detached,
+# and the packets past the limit are accounted for.
+. "$(dirname "$0")/lib.sh"
+netns_up
+xs_start "$WORK/xs.err" -w "$WORK/out.pcap" -c 100
+send 1000 -r 20000
+for ((i = 0; i < 100; i++)); do
+	kill -0 "$XS_PID" 2>/dev/null || break
+	sleep 0.05
+done
+kill -0 "$XS_PID" 2>/dev/null && fail "still running after -c 100 was reached"
+wait "$XS_PID"; rc=$?; XS_PID=
+[ "$rc" = 0 ] || fail "exit code $rc: $(cat "$WORK/xs.err")"
+assert_detached
+assert_clean_file "$WORK/out.pcap"
+[ "$(packets "$WORK/out.pcap")" = 100 ] || fail "file holds $(packets "$WORK/out.pcap") packets"
+[ "$(counter "$WORK/xs.err" "packets written")" = 100 ] || fail "summary: $(cat "$WORK/xs.err")"
+assert_accounting "$WORK/xs.err"
+exit 0

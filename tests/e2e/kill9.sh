@@ -1,0 +1,25 @@
+#!/bin/bash
+# After kill -9 the program (attached without a dispatcher) outlives its
+# process; the next start finds it, sees its owner is gone, removes it and
+# attaches normally. Exactly one program afterwards, none after exit.
+. "$(dirname "$0")/lib.sh"
+netns_up
+xs_start "$WORK/xs1.err" -w "$WORK/one.pcap" -U
+send 100 -r 20000
+sleep 0.2
+old=$(xdp_prog_id)
+kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
+[ -n "$(xdp_prog_id)" ] || skip "the attachment died with the process: nothing to clean"
+[ "$(packets "$WORK/one.pcap")" = 100 ] || fail "-U file after kill -9 holds $(packets "$WORK/one.pcap") packets"
+xs_start "$WORK/xs2.err" -w "$WORK/two.pcap"
+grep -q "removed stale xdpsample program (id $old)" "$WORK/xs2.err" ||
+	fail "stale program not reported: $(cat "$WORK/xs2.err")"
+new=$(xdp_prog_id)
+[ -n "$new" ] && [ "$new" != "$old" ] || fail "program id $new after restart (old $old)"
+send 100 -r 20000
+sleep 0.2
+xs_stop
+[ "$XS_RC" = 0 ] || fail "exit code $XS_RC"
+[ "$(packets "$WORK/two.pcap")" = 100 ] || fail "second run wrote $(packets "$WORK/two.pcap")"
+assert_detached
+exit 0

@@ -1,0 +1,25 @@
+#!/bin/bash
+# SIGINT (and SIGTERM) in the middle of a flood: exit 0, a valid file that
+# holds exactly the packets the summary says were written, nothing attached.
+. "$(dirname "$0")/lib.sh"
+netns_up
+for sig in INT TERM; do
+	for transport in ringbuf perf; do
+		xs_start "$WORK/xs.err" -w "$WORK/out.pcap" --transport $transport
+		send 400000 &
+		BG_PIDS+=($!)
+		sleep 0.4
+		xs_stop $sig
+		[ "$XS_RC" = 0 ] || fail "$sig/$transport: exit code $XS_RC: $(cat "$WORK/xs.err")"
+		assert_detached
+		assert_clean_file "$WORK/out.pcap"
+		written=$(counter "$WORK/xs.err" "packets written")
+		[ "$written" -gt 0 ] || fail "$sig/$transport: nothing written"
+		[ "$(packets "$WORK/out.pcap")" = "$written" ] ||
+			fail "$sig/$transport: file holds $(packets "$WORK/out.pcap"), summary says $written"
+		assert_accounting "$WORK/xs.err"
+		note "$sig/$transport: $written packets written"
+		wait
+	done
+done
+exit 0
