@@ -1,0 +1,39 @@
+#!/bin/bash
+# Bad input: one clear line naming the problem, exit 2 (usage) or 1 (the
+# environment), nothing attached, no file left behind.
+. "$(dirname "$0")/lib.sh"
+netns_up
+mkdir "$WORK/out"
+ln -s "$WORK/elsewhere.pcap" "$WORK/out/link.pcap"
+out=$WORK/out/x.pcap
+B=(--netns "$XS_NS_B" -i "$XS_IF_B")
+cases=(
+	"2|invalid sample rate '0': must be 1..4294967295|${B[*]} -w $out -N 0"
+	"2|invalid sample rate 'abc': not a number|${B[*]} -w $out -N abc"
+	"2|invalid sample rate '18446744073709551616': must be 1..4294967295|${B[*]} -w $out -N 18446744073709551616"
+	"2|invalid snaplen '0': must be 1..16384|${B[*]} -w $out -s 0"
+	"2|invalid snaplen '70000': must be 1..16384|${B[*]} -w $out -s 70000"
+	"2|invalid --transport 'xsk': unknown value|${B[*]} -w $out --transport xsk"
+	"2|invalid --mode 'hw': unknown value|${B[*]} -w $out --mode hw"
+	"2|no output given (-w FILE, or -w - for stdout)|${B[*]}"
+	"2|no interface given (-i IFACE)|--netns $XS_NS_B -w $out"
+	"2|unknown option '--bogus' (see --help)|${B[*]} -w $out --bogus"
+	"1|no such interface 'nosuch0' in network namespace '$XS_NS_B'|--netns $XS_NS_B -i nosuch0 -w $out"
+	"1|cannot enter network namespace 'nosuchns': No such file or directory|--netns nosuchns -i $XS_IF_B -w $out"
+	"1|cannot open '/nonexistent/x.pcap' for writing: No such file or directory|${B[*]} -w /nonexistent/x.pcap"
+	"1|refusing to write '$WORK/out/link.pcap': it is a symbolic link|${B[*]} -w $WORK/out/link.pcap"
+)
+for c in "${cases[@]}"; do
+	IFS='|' read -r want msg args <<<"$c"
+	# shellcheck disable=SC2086
+	"$XS" $args >/dev/null 2>"$WORK/err"
+	rc=$?
+	[ "$rc" = "$want" ] || fail "'$args': exit $rc, want $want ($(cat "$WORK/err"))"
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "'$args': not one line: $(cat "$WORK/err")"
+	grep -qF "xdpsample: $msg" "$WORK/err" || fail "'$args': said '$(cat "$WORK/err")', want '$msg'"
+	assert_detached
+	[ "$(ls "$WORK/out")" = link.pcap ] || fail "'$args': left $(ls "$WORK/out")"
+	[ ! -e "$WORK/elsewhere.pcap" ] || fail "symlink target written"
+done
+note "${#cases[@]} cases"
+exit 0

@@ -1,0 +1,20 @@
+#!/bin/bash
+# -s: the smallest useful and a full-frame snaplen, both transports; caplen
+# is min(len, snaplen) and the bytes are tcpdump's.
+. "$(dirname "$0")/lib.sh"
+netns_up
+for snap in 64 1518; do
+	for transport in ringbuf perf; do
+		ref_start "$WORK/ref.pcap"
+		xs_start "$WORK/xs.err" -w "$WORK/out.pcap" -s $snap --transport $transport
+		send 900 -r 20000
+		sleep 1
+		xs_stop
+		ref_stop
+		[ "$XS_RC" = 0 ] || fail "exit code $XS_RC"
+		assert_clean_file "$WORK/out.pcap"
+		"$CMP" "$WORK/out.pcap" "$WORK/ref.pcap" $snap 900 >&2 ||
+			fail "-s $snap $transport differs from tcpdump"
+	done
+done
+exit 0
