@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@ struct run {
 	struct xs_drain *drain;
 	struct xs_pcap_writer *out;
 	struct xs_user_stats us;
+	uint64_t handed;	/* packets given to the writer */
 	const char *mode_name;
 	int ifindex;
 	int failed;		/* runtime error seen: exit 1 */
@@ -52,18 +54,18 @@ static void on_packet(void *ctx, const struct xs_packet *pkt)
 {
 	struct run *r = ctx;
 
-	if (r->opt.count && r->us.written >= r->opt.count) {
+	if (r->opt.count && r->handed >= r->opt.count) {
 		r->us.over_count++;
 		return;
 	}
+	/* The writer counts what it could not write; the run ends there. */
+	r->handed++;
 	if (xs_pcap_write(r->out, pkt)) {
-		r->us.write_failed++;
 		r->failed = 1;
 		stop = 1;
 		return;
 	}
-	r->us.written++;
-	if (r->opt.count && r->us.written >= r->opt.count)
+	if (r->opt.count && r->handed >= r->opt.count)
 		stop = 1;
 }
 
@@ -171,6 +173,7 @@ static void capture(struct run *r)
 /* Detach first so the counters stop moving, then drain what is left. */
 static void finish(struct run *r)
 {
+	struct xs_write_counts wc = { 0 };
 	struct xs_stats k = { 0 };
 
 	xs_loader_detach(r->loader);
@@ -181,9 +184,11 @@ static void finish(struct run *r)
 		r->failed = 1;
 	}
 	xs_drain_poll(r->drain, 0);
-	if (xs_pcap_close(r->out))
+	if (xs_pcap_close(r->out, &wc))
 		r->failed = 1;
 	r->out = NULL;
+	r->us.written = wc.written;
+	r->us.write_failed = wc.failed;
 	xs_stats_print(&k, xs_drain_stats(r->drain), &r->us, r->opt.rate,
 		       r->opt.quiet);
 }

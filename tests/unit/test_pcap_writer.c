@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <pcap/pcap.h>
@@ -22,6 +24,7 @@ static void fill(uint8_t *b, size_t n, int seed)
 static void test_roundtrip(void)
 {
 	static const uint32_t lens[] = { 60, 128, 1514, 9000 };
+	struct xs_write_counts c;
 	struct xs_pcap_writer *w;
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -44,7 +47,9 @@ static void test_roundtrip(void)
 		fill(b, sizeof(b), i);
 		CHECK(xs_pcap_write(w, &pkt) == 0, "write %d", i);
 	}
-	CHECK(xs_pcap_close(w) == 0, "close");
+	CHECK(xs_pcap_close(w, &c) == 0, "close");
+	CHECK(c.written == 4 && c.failed == 0, "counts %llu/%llu",
+	      (unsigned long long)c.written, (unsigned long long)c.failed);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
 	      "mode %o, want 0600", st.st_mode & 0777);
 
@@ -125,7 +130,58 @@ static void test_disk_full(void)
 		err = xs_pcap_write(w, &pkt);
 	CHECK(err == -ENOSPC, "ENOSPC not reported (got %d)", err);
 	CHECK(xs_pcap_write(w, &pkt) == -ENOSPC, "error not sticky");
-	xs_pcap_close(w);
+	xs_pcap_close(w, NULL);
+}
+
+/*
+ * The file fills up in the middle of a buffer (RLIMIT_FSIZE stands in for a
+ * full disk): the written count is exactly the packets wholly in the file,
+ * the rest are counted failed, and the file is cut to its last whole packet.
+ */
+static void test_full_midway(void)
+{
+	const uint64_t limit = 50000, rec = 16 + 100;
+	const uint64_t fit = (limit - 24) / rec;
+	struct xs_pcap_writer *w;
+	struct xs_write_counts c = { 0 };
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct rlimit old, rl = { limit, limit };
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	uint8_t b[100] = { 0 };
+	struct xs_packet pkt = { .wire_len = 100, .cap_len = 100, .data = b };
+	struct stat st;
+	uint64_t n = 0;
+	pcap_t *p;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "%s/full.pcap", dir);
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	CHECK(xs_pcap_open(&w, path, 128, false) == 0, "open");
+	setrlimit(RLIMIT_FSIZE, &rl);
+	CHECK(xs_pcap_start(w) == 0, "start");
+	for (int i = 0; i < 1000 && !err; i++)
+		err = xs_pcap_write(w, &pkt);
+	err = xs_pcap_close(w, &c);
+	setrlimit(RLIMIT_FSIZE, &old);
+	CHECK(err == -EFBIG, "close said %d, want -EFBIG", err);
+	CHECK(c.written == fit, "written %llu, want %llu",
+	      (unsigned long long)c.written, (unsigned long long)fit);
+	CHECK(stat(path, &st) == 0 && (uint64_t)st.st_size == 24 + fit * rec,
+	      "file is %lld bytes, want %llu", (long long)st.st_size,
+	      (unsigned long long)(24 + fit * rec));
+	p = pcap_open_offline(path, errbuf);
+	CHECK(p, "unreadable after a full disk: %s", errbuf);
+	if (!p)
+		return;
+	while (pcap_next_ex(p, &h, &d) == 1)
+		n++;
+	pcap_close(p);
+	CHECK(n == c.written, "file holds %llu, counted %llu",
+	      (unsigned long long)n, (unsigned long long)c.written);
+	CHECK(c.failed > 0, "no failure counted");
+	unlink(path);
 }
 
 int main(void)
@@ -136,6 +192,7 @@ int main(void)
 	test_symlink_refused();
 	test_abort();
 	test_disk_full();
+	test_full_midway();
 	rmdir(dir);
 	return unit_result();
 }

@@ -1,0 +1,33 @@
+#!/bin/bash
+# Disk full mid-capture (a 64 KiB tmpfs): a clear message, exit 1, nothing
+# attached, the file still readable and holding exactly the packets the
+# summary calls written, the rest counted as write failures.
+. "$(dirname "$0")/lib.sh"
+netns_up
+mkdir "$WORK/small"
+mount -t tmpfs -o size=64k xs-small "$WORK/small" || skip "cannot mount a tmpfs"
+trap 'umount "$WORK/small" 2>/dev/null; e2e_cleanup' EXIT
+for transport in ringbuf perf; do
+	rm -f "$WORK/small/out.pcap"
+	xs_start "$WORK/xs.err" -w "$WORK/small/out.pcap" --transport $transport
+	send 5000 -r 50000
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$XS_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$XS_PID" 2>/dev/null && fail "$transport: still running on a full disk"
+	wait "$XS_PID"; rc=$?; XS_PID=
+	[ "$rc" = 1 ] || fail "$transport: exit code $rc, want 1"
+	grep -q "xdpsample: cannot write $WORK/small/out.pcap: No space left on device" "$WORK/xs.err" ||
+		fail "$transport: no clear message: $(cat "$WORK/xs.err")"
+	assert_detached
+	assert_clean_file "$WORK/small/out.pcap"
+	written=$(counter "$WORK/xs.err" "packets written")
+	failed=$(counter "$WORK/xs.err" "packets lost: write failed")
+	[ "$(packets "$WORK/small/out.pcap")" = "$written" ] ||
+		fail "$transport: file holds $(packets "$WORK/small/out.pcap"), summary says $written"
+	[ "$failed" -gt 0 ] || fail "$transport: no write failure counted"
+	assert_accounting "$WORK/xs.err"
+	note "$transport: $written written, $failed failed"
+done
+exit 0
