@@ -5,12 +5,8 @@
 netns_up
 xs_start "$WORK/xs.err" -w "$WORK/out.pcap" -c 100
 send 1000 -r 20000
-for ((i = 0; i < 100; i++)); do
-	kill -0 "$XS_PID" 2>/dev/null || break
-	sleep 0.05
-done
-kill -0 "$XS_PID" 2>/dev/null && fail "still running after -c 100 was reached"
-wait "$XS_PID"; rc=$?; XS_PID=
+xs_exits "-c 100 was reached"
+rc=$XS_RC
 [ "$rc" = 0 ] || fail "exit code $rc: $(cat "$WORK/xs.err")"
 assert_detached
 assert_clean_file "$WORK/out.pcap"

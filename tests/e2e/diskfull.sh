@@ -11,12 +11,8 @@ for transport in ringbuf perf; do
 	rm -f "$WORK/small/out.pcap"
 	xs_start "$WORK/xs.err" -w "$WORK/small/out.pcap" --transport $transport
 	send 5000 -r 50000
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$XS_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$XS_PID" 2>/dev/null && fail "$transport: still running on a full disk"
-	wait "$XS_PID"; rc=$?; XS_PID=
+	xs_exits "$transport: the disk filled up"
+	rc=$XS_RC
 	[ "$rc" = 1 ] || fail "$transport: exit code $rc, want 1"
 	grep -q "xdpsample: cannot write $WORK/small/out.pcap: No space left on device" "$WORK/xs.err" ||
 		fail "$transport: no clear message: $(cat "$WORK/xs.err")"

@@ -58,6 +58,20 @@ xs_stop() {
 	XS_PID=
 }
 
+# xs_exits WHY: xdpsample must end by itself within 5 s (WHY names the
+# reason it should); sets XS_RC.
+xs_exits() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$XS_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$XS_PID" 2>/dev/null && fail "still running after $1"
+	wait "$XS_PID"
+	XS_RC=$?
+	XS_PID=
+}
+
 # send COUNT [xs-send options]: frames from A to B, sequence-numbered.
 send() {
 	local n=$1; shift

@@ -27,12 +27,8 @@ BG_PIDS+=($!)
 XS_PID=$!
 wait_for "$WORK/xs.err" "listening on" "$XS_PID" || fail "no start: $(cat "$WORK/xs.err")"
 send 20000 -r 100000
-for ((i = 0; i < 100; i++)); do
-	kill -0 "$XS_PID" 2>/dev/null || break
-	sleep 0.05
-done
-kill -0 "$XS_PID" 2>/dev/null && fail "still running after its reader left"
-wait "$XS_PID"; rc=$?; XS_PID=
+xs_exits "its reader left"
+rc=$XS_RC
 [ "$rc" = 1 ] || fail "exit code $rc after EPIPE, want 1"
 grep -q "xdpsample: standard output closed by its reader (broken pipe)" "$WORK/xs.err" ||
 	fail "no broken-pipe message: $(cat "$WORK/xs.err")"
