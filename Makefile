@@ -44,7 +44,8 @@ $(OUT)/%.bpf.o: tests/bpf/%.bpf.c | $(OUT)
 
 $(OUT)/sampler.skel.h: $(OUT)/sampler.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name sampler > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name sampler > $@ 2> $@.log || \
+		{ cat $@.log; exit 1; }
 
 $(OUT)/loader.o: $(OUT)/sampler.skel.h
 
