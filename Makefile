@@ -18,9 +18,11 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-USER_OBJS := $(addprefix $(OUT)/,options.o loader.o drain.o stats.o pcap_writer.o)
+USER_OBJS := $(addprefix $(OUT)/,options.o loader.o drain.o stats.o privs.o \
+	       stream.o pcap_writer.o pcapng_writer.o rotate.o output.o)
 BIN       := $(OUT)/xdpsample
-UNIT      := $(addprefix $(OUT)/tests/,test_record test_options test_pcap_writer test_prog)
+UNIT      := $(addprefix $(OUT)/tests/,test_record test_options test_output \
+	       test_rotate test_prog)
 TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp
 
 .PHONY: all deps test demo clean

@@ -23,7 +23,7 @@ trap 'rm -f "$log"' EXIT
 # The BPF numbers must not carry the cost of run-time stats.
 sysctl -qw kernel.bpf_stats_enabled=0 2>/dev/null
 
-for t in test_record test_options test_pcap_writer test_prog; do
+for t in test_record test_options test_output test_rotate test_prog; do
 	run "unit/$t" "build/tests/$t"
 done
 for transport in perf ringbuf; do

@@ -72,20 +72,11 @@ int xs_ensure_bpffs(void)
 	return 0;
 }
 
-/*
- * Create the chosen transport's map before the program exists, so the
- * consumer is ready before the first packet is sampled; the other map is
- * never created.
- */
-static int create_transport(struct xs_loader *l, const struct xs_prog_cfg *cfg)
+int xs_transport_create(const struct xs_prog_cfg *cfg)
 {
 	bool rb = cfg->transport == XS_TRANSPORT_RINGBUF;
-	struct bpf_map *use = rb ? l->skel->maps.xs_ringbuf :
-				   l->skel->maps.xs_perf;
-	int fd, err;
+	int fd;
 
-	bpf_map__set_autocreate(rb ? l->skel->maps.xs_perf :
-				     l->skel->maps.xs_ringbuf, false);
 	if (rb)
 		fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "xs_ringbuf", 0, 0,
 				    cfg->buffer_bytes, NULL);
@@ -94,21 +85,34 @@ static int create_transport(struct xs_loader *l, const struct xs_prog_cfg *cfg)
 				    sizeof(__u32), sizeof(__u32),
 				    libbpf_num_possible_cpus(), NULL);
 	if (fd < 0) {
-		err = -errno;
-		fprintf(stderr, "xdpsample: cannot create %s buffer: %s\n",
+		fd = -errno;
+		fprintf(stderr, "xdpsample: cannot create the %s buffer: %s\n",
 			rb ? "ring" : "perf", strerror(errno));
-		return err;
 	}
-	err = bpf_map__reuse_fd(use, fd);
-	close(fd);	/* reuse_fd keeps its own duplicate */
+	return fd;
+}
+
+/*
+ * The transport map exists before the program, so its consumer is ready
+ * before the first packet is sampled; the other map is never created.
+ */
+static int use_transport(struct xs_loader *l, int fd)
+{
+	bool rb = l->transport == XS_TRANSPORT_RINGBUF;
+	int err;
+
+	bpf_map__set_autocreate(rb ? l->skel->maps.xs_perf :
+				     l->skel->maps.xs_ringbuf, false);
+	err = bpf_map__reuse_fd(rb ? l->skel->maps.xs_ringbuf :
+				     l->skel->maps.xs_perf, fd);
 	if (err)
-		fprintf(stderr, "xdpsample: cannot use %s buffer: %s\n",
+		fprintf(stderr, "xdpsample: cannot use the %s buffer: %s\n",
 			rb ? "ring" : "perf", strerror(-err));
 	return err;
 }
 
 int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
-		   bool verbose)
+		   int transport_fd, bool verbose)
 {
 	struct xs_loader *l;
 	int err;
@@ -133,7 +137,7 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	l->skel->rodata->sample_mode = cfg->sample_mode;
 	l->skel->rodata->snaplen = cfg->snaplen;
 	l->skel->rodata->transport = cfg->transport;
-	err = create_transport(l, cfg);
+	err = use_transport(l, transport_fd);
 	if (err) {
 		sampler__destroy(l->skel);
 		free(l);
@@ -351,6 +355,12 @@ void xs_loader_detach(struct xs_loader *l)
 	l->attached_mode = XDP_MODE_UNSPEC;
 }
 
+void xs_loader_forget(struct xs_loader *l)
+{
+	if (l)
+		l->attached_mode = XDP_MODE_UNSPEC;
+}
+
 void xs_loader_close(struct xs_loader *l)
 {
 	if (!l)
@@ -370,10 +380,4 @@ int xs_loader_prog_fd(const struct xs_loader *l)
 int xs_loader_stats_fd(const struct xs_loader *l)
 {
 	return bpf_map__fd(l->skel->maps.xs_stats);
-}
-
-int xs_loader_transport_fd(const struct xs_loader *l)
-{
-	return bpf_map__fd(l->transport == XS_TRANSPORT_RINGBUF ?
-			   l->skel->maps.xs_ringbuf : l->skel->maps.xs_perf);
 }

@@ -15,9 +15,14 @@ struct xs_prog_cfg {
 	uint32_t buffer_bytes;
 };
 
-/* Open the skeleton and configure it; nothing is in the kernel yet. */
+/*
+ * Create the transport map (ring buffer or perf event array) that the
+ * programs of all interfaces share; returns its fd or -errno.
+ */
+int xs_transport_create(const struct xs_prog_cfg *cfg);
+/* Open a skeleton using that map and configure it; nothing is loaded. */
 int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
-		   bool verbose);
+		   int transport_fd, bool verbose);
 /* Load without attaching (unit tests drive it with BPF_PROG_TEST_RUN). */
 int xs_loader_load(struct xs_loader *l);
 /*
@@ -29,12 +34,12 @@ int xs_loader_check_iface(int ifindex, const char *ifname);
 int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 		     enum xs_mode mode, const char **mode_name);
 void xs_loader_detach(struct xs_loader *l);
+/* Another process (the -Z parent) detached it: nothing left to undo. */
+void xs_loader_forget(struct xs_loader *l);
 void xs_loader_close(struct xs_loader *l);
 
 int xs_loader_prog_fd(const struct xs_loader *l);
 int xs_loader_stats_fd(const struct xs_loader *l);
-/* The ring buffer or perf event array; valid right after open. */
-int xs_loader_transport_fd(const struct xs_loader *l);
 
 /* Mount bpffs at /sys/fs/bpf when it is not there (libxdp needs it). */
 int xs_ensure_bpffs(void);

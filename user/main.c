@@ -9,27 +9,40 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "drain.h"
 #include "loader.h"
 #include "options.h"
-#include "pcap_writer.h"
+#include "output.h"
+#include "privs.h"
 #include "stats.h"
 
-#define POLL_MS 50	/* upper bound on a lone packet's delay */
+#define POLL_MS 50		/* upper bound on a lone packet's delay */
+#define DROP_CHECK_NS 20000000	/* how often losses are read for pcapng */
 
 static volatile sig_atomic_t stop;
 
+struct iface {
+	struct xs_loader *loader;
+	const char *name;
+	const char *mode_name;
+	uint64_t lost_reported;	/* kernel losses already put in a file */
+	int ifindex;
+};
+
 struct run {
 	struct xs_options opt;
-	struct xs_loader *loader;
+	struct iface ifs[XS_MAX_IFACES];
 	struct xs_drain *drain;
-	struct xs_pcap_writer *out;
+	struct xs_output *out;
 	struct xs_user_stats us;
-	uint64_t handed;	/* packets given to the writer */
-	const char *mode_name;
-	int ifindex;
+	struct xs_privsep privs;
+	uint64_t handed;	/* packets given to the output */
+	uint64_t next_drop_check;
+	int transport_fd;
+	bool out_done;		/* -c reached or -G -W made its last file */
 	int failed;		/* runtime error seen: exit 1 */
 };
 
@@ -53,20 +66,62 @@ static void setup_signals(void)
 static void on_packet(void *ctx, const struct xs_packet *pkt)
 {
 	struct run *r = ctx;
+	int err;
 
-	if (r->opt.count && r->handed >= r->opt.count) {
+	if (r->out_done) {
 		r->us.over_count++;
 		return;
 	}
-	/* The writer counts what it could not write; the run ends there. */
-	r->handed++;
-	if (xs_pcap_write(r->out, pkt)) {
-		r->failed = 1;
+	err = xs_output_packet(r->out, pkt);
+	if (err == -ENOENT) {		/* not an interface we capture */
+		r->us.foreign++;
+		return;
+	}
+	if (err == -ECANCELED) {	/* -G -W: the last file is done */
+		r->out_done = true;
+		r->us.over_count++;
 		stop = 1;
 		return;
 	}
-	if (r->opt.count && r->handed >= r->opt.count)
+	r->handed++;
+	if (err) {			/* the output counted it as failed */
+		r->failed = 1;
+		r->out_done = true;
 		stop = 1;
+	} else if (r->opt.count && r->handed >= r->opt.count) {
+		r->out_done = true;
+		stop = 1;
+	}
+}
+
+static int iface_counters(void *ctx, unsigned int idx,
+			  struct xs_iface_counters *c)
+{
+	struct run *r = ctx;
+	struct xs_stats k;
+	int err;
+
+	err = xs_stats_read(xs_loader_stats_fd(r->ifs[idx].loader), &k);
+	if (err)
+		return err;
+	c->seen = k.seen;
+	c->sampled = k.sampled;
+	c->lost = k.ring_full + k.copy_fail;
+	c->rx_dropped = xs_iface_rx_dropped(r->ifs[idx].name);
+	return 0;
+}
+
+/* Losses since the last look go with each interface's next packet. */
+static void report_drops(struct run *r)
+{
+	struct xs_iface_counters c;
+
+	for (unsigned int i = 0; i < r->opt.n_ifaces; i++) {
+		if (iface_counters(r, i, &c) || c.lost <= r->ifs[i].lost_reported)
+			continue;
+		xs_output_add_drops(r->out, i, c.lost - r->ifs[i].lost_reported);
+		r->ifs[i].lost_reported = c.lost;
+	}
 }
 
 static int enter_netns(const char *name)
@@ -87,18 +142,63 @@ static int enter_netns(const char *name)
 	return err;
 }
 
-static int find_iface(struct run *r)
+static int find_ifaces(struct run *r)
 {
-	r->ifindex = if_nametoindex(r->opt.ifname);
-	if (r->ifindex)
-		return 0;
-	if (r->opt.netns)
-		fprintf(stderr, "xdpsample: no such interface '%s' in network namespace '%s'\n",
-			r->opt.ifname, r->opt.netns);
-	else
-		fprintf(stderr, "xdpsample: no such interface '%s'\n",
-			r->opt.ifname);
-	return -ENODEV;
+	for (unsigned int i = 0; i < r->opt.n_ifaces; i++) {
+		struct iface *f = &r->ifs[i];
+
+		f->name = r->opt.ifnames[i];
+		f->ifindex = if_nametoindex(f->name);
+		if (f->ifindex)
+			continue;
+		if (r->opt.netns)
+			fprintf(stderr, "xdpsample: no such interface '%s' in network namespace '%s'\n",
+				f->name, r->opt.netns);
+		else
+			fprintf(stderr, "xdpsample: no such interface '%s'\n",
+				f->name);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int open_output(struct run *r)
+{
+	struct xs_output_cfg oc = {
+		.path = r->opt.outfile,
+		.format = r->opt.format,
+		.snaplen = r->opt.snaplen,
+		.rate = r->opt.rate,
+		.unbuffered = r->opt.unbuffered,
+		.rotate = {
+			.size_limit = r->opt.rotate_bytes,
+			.seconds = r->opt.rotate_seconds,
+			.max_files = r->opt.max_files,
+		},
+		.n_ifaces = r->opt.n_ifaces,
+		.stats = iface_counters,
+		.stats_ctx = r,
+	};
+
+	for (unsigned int i = 0; i < r->opt.n_ifaces; i++) {
+		oc.ifnames[i] = r->ifs[i].name;
+		oc.ifindex[i] = r->ifs[i].ifindex;
+	}
+	return xs_output_open(&r->out, &oc);
+}
+
+static int open_programs(struct run *r, const struct xs_prog_cfg *cfg)
+{
+	int err = 0;
+
+	for (unsigned int i = 0; !err && i < r->opt.n_ifaces; i++) {
+		err = xs_loader_open(&r->ifs[i].loader, cfg, r->transport_fd,
+				     r->opt.verbose);
+		if (!err)
+			err = xs_loader_check_iface(r->ifs[i].ifindex,
+						    r->ifs[i].name);
+	}
+	return err;
 }
 
 static int prepare(struct run *r)
@@ -114,44 +214,110 @@ static int prepare(struct run *r)
 
 	if (r->opt.netns && (err = enter_netns(r->opt.netns)))
 		return err;
-	if ((err = find_iface(r)) || (err = xs_ensure_bpffs()))
+	if ((err = find_ifaces(r)) || (err = xs_privs_check(&r->privs, r->opt.user)) ||
+	    (err = xs_ensure_bpffs()) || (err = open_output(r)))
 		return err;
-	err = xs_pcap_open(&r->out, r->opt.outfile, r->opt.snaplen,
-			   r->opt.unbuffered);
-	if (err)
-		return err;
-	err = xs_loader_open(&r->loader, &cfg, r->opt.verbose);
-	if (err)
-		return err;
-	err = xs_drain_open(&r->drain, r->opt.transport,
-			    xs_loader_transport_fd(r->loader), cfg.buffer_bytes,
-			    r->opt.snaplen, on_packet, r);
+	r->transport_fd = xs_transport_create(&cfg);
+	if (r->transport_fd < 0)
+		return r->transport_fd;
+	err = xs_drain_open(&r->drain, r->opt.transport, r->transport_fd,
+			    cfg.buffer_bytes, r->opt.snaplen, on_packet, r);
 	if (err) {
 		fprintf(stderr, "xdpsample: cannot open the %s consumer: %s\n",
 			xs_transport_name(r->opt.transport), strerror(-err));
 		return err;
 	}
-	return xs_loader_check_iface(r->ifindex, r->opt.ifname);
+	return open_programs(r, &cfg);
+}
+
+static int attach_all(struct run *r)
+{
+	char descr[160];
+	int err;
+
+	for (unsigned int i = 0; i < r->opt.n_ifaces; i++) {
+		struct iface *f = &r->ifs[i];
+
+		err = xs_loader_attach(f->loader, f->ifindex, f->name,
+				       r->opt.mode, &f->mode_name);
+		if (err)
+			return err;
+		snprintf(descr, sizeof(descr),
+			 "xdpsample: XDP %s mode, %s transport, sample 1/%u",
+			 f->mode_name, xs_transport_name(r->opt.transport),
+			 r->opt.rate);
+		xs_output_describe(r->out, i, descr);
+	}
+	return 0;
+}
+
+static void detach_all(void *ctx)
+{
+	struct run *r = ctx;
+
+	for (unsigned int i = 0; i < r->opt.n_ifaces; i++)
+		xs_loader_detach(r->ifs[i].loader);
+}
+
+/* -Z: the files become USER's, and so does the capturing process. */
+static int drop_privileges(struct run *r)
+{
+	int err;
+
+	if (!r->opt.user)
+		return 0;
+	err = xs_output_chown(r->out, r->privs.uid, r->privs.gid);
+	if (!err)
+		err = xs_privs_split(&r->privs, r->opt.user, detach_all, r,
+				     &stop);
+	return err;
 }
 
 static int start(struct run *r)
 {
 	int err;
 
-	err = xs_loader_attach(r->loader, r->ifindex, r->opt.ifname,
-			       r->opt.mode, &r->mode_name);
-	if (err)
+	if ((err = attach_all(r)) || (err = xs_output_start(r->out)) ||
+	    (err = drop_privileges(r)))
 		return err;
-	err = xs_pcap_start(r->out);
-	if (err)
-		return err;
-	if (!r->opt.quiet)
+	for (unsigned int i = 0; !r->opt.quiet && i < r->opt.n_ifaces; i++)
 		fprintf(stderr,
 			"xdpsample: listening on %s (%s, %s, 1/%u, snaplen %u)\n",
-			r->opt.ifname, r->mode_name,
+			r->ifs[i].name, r->ifs[i].mode_name,
 			xs_transport_name(r->opt.transport), r->opt.rate,
 			r->opt.snaplen);
 	return 0;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+/* Per-poll housekeeping: drop counts for pcapng, time-based rotation. */
+static void housekeeping(struct run *r)
+{
+	uint64_t now = mono_ns();
+	int err;
+
+	if (r->opt.format == XS_FORMAT_PCAPNG && now >= r->next_drop_check) {
+		report_drops(r);
+		r->next_drop_check = now + DROP_CHECK_NS;
+	}
+	if (r->out_done)
+		return;
+	err = xs_output_tick(r->out);
+	if (err == -ECANCELED) {
+		r->out_done = true;
+		stop = 1;
+	} else if (err) {
+		r->out_done = true;
+		r->failed = 1;
+		stop = 1;
+	}
 }
 
 static void capture(struct run *r)
@@ -167,6 +333,27 @@ static void capture(struct run *r)
 			r->failed = 1;
 			break;
 		}
+		housekeeping(r);
+	}
+}
+
+static void sum_kernel_stats(struct run *r, struct xs_stats *sum)
+{
+	struct xs_stats k;
+
+	*sum = (struct xs_stats){ 0 };
+	for (unsigned int i = 0; i < r->opt.n_ifaces; i++) {
+		if (xs_stats_read(xs_loader_stats_fd(r->ifs[i].loader), &k)) {
+			fprintf(stderr, "xdpsample: cannot read the counters of '%s': %s\n",
+				r->ifs[i].name, strerror(errno));
+			r->failed = 1;
+			continue;
+		}
+		sum->seen += k.seen;
+		sum->sampled += k.sampled;
+		sum->emitted += k.emitted;
+		sum->ring_full += k.ring_full;
+		sum->copy_fail += k.copy_fail;
 	}
 }
 
@@ -174,17 +361,21 @@ static void capture(struct run *r)
 static void finish(struct run *r)
 {
 	struct xs_write_counts wc = { 0 };
-	struct xs_stats k = { 0 };
+	struct xs_stats k;
 
-	xs_loader_detach(r->loader);
-	xs_drain_poll(r->drain, 0);
-	if (xs_stats_read(xs_loader_stats_fd(r->loader), &k)) {
-		fprintf(stderr, "xdpsample: cannot read counters: %s\n",
-			strerror(errno));
-		r->failed = 1;
+	if (r->privs.active) {
+		xs_privs_request_detach(&r->privs);
+		for (unsigned int i = 0; i < r->opt.n_ifaces; i++)
+			xs_loader_forget(r->ifs[i].loader);
+	} else {
+		detach_all(r);
 	}
 	xs_drain_poll(r->drain, 0);
-	if (xs_pcap_close(r->out, &wc))
+	sum_kernel_stats(r, &k);
+	xs_drain_poll(r->drain, 0);
+	if (r->opt.format == XS_FORMAT_PCAPNG)
+		report_drops(r);
+	if (xs_output_close(r->out, &wc))
 		r->failed = 1;
 	r->out = NULL;
 	r->us.written = wc.written;
@@ -195,14 +386,17 @@ static void finish(struct run *r)
 
 static void cleanup(struct run *r)
 {
-	xs_pcap_abort(r->out);
+	xs_output_abort(r->out);
 	xs_drain_close(r->drain);
-	xs_loader_close(r->loader);
+	for (unsigned int i = 0; i < r->opt.n_ifaces; i++)
+		xs_loader_close(r->ifs[i].loader);
+	if (r->transport_fd > 0)
+		close(r->transport_fd);
 }
 
 int main(int argc, char **argv)
 {
-	struct run r = { 0 };
+	struct run r = { .transport_fd = -1 };
 	int err;
 
 	err = xs_options_parse(&r.opt, argc, argv);

@@ -9,12 +9,18 @@
 #include <string.h>
 
 #include "options.h"
+#include "output.h"
 #include "sample.h"
 
 #define MIN_BUFFER_KIB	16
 #define MAX_BUFFER_KIB	(1024 * 1024)
 
-enum { OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION };
+enum {
+	OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION,
+	OPT_FORMAT,
+};
+
+#define FORMAT_GUESS 99	/* from the file name, once it is known */
 
 static const struct option long_opts[] = {
 	{ "interface",		required_argument, NULL, 'i' },
@@ -23,6 +29,11 @@ static const struct option long_opts[] = {
 	{ "rate",		required_argument, NULL, 'N' },
 	{ "count",		required_argument, NULL, 'c' },
 	{ "buffer-size",	required_argument, NULL, 'B' },
+	{ "file-size",		required_argument, NULL, 'C' },
+	{ "rotate-seconds",	required_argument, NULL, 'G' },
+	{ "file-count",		required_argument, NULL, 'W' },
+	{ "relinquish-privileges", required_argument, NULL, 'Z' },
+	{ "format",		required_argument, NULL, OPT_FORMAT },
 	{ "packet-buffered",	no_argument,	   NULL, 'U' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
@@ -38,10 +49,16 @@ static const struct option long_opts[] = {
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: xdpsample -i IFACE -w FILE|- [options]\n"
-"  -i, --interface IFACE   interface to sample (its XDP hook)\n"
+"Usage: xdpsample -i IFACE [-i IFACE...] -w FILE|- [options]\n"
+"  -i, --interface IFACE   interface to sample (its XDP hook); repeatable\n"
 "      --netns NAME        enter /run/netns/NAME before attaching\n"
-"  -w, --write FILE        pcap file to write, '-' for stdout\n"
+"  -w, --write FILE        capture file to write, '-' for stdout\n"
+"      --format pcap|pcapng  file format (default: pcapng for *.pcapng)\n"
+"  -C, --file-size SIZE    rotate when a file exceeds SIZE x 1,000,000 bytes\n"
+"                          (or SIZEk/SIZEm/SIZEg: KiB, MiB, GiB)\n"
+"  -G, --rotate-seconds N  rotate every N seconds; FILE may hold strftime %%-codes\n"
+"  -W, --file-count N      -C: reuse N files in a ring; -G: stop after N files\n"
+"  -Z, --relinquish-privileges USER  run as USER once attached\n"
 "  -s, --snaplen N         bytes kept per packet, %d..%d (default %d)\n"
 "  -N, --rate N            sample 1 in N packets (default 1 = all)\n"
 "      --sample random|count  random choice (default) or every Nth per CPU\n"
@@ -113,6 +130,29 @@ static int parse_word(const char *what, const char *s,
 static const char *const transports[] = { "perf", "ringbuf" };
 static const char *const samples[] = { "random", "count" };
 static const char *const modes[] = { "auto", "native", "generic" };
+static const char *const formats[] = { "pcap", "pcapng" };
+
+/* tcpdump's -C: millions of bytes, or a k/m/g suffix for KiB/MiB/GiB. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "kmg";
+	char num[32], *u;
+	uint64_t v, mult = 1000000;
+	size_t n = strlen(s);
+
+	if (!n || n >= sizeof(num))
+		return bad("file size", s, "not a size");
+	memcpy(num, s, n + 1);
+	u = strchr(units, num[n - 1] | 0x20);
+	if (u && num[n - 1] >= 'A') {
+		mult = 1ULL << (10 * (u - units + 1));
+		num[n - 1] = 0;
+	}
+	if (parse_u64("file size", num, 1, UINT64_MAX / mult, &v))
+		return -EINVAL;
+	*out = v * mult;
+	return 0;
+}
 
 const char *xs_transport_name(uint32_t transport)
 {
@@ -126,13 +166,29 @@ static int parse_one(struct xs_options *o, int c, const char *arg)
 
 	switch (c) {
 	case 'i':
-		if (o->ifname)
-			return bad("interface", arg,
-				   "only one -i is supported");
 		if (!*arg || strlen(arg) >= IF_NAMESIZE)
 			return bad("interface", arg, "bad interface name");
-		o->ifname = arg;
+		if (o->n_ifaces == XS_MAX_IFACES)
+			return bad("interface", arg, "too many interfaces");
+		for (unsigned int i = 0; i < o->n_ifaces; i++)
+			if (!strcmp(o->ifnames[i], arg))
+				return bad("interface", arg, "given twice");
+		o->ifnames[o->n_ifaces++] = arg;
 		return 0;
+	case 'C':
+		return parse_size(arg, &o->rotate_bytes);
+	case 'G':
+		return parse_u32("rotation interval", arg, 1, 31536000,
+				 &o->rotate_seconds);
+	case 'W':
+		return parse_u32("file count", arg, 1, 1000000, &o->max_files);
+	case 'Z':
+		if (!*arg)
+			return bad("user", arg, "empty name");
+		o->user = arg;
+		return 0;
+	case OPT_FORMAT:
+		return parse_word("--format", arg, formats, 2, &o->format);
 	case 'w':
 		if (!*arg)
 			return bad("output file", arg, "empty path");
@@ -175,16 +231,40 @@ static void set_defaults(struct xs_options *o)
 	o->transport = XS_TRANSPORT_RINGBUF;
 	o->mode = XS_MODE_AUTO;
 	o->buffer_kib = 4096;
+	o->format = FORMAT_GUESS;
 }
 
-static int check(const struct xs_options *o, int argc, char **argv)
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "xdpsample: %s\n", msg);
+	return -EINVAL;
+}
+
+static int check_output(struct xs_options *o)
+{
+	bool to_stdout = !strcmp(o->outfile, "-");
+
+	if (o->format == FORMAT_GUESS)
+		o->format = to_stdout ? XS_FORMAT_PCAP :
+					xs_output_guess_format(o->outfile);
+	if ((o->rotate_bytes || o->rotate_seconds || o->max_files) &&
+	    to_stdout)
+		return usage_error("-C, -G and -W need a file name, not '-w -'");
+	if (o->max_files && !o->rotate_bytes && !o->rotate_seconds)
+		return usage_error("-W needs -C or -G");
+	if (o->n_ifaces > 1 && o->format == XS_FORMAT_PCAP)
+		return usage_error("classic pcap holds one interface: use --format pcapng (or a .pcapng file name) with several -i");
+	return 0;
+}
+
+static int check(struct xs_options *o, int argc, char **argv)
 {
 	if (optind < argc) {
 		fprintf(stderr, "xdpsample: unexpected argument '%s'\n",
 			argv[optind]);
 		return -EINVAL;
 	}
-	if (!o->ifname) {
+	if (!o->n_ifaces) {
 		fprintf(stderr, "xdpsample: no interface given (-i IFACE)\n");
 		return -EINVAL;
 	}
@@ -199,7 +279,7 @@ static int check(const struct xs_options *o, int argc, char **argv)
 			o->buffer_kib);
 		return -EINVAL;
 	}
-	return 0;
+	return check_output(o);
 }
 
 int xs_options_parse(struct xs_options *o, int argc, char **argv)
@@ -209,7 +289,7 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 	set_defaults(o);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":i:w:s:N:c:B:Uqvh", long_opts,
+	while ((c = getopt_long(argc, argv, ":i:w:s:N:c:B:C:G:W:Z:Uqvh", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'U': o->unbuffered = true; break;

@@ -4,8 +4,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "output.h"	/* XS_MAX_IFACES, enum xs_format */
 
-#define XS_VERSION "0.1.0"
+#define XS_VERSION "0.2.0"
 
 /* Exit codes: only main maps results to these. */
 #define XS_EXIT_OK	0
@@ -15,10 +16,16 @@
 enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
 
 struct xs_options {
-	const char *ifname;
+	const char *ifnames[XS_MAX_IFACES];
+	unsigned int n_ifaces;
 	const char *netns;
 	const char *outfile;		/* "-" means stdout */
+	const char *user;		/* -Z */
 	uint64_t count;			/* 0 = no limit */
+	uint64_t rotate_bytes;		/* -C */
+	uint32_t rotate_seconds;	/* -G */
+	uint32_t max_files;		/* -W */
+	uint32_t format;		/* enum xs_format */
 	uint32_t buffer_kib;		/* transport buffer size */
 	uint32_t snaplen;
 	uint32_t rate;

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Reads the per-CPU counters and prints the closing summary. */
 #include <errno.h>
+#include <ifaddrs.h>
 #include <inttypes.h>
+#include <string.h>
+#include <linux/if_link.h>
+#include <netpacket/packet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <bpf/bpf.h>
@@ -38,6 +42,24 @@ out:
 	return err;
 }
 
+uint64_t xs_iface_rx_dropped(const char *ifname)
+{
+	struct ifaddrs *all, *a;
+	uint64_t v = 0;
+
+	if (getifaddrs(&all))
+		return 0;
+	for (a = all; a; a = a->ifa_next) {
+		if (a->ifa_addr && a->ifa_addr->sa_family == AF_PACKET &&
+		    a->ifa_data && !strcmp(a->ifa_name, ifname)) {
+			v = ((struct rtnl_link_stats *)a->ifa_data)->rx_dropped;
+			break;
+		}
+	}
+	freeifaddrs(all);
+	return v;
+}
+
 /* A line per counter; zero losses are dropped when quiet. */
 static void line(uint64_t v, const char *what, bool loss, bool quiet)
 {
@@ -57,10 +79,11 @@ void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
 	line(u->written, "packets written", false, quiet);
 	line(k->ring_full, "packets lost: buffer full", true, quiet);
 	line(k->copy_fail, "packets lost: copy failed", true, quiet);
-	line(d->bad, "packets lost: bad record", true, quiet);
+	line(d->bad + u->foreign, "packets lost: bad record", true, quiet);
 	line(u->write_failed, "packets lost: write failed", true, quiet);
 	if (u->over_count)
-		line(u->over_count, "packets not written: count reached",
+		line(u->over_count,
+		     "packets not written: count or file limit reached",
 		     false, quiet);
 	if (d->perf_lost)
 		line(d->perf_lost,

@@ -11,11 +11,14 @@
 struct xs_user_stats {
 	uint64_t written;
 	uint64_t write_failed;
-	uint64_t over_count;	/* arrived after -c was reached */
+	uint64_t over_count;	/* arrived after -c / -G -W ended the file */
+	uint64_t foreign;	/* records of an interface not captured */
 };
 
 /* Sum the per-CPU kernel counters. */
 int xs_stats_read(int map_fd, struct xs_stats *sum);
+/* rx_dropped of an interface in the current network namespace, or 0. */
+uint64_t xs_iface_rx_dropped(const char *ifname);
 void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
 		    const struct xs_user_stats *u, uint32_t rate, bool quiet);
 

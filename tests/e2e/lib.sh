@@ -123,7 +123,7 @@ assert_accounting() {
 		 $(counter "$e" "packets lost: copy failed") +
 		 $(counter "$e" "packets lost: bad record") +
 		 $(counter "$e" "packets lost: write failed") +
-		 $(counter "$e" "packets not written: count reached") ))
+		 $(counter "$e" "packets not written: count or file limit reached") ))
 	[ "$sampled" -le "$seen" ] || fail "sampled $sampled > seen $seen"
 	[ "$sampled" -eq $((written + lost)) ] ||
 		fail "sampled $sampled != written $written + losses $lost"

@@ -41,6 +41,7 @@ struct rig {
 	struct xs_loader *l;
 	struct xs_drain *d;
 	struct got got;
+	int map_fd;
 };
 
 static int rig_up(struct rig *r, uint32_t transport, uint32_t rate,
@@ -52,16 +53,20 @@ static int rig_up(struct rig *r, uint32_t transport, uint32_t rate,
 	};
 
 	memset(r, 0, sizeof(*r));
-	if (xs_loader_open(&r->l, &cfg, false) || xs_loader_load(r->l))
+	r->map_fd = xs_transport_create(&cfg);
+	if (r->map_fd < 0 ||
+	    xs_loader_open(&r->l, &cfg, r->map_fd, false) ||
+	    xs_loader_load(r->l))
 		return -1;
-	return xs_drain_open(&r->d, transport, xs_loader_transport_fd(r->l),
-			     cfg.buffer_bytes, SNAP, collect, &r->got);
+	return xs_drain_open(&r->d, transport, r->map_fd, cfg.buffer_bytes,
+			     SNAP, collect, &r->got);
 }
 
 static void rig_down(struct rig *r)
 {
 	xs_drain_close(r->d);
 	xs_loader_close(r->l);
+	close(r->map_fd);
 }
 
 static int run(struct rig *r, const uint8_t *pkt, uint32_t len,

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The capture's files: which file is open, when to rotate, and the format
+ * writer behind it. Every file is a complete capture on its own (pcapng: its
+ * own section header, interface descriptions and statistics).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "pcap_writer.h"
+#include "pcapng_writer.h"
+
+#ifndef XS_VERSION
+#define XS_VERSION "0.2.0"
+#endif
+
+struct iface_state {
+	char descr[192];
+	struct xs_iface_counters at_open;	/* counters when the file began */
+	uint64_t pending_drops;
+	uint64_t delivered;			/* handed to this file */
+};
+
+struct xs_output {
+	struct xs_output_cfg cfg;
+	struct iface_state ifs[XS_MAX_IFACES];
+	struct xs_rotate rot;
+	struct xs_write_counts total;	/* files already closed */
+	struct xs_stream *s;
+	char *pattern;			/* the -w argument */
+	char name[4096];		/* current file, for messages */
+	char comment[32];
+	uint64_t file_start_ns;
+	int dirfd;
+	int fd;				/* first file, before start */
+	int cur_fd;			/* the file being written */
+	bool created;
+	bool is_stdout;
+	bool reported;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (uint64_t)t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+enum xs_format xs_output_guess_format(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n >= 7 && !strcmp(path + n - 7, ".pcapng") ? XS_FORMAT_PCAPNG :
+							   XS_FORMAT_PCAP;
+}
+
+static const char *shown_name(const struct xs_output *o)
+{
+	return o->is_stdout ? "standard output" : o->name;
+}
+
+static int report(struct xs_output *o, int err)
+{
+	if (o->reported || !err)
+		return err;
+	o->reported = true;
+	if (err == -EPIPE)
+		fprintf(stderr, "xdpsample: %s closed by its reader (broken pipe)\n",
+			shown_name(o));
+	else
+		fprintf(stderr, "xdpsample: cannot write %s: %s\n",
+			shown_name(o), strerror(-err));
+	return err;
+}
+
+/* Files are created relative to a directory opened once, at the start. */
+static int open_dir(struct xs_output *o)
+{
+	char *copy = strdup(o->pattern);
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	o->dirfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->dirfd < 0) {
+		err = -errno;
+		fprintf(stderr, "xdpsample: cannot open '%s' for writing: %s\n",
+			o->pattern, strerror(errno));
+	}
+	free(copy);
+	return err;
+}
+
+static const char *base_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int open_error(const char *name)
+{
+	int err = -errno;
+
+	if (errno == ELOOP)
+		fprintf(stderr, "xdpsample: refusing to write '%s': it is a symbolic link\n",
+			name);
+	else
+		fprintf(stderr, "xdpsample: cannot open '%s' for writing: %s\n",
+			name, strerror(errno));
+	return err;
+}
+
+/* The first file: created if new (and removed again on abort). */
+static int open_first(struct xs_output *o)
+{
+	int flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC;
+	const char *base = base_of(o->name);
+
+	o->fd = openat(o->dirfd, base, flags | O_CREAT | O_EXCL, 0600);
+	if (o->fd >= 0) {
+		o->created = true;
+		return 0;
+	}
+	if (errno == EEXIST)
+		o->fd = openat(o->dirfd, base, flags);
+	return o->fd >= 0 ? 0 : open_error(o->name);
+}
+
+int xs_output_open(struct xs_output **out, const struct xs_output_cfg *cfg)
+{
+	struct xs_output *o = calloc(1, sizeof(*o));
+	int err;
+
+	if (!o)
+		return -ENOMEM;
+	o->cfg = *cfg;
+	o->dirfd = o->fd = -1;
+	o->is_stdout = !strcmp(cfg->path, "-");
+	o->pattern = strdup(cfg->path);
+	snprintf(o->comment, sizeof(o->comment), "sample 1/%u", cfg->rate);
+	xs_rotate_init(&o->rot, &cfg->rotate, time(NULL));
+	if (!o->pattern) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	if (o->is_stdout) {
+		/* A dup of stdout: our buffer, our close. */
+		o->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		err = o->fd < 0 ? open_error("standard output") : 0;
+	} else if (xs_rotate_name(&o->rot, o->pattern, o->name,
+				  sizeof(o->name))) {
+		fprintf(stderr, "xdpsample: file name '%s' is too long\n",
+			o->pattern);
+		err = -ENAMETOOLONG;
+	} else {
+		err = open_dir(o);
+		if (!err)
+			err = open_first(o);
+	}
+	if (err)
+		goto fail;
+	*out = o;
+	return 0;
+fail:
+	if (o->dirfd >= 0)
+		close(o->dirfd);
+	free(o->pattern);
+	free(o);
+	return err;
+}
+
+void xs_output_describe(struct xs_output *o, unsigned int idx,
+			const char *descr)
+{
+	if (idx < o->cfg.n_ifaces)
+		snprintf(o->ifs[idx].descr, sizeof(o->ifs[idx].descr), "%s",
+			 descr);
+}
+
+static void read_counters(struct xs_output *o, unsigned int i,
+			  struct xs_iface_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (o->cfg.stats)
+		o->cfg.stats(o->cfg.stats_ctx, i, c);
+}
+
+static int write_header(struct xs_output *o)
+{
+	char os[160] = "Linux", hw[80] = "";
+	struct utsname u;
+	int err;
+
+	for (unsigned int i = 0; i < o->cfg.n_ifaces; i++) {
+		read_counters(o, i, &o->ifs[i].at_open);
+		o->ifs[i].delivered = 0;
+	}
+	o->file_start_ns = now_ns();
+	if (o->cfg.format == XS_FORMAT_PCAP)
+		return xs_pcap_header(o->s, o->cfg.snaplen);
+	if (!uname(&u)) {
+		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
+		snprintf(hw, sizeof(hw), "%s", u.machine);
+	}
+	err = xs_pcapng_shb(o->s, hw, os, "xdpsample " XS_VERSION);
+	for (unsigned int i = 0; !err && i < o->cfg.n_ifaces; i++)
+		err = xs_pcapng_idb(o->s, o->cfg.ifnames[i], o->ifs[i].descr,
+				    o->cfg.snaplen);
+	return err;
+}
+
+static int begin_file(struct xs_output *o, int fd)
+{
+	int err;
+
+	o->cur_fd = fd;
+	o->s = xs_stream_new(fd);
+	if (!o->s) {
+		close(fd);
+		return report(o, -ENOMEM);
+	}
+	err = write_header(o);
+	if (!err)
+		err = xs_stream_flush(o->s);
+	return report(o, err);
+}
+
+int xs_output_start(struct xs_output *o)
+{
+	struct stat st;
+	int fd = o->fd;
+
+	o->fd = -1;
+	o->created = false;	/* from here on the file is the capture */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && ftruncate(fd, 0)) {
+		close(fd);
+		return report(o, -errno);
+	}
+	return begin_file(o, fd);
+}
+
+/* One statistics block per interface: what this file's window saw. */
+static void write_stats(struct xs_output *o)
+{
+	uint64_t end = now_ns();
+
+	for (unsigned int i = 0; i < o->cfg.n_ifaces; i++) {
+		struct iface_state *f = &o->ifs[i];
+		struct xs_iface_counters c;
+		struct xs_isb isb;
+
+		read_counters(o, i, &c);
+		isb = (struct xs_isb){
+			.start_ns = o->file_start_ns,
+			.end_ns = end,
+			.ifrecv = c.seen - f->at_open.seen,
+			.ifdrop = c.rx_dropped - f->at_open.rx_dropped,
+			.filteraccept = c.sampled - f->at_open.sampled,
+			.osdrop = c.lost - f->at_open.lost,
+			.usrdeliv = f->delivered,
+		};
+		xs_pcapng_isb(o->s, i, end, &isb);
+	}
+}
+
+static int end_file(struct xs_output *o)
+{
+	struct xs_write_counts c = { 0 };
+	int err;
+
+	if (!o->s)
+		return 0;
+	if (o->cfg.format == XS_FORMAT_PCAPNG && !xs_stream_error(o->s))
+		write_stats(o);
+	err = xs_stream_close(o->s, &c);
+	o->s = NULL;
+	o->total.written += c.written;
+	o->total.failed += c.failed;
+	return report(o, err);
+}
+
+static int open_next(struct xs_output *o)
+{
+	int fd;
+
+	if (xs_rotate_name(&o->rot, o->pattern, o->name, sizeof(o->name)))
+		return report(o, -ENAMETOOLONG);
+	fd = openat(o->dirfd, base_of(o->name),
+		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		o->reported = true;
+		return open_error(o->name);
+	}
+	return begin_file(o, fd);
+}
+
+static int rotate(struct xs_output *o, bool by_time)
+{
+	int err = end_file(o);
+
+	if (err)
+		return err;
+	if (!xs_rotate_next(&o->rot, by_time, time(NULL)))
+		return -ECANCELED;
+	return open_next(o);
+}
+
+static int iface_idx(const struct xs_output *o, uint32_t ifindex)
+{
+	for (unsigned int i = 0; i < o->cfg.n_ifaces; i++)
+		if (o->cfg.ifindex[i] == ifindex)
+			return i;
+	return -ENOENT;
+}
+
+int xs_output_packet(struct xs_output *o, const struct xs_packet *pkt)
+{
+	int idx = iface_idx(o, pkt->ifindex), err;
+	struct iface_state *f;
+
+	if (idx < 0)
+		return idx;
+	if (!o->s)
+		return -EBADF;
+	if (!xs_stream_error(o->s) &&
+	    xs_rotate_size_due(&o->rot, xs_stream_size(o->s))) {
+		err = rotate(o, false);
+		if (err) {
+			if (err != -ECANCELED)
+				o->total.failed++;
+			return err;
+		}
+	}
+	f = &o->ifs[idx];
+	f->delivered++;
+	if (o->cfg.format == XS_FORMAT_PCAP)
+		err = xs_pcap_packet(o->s, pkt);
+	else
+		err = xs_pcapng_epb(o->s, idx, pkt, f->pending_drops,
+				    o->comment);
+	f->pending_drops = 0;
+	if (!err && o->cfg.unbuffered)
+		err = xs_stream_flush(o->s);
+	return report(o, err);
+}
+
+void xs_output_add_drops(struct xs_output *o, unsigned int idx, uint64_t n)
+{
+	if (idx < o->cfg.n_ifaces)
+		o->ifs[idx].pending_drops += n;
+}
+
+int xs_output_tick(struct xs_output *o)
+{
+	if (!o->s || xs_stream_error(o->s) ||
+	    !xs_rotate_time_due(&o->rot, time(NULL)))
+		return 0;
+	return rotate(o, true);
+}
+
+int xs_output_flush(struct xs_output *o)
+{
+	return o->s ? report(o, xs_stream_flush(o->s)) : 0;
+}
+
+int xs_output_chown(struct xs_output *o, uid_t uid, gid_t gid)
+{
+	struct stat st;
+
+	if (o->is_stdout || !o->s || fstat(o->cur_fd, &st) ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	if (fchown(o->cur_fd, uid, gid)) {
+		fprintf(stderr, "xdpsample: cannot give '%s' to the -Z user: %s\n",
+			o->name, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int xs_output_close(struct xs_output *o, struct xs_write_counts *c)
+{
+	int err;
+
+	if (!o)
+		return 0;
+	err = end_file(o);
+	if (o->fd >= 0)
+		close(o->fd);
+	if (o->dirfd >= 0)
+		close(o->dirfd);
+	if (c)
+		*c = o->total;
+	free(o->pattern);
+	free(o);
+	return err;
+}
+
+void xs_output_abort(struct xs_output *o)
+{
+	if (!o)
+		return;
+	if (o->created)
+		unlinkat(o->dirfd, base_of(o->name), 0);
+	xs_output_close(o, NULL);
+}

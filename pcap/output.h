@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef XDPSAMPLE_OUTPUT_H
+#define XDPSAMPLE_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "packet.h"
+#include "rotate.h"
+#include "stream.h"
+
+#define XS_MAX_IFACES 16
+
+enum xs_format { XS_FORMAT_PCAP, XS_FORMAT_PCAPNG };
+
+/* Cumulative per-interface counters, for Interface Statistics Blocks. */
+struct xs_iface_counters {
+	uint64_t seen, sampled, lost, rx_dropped;
+};
+typedef int (*xs_iface_stats_fn)(void *ctx, unsigned int idx,
+				 struct xs_iface_counters *c);
+
+struct xs_output_cfg {
+	const char *path;		/* "-" = stdout */
+	enum xs_format format;
+	uint32_t snaplen;
+	uint32_t rate;
+	bool unbuffered;
+	struct xs_rotate_cfg rotate;
+	unsigned int n_ifaces;
+	const char *ifnames[XS_MAX_IFACES];
+	uint32_t ifindex[XS_MAX_IFACES];
+	xs_iface_stats_fn stats;	/* may be NULL */
+	void *stats_ctx;
+};
+
+struct xs_output;
+
+/*
+ * Open the first file without touching its contents (O_NOFOLLOW, 0600 when
+ * created) so a bad path fails before any BPF work.
+ */
+int xs_output_open(struct xs_output **out, const struct xs_output_cfg *cfg);
+/* if_description of interface idx, known once it is attached. */
+void xs_output_describe(struct xs_output *o, unsigned int idx,
+			const char *descr);
+/* Truncate the first file and write its header: the capture starts. */
+int xs_output_start(struct xs_output *o);
+/*
+ * Write one packet (rotating by size first). 0, -ENOENT for a packet of an
+ * interface not captured, -ECANCELED when -G -W made its last file, or the
+ * write error, which ends the run.
+ */
+int xs_output_packet(struct xs_output *o, const struct xs_packet *pkt);
+/* Losses on interface idx to report with its next packet (epb_dropcount). */
+void xs_output_add_drops(struct xs_output *o, unsigned int idx, uint64_t n);
+/* Rotate by time when due; same returns as xs_output_packet. */
+int xs_output_tick(struct xs_output *o);
+int xs_output_flush(struct xs_output *o);
+/* Hand the current file to another owner (-Z); 0 or -errno. */
+int xs_output_chown(struct xs_output *o, uid_t uid, gid_t gid);
+/* Statistics blocks, close; counts over all files; 0 or the first error. */
+int xs_output_close(struct xs_output *o, struct xs_write_counts *c);
+/* Give up before start: remove the file if this run created it. */
+void xs_output_abort(struct xs_output *o);
+/* "pcapng" when PATH ends in .pcapng, else "pcap". */
+enum xs_format xs_output_guess_format(const char *path);
+
+#endif

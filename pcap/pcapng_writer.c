@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcapng (draft-ietf-opsawg-pcapng): libpcap reads it but cannot write it.
+ * Blocks are written in host byte order, as the byte-order magic allows;
+ * every option is padded to 32 bits; timestamps are in ns (if_tsresol 9).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "pcapng_writer.h"
+
+#define BT_SHB		0x0A0D0D0A
+#define BT_IDB		0x00000001
+#define BT_ISB		0x00000005
+#define BT_EPB		0x00000006
+#define BYTE_ORDER_MAGIC 0x1A2B3C4D
+
+#define OPT_END		0
+#define OPT_COMMENT	1
+#define SHB_HARDWARE	2
+#define SHB_OS		3
+#define SHB_USERAPPL	4
+#define IF_NAME		2
+#define IF_DESCRIPTION	3
+#define IF_TSRESOL	9
+#define EPB_FLAGS	2
+#define EPB_DROPCOUNT	4
+#define ISB_STARTTIME	2
+#define ISB_ENDTIME	3
+#define ISB_IFRECV	4
+#define ISB_IFDROP	5
+#define ISB_FILTERACCEPT 6
+#define ISB_OSDROP	7
+#define ISB_USRDELIV	8
+
+#define LINKTYPE_ETHERNET 1
+#define EPB_INBOUND	0x1
+#define MAX_OPTS	512	/* option bytes of any block we write */
+
+static size_t pad4(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
+
+/* Options are assembled in a small buffer; values longer are cut. */
+struct opts {
+	uint8_t buf[MAX_OPTS];
+	size_t len;
+};
+
+static void opt_add(struct opts *o, uint16_t code, const void *val,
+		    size_t len)
+{
+	uint16_t hdr[2] = { code, (uint16_t)len };
+
+	if (o->len + 4 + pad4(len) + 4 > sizeof(o->buf))
+		return;		/* keep room for opt_endofopt */
+	memcpy(o->buf + o->len, hdr, 4);
+	memcpy(o->buf + o->len + 4, val, len);
+	memset(o->buf + o->len + 4 + len, 0, pad4(len) - len);
+	o->len += 4 + pad4(len);
+}
+
+static void opt_str(struct opts *o, uint16_t code, const char *s)
+{
+	size_t n = strlen(s);
+
+	opt_add(o, code, s, n > 255 ? 255 : n);
+}
+
+static void opt_u64(struct opts *o, uint16_t code, uint64_t v)
+{
+	opt_add(o, code, &v, sizeof(v));
+}
+
+/* A pcapng timestamp: the high 32 bits, then the low 32 bits. */
+static void opt_ts(struct opts *o, uint16_t code, uint64_t ns)
+{
+	uint32_t v[2] = { (uint32_t)(ns >> 32), (uint32_t)ns };
+
+	opt_add(o, code, v, sizeof(v));
+}
+
+static void opt_end(struct opts *o)
+{
+	memset(o->buf + o->len, 0, 4);
+	o->len += 4;
+}
+
+/*
+ * One block: type, total length, the fixed body, the data (padded), the
+ * options, total length again; accounted to the stream as one piece.
+ */
+static int block(struct xs_stream *s, uint32_t type, const void *body,
+		 size_t body_len, const void *data, size_t data_len,
+		 const struct opts *o, bool packet)
+{
+	static const uint8_t zero[4];
+	uint32_t total = 12 + body_len + pad4(data_len) + o->len;
+	uint32_t hdr[2] = { type, total };
+	FILE *f = xs_stream_file(s);
+
+	if (xs_stream_error(s)) {
+		if (packet)
+			xs_stream_refuse(s);
+		return xs_stream_error(s);
+	}
+	fwrite(hdr, sizeof(hdr), 1, f);
+	fwrite(body, body_len, 1, f);
+	if (data_len) {
+		fwrite(data, data_len, 1, f);
+		fwrite(zero, pad4(data_len) - data_len, 1, f);
+	}
+	fwrite(o->buf, o->len, 1, f);
+	fwrite(&total, sizeof(total), 1, f);
+	return xs_stream_account(s, total, packet);
+}
+
+int xs_pcapng_shb(struct xs_stream *s, const char *hardware, const char *os,
+		  const char *appl)
+{
+	struct {
+		uint32_t magic;
+		uint16_t major, minor;
+		int64_t section_len;
+	} __attribute__((packed)) b = { BYTE_ORDER_MAGIC, 1, 0, -1 };
+	struct opts o = { .len = 0 };
+
+	opt_str(&o, SHB_HARDWARE, hardware);
+	opt_str(&o, SHB_OS, os);
+	opt_str(&o, SHB_USERAPPL, appl);
+	opt_end(&o);
+	return block(s, BT_SHB, &b, sizeof(b), NULL, 0, &o, false);
+}
+
+int xs_pcapng_idb(struct xs_stream *s, const char *name, const char *descr,
+		  uint32_t snaplen)
+{
+	struct {
+		uint16_t linktype, reserved;
+		uint32_t snaplen;
+	} b = { LINKTYPE_ETHERNET, 0, snaplen };
+	struct opts o = { .len = 0 };
+	uint8_t tsresol = 9;
+
+	opt_str(&o, IF_NAME, name);
+	opt_str(&o, IF_DESCRIPTION, descr);
+	opt_add(&o, IF_TSRESOL, &tsresol, 1);
+	opt_end(&o);
+	return block(s, BT_IDB, &b, sizeof(b), NULL, 0, &o, false);
+}
+
+int xs_pcapng_epb(struct xs_stream *s, uint32_t if_id,
+		  const struct xs_packet *pkt, uint64_t dropcount,
+		  const char *comment)
+{
+	struct {
+		uint32_t if_id, ts_high, ts_low, caplen, origlen;
+	} b = { if_id, (uint32_t)(pkt->ts_ns >> 32), (uint32_t)pkt->ts_ns,
+		pkt->cap_len, pkt->wire_len };
+	struct opts o = { .len = 0 };
+	uint32_t flags = EPB_INBOUND;
+
+	if (comment)
+		opt_str(&o, OPT_COMMENT, comment);
+	opt_add(&o, EPB_FLAGS, &flags, sizeof(flags));
+	opt_u64(&o, EPB_DROPCOUNT, dropcount);
+	opt_end(&o);
+	return block(s, BT_EPB, &b, sizeof(b), pkt->data, pkt->cap_len, &o,
+		     true);
+}
+
+int xs_pcapng_isb(struct xs_stream *s, uint32_t if_id, uint64_t ts_ns,
+		  const struct xs_isb *st)
+{
+	struct {
+		uint32_t if_id, ts_high, ts_low;
+	} b = { if_id, (uint32_t)(ts_ns >> 32), (uint32_t)ts_ns };
+	struct opts o = { .len = 0 };
+
+	opt_ts(&o, ISB_STARTTIME, st->start_ns);
+	opt_ts(&o, ISB_ENDTIME, st->end_ns);
+	opt_u64(&o, ISB_IFRECV, st->ifrecv);
+	opt_u64(&o, ISB_IFDROP, st->ifdrop);
+	opt_u64(&o, ISB_FILTERACCEPT, st->filteraccept);
+	opt_u64(&o, ISB_OSDROP, st->osdrop);
+	opt_u64(&o, ISB_USRDELIV, st->usrdeliv);
+	opt_end(&o);
+	return block(s, BT_ISB, &b, sizeof(b), NULL, 0, &o, false);
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libpcap's pcap_dump() returns nothing and writes through a buffered
+ * stream, so a failed write would not say which packets were lost. Writers
+ * here go through a stream of our own (fopencookie) whose write function
+ * knows how many bytes reached the fd; with each block's end offset queued,
+ * the written count is exact even when the disk fills in the middle of a
+ * buffer, and a regular file is cut back to its last whole block.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stream.h"
+
+#define STREAM_BUF (256 * 1024)
+
+/* End offsets of blocks not yet wholly out, oldest first. */
+struct end_queue {
+	uint64_t *end;
+	bool *packet;
+	size_t head, tail, cap;
+};
+
+struct xs_stream {
+	struct end_queue q;
+	FILE *fp;
+	char *buf;
+	uint64_t queued;	/* bytes handed to the stream */
+	uint64_t out;		/* bytes the fd accepted */
+	uint64_t safe_end;	/* end of the last whole block out */
+	uint64_t handed;	/* packets handed over, written or not */
+	uint64_t written;	/* packets wholly out */
+	int fd;
+	int err;		/* first failure, sticky */
+};
+
+static int q_push(struct end_queue *q, uint64_t end, bool packet)
+{
+	if (q->tail == q->cap) {
+		size_t live = q->tail - q->head, cap = q->cap;
+
+		if (q->head < cap / 2 || !cap) {
+			uint64_t *e;
+			bool *p;
+
+			cap = cap ? cap * 2 : 1024;
+			e = realloc(q->end, cap * sizeof(*e));
+			if (e)
+				q->end = e;
+			p = realloc(q->packet, cap * sizeof(*p));
+			if (p)
+				q->packet = p;
+			if (!e || !p)
+				return -ENOMEM;
+			q->cap = cap;
+		}
+		memmove(q->end, q->end + q->head, live * sizeof(*q->end));
+		memmove(q->packet, q->packet + q->head, live * sizeof(*q->packet));
+		q->head = 0;
+		q->tail = live;
+	}
+	q->end[q->tail] = end;
+	q->packet[q->tail++] = packet;
+	return 0;
+}
+
+/* Retire the blocks that are now wholly out. */
+static void confirm(struct xs_stream *s)
+{
+	struct end_queue *q = &s->q;
+
+	while (q->head < q->tail && q->end[q->head] <= s->out) {
+		s->safe_end = q->end[q->head];
+		s->written += q->packet[q->head++];
+	}
+}
+
+static ssize_t stream_write(void *cookie, const char *buf, size_t n)
+{
+	struct xs_stream *s = cookie;
+	size_t done = 0;
+	ssize_t r;
+
+	/* After a failure nothing more goes out: the counts stay exact. */
+	while (!s->err && done < n) {
+		r = write(s->fd, buf + done, n - done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			s->err = r < 0 ? -errno : -EIO;
+		else
+			done += r;
+	}
+	s->out += done;
+	confirm(s);
+	if (done < n)
+		errno = -s->err;
+	return done;	/* fopencookie: a short count signals the error */
+}
+
+struct xs_stream *xs_stream_new(int fd)
+{
+	static const cookie_io_functions_t io = { .write = stream_write };
+	struct xs_stream *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->fd = fd;
+	s->fp = fopencookie(s, "w", io);
+	s->buf = malloc(STREAM_BUF);
+	if (!s->fp || !s->buf) {
+		if (s->fp)
+			fclose(s->fp);
+		free(s->buf);
+		free(s);
+		return NULL;
+	}
+	setvbuf(s->fp, s->buf, _IOFBF, STREAM_BUF);
+	return s;
+}
+
+FILE *xs_stream_file(struct xs_stream *s)
+{
+	return s->fp;
+}
+
+int xs_stream_account(struct xs_stream *s, size_t bytes, bool packet)
+{
+	s->handed += packet;
+	if (!s->err && ferror(s->fp))
+		s->err = -EIO;
+	if (s->err)
+		return s->err;
+	s->queued += bytes;
+	if (q_push(&s->q, s->queued, packet))
+		s->err = -ENOMEM;
+	return s->err;
+}
+
+void xs_stream_refuse(struct xs_stream *s)
+{
+	s->handed++;
+}
+
+int xs_stream_flush(struct xs_stream *s)
+{
+	if (!s->err && fflush(s->fp) && !s->err)
+		s->err = -EIO;
+	return s->err;
+}
+
+int xs_stream_error(const struct xs_stream *s)
+{
+	return s->err;
+}
+
+uint64_t xs_stream_size(const struct xs_stream *s)
+{
+	return s->queued;
+}
+
+/* After a failed write, cut a regular file back to its last whole block. */
+static void trim_tail(struct xs_stream *s)
+{
+	struct stat st;
+
+	if (s->err && s->out > s->safe_end && !fstat(s->fd, &st) &&
+	    S_ISREG(st.st_mode))
+		(void)!ftruncate(s->fd, s->safe_end);
+}
+
+int xs_stream_close(struct xs_stream *s, struct xs_write_counts *c)
+{
+	int err;
+
+	if (!s)
+		return 0;
+	xs_stream_flush(s);
+	fclose(s->fp);		/* after an error its flush writes nothing */
+	trim_tail(s);
+	if (s->fd >= 0 && close(s->fd) && !s->err)
+		s->err = -errno;
+	if (c) {
+		c->written = s->written;
+		c->failed = s->handed - s->written;
+	}
+	err = s->err;
+	free(s->q.end);
+	free(s->q.packet);
+	free(s->buf);
+	free(s);
+	return err;
+}

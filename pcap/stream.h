@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef XDPSAMPLE_STREAM_H
+#define XDPSAMPLE_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* What became of the packets handed to a file. */
+struct xs_write_counts {
+	uint64_t written;	/* wholly accepted by the file or pipe */
+	uint64_t failed;	/* handed over but not (wholly) written */
+};
+
+/*
+ * A buffered stream over a file descriptor that knows exactly which packets
+ * reached it. Writers fwrite() a block to xs_stream_file() and then account
+ * for its size; after a write error nothing more goes out, and a regular
+ * file is cut back to the end of its last whole block at close.
+ */
+struct xs_stream;
+
+struct xs_stream *xs_stream_new(int fd);
+FILE *xs_stream_file(struct xs_stream *s);
+/* Account a block of bytes just written; 0 or the sticky -errno. */
+int xs_stream_account(struct xs_stream *s, size_t bytes, bool packet);
+/* A packet that was handed over but never written (after an error). */
+void xs_stream_refuse(struct xs_stream *s);
+int xs_stream_flush(struct xs_stream *s);
+int xs_stream_error(const struct xs_stream *s);
+/* Bytes handed to the stream so far (file size once flushed). */
+uint64_t xs_stream_size(const struct xs_stream *s);
+/* Flush, close the fd, fill counts; 0 or -errno of the first failure. */
+int xs_stream_close(struct xs_stream *s, struct xs_write_counts *c);
+
+#endif

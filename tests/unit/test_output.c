@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The capture files, through the output layer, read back with libpcap:
+ * classic pcap and pcapng, exact write accounting on a full disk, 0600,
+ * symlinks refused, nothing left behind by an aborted run.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <pcap/pcap.h>
+
+#include "output.h"
+#include "unit.h"
+
+static char dir[] = "/tmp/xs-unit-XXXXXX";
+static char path[256];
+
+static void fill(uint8_t *b, size_t n, int seed)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = (uint8_t)(seed * 31 + i);
+}
+
+static struct xs_output_cfg cfg(const char *p, enum xs_format f,
+				unsigned int n_ifaces)
+{
+	static const char *names[] = { "ifa", "ifb" };
+	struct xs_output_cfg c = {
+		.path = p, .format = f, .snaplen = 128, .rate = 10,
+		.n_ifaces = n_ifaces,
+	};
+
+	for (unsigned int i = 0; i < n_ifaces; i++) {
+		c.ifnames[i] = names[i];
+		c.ifindex[i] = 10 + i;
+	}
+	return c;
+}
+
+/* Write lens[] alternating over the interfaces; read back, compare. */
+static void roundtrip(enum xs_format f, unsigned int n_ifaces)
+{
+	static const uint32_t lens[] = { 60, 128, 1514, 9000 };
+	struct xs_output_cfg c;
+	struct xs_write_counts wc;
+	struct xs_output *o;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	uint8_t b[128], want[128];
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct stat st;
+	pcap_t *p;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/rt.cap", dir);
+	c = cfg(path, f, n_ifaces);
+	CHECK(xs_output_open(&o, &c) == 0, "open");
+	CHECK(xs_output_start(o) == 0, "start");
+	for (i = 0; i < 4; i++) {
+		struct xs_packet pkt = {
+			.ts_ns = 1700000000123456789ULL + i,
+			.wire_len = lens[i],
+			.cap_len = lens[i] < 128 ? lens[i] : 128,
+			.ifindex = 10 + i % n_ifaces,
+			.data = b,
+		};
+		fill(b, sizeof(b), i);
+		CHECK(xs_output_packet(o, &pkt) == 0, "write %d", i);
+	}
+	{
+		struct xs_packet stray = { .wire_len = 60, .cap_len = 60,
+					   .ifindex = 99, .data = b };
+		CHECK(xs_output_packet(o, &stray) == -ENOENT,
+		      "packet of an unknown interface accepted");
+	}
+	CHECK(xs_output_close(o, &wc) == 0, "close");
+	CHECK(wc.written == 4 && wc.failed == 0, "counts %llu/%llu",
+	      (unsigned long long)wc.written, (unsigned long long)wc.failed);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
+	      "mode %o, want 0600", st.st_mode & 0777);
+
+	p = pcap_open_offline_with_tstamp_precision(
+		path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	CHECK(p, "libpcap cannot read it back: %s", errbuf);
+	if (!p)
+		return;
+	CHECK(pcap_datalink(p) == DLT_EN10MB && pcap_snapshot(p) == 128,
+	      "linktype/snaplen");
+	for (i = 0; pcap_next_ex(p, &h, &data) == 1; i++) {
+		uint32_t cap = lens[i] < 128 ? lens[i] : 128;
+
+		fill(want, sizeof(want), i);
+		CHECK(h->len == lens[i] && h->caplen == cap,
+		      "packet %d len %u caplen %u", i, h->len, h->caplen);
+		CHECK(h->ts.tv_sec == 1700000000 &&
+		      h->ts.tv_usec == 123456789 + i,
+		      "packet %d ns timestamp %ld.%09ld", i,
+		      (long)h->ts.tv_sec, (long)h->ts.tv_usec);
+		CHECK(!memcmp(data, want, cap), "packet %d bytes", i);
+	}
+	CHECK(i == 4, "read back %d packets, want 4", i);
+	pcap_close(p);
+	unlink(path);
+}
+
+static void test_symlink_refused(void)
+{
+	struct xs_output_cfg c;
+	struct xs_output *o;
+	char target[300];
+
+	snprintf(target, sizeof(target), "%s/target", dir);
+	snprintf(path, sizeof(path), "%s/link.pcap", dir);
+	CHECK(symlink(target, path) == 0, "symlink");
+	c = cfg(path, XS_FORMAT_PCAP, 1);
+	CHECK(xs_output_open(&o, &c) == -ELOOP,
+	      "writing through a symlink was not refused");
+	CHECK(access(target, F_OK) != 0, "symlink target created");
+	unlink(path);
+}
+
+static void test_abort(void)
+{
+	struct xs_output_cfg c;
+	struct xs_output *o;
+	char buf[16] = { 0 };
+	FILE *f;
+
+	/* A file this run created disappears on abort... */
+	snprintf(path, sizeof(path), "%s/new.pcap", dir);
+	c = cfg(path, XS_FORMAT_PCAP, 1);
+	CHECK(xs_output_open(&o, &c) == 0, "open new");
+	xs_output_abort(o);
+	CHECK(access(path, F_OK) != 0, "aborted new file left behind");
+	/* ...and an existing file is left exactly as it was. */
+	f = fopen(path, "w");
+	fputs("keep me", f);
+	fclose(f);
+	CHECK(xs_output_open(&o, &c) == 0, "open existing");
+	xs_output_abort(o);
+	f = fopen(path, "r");
+	CHECK(f && fgets(buf, sizeof(buf), f) && !strcmp(buf, "keep me"),
+	      "existing file changed by an aborted run");
+	if (f)
+		fclose(f);
+	unlink(path);
+}
+
+/*
+ * The file fills up in the middle of a buffer (RLIMIT_FSIZE stands in for a
+ * full disk): "written" is exactly the packets wholly in the file, the rest
+ * are counted failed, and the file is cut back to its last whole packet.
+ */
+static void full_midway(enum xs_format f)
+{
+	const uint64_t limit = 50000;
+	struct xs_write_counts wc = { 0 };
+	struct rlimit old, rl = { limit, limit };
+	char errbuf[PCAP_ERRBUF_SIZE];
+	uint8_t b[100] = { 0 };
+	struct xs_packet pkt = { .wire_len = 100, .cap_len = 100,
+				 .ifindex = 10, .data = b };
+	struct xs_output_cfg c;
+	struct pcap_pkthdr *h;
+	struct xs_output *o;
+	const u_char *d;
+	uint64_t n = 0;
+	int err = 0, sent;
+	pcap_t *p;
+
+	snprintf(path, sizeof(path), "%s/full.cap", dir);
+	c = cfg(path, f, 1);
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	CHECK(xs_output_open(&o, &c) == 0, "open");
+	setrlimit(RLIMIT_FSIZE, &rl);
+	CHECK(xs_output_start(o) == 0, "start");
+	/* 3000 packets: the buffer overflows the limit mid-way. */
+	for (sent = 0; sent < 3000; sent++)
+		err = xs_output_packet(o, &pkt) ?: err;
+	CHECK(err == -EFBIG, "no error while writing (%d)", err);
+	err = xs_output_close(o, &wc);
+	setrlimit(RLIMIT_FSIZE, &old);
+	CHECK(err == -EFBIG, "close said %d, want -EFBIG", err);
+	CHECK(wc.written + wc.failed == (uint64_t)sent,
+	      "%llu + %llu != %d handed", (unsigned long long)wc.written,
+	      (unsigned long long)wc.failed, sent);
+	p = pcap_open_offline(path, errbuf);
+	CHECK(p, "unreadable after a full disk: %s", errbuf);
+	if (!p)
+		return;
+	while (pcap_next_ex(p, &h, &d) == 1)
+		n++;
+	pcap_close(p);
+	CHECK(n == wc.written && n > 200, "file holds %llu, counted %llu",
+	      (unsigned long long)n, (unsigned long long)wc.written);
+	unlink(path);
+}
+
+static void test_dev_full(void)
+{
+	struct xs_output_cfg c = cfg("/dev/full", XS_FORMAT_PCAP, 1);
+	struct xs_output *o;
+
+	/* /dev/full fails every write with ENOSPC: the header already. */
+	CHECK(xs_output_open(&o, &c) == 0, "open /dev/full");
+	CHECK(xs_output_start(o) == -ENOSPC, "ENOSPC not reported");
+	xs_output_close(o, NULL);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		SKIP("cannot make a temporary directory");
+	roundtrip(XS_FORMAT_PCAP, 1);
+	roundtrip(XS_FORMAT_PCAPNG, 1);
+	roundtrip(XS_FORMAT_PCAPNG, 2);
+	test_symlink_refused();
+	test_abort();
+	full_midway(XS_FORMAT_PCAP);
+	full_midway(XS_FORMAT_PCAPNG);
+	test_dev_full();
+	rmdir(dir);
+	return unit_result();
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/* -Z USER: a root parent that only detaches, a USER child that captures. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "privs.h"
+
+#define DETACH_REQ 'D'
+#define DETACHED   'K'
+
+int xs_privs_check(struct xs_privsep *p, const char *user)
+{
+	struct passwd *pw;
+
+	if (!user)
+		return 0;
+	errno = 0;
+	pw = getpwnam(user);
+	if (!pw) {
+		fprintf(stderr, "xdpsample: unknown user '%s' (-Z)\n", user);
+		return errno ? -errno : -ENOENT;
+	}
+	p->uid = pw->pw_uid;
+	p->gid = pw->pw_gid;
+	return 0;
+}
+
+static int become(const struct xs_privsep *p, const char *user)
+{
+	if (initgroups(user, p->gid) || setgid(p->gid) || setuid(p->uid)) {
+		fprintf(stderr, "xdpsample: cannot become user '%s': %s\n",
+			user, strerror(errno));
+		return -errno;
+	}
+	/* Dying with the parent: the parent then detaches on its own. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	return 0;
+}
+
+/* The parent's whole life after the split. */
+static void parent_loop(struct xs_privsep *p, void (*detach)(void *ctx),
+			void *ctx, volatile sig_atomic_t *stop)
+{
+	struct pollfd pfd = { .fd = p->from_peer, .events = POLLIN };
+	bool forwarded = false;
+	int status = 0;
+	char c = 0;
+
+	for (;;) {
+		if (*stop && !forwarded) {
+			kill(p->child, SIGTERM);	/* the child stops */
+			forwarded = true;
+		}
+		if (poll(&pfd, 1, 100) > 0)
+			break;	/* a request, or EOF: the child is gone */
+	}
+	(void)!read(p->from_peer, &c, 1);
+	detach(ctx);
+	c = DETACHED;
+	(void)!write(p->to_peer, &c, 1);
+	while (waitpid(p->child, &status, 0) < 0 && errno == EINTR)
+		;
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+int xs_privs_split(struct xs_privsep *p, const char *user,
+		   void (*detach)(void *ctx), void *ctx,
+		   volatile sig_atomic_t *stop)
+{
+	int up[2], down[2];
+
+	if (pipe2(up, O_CLOEXEC) || pipe2(down, O_CLOEXEC))
+		return -errno;
+	fflush(stderr);
+	p->child = fork();
+	if (p->child < 0)
+		return -errno;
+	if (p->child > 0) {
+		close(up[1]);
+		close(down[0]);
+		p->from_peer = up[0];
+		p->to_peer = down[1];
+		parent_loop(p, detach, ctx, stop);
+	}
+	close(up[0]);
+	close(down[1]);
+	p->to_peer = up[1];
+	p->from_peer = down[0];
+	p->active = true;
+	return become(p, user);
+}
+
+void xs_privs_request_detach(struct xs_privsep *p)
+{
+	struct pollfd pfd = { .fd = p->from_peer, .events = POLLIN };
+	char c = DETACH_REQ;
+
+	(void)!write(p->to_peer, &c, 1);
+	if (poll(&pfd, 1, 5000) > 0)
+		(void)!read(p->from_peer, &c, 1);
+}
