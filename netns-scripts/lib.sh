@@ -10,6 +10,13 @@ XS_IP_A=${XS_IP_A:-198.18.0.1}
 XS_IP_B=${XS_IP_B:-198.18.0.2}
 XS_MAC_A=${XS_MAC_A:-02:58:53:00:00:01}
 XS_MAC_B=${XS_MAC_B:-02:58:53:00:00:02}
+# A second pair between the same namespaces, for several-interface runs.
+XS_IF_A2=${XS_IF_A2:-xsa1}
+XS_IF_B2=${XS_IF_B2:-xsb1}
+XS_IP_A2=${XS_IP_A2:-198.19.0.1}
+XS_IP_B2=${XS_IP_B2:-198.19.0.2}
+XS_MAC_A2=${XS_MAC_A2:-02:58:53:00:01:01}
+XS_MAC_B2=${XS_MAC_B2:-02:58:53:00:01:02}
 
 # Run a command inside a namespace without remounting /sys (which would
 # hide bpffs, as `ip netns exec` does).

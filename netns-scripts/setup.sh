@@ -1,6 +1,6 @@
 #!/bin/bash
-# Create namespaces A and B joined by a veth pair, with addresses and static
-# neighbours, so that packets sent from A arrive on B's interface.
+# Create namespaces A and B joined by two veth pairs, with addresses and
+# static neighbours, so that packets sent from A arrive on B's interfaces.
 # Idempotent: an earlier pair with the same names is removed first.
 set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
@@ -9,16 +9,22 @@ here=$(dirname "$(readlink -f "$0")")
 "$here/teardown.sh"
 ip netns add "$XS_NS_A"
 ip netns add "$XS_NS_B"
-ip link add "$XS_IF_A" netns "$XS_NS_A" address "$XS_MAC_A" type veth \
-	peer name "$XS_IF_B" netns "$XS_NS_B" address "$XS_MAC_B"
-for side in A B; do
-	ns_var=XS_NS_$side; if_var=XS_IF_$side; ip_var=XS_IP_$side
-	ns=${!ns_var}; ifc=${!if_var}
-	ip -n "$ns" link set lo up
-	ip -n "$ns" addr add "${!ip_var}/24" dev "$ifc"
-	ip -n "$ns" link set "$ifc" up
-	# No IPv6 autoconfiguration chatter on the captured link.
-	xs_in "$ns" sysctl -qw net.ipv6.conf."$ifc".disable_ipv6=1
-done
-ip -n "$XS_NS_A" neigh replace "$XS_IP_B" lladdr "$XS_MAC_B" dev "$XS_IF_A" nud permanent
-ip -n "$XS_NS_B" neigh replace "$XS_IP_A" lladdr "$XS_MAC_A" dev "$XS_IF_B" nud permanent
+ip -n "$XS_NS_A" link set lo up
+ip -n "$XS_NS_B" link set lo up
+
+# pair IF_A IP_A MAC_A IF_B IP_B MAC_B
+pair() {
+	ip link add "$1" netns "$XS_NS_A" address "$3" type veth \
+		peer name "$4" netns "$XS_NS_B" address "$6"
+	ip -n "$XS_NS_A" addr add "$2/24" dev "$1"
+	ip -n "$XS_NS_B" addr add "$5/24" dev "$4"
+	ip -n "$XS_NS_A" link set "$1" up
+	ip -n "$XS_NS_B" link set "$4" up
+	# No IPv6 autoconfiguration chatter on the captured links.
+	xs_in "$XS_NS_A" sysctl -qw net.ipv6.conf."$1".disable_ipv6=1
+	xs_in "$XS_NS_B" sysctl -qw net.ipv6.conf."$4".disable_ipv6=1
+	ip -n "$XS_NS_A" neigh replace "$5" lladdr "$6" dev "$1" nud permanent
+	ip -n "$XS_NS_B" neigh replace "$2" lladdr "$3" dev "$4" nud permanent
+}
+pair "$XS_IF_A" "$XS_IP_A" "$XS_MAC_A" "$XS_IF_B" "$XS_IP_B" "$XS_MAC_B"
+pair "$XS_IF_A2" "$XS_IP_A2" "$XS_MAC_A2" "$XS_IF_B2" "$XS_IP_B2" "$XS_MAC_B2"

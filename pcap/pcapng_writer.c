@@ -25,6 +25,7 @@
 #define IF_TSRESOL	9
 #define EPB_FLAGS	2
 #define EPB_DROPCOUNT	4
+#define EPB_QUEUE	6
 #define ISB_STARTTIME	2
 #define ISB_ENDTIME	3
 #define ISB_IFRECV	4
@@ -165,6 +166,7 @@ int xs_pcapng_epb(struct xs_stream *s, uint32_t if_id,
 		opt_str(&o, OPT_COMMENT, comment);
 	opt_add(&o, EPB_FLAGS, &flags, sizeof(flags));
 	opt_u64(&o, EPB_DROPCOUNT, dropcount);
+	opt_add(&o, EPB_QUEUE, &pkt->rx_queue, sizeof(pkt->rx_queue));
 	opt_end(&o);
 	return block(s, BT_EPB, &b, sizeof(b), pkt->data, pkt->cap_len, &o,
 		     true);

@@ -20,7 +20,7 @@ int xs_pcapng_shb(struct xs_stream *s, const char *hardware, const char *os,
 		  const char *appl);
 int xs_pcapng_idb(struct xs_stream *s, const char *name, const char *descr,
 		  uint32_t snaplen);
-/* Enhanced Packet Block: inbound, with a drop count and a comment. */
+/* Enhanced Packet Block: inbound, rx queue, drop count and a comment. */
 int xs_pcapng_epb(struct xs_stream *s, uint32_t if_id,
 		  const struct xs_packet *pkt, uint64_t dropcount,
 		  const char *comment);

@@ -31,7 +31,8 @@ for transport in perf ringbuf; do
 		run "e2e/capture $transport $mode" tests/e2e/capture.sh $transport $mode
 	done
 done
-for t in snaplen count sigint latency stdout diskfull modes kill9 refuse beside badinput; do
+for t in snaplen count sigint latency stdout diskfull modes kill9 refuse \
+	beside pcapng dropcount rotate zuser badinput; do
 	run "e2e/$t" "tests/e2e/$t.sh"
 done
 

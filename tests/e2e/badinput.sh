@@ -21,6 +21,15 @@ cases=(
 	"1|no such interface 'nosuch0' in network namespace '$XS_NS_B'|--netns $XS_NS_B -i nosuch0 -w $out"
 	"1|cannot enter network namespace 'nosuchns': No such file or directory|--netns nosuchns -i $XS_IF_B -w $out"
 	"1|cannot open '/nonexistent/x.pcap' for writing: No such file or directory|${B[*]} -w /nonexistent/x.pcap"
+	"2|classic pcap holds one interface: use --format pcapng (or a .pcapng file name) with several -i|${B[*]} -i $XS_IF_B2 -w $out"
+	"2|-W needs -C or -G|${B[*]} -w $out -W 3"
+	"2|-C, -G and -W need a file name, not '-w -'|${B[*]} -w - -C 1"
+	"2|invalid file size '10x': not a number|${B[*]} -w $out -C 10x"
+	"2|invalid rotation interval '0': must be 1..31536000|${B[*]} -w $out -G 0"
+	"2|invalid interface '$XS_IF_B': given twice|${B[*]} -i $XS_IF_B -w $out.pcapng"
+	"2|invalid --format 'erf': unknown value|${B[*]} -w $out --format erf"
+	"1|unknown user 'nosuchuser' (-Z)|${B[*]} -w $out -Z nosuchuser"
+	"1|no such interface 'nosuch1' in network namespace '$XS_NS_B'|${B[*]} -i nosuch1 -w $out.pcapng"
 	"1|refusing to write '$WORK/out/link.pcap': it is a symbolic link|${B[*]} -w $WORK/out/link.pcap"
 )
 for c in "${cases[@]}"; do

@@ -80,6 +80,27 @@ send() {
 		fail "xs-send failed"
 }
 
+# send2 COUNT [options]: the same over the second pair (xsa1 -> xsb1).
+send2() {
+	local n=$1; shift
+	"$SEND" --netns "$XS_NS_A" -i "$XS_IF_A2" -d "$XS_MAC_B2" \
+		-S "$XS_IP_A2" -D "$XS_IP_B2" -n "$n" "$@" >/dev/null ||
+		fail "xs-send failed"
+}
+
+# fields FILE FIELD...: tshark's per-packet fields, tab-separated.
+fields() {
+	local f=$1; shift
+	tshark -n -r "$f" -T fields "${@/#/-e}" 2>/dev/null
+}
+
+# isb FILE NAME: an Interface Statistics Block value per interface
+# (comma-separated), read by Wireshark's own pcapng block dissector.
+isb() {
+	tshark -n -r "$1" -X read_format:"MIME Files Format" -T fields \
+		-e "pcapng.options.option.data.interface.$2" 2>/dev/null
+}
+
 # tcpdump on B as the reference; ref_stop waits for it to finish writing.
 ref_start() {
 	# nsenter execs tcpdump, so REF_PID is tcpdump itself.

@@ -1,0 +1,41 @@
+#!/bin/bash
+# -Z USER: once attached, the capture runs as USER and its files belong to
+# USER (mode 0600), rotation included; the root parent detaches at the end.
+. "$(dirname "$0")/lib.sh"
+netns_up
+user=nobody
+id "$user" >/dev/null 2>&1 || skip "no user '$user' on this machine"
+mkdir "$WORK/z"
+chown "$user" "$WORK/z"
+chmod 711 "$WORK"
+xs_start "$WORK/xs.err" -w "$WORK/z/out.pcapng" -C 100k -Z "$user"
+child=$(pgrep -P "$XS_PID" xdpsample)
+[ -n "$child" ] || fail "no capturing child process"
+[ "$(ps -o user= -p "$child")" = "$user" ] || fail "capture runs as $(ps -o user= -p "$child")"
+[ "$(ps -o user= -p "$XS_PID")" = root ] || fail "the parent is not root"
+send 3000 -r 30000
+sleep 0.3
+xs_stop
+[ "$XS_RC" = 0 ] || fail "exit code $XS_RC: $(cat "$WORK/xs.err")"
+assert_detached
+[ "$(ls "$WORK/z" | wc -l)" -ge 3 ] || fail "no rotation: $(ls "$WORK/z")"
+t=0
+for f in "$WORK"/z/*; do
+	[ "$(stat -c '%U %a' "$f")" = "$user 600" ] || fail "$f is $(stat -c '%U %a' "$f")"
+	assert_clean_file "$f"
+	t=$((t + $(packets "$f")))
+done
+[ "$t" = "$(counter "$WORK/xs.err" "packets written")" ] || fail "files hold $t"
+[ "$t" = 3000 ] || fail "written $t of 3000"
+
+# kill -9 of the root parent: the child notices and ends cleanly.
+xs_start "$WORK/xs2.err" -w "$WORK/z/two.pcap" -Z "$user"
+child=$(pgrep -P "$XS_PID" xdpsample)
+kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
+for ((i = 0; i < 40; i++)); do
+	kill -0 "$child" 2>/dev/null || break
+	sleep 0.05
+done
+kill -0 "$child" 2>/dev/null && fail "the child outlived its parent"
+assert_clean_file "$WORK/z/two.pcap"
+exit 0
