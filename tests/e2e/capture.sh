@@ -18,6 +18,7 @@ ref_stop
 [ "$XS_RC" = 0 ] || fail "exit code $XS_RC: $(cat "$WORK/xs.err")"
 assert_detached
 assert_clean_file "$WORK/out.pcap"
+[ "$(stat -c %a "$WORK/out.pcap")" = 600 ] || fail "file mode $(stat -c %a "$WORK/out.pcap")"
 got=$(packets "$WORK/out.pcap")
 [ "$got" = $n ] || fail "file holds $got packets, want $n"
 "$CMP" "$WORK/out.pcap" "$WORK/ref.pcap" 128 $n >&2 ||

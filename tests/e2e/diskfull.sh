@@ -7,23 +7,25 @@ netns_up
 mkdir "$WORK/small"
 mount -t tmpfs -o size=64k xs-small "$WORK/small" || skip "cannot mount a tmpfs"
 trap 'umount "$WORK/small" 2>/dev/null; e2e_cleanup' EXIT
-for transport in ringbuf perf; do
-	rm -f "$WORK/small/out.pcap"
-	xs_start "$WORK/xs.err" -w "$WORK/small/out.pcap" --transport $transport
+for run in "ringbuf pcap" "perf pcapng"; do
+	read -r transport format <<<"$run"
+	out=$WORK/small/out.$format
+	rm -f "$WORK"/small/*
+	xs_start "$WORK/xs.err" -w "$out" --transport $transport
 	send 5000 -r 50000
 	xs_exits "$transport: the disk filled up"
 	rc=$XS_RC
 	[ "$rc" = 1 ] || fail "$transport: exit code $rc, want 1"
-	grep -q "xdpsample: cannot write $WORK/small/out.pcap: No space left on device" "$WORK/xs.err" ||
+	grep -q "xdpsample: cannot write $out: No space left on device" "$WORK/xs.err" ||
 		fail "$transport: no clear message: $(cat "$WORK/xs.err")"
 	assert_detached
-	assert_clean_file "$WORK/small/out.pcap"
+	assert_clean_file "$out"
 	written=$(counter "$WORK/xs.err" "packets written")
 	failed=$(counter "$WORK/xs.err" "packets lost: write failed")
-	[ "$(packets "$WORK/small/out.pcap")" = "$written" ] ||
-		fail "$transport: file holds $(packets "$WORK/small/out.pcap"), summary says $written"
+	[ "$(packets "$out")" = "$written" ] ||
+		fail "$transport: file holds $(packets "$out"), summary says $written"
 	[ "$failed" -gt 0 ] || fail "$transport: no write failure counted"
 	assert_accounting "$WORK/xs.err"
-	note "$transport: $written written, $failed failed"
+	note "$transport/$format: $written written, $failed failed"
 done
 exit 0
