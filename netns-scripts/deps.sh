@@ -3,7 +3,8 @@
 # is missing. Debian's archive only; nothing else is downloaded.
 set -e
 pkgs=(make gcc clang llvm libbpf-dev libxdp-dev xdp-tools libpcap-dev
-      libelf-dev zlib1g-dev bpftool iproute2 util-linux tshark tcpdump)
+      libelf-dev zlib1g-dev bpftool iproute2 util-linux tshark tcpdump
+      libcap2-bin)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

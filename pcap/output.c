@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -122,6 +123,19 @@ static int open_error(const char *name)
 	return err;
 }
 
+/* Two runs must not write one file: the second is refused. */
+static int lock_file(int fd, const char *name)
+{
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		return 0;
+	if (errno == EWOULDBLOCK) {
+		fprintf(stderr, "xdpsample: '%s' is being written by another process\n",
+			name);
+		return -EBUSY;
+	}
+	return 0;	/* a file system without locks: carry on */
+}
+
 /* The first file: created if new (and removed again on abort). */
 static int open_first(struct xs_output *o)
 {
@@ -129,13 +143,13 @@ static int open_first(struct xs_output *o)
 	const char *base = base_of(o->name);
 
 	o->fd = openat(o->dirfd, base, flags | O_CREAT | O_EXCL, 0600);
-	if (o->fd >= 0) {
+	if (o->fd >= 0)
 		o->created = true;
-		return 0;
-	}
-	if (errno == EEXIST)
+	else if (errno == EEXIST)
 		o->fd = openat(o->dirfd, base, flags);
-	return o->fd >= 0 ? 0 : open_error(o->name);
+	if (o->fd < 0)
+		return open_error(o->name);
+	return lock_file(o->fd, o->name);
 }
 
 int xs_output_open(struct xs_output **out, const struct xs_output_cfg *cfg)
@@ -251,6 +265,12 @@ int xs_output_start(struct xs_output *o)
 	return begin_file(o, fd);
 }
 
+/* Counters can go back (an interface re-created): never below zero. */
+static uint64_t since(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
 /* One statistics block per interface: what this file's window saw. */
 static void write_stats(struct xs_output *o)
 {
@@ -265,10 +285,10 @@ static void write_stats(struct xs_output *o)
 		isb = (struct xs_isb){
 			.start_ns = o->file_start_ns,
 			.end_ns = end,
-			.ifrecv = c.seen - f->at_open.seen,
-			.ifdrop = c.rx_dropped - f->at_open.rx_dropped,
-			.filteraccept = c.sampled - f->at_open.sampled,
-			.osdrop = c.lost - f->at_open.lost,
+			.ifrecv = since(c.seen, f->at_open.seen),
+			.ifdrop = since(c.rx_dropped, f->at_open.rx_dropped),
+			.filteraccept = since(c.sampled, f->at_open.sampled),
+			.osdrop = since(c.lost, f->at_open.lost),
 			.usrdeliv = f->delivered,
 		};
 		xs_pcapng_isb(o->s, i, end, &isb);
@@ -297,11 +317,17 @@ static int open_next(struct xs_output *o)
 
 	if (xs_rotate_name(&o->rot, o->pattern, o->name, sizeof(o->name)))
 		return report(o, -ENAMETOOLONG);
+	/* Not O_TRUNC: a file another run holds must not be emptied. */
 	fd = openat(o->dirfd, base_of(o->name),
-		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+		    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		o->reported = true;
 		return open_error(o->name);
+	}
+	if (lock_file(fd, o->name) || ftruncate(fd, 0)) {
+		o->reported = true;
+		close(fd);
+		return -EBUSY;
 	}
 	return begin_file(o, fd);
 }

@@ -5,6 +5,7 @@
  * the interface free of stale programs of ours.
  */
 #include <dirent.h>
+#include <net/if.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -260,11 +261,16 @@ static int refuse_foreign(struct xdp_multiprog *mp, const char *ifname)
 	return -EEXIST;
 }
 
-int xs_loader_check_iface(int ifindex, const char *ifname)
+/*
+ * Walk the programs on the interface: remove ours whose process is gone
+ * (1 per removal); refuse a live one of ours and, when foreign_fatal, a
+ * foreign program with no dispatcher to share the interface.
+ */
+static int scan_iface(int ifindex, const char *ifname, bool foreign_fatal)
 {
 	struct xdp_program *p = NULL;
 	struct xdp_multiprog *mp;
-	int err = 0;
+	int err, removed = 0;
 
 	mp = xdp_multiprog__get_from_ifindex(ifindex);
 	err = libxdp_get_error(mp);
@@ -277,24 +283,34 @@ int xs_loader_check_iface(int ifindex, const char *ifname)
 	}
 	if (xdp_multiprog__is_legacy(mp)) {
 		p = xdp_multiprog__main_prog(mp);
-		if (!p)
-			err = 0;
-		else if (is_ours(p))
+		if (p && is_ours(p))
 			err = handle_ours(mp, p, ifindex, ifname);
-		else
+		else if (p && foreign_fatal)
 			err = refuse_foreign(mp, ifname);
+		removed = !err && p && is_ours(p);
 		goto out;
 	}
-	while ((p = xdp_multiprog__next_prog(p, mp))) {
+	while (!err && (p = xdp_multiprog__next_prog(p, mp))) {
 		if (is_ours(p) && prog_owner(xdp_program__id(p)) < 0) {
 			err = handle_ours(mp, p, ifindex, ifname);
-			if (err)
-				break;
+			removed += !err;
 		}
 	}
 out:
 	xdp_multiprog__close(mp);
-	return err;
+	return err ? err : removed;
+}
+
+int xs_loader_check_iface(int ifindex, const char *ifname)
+{
+	int err = scan_iface(ifindex, ifname, true);
+
+	return err < 0 ? err : 0;
+}
+
+int xs_loader_cleanup(int ifindex, const char *ifname)
+{
+	return scan_iface(ifindex, ifname, false);
 }
 
 static int try_attach(struct xs_loader *l, enum xdp_attach_mode m)
@@ -343,10 +359,16 @@ int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 
 void xs_loader_detach(struct xs_loader *l)
 {
+	char name[IF_NAMESIZE];
 	int err;
 
 	if (!l || !l->attached_mode)
 		return;
+	/* A deleted interface took its program with it. */
+	if (!if_indextoname(l->ifindex, name)) {
+		l->attached_mode = XDP_MODE_UNSPEC;
+		return;
+	}
 	err = xdp_program__detach(l->xprog, l->ifindex, l->attached_mode, 0);
 	if (err)
 		fprintf(stderr,

@@ -30,6 +30,11 @@ int xs_loader_load(struct xs_loader *l);
  * whose owning process is gone. Run before attaching.
  */
 int xs_loader_check_iface(int ifindex, const char *ifname);
+/*
+ * Only remove programs of ours whose process is gone (--cleanup): number
+ * removed, or -errno. A foreign or live program is left alone, said once.
+ */
+int xs_loader_cleanup(int ifindex, const char *ifname);
 /* Load and attach through libxdp; *mode_name gets "native" or "generic". */
 int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 		     enum xs_mode mode, const char **mode_name);

@@ -21,6 +21,8 @@
 
 #define POLL_MS 50		/* upper bound on a lone packet's delay */
 #define DROP_CHECK_NS 20000000	/* how often losses are read for pcapng */
+#define IFACE_CHECK_NS 200000000 /* how often interfaces are checked */
+#define XS_EXIT_IFACE_GONE 3
 
 static volatile sig_atomic_t stop;
 
@@ -41,7 +43,9 @@ struct run {
 	struct xs_privsep privs;
 	uint64_t handed;	/* packets given to the output */
 	uint64_t next_drop_check;
+	uint64_t next_iface_check;
 	int transport_fd;
+	bool iface_gone;	/* an interface was removed: exit 3 */
 	bool out_done;		/* -c reached or -G -W made its last file */
 	int failed;		/* runtime error seen: exit 1 */
 };
@@ -297,12 +301,29 @@ static uint64_t mono_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ULL + t.tv_nsec;
 }
 
-/* Per-poll housekeeping: drop counts for pcapng, time-based rotation. */
+/* An interface that was deleted ends the capture, after a full drain. */
+static void check_ifaces(struct run *r)
+{
+	for (unsigned int i = 0; i < r->opt.n_ifaces; i++) {
+		if (if_nametoindex(r->ifs[i].name) == (unsigned int)r->ifs[i].ifindex)
+			continue;
+		fprintf(stderr, "xdpsample: interface '%s' is gone; stopping\n",
+			r->ifs[i].name);
+		r->iface_gone = true;
+		stop = 1;
+	}
+}
+
+/* Per-poll housekeeping: interfaces, drop counts, time-based rotation. */
 static void housekeeping(struct run *r)
 {
 	uint64_t now = mono_ns();
 	int err;
 
+	if (now >= r->next_iface_check) {
+		check_ifaces(r);
+		r->next_iface_check = now + IFACE_CHECK_NS;
+	}
 	if (r->opt.format == XS_FORMAT_PCAPNG && now >= r->next_drop_check) {
 		report_drops(r);
 		r->next_drop_check = now + DROP_CHECK_NS;
@@ -394,6 +415,25 @@ static void cleanup(struct run *r)
 		close(r->transport_fd);
 }
 
+/* --cleanup: what the next start would do, without starting. */
+static int cleanup_only(struct run *r)
+{
+	int err;
+
+	if ((r->opt.netns && (err = enter_netns(r->opt.netns))) ||
+	    (err = find_ifaces(r)) || (err = xs_ensure_bpffs()))
+		return XS_EXIT_RUNTIME;
+	for (unsigned int i = 0; i < r->opt.n_ifaces; i++) {
+		err = xs_loader_cleanup(r->ifs[i].ifindex, r->ifs[i].name);
+		if (err < 0)
+			return XS_EXIT_RUNTIME;
+		if (!err)
+			fprintf(stderr, "xdpsample: nothing to clean up on '%s'\n",
+				r->ifs[i].name);
+	}
+	return XS_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct run r = { .transport_fd = -1 };
@@ -402,6 +442,10 @@ int main(int argc, char **argv)
 	err = xs_options_parse(&r.opt, argc, argv);
 	if (err)
 		return err > 0 ? XS_EXIT_OK : XS_EXIT_USAGE;
+	if (xs_privs_require())
+		return XS_EXIT_RUNTIME;
+	if (r.opt.cleanup)
+		return cleanup_only(&r);
 	setup_signals();
 	err = prepare(&r);
 	if (!err)
@@ -413,5 +457,7 @@ int main(int argc, char **argv)
 	capture(&r);
 	finish(&r);
 	cleanup(&r);
+	if (r.iface_gone)
+		return XS_EXIT_IFACE_GONE;
 	return r.failed ? XS_EXIT_RUNTIME : XS_EXIT_OK;
 }

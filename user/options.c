@@ -17,7 +17,7 @@
 
 enum {
 	OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION,
-	OPT_FORMAT,
+	OPT_FORMAT, OPT_CLEANUP,
 };
 
 #define FORMAT_GUESS 99	/* from the file name, once it is known */
@@ -34,6 +34,7 @@ static const struct option long_opts[] = {
 	{ "file-count",		required_argument, NULL, 'W' },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ "format",		required_argument, NULL, OPT_FORMAT },
+	{ "cleanup",		no_argument,	   NULL, OPT_CLEANUP },
 	{ "packet-buffered",	no_argument,	   NULL, 'U' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
@@ -59,6 +60,7 @@ static void usage(FILE *f)
 "  -G, --rotate-seconds N  rotate every N seconds; FILE may hold strftime %%-codes\n"
 "  -W, --file-count N      -C: reuse N files in a ring; -G: stop after N files\n"
 "  -Z, --relinquish-privileges USER  run as USER once attached\n"
+"      --cleanup           remove programs left by a dead xdpsample, then exit\n"
 "  -s, --snaplen N         bytes kept per packet, %d..%d (default %d)\n"
 "  -N, --rate N            sample 1 in N packets (default 1 = all)\n"
 "      --sample random|count  random choice (default) or every Nth per CPU\n"
@@ -268,6 +270,8 @@ static int check(struct xs_options *o, int argc, char **argv)
 		fprintf(stderr, "xdpsample: no interface given (-i IFACE)\n");
 		return -EINVAL;
 	}
+	if (o->cleanup)
+		return o->outfile ? usage_error("--cleanup writes no file: drop -w") : 0;
 	if (!o->outfile) {
 		fprintf(stderr,
 			"xdpsample: no output given (-w FILE, or -w - for stdout)\n");
@@ -295,6 +299,7 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 		case 'U': o->unbuffered = true; break;
 		case 'q': o->quiet = true; break;
 		case 'v': o->verbose = true; break;
+		case OPT_CLEANUP: o->cleanup = true; break;
 		case 'h': usage(stdout); return 1;
 		case OPT_VERSION: printf("xdpsample " XS_VERSION "\n"); return 1;
 		case ':':

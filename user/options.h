@@ -32,6 +32,7 @@ struct xs_options {
 	uint32_t sample_mode;		/* enum xs_sample_mode */
 	uint32_t transport;		/* enum xs_transport */
 	enum xs_mode mode;
+	bool cleanup;		/* --cleanup: remove stale programs only */
 	bool unbuffered;
 	bool quiet;
 	bool verbose;

@@ -11,12 +11,42 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 
 #include "privs.h"
 
 #define DETACH_REQ 'D'
 #define DETACHED   'K'
+
+static const struct {
+	int cap;
+	const char *name, *why;
+} needed[] = {
+	{ CAP_NET_ADMIN, "CAP_NET_ADMIN", "attaching XDP programs" },
+	{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN",
+	  "loading BPF programs and querying other XDP programs" },
+};
+
+int xs_privs_require(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { 0 };
+
+	if (syscall(SYS_capget, &h, d))
+		return 0;	/* cannot tell: let the kernel decide */
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		int c = needed[i].cap;
+
+		if (d[c / 32].effective & (1u << (c % 32)))
+			continue;
+		fprintf(stderr, "xdpsample: missing capability %s (needed for %s); run as root\n",
+			needed[i].name, needed[i].why);
+		return -EPERM;
+	}
+	return 0;
+}
 
 int xs_privs_check(struct xs_privsep *p, const char *user)
 {

@@ -22,6 +22,12 @@ struct xs_privsep {
 	bool active;	/* in the child, after the split */
 };
 
+/*
+ * The capabilities xdpsample needs, checked before anything is touched:
+ * CAP_NET_ADMIN to attach and detach, CAP_SYS_ADMIN to load programs, query
+ * other XDP programs through libxdp, mount bpffs and enter namespaces.
+ */
+int xs_privs_require(void);
 /* Resolve USER (NULL: nothing to do); fails before any BPF work. */
 int xs_privs_check(struct xs_privsep *p, const char *user);
 /*

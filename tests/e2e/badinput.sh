@@ -28,6 +28,13 @@ cases=(
 	"2|invalid rotation interval '0': must be 1..31536000|${B[*]} -w $out -G 0"
 	"2|invalid interface '$XS_IF_B': given twice|${B[*]} -i $XS_IF_B -w $out.pcapng"
 	"2|invalid --format 'erf': unknown value|${B[*]} -w $out --format erf"
+	"2|invalid count '18446744073709551616': must be 1..18446744073709551615|${B[*]} -w $out -c 18446744073709551616"
+	"2|invalid buffer size '18446744073709551616': must be 16..1048576|${B[*]} -w $out -B 18446744073709551616"
+	"2|invalid rotation interval '18446744073709551616': must be 1..31536000|${B[*]} -w $out -G 18446744073709551616"
+	"2|invalid file count '18446744073709551616': must be 1..1000000|${B[*]} -w $out -C 1 -W 18446744073709551616"
+	"2|invalid file size '18446744073709551616': must be 1..18446744073709|${B[*]} -w $out -C 18446744073709551616"
+	"2|invalid interface 'abcdefghijklmnop': bad interface name|--netns $XS_NS_B -i abcdefghijklmnop -w $out"
+	"1|cannot open '$WORK/out/$(printf 'x%.0s' {1..300})' for writing: File name too long|${B[*]} -w $WORK/out/$(printf 'x%.0s' {1..300})"
 	"1|unknown user 'nosuchuser' (-Z)|${B[*]} -w $out -Z nosuchuser"
 	"1|no such interface 'nosuch1' in network namespace '$XS_NS_B'|${B[*]} -i nosuch1 -w $out.pcapng"
 	"1|refusing to write '$WORK/out/link.pcap': it is a symbolic link|${B[*]} -w $WORK/out/link.pcap"
@@ -44,5 +51,25 @@ for c in "${cases[@]}"; do
 	[ "$(ls "$WORK/out")" = link.pcap ] || fail "'$args': left $(ls "$WORK/out")"
 	[ ! -e "$WORK/elsewhere.pcap" ] || fail "symlink target written"
 done
-note "${#cases[@]} cases"
+# Empty values, which the table above cannot hold.
+empties=(
+	"-s|invalid snaplen '': not a number"
+	"-N|invalid sample rate '': not a number"
+	"-c|invalid count '': not a number"
+	"-C|invalid file size '': not a size"
+	"-w|invalid output file '': empty path"
+	"-Z|invalid user '': empty name"
+	"--netns|invalid netns '': bad namespace name"
+	"--mode|invalid --mode '': unknown value"
+)
+for c in "${empties[@]}"; do
+	IFS='|' read -r opt msg <<<"$c"
+	"$XS" "${B[@]}" -w "$out" "$opt" "" >/dev/null 2>"$WORK/err"
+	rc=$?
+	[ "$rc" = 2 ] || fail "empty $opt: exit $rc ($(cat "$WORK/err"))"
+	grep -qF "xdpsample: $msg" "$WORK/err" || fail "empty $opt said '$(cat "$WORK/err")'"
+	[ "$(ls "$WORK/out")" = link.pcap ] || fail "empty $opt left a file"
+done
+assert_detached
+note "${#cases[@]} cases, ${#empties[@]} empty values"
 exit 0

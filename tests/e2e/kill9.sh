@@ -25,6 +25,16 @@ xs_stop
 [ "$(packets "$WORK/two.pcap")" = 100 ] || fail "second run wrote $(packets "$WORK/two.pcap")"
 assert_detached
 
+# --cleanup removes a stale program without capturing.
+xs_start "$WORK/xs4.err" -w "$WORK/four.pcap"
+stale=$(xdp_prog_id)
+kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
+"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" --cleanup 2>"$WORK/cleanup.err" || fail "--cleanup failed"
+grep -q "removed stale xdpsample program (id $stale)" "$WORK/cleanup.err" || fail "--cleanup said $(cat "$WORK/cleanup.err")"
+assert_detached
+"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" --cleanup 2>"$WORK/cleanup.err" || fail "second --cleanup failed"
+grep -q "nothing to clean up on '$XS_IF_B'" "$WORK/cleanup.err" || fail "second --cleanup said $(cat "$WORK/cleanup.err")"
+
 # Without -U, kill -9 leaves what was flushed: the file opens, at most its
 # last packet cut short.
 xs_start "$WORK/xs3.err" -w "$WORK/three.pcapng"

@@ -1,0 +1,42 @@
+#!/bin/bash
+# The interface is deleted mid-capture: noticed within a second, the buffers
+# drained, the file closed and valid, a clear message, exit code 3. Down and
+# up again: the capture goes on.
+. "$(dirname "$0")/lib.sh"
+netns_up
+for transport in ringbuf perf; do
+	"$ROOT/netns-scripts/setup.sh" || fail "setup"
+	xs_start "$WORK/xs.err" -w "$WORK/gone.pcapng" --transport $transport
+	send 1000 -r 20000
+	t0=$(date +%s%N)
+	ip -n "$XS_NS_B" link del "$XS_IF_B"
+	xs_exits "its interface was deleted"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -le 1000 ] || fail "$transport: took $ms ms to notice"
+	[ "$XS_RC" = 3 ] || fail "$transport: exit code $XS_RC, want 3: $(cat "$WORK/xs.err")"
+	grep -q "xdpsample: interface '$XS_IF_B' is gone; stopping" "$WORK/xs.err" ||
+		fail "$transport: no clear message: $(cat "$WORK/xs.err")"
+	grep -q "cannot detach" "$WORK/xs.err" && fail "$transport: detach error on a deleted interface"
+	assert_clean_file "$WORK/gone.pcapng"
+	[ "$(packets "$WORK/gone.pcapng")" = 1000 ] || fail "$transport: file holds $(packets "$WORK/gone.pcapng")"
+	assert_accounting "$WORK/xs.err"
+	note "$transport: stopped $ms ms after the interface was deleted"
+done
+
+"$ROOT/netns-scripts/setup.sh" || fail "setup"
+xs_start "$WORK/xs.err" -w "$WORK/updown.pcap"
+send 500 -r 20000
+ip -n "$XS_NS_B" link set "$XS_IF_B" down
+sleep 0.5
+ip -n "$XS_NS_B" link set "$XS_IF_B" up
+for ((i = 0; i < 40; i++)); do
+	ip -n "$XS_NS_A" link show "$XS_IF_A" | grep -q "state UP" && break
+	sleep 0.05
+done
+kill -0 "$XS_PID" || fail "down/up ended the capture"
+send 500 -r 20000
+sleep 0.3
+xs_stop
+[ "$XS_RC" = 0 ] || fail "down/up: exit code $XS_RC"
+[ "$(packets "$WORK/updown.pcap")" = 1000 ] || fail "down/up: file holds $(packets "$WORK/updown.pcap")"
+exit 0
