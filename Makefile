@@ -25,7 +25,17 @@ UNIT      := $(addprefix $(OUT)/tests/,test_record test_options test_output \
 	       test_rotate test_prog)
 TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp
 
-.PHONY: all deps test demo clean
+# Sanitized builds: unit tests under ASan+UBSan, and the libFuzzer target.
+SAN_DIR   := $(OUT)/san
+SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	     -fno-sanitize-recover=all
+SAN_OBJS  := $(patsubst $(OUT)/%,$(SAN_DIR)/%,$(USER_OBJS))
+SAN_UNIT  := $(patsubst $(OUT)/tests/%,$(SAN_DIR)/tests/%,$(UNIT))
+FUZZ      := $(OUT)/fuzz_record
+FUZZ_SRCS := user/drain.c pcap/output.c pcap/stream.c pcap/rotate.c \
+	     pcap/pcap_writer.c pcap/pcapng_writer.c
+
+.PHONY: all deps test demo clean sanitize fuzz
 .DELETE_ON_ERROR:
 
 all: $(BIN) $(UNIT) $(TOOLS) $(OUT)/xdp_pass.bpf.o
@@ -75,7 +85,38 @@ $(OUT)/xs-pcapcmp: tests/tools/xs-pcapcmp.c | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -lpcap -o $@
 
-test: deps all
+$(SAN_DIR) $(SAN_DIR)/tests:
+	$(Q)mkdir -p $@
+
+$(SAN_DIR)/loader.o: $(OUT)/sampler.skel.h
+
+$(SAN_DIR)/%.o: user/%.c $(wildcard user/*.h pcap/*.h) xdp/sample.h | $(SAN_DIR)
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(SAN_DIR)/%.o: pcap/%.c $(wildcard pcap/*.h) | $(SAN_DIR)
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(SAN_DIR)/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJS) | $(SAN_DIR)/tests
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit $< $(SAN_OBJS) $(LDLIBS) -o $@
+
+$(FUZZ): tests/fuzz/fuzz_record.c $(FUZZ_SRCS) $(wildcard user/*.h pcap/*.h) | $(OUT)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) -g -O1 -Wall -I$(OUT) -Ixdp -Iuser -Ipcap \
+		-fsanitize=fuzzer,address,undefined $< $(FUZZ_SRCS) \
+		-lbpf -lpcap -o $@
+
+sanitize: $(SAN_UNIT)
+
+# A longer fuzzing run than the one in `make test`: FUZZ_SECONDS=600.
+FUZZ_SECONDS ?= 300
+fuzz: deps $(FUZZ)
+	$(Q)mkdir -p $(OUT)/fuzz-corpus
+	$(Q)$(FUZZ) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(OUT)/fuzz-corpus
+
+test: deps all sanitize $(FUZZ)
 	$(Q)./tests/run.sh
 
 demo: deps all

@@ -123,10 +123,16 @@ static int open_error(const char *name)
 	return err;
 }
 
-/* Two runs must not write one file: the second is refused. */
+/*
+ * Two runs must not write one file: the second is refused. Only regular
+ * files: two runs may well both write to /dev/null or a FIFO.
+ */
 static int lock_file(int fd, const char *name)
 {
-	if (!flock(fd, LOCK_EX | LOCK_NB))
+	struct stat st;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    !flock(fd, LOCK_EX | LOCK_NB))
 		return 0;
 	if (errno == EWOULDBLOCK) {
 		fprintf(stderr, "xdpsample: '%s' is being written by another process\n",

@@ -26,6 +26,13 @@ sysctl -qw kernel.bpf_stats_enabled=0 2>/dev/null
 for t in test_record test_options test_output test_rotate test_prog; do
 	run "unit/$t" "build/tests/$t"
 done
+# The same unit tests built with AddressSanitizer and UBSan.
+for t in test_record test_options test_output test_rotate test_prog; do
+	run "asan/$t" "build/san/tests/$t"
+done
+# A short fuzzing run of the record checks and writers; `make fuzz` for more.
+mkdir -p build/fuzz-corpus
+run "fuzz/record (20 s)" build/fuzz_record -max_total_time=20 build/fuzz-corpus
 for transport in perf ringbuf; do
 	for mode in native generic; do
 		run "e2e/capture $transport $mode" tests/e2e/capture.sh $transport $mode
