@@ -23,7 +23,7 @@ USER_OBJS := $(addprefix $(OUT)/,options.o loader.o drain.o stats.o privs.o \
 BIN       := $(OUT)/xdpsample
 UNIT      := $(addprefix $(OUT)/tests/,test_record test_options test_output \
 	       test_rotate test_prog)
-TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp
+TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp $(OUT)/xs-corpus
 
 # Sanitized builds: unit tests under ASan+UBSan, and the libFuzzer target.
 SAN_DIR   := $(OUT)/san
@@ -35,7 +35,7 @@ FUZZ      := $(OUT)/fuzz_record
 FUZZ_SRCS := user/drain.c pcap/output.c pcap/stream.c pcap/rotate.c \
 	     pcap/pcap_writer.c pcap/pcapng_writer.c
 
-.PHONY: all deps test demo clean sanitize fuzz
+.PHONY: all deps test demo clean sanitize fuzz soak
 .DELETE_ON_ERROR:
 
 all: $(BIN) $(UNIT) $(TOOLS) $(OUT)/xdp_pass.bpf.o
@@ -81,7 +81,7 @@ $(OUT)/xs-send: netns-scripts/xs-send.c xdp/sample.h | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
-$(OUT)/xs-pcapcmp: tests/tools/xs-pcapcmp.c | $(OUT)
+$(OUT)/xs-%: tests/tools/xs-%.c | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -lpcap -o $@
 
@@ -115,6 +115,10 @@ FUZZ_SECONDS ?= 300
 fuzz: deps $(FUZZ)
 	$(Q)mkdir -p $(OUT)/fuzz-corpus
 	$(Q)$(FUZZ) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(OUT)/fuzz-corpus
+
+# Five minutes at full rate per sampling rate, RSS and fds sampled every 10 s.
+soak: deps all
+	$(Q)./tests/e2e/soak.sh 300 10
 
 test: deps all sanitize $(FUZZ)
 	$(Q)./tests/run.sh

@@ -5,7 +5,10 @@
  * its UDP payload, with frame sizes cycling through a list.
  *
  *   xs-send [--netns NAME] -i IFACE -d DST_MAC -S SRC_IP -D DST_IP
- *           [-n COUNT] [-z SIZE,SIZE,...] [-r PPS]
+ *           [-n COUNT] [-z SIZE,SIZE,...] [-r PPS] [-t SECONDS]
+ *
+ * -t stops after SECONDS even if COUNT is not reached; the number of frames
+ * sent is printed on stdout.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -36,6 +39,7 @@ struct cfg {
 	uint8_t dmac[6], smac[6];
 	struct in_addr sip, dip;
 	unsigned long count, pps;
+	double seconds;
 	unsigned int sizes[MAX_SIZES], nsizes;
 };
 
@@ -117,7 +121,7 @@ static void parse(struct cfg *c, int argc, char **argv)
 
 	c->count = 1000;
 	parse_sizes(c, sizes);
-	while ((o = getopt_long(argc, argv, "i:d:S:D:n:z:r:", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "i:d:S:D:n:z:r:t:", lo, NULL)) != -1) {
 		switch (o) {
 		case 'N': c->netns = optarg; break;
 		case 'i': c->ifname = optarg; break;
@@ -132,6 +136,7 @@ static void parse(struct cfg *c, int argc, char **argv)
 		case 'n': c->count = strtoul(optarg, NULL, 10); break;
 		case 'z': parse_sizes(c, optarg); break;
 		case 'r': c->pps = strtoul(optarg, NULL, 10); break;
+		case 't': c->seconds = strtod(optarg, NULL); break;
 		default: die("usage: see the comment at the top of xs-send.c");
 		}
 	}
@@ -167,6 +172,14 @@ static int open_socket(struct cfg *c)
 	return fd;
 }
 
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) + (now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void pace(const struct cfg *c, unsigned long sent,
 		 const struct timespec *t0)
 {
@@ -191,14 +204,17 @@ int main(int argc, char **argv)
 	static uint8_t frame[MAX_FRAME];
 	struct cfg c = { 0 };
 	struct timespec t0;
+	unsigned long i;
 	int fd;
 
 	parse(&c, argc, argv);
 	fd = open_socket(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (unsigned long i = 0; i < c.count; i++) {
+	for (i = 0; i < c.count; i++) {
 		unsigned int len = c.sizes[i % c.nsizes];
 
+		if (c.seconds && (i & 255) == 0 && elapsed(&t0) >= c.seconds)
+			break;
 		build(&c, frame, len, (uint32_t)i);
 		pace(&c, i, &t0);
 		while (send(fd, frame, len, 0) != (ssize_t)len) {
@@ -207,6 +223,6 @@ int main(int argc, char **argv)
 			usleep(100);
 		}
 	}
-	printf("%lu\n", c.count);
+	printf("%lu\n", i);
 	return 0;
 }

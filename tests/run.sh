@@ -39,9 +39,12 @@ for transport in perf ringbuf; do
 	done
 done
 for t in snaplen count sigint latency stdout diskfull modes kill9 refuse \
-	beside pcapng dropcount rotate zuser ifgone instances privs badinput; do
+	beside pcapng dropcount rotate zuser ifgone instances privs hostile \
+	badinput; do
 	run "e2e/$t" "tests/e2e/$t.sh"
 done
+# The short soak; `make soak` runs 5 minutes per rate.
+run "e2e/soak (2 x 10 s)" tests/e2e/soak.sh 10 2
 
 echo
 [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"

@@ -1,11 +1,12 @@
 #!/bin/bash
-# Overload: a 16 KiB buffer and a consumer stopped (SIGSTOP) during a burst.
+# Overload: a 16 KiB buffer and a consumer stopped (SIGSTOP) for 2 s during
+# a 2.5 s flood.
 # Losses are counted exactly: the sequence numbers missing from the file are
 # exactly the counted losses, none is duplicated; the pcapng drop counts and
 # statistics blocks carry them.
 . "$(dirname "$0")/lib.sh"
 netns_up
-n=20000
+n=100000
 for transport in ringbuf perf; do
 	f=$WORK/$transport.pcapng
 	xs_start "$WORK/xs.err" -w "$f" -B 16 --transport $transport
@@ -14,7 +15,7 @@ for transport in ringbuf perf; do
 	BG_PIDS+=($sender)
 	sleep 0.15
 	kill -STOP "$XS_PID"
-	sleep 0.2
+	sleep 2
 	kill -CONT "$XS_PID"
 	wait "$sender"
 	sleep 0.3

@@ -1,0 +1,42 @@
+#!/bin/bash
+# soak.sh [SECONDS] [EVERY]: sustained load as fast as xs-send goes, at N=1
+# and N=100, SECONDS each (default 20; `make soak` runs 300). Written to
+# /dev/null so disk space is no limit. At the end the accounting is exact:
+# seen = frames sent, sampled = written + counted losses; and while it runs
+# the resident set and the number of open fds, sampled every EVERY seconds,
+# stay flat.
+. "$(dirname "$0")/lib.sh"
+secs=${1:-10}
+every=${2:-2}
+netns_up
+for rate in 1 100; do
+	xs_start "$WORK/xs.err" -w /dev/null --format pcapng -N $rate
+	"$SEND" --netns "$XS_NS_A" -i "$XS_IF_A" -d "$XS_MAC_B" -S "$XS_IP_A" \
+		-D "$XS_IP_B" -n 100000000000 -t "$secs" -z 64,128,512 >"$WORK/sent" &
+	sender=$!
+	BG_PIDS+=($sender)
+	: >"$WORK/samples"
+	for ((t = every; t <= secs; t += every)); do
+		sleep "$every"
+		echo "$(awk '/^VmRSS/ { print $2 }' /proc/"$XS_PID"/status) $(ls /proc/"$XS_PID"/fd | wc -l)" >>"$WORK/samples"
+	done
+	wait "$sender" || fail "N=$rate: the sender failed"
+	sleep 0.3
+	xs_stop
+	[ "$XS_RC" = 0 ] || fail "N=$rate: exit code $XS_RC: $(cat "$WORK/xs.err")"
+	assert_detached
+	assert_accounting "$WORK/xs.err"
+	sent=$(cat "$WORK/sent")
+	seen=$(counter "$WORK/xs.err" "packets seen by XDP")
+	[ "$seen" = "$sent" ] || fail "N=$rate: seen $seen, sent $sent"
+	# Flat: after the first sample (buffers touched), RSS moves < 1 MiB
+	# and the fds not at all.
+	read -r rss_lo rss_hi fds_lo fds_hi < <(awk 'NR > 1 {
+		if (!n++ || $1 < rl) rl = $1; if ($1 > rh) rh = $1
+		if (n == 1 || $2 < fl) fl = $2; if ($2 > fh) fh = $2 }
+		END { print rl, rh, fl, fh }' "$WORK/samples")
+	[ $((rss_hi - rss_lo)) -lt 1024 ] || fail "N=$rate: RSS grew from $rss_lo to $rss_hi KiB: $(tr '\n' ' ' <"$WORK/samples")"
+	[ "$fds_lo" = "$fds_hi" ] || fail "N=$rate: open fds went from $fds_lo to $fds_hi"
+	note "N=$rate: $sent sent in ${secs}s, $(counter "$WORK/xs.err" "packets written") written, RSS $rss_lo..$rss_hi KiB, $fds_hi fds"
+done
+exit 0
