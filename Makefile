@@ -38,7 +38,7 @@ FUZZ_SRCS := user/drain.c pcap/output.c pcap/stream.c pcap/rotate.c \
 .PHONY: all deps test demo clean sanitize fuzz soak
 .DELETE_ON_ERROR:
 
-all: $(BIN) $(UNIT) $(TOOLS) $(OUT)/xdp_pass.bpf.o
+all: $(BIN) $(UNIT) $(TOOLS) $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o
 
 deps:
 	$(Q)./netns-scripts/deps.sh

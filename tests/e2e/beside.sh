@@ -19,4 +19,18 @@ xs_stop
 [ "$(packets "$WORK/out.pcap")" = 1000 ] || fail "wrote $(packets "$WORK/out.pcap") packets"
 xs_in "$XS_NS_B" xdp-loader status "$XS_IF_B" | grep -q xs_other_pass ||
 	fail "the other program is gone after exit"
+
+# A program ahead of us (priority 1) drops the odd frames: xdpsample sees,
+# and says it saw, only the even half.
+xs_in "$XS_NS_B" xdp-loader load -m native "$XS_IF_B" "$ROOT/build/xdp_drop_odd.bpf.o" \
+	2>"$WORK/loader.err" || fail "xdp-loader: $(cat "$WORK/loader.err")"
+xs_start "$WORK/xs.err" -w "$WORK/half.pcap"
+send 1000 -r 20000
+sleep 0.3
+xs_stop
+[ "$XS_RC" = 0 ] || fail "exit code $XS_RC"
+[ "$(counter "$WORK/xs.err" "packets seen by XDP")" = 500 ] ||
+	fail "behind a dropping program: seen $(counter "$WORK/xs.err" "packets seen by XDP"), want 500"
+[ "$(packets "$WORK/half.pcap")" = 500 ] || fail "wrote $(packets "$WORK/half.pcap"), want 500"
+assert_accounting "$WORK/xs.err"
 exit 0
