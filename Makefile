@@ -23,7 +23,8 @@ USER_OBJS := $(addprefix $(OUT)/,options.o loader.o drain.o stats.o privs.o \
 BIN       := $(OUT)/xdpsample
 UNIT      := $(addprefix $(OUT)/tests/,test_record test_options test_output \
 	       test_rotate test_prog)
-TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp $(OUT)/xs-corpus
+TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp $(OUT)/xs-corpus $(OUT)/xs-gen \
+	     $(OUT)/xs-progcost
 
 # Sanitized builds: unit tests under ASan+UBSan, and the libFuzzer target.
 SAN_DIR   := $(OUT)/san
@@ -35,10 +36,11 @@ FUZZ      := $(OUT)/fuzz_record
 FUZZ_SRCS := user/drain.c pcap/output.c pcap/stream.c pcap/rotate.c \
 	     pcap/pcap_writer.c pcap/pcapng_writer.c
 
-.PHONY: all deps test demo clean sanitize fuzz soak
+.PHONY: all deps test demo clean sanitize fuzz soak bench
 .DELETE_ON_ERROR:
 
-all: $(BIN) $(UNIT) $(TOOLS) $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o
+all: $(BIN) $(UNIT) $(TOOLS) $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o \
+     $(OUT)/xdp_drop.bpf.o
 
 deps:
 	$(Q)./netns-scripts/deps.sh
@@ -54,10 +56,22 @@ $(OUT)/%.bpf.o: tests/bpf/%.bpf.c | $(OUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUT)/sampler.skel.h: $(OUT)/sampler.bpf.o
+$(OUT)/%.bpf.o: bench/%.bpf.c | $(OUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name sampler > $@ 2> $@.log || \
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@ 2> $@.log || \
 		{ cat $@.log; exit 1; }
+
+$(OUT)/xs-progcost: bench/xs-progcost.c $(USER_OBJS) | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
+
+$(OUT)/xs-gen: bench/xs-gen.c $(OUT)/gen.skel.h | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -lbpf -lelf -lz -o $@
 
 $(OUT)/loader.o: $(OUT)/sampler.skel.h
 
@@ -115,6 +129,11 @@ FUZZ_SECONDS ?= 300
 fuzz: deps $(FUZZ)
 	$(Q)mkdir -p $(OUT)/fuzz-corpus
 	$(Q)$(FUZZ) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(OUT)/fuzz-corpus
+
+# Not part of `make test` (a smoke version is): see README, Performance.
+bench: deps all
+	$(Q)./netns-scripts/deps.sh gnuplot-nox
+	$(Q)./bench/run.sh
 
 # Five minutes at full rate per sampling rate, RSS and fds sampled every 10 s.
 soak: deps all

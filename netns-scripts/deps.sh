@@ -1,10 +1,11 @@
 #!/bin/bash
 # Install the Debian packages xdpsample needs to build and test, when any
-# is missing. Debian's archive only; nothing else is downloaded.
+# is missing, plus any named on the command line (make bench: gnuplot-nox).
+# Debian's archive only; nothing else is downloaded.
 set -e
 pkgs=(make gcc clang llvm libbpf-dev libxdp-dev xdp-tools libpcap-dev
       libelf-dev zlib1g-dev bpftool iproute2 util-linux tshark tcpdump
-      libcap2-bin libclang-rt-14-dev tcpreplay)
+      libcap2-bin libclang-rt-14-dev tcpreplay "$@")
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -43,6 +43,8 @@ for t in snaplen count sigint latency stdout diskfull modes kill9 refuse \
 	badinput; do
 	run "e2e/$t" "tests/e2e/$t.sh"
 done
+# The benchmark harness on a few packets; `make bench` for the real thing.
+run "e2e/bench_smoke" tests/e2e/bench_smoke.sh
 # The short soak; `make soak` runs 5 minutes per rate.
 run "e2e/soak (2 x 10 s)" tests/e2e/soak.sh 10 2
 

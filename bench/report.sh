@@ -1,0 +1,65 @@
+#!/bin/bash
+# report.sh RAW COST PACKETS RUNS DAT: the Markdown tables of `make bench`
+# on stdout, and the plot's data in DAT. Each figure is the median run.
+raw=$1 cost=$2 pkts=$3 runs=$4 dat=$5
+cat <<HEAD
+# xdpsample benchmark
+
+$(date -u +%Y-%m-%d), $(uname -r), $(nproc) CPUs; $pkts 64-byte frames per
+scenario from xs-gen (BPF_PROG_TEST_RUN live frames, redirected into a
+veth), median of $runs runs. The generator and the XDP program share one
+core, so "link Mpps" is the rate XDP kept up with; "captured Mpps" is
+packets in the file per second.
+
+| scenario | link Mpps | captured Mpps | in file | lost | lost % | capture CPU s | µs CPU / packet | RSS MiB | link ÷ XDP_PASS | captured ÷ xdpdump | captured ÷ tcpdump |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+HEAD
+awk -v dat="$dat" '
+{ n = $1; k = ++cnt[n]; off[n, k] = $2; sec[n, k] = $3; got[n, k] = $4
+  lost[n, k] = $5; cpu[n, k] = $6; rss[n, k] = $7; if (!(n in seen)) { seen[n] = 1; order[++m] = n } }
+function median(n,   i, j, t, idx) {	# the run with the median link rate
+	for (i = 1; i <= cnt[n]; i++) idx[i] = i
+	for (i = 1; i <= cnt[n]; i++) for (j = i + 1; j <= cnt[n]; j++)
+		if (off[n, idx[j]] / sec[n, idx[j]] < off[n, idx[i]] / sec[n, idx[i]]) {
+			t = idx[i]; idx[i] = idx[j]; idx[j] = t }
+	return idx[int((cnt[n] + 1) / 2)]
+}
+function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "–" }
+END {
+	for (i = 1; i <= m; i++) { n = order[i]; r = median(n)
+		link[n] = off[n, r] / sec[n, r] / 1e6; capt[n] = got[n, r] / sec[n, r] / 1e6; pick[n] = r }
+	for (i = 1; i <= m; i++) { n = order[i]; r = pick[n]
+		ceil = (n ~ /^XDP_/)
+		total = got[n, r] + lost[n, r]
+		printf "| %s | %.3f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, link[n],
+			ceil ? "–" : sprintf("%.3f", capt[n]), ceil ? "–" : got[n, r],
+			ceil ? "–" : lost[n, r],
+			ceil ? "–" : sprintf("%.1f", total ? 100 * lost[n, r] / total : 0),
+			ceil ? "–" : cpu[n, r],
+			ceil || !got[n, r] ? "–" : sprintf("%.3f", cpu[n, r] * 1e6 / got[n, r]),
+			ceil ? "–" : rss[n, r],
+			ratio(link[n], link["XDP_PASS"]),
+			ceil ? "–" : ratio(capt[n], capt["xdpdump"]),
+			ceil ? "–" : ratio(capt[n], capt["tcpdump"])
+		printf "%s %.4f %.4f %.2f\n", n, link[n], ceil ? link[n] : capt[n],
+			ceil || !total ? 0 : 100 * lost[n, r] / total >dat
+	}
+}' "$raw"
+cat <<MID
+
+Per-packet cost of the XDP program alone (BPF_PROG_TEST_RUN, 1,000,000 runs
+on one 64-byte frame, buffers large enough that nothing is dropped):
+
+| program | ns / packet | over XDP_PASS |
+|---|---|---|
+MID
+awk '{ v[$1] = v[$1] " " $2; if (!($1 in s)) { s[$1] = 1; o[++m] = $1 } }
+END {
+	for (i = 1; i <= m; i++) {
+		k = split(substr(v[o[i]], 2), a, " ")
+		for (x = 1; x <= k; x++) for (y = x + 1; y <= k; y++) if (a[y] < a[x]) { t = a[x]; a[x] = a[y]; a[y] = t }
+		med[o[i]] = a[int((k + 1) / 2)]
+	}
+	for (i = 1; i <= m; i++)
+		printf "| %s | %d | %+d |\n", o[i], med[o[i]], med[o[i]] - med["XDP_PASS"]
+}' "$cost"

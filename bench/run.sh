@@ -1,0 +1,159 @@
+#!/bin/bash
+# make bench: every scenario in one go, so the ratios compare like with like.
+# Environment: BENCH_PACKETS (default 3000000), BENCH_RUNS (3; the median is
+# reported), BENCH_OUT (bench/: results.md, results.png), BENCH_PLOT (1).
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/netns-scripts/lib.sh"
+PKTS=${BENCH_PACKETS:-3000000}
+RUNS=${BENCH_RUNS:-3}
+OUT=${BENCH_OUT:-$ROOT/bench}
+PLOT=${BENCH_PLOT:-1}
+XS=$ROOT/build/xdpsample
+WORK=$(mktemp -d /tmp/xs-bench.XXXXXX)
+RAW=$WORK/raw
+# Frames for a host that is not B: XDP sees them all and the stack drops
+# them right after, so the ceiling is XDP's, not UDP's.
+DST_MAC=02:58:53:00:00:99
+TCK=$(getconf CLK_TCK)
+trap '"$ROOT/netns-scripts/teardown.sh"; rm -rf "$WORK"' EXIT
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+gen() {
+	"$ROOT/build/xs-gen" --netns "$XS_NS_A" -i "$XS_IF_A" -d $DST_MAC \
+		-S "$XS_IP_A" -D "$XS_IP_B" -n "$PKTS" -z 64
+}
+
+# CPU seconds (user + system) a process has used so far.
+cpu_of() {
+	awk -v t="$TCK" '{ printf "%.3f", ($14 + $15) / t }' /proc/"$1"/stat
+}
+rss_of() {
+	awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' /proc/"$1"/status
+}
+
+wait_line() {	# FILE PATTERN PID
+	for ((i = 0; i < 200; i++)); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$3" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# record NAME OFFERED SECONDS INFILE LOSSES CPU RSS
+record() {
+	echo "$*" >>"$RAW"
+}
+
+xdp_on() { ip -n "$XS_NS_B" link set dev "$XS_IF_B" xdpdrv obj "$1" sec xdp; }
+xdp_off() { ip -n "$XS_NS_B" link set dev "$XS_IF_B" xdp off; }
+
+ceiling() {	# NAME OBJECT
+	local o s
+	xdp_on "$ROOT/build/$2" || die "cannot attach $2"
+	read -r o s < <(gen)
+	xdp_off
+	record "$1" "$o" "$s" "$o" 0 0 0
+}
+
+sampler() {	# NAME TRANSPORT RATE
+	local err=$WORK/xs.err o s cpu rss pid written sampled lost
+	rm -f "$WORK/cap.pcap"
+	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/cap.pcap" -s 128 \
+		-N "$3" --transport "$2" 2>"$err" &
+	pid=$!
+	wait_line "$err" "listening on" $pid || die "$1: $(cat "$err")"
+	read -r o s < <(gen)
+	sleep 0.5
+	cpu=$(cpu_of $pid)
+	rss=$(rss_of $pid)
+	kill -INT $pid
+	wait $pid || die "$1: xdpsample failed: $(cat "$err")"
+	written=$(sed -n 's/^\([0-9]*\) packets written$/\1/p' "$err")
+	sampled=$(sed -n 's/^\([0-9]*\) packets sampled.*/\1/p' "$err")
+	lost=$(sed -n 's/^\([0-9]*\) packets lost: .*/\1/p' "$err" | awk '{ s += $1 } END { print s + 0 }')
+	[ "$sampled" -eq $((written + lost)) ] || die "$1: sampled $sampled != written $written + lost $lost"
+	[ "$(capinfos -M -c "$WORK/cap.pcap" | sed -n 's/^Number of packets: *//p')" = "$written" ] ||
+		die "$1: the file does not hold the $written packets written"
+	# Offered at 1 in RATE: what could have been written.
+	record "$1" "$o" "$s" "$written" "$lost" "$cpu" "$rss"
+}
+
+xdpdump_run() {
+	local err=$WORK/xd.err o s cpu rss pid got lost
+	command -v xdpdump >/dev/null || return 0
+	rm -f "$WORK/cap.pcap"
+	nsenter --net=/run/netns/"$XS_NS_B" xdpdump -i "$XS_IF_B" \
+		--load-xdp-program -w "$WORK/cap.pcap" -s 128 >"$err" 2>&1 &
+	pid=$!
+	wait_line "$err" "listening on" $pid || die "xdpdump: $(cat "$err")"
+	read -r o s < <(gen)
+	sleep 0.5
+	cpu=$(cpu_of $pid)
+	rss=$(rss_of $pid)
+	kill -INT $pid
+	wait $pid
+	got=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' "$err")
+	lost=$(sed -n 's/^\([0-9]*\) packets dropped by perf ring$/\1/p' "$err")
+	record xdpdump "$o" "$s" "${got:-0}" "${lost:-0}" "$cpu" "$rss"
+}
+
+tcpdump_run() {
+	local err=$WORK/td.err o s cpu rss pid got lost
+	# veth hands redirected frames only to a peer with an XDP program.
+	xdp_on "$ROOT/build/xdp_pass.bpf.o" || die "cannot attach xdp_pass"
+	rm -f "$WORK/cap.pcap"
+	nsenter --net=/run/netns/"$XS_NS_B" tcpdump -Z root -n -i "$XS_IF_B" \
+		-w "$WORK/cap.pcap" -s 128 2>"$err" &
+	pid=$!
+	wait_line "$err" "listening on" $pid || die "tcpdump: $(cat "$err")"
+	read -r o s < <(gen)
+	sleep 0.5
+	cpu=$(cpu_of $pid)
+	rss=$(rss_of $pid)
+	kill -INT $pid
+	wait $pid
+	xdp_off
+	got=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' "$err")
+	lost=$(( $(sed -n 's/^\([0-9]*\) packets received by filter$/\1/p' "$err") - got ))
+	record tcpdump "$o" "$s" "$got" "$lost" "$cpu" "$rss"
+}
+
+progcost() {	# NAME ARGS...
+	local name=$1; shift
+	echo "$name $("$ROOT/build/xs-progcost" "$@")" >>"$WORK/cost"
+}
+
+"$ROOT/netns-scripts/setup.sh" || die "cannot make the namespaces"
+sysctl -qw kernel.bpf_stats_enabled=0
+: >"$RAW"; : >"$WORK/cost"
+for ((run = 1; run <= RUNS; run++)); do
+	echo "bench: run $run of $RUNS, $PKTS packets per scenario" >&2
+	ceiling "XDP_DROP" xdp_drop.bpf.o
+	ceiling "XDP_PASS" xdp_pass.bpf.o
+	for t in ringbuf perf; do
+		for n in 1 100 1000; do
+			sampler "xdpsample-$t-N$n" $t $n
+		done
+	done
+	xdpdump_run
+	tcpdump_run
+	progcost "XDP_PASS" pass "$ROOT/build/xdp_pass.bpf.o" 1000000
+	for t in ringbuf perf; do
+		for n in 1 100 1000; do
+			progcost "xdpsample-$t-N$n" xdpsample $t $n 1000000
+		done
+	done
+done
+
+mkdir -p "$OUT"
+"$ROOT/bench/report.sh" "$RAW" "$WORK/cost" "$PKTS" "$RUNS" "$WORK/plot.dat" \
+	>"$OUT/results.md" ||
+	die "cannot write the report"
+cat "$OUT/results.md"
+if [ "$PLOT" = 1 ]; then
+	"$ROOT/bench/plot.sh" "$WORK/plot.dat" "$OUT/results.png" || die "cannot plot"
+	echo "bench: wrote $OUT/results.md and $OUT/results.png" >&2
+fi

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A traffic generator that needs no NIC and no kernel module: BPF_PROG_TEST_RUN
+ * with BPF_F_TEST_XDP_LIVE_FRAMES runs bench/gen.bpf.c on a template frame,
+ * which stamps a sequence number and redirects it out of a veth.
+ *
+ *   xs-gen --netns NS -i IFACE -d DST_MAC -S SRC_IP -D DST_IP
+ *          [-n COUNT] [-z SIZE] [-f FLOWS] [-r PPS] [-b BATCH]
+ *
+ * Prints "COUNT SECONDS" (packets offered, wall time) on stdout.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_ether.h>
+
+#include "gen.skel.h"
+
+#ifndef BPF_F_TEST_XDP_LIVE_FRAMES
+#define BPF_F_TEST_XDP_LIVE_FRAMES (1U << 1)
+#endif
+
+struct cfg {
+	const char *netns, *ifname;
+	unsigned char dmac[6];
+	struct in_addr sip, dip;
+	unsigned long count, pps, batch;
+	unsigned int size, flows;
+};
+
+static void die(const char *m)
+{
+	fprintf(stderr, "xs-gen: %s\n", m);
+	exit(2);
+}
+
+static unsigned short csum(const void *p, size_t n)
+{
+	const unsigned short *w = p;
+	unsigned int s = 0;
+
+	for (; n > 1; n -= 2)
+		s += *w++;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return ~s;
+}
+
+/* Ethernet/IPv4/UDP with "XSSQ" + sequence at the start of the payload. */
+static void template(const struct cfg *c, unsigned char *f)
+{
+	unsigned char ip[20] = { 0x45, 0, 0, 0, 0, 0, 0, 0, 64, 17 };
+	unsigned int n = c->size;
+
+	memset(f, 0, n);
+	memcpy(f, c->dmac, 6);
+	memcpy(f + 6, "\x02\x58\x53\x00\x00\x01", 6);
+	f[12] = 0x08;
+	ip[2] = (n - 14) >> 8;
+	ip[3] = (n - 14) & 0xff;
+	memcpy(ip + 12, &c->sip, 4);
+	memcpy(ip + 16, &c->dip, 4);
+	*(unsigned short *)(ip + 10) = csum(ip, 20);
+	memcpy(f + 14, ip, 20);
+	f[34] = 40000 >> 8; f[35] = 40000 & 0xff;
+	f[36] = 0; f[37] = 9;
+	f[38] = (n - 34) >> 8; f[39] = (n - 34) & 0xff;
+	memcpy(f + 42, "XSSQ", 4);
+}
+
+static void parse(struct cfg *c, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "netns", required_argument, NULL, 'N' }, { 0 } };
+	int o;
+
+	c->count = 1000000;
+	c->size = 64;
+	c->flows = 1;
+	c->batch = 1 << 16;
+	while ((o = getopt_long(argc, argv, "i:d:S:D:n:z:f:r:b:", lo, NULL)) != -1) {
+		switch (o) {
+		case 'N': c->netns = optarg; break;
+		case 'i': c->ifname = optarg; break;
+		case 'd':
+			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
+				   &c->dmac[0], &c->dmac[1], &c->dmac[2],
+				   &c->dmac[3], &c->dmac[4], &c->dmac[5]) != 6)
+				die("bad -d MAC");
+			break;
+		case 'S': if (!inet_aton(optarg, &c->sip)) die("bad -S"); break;
+		case 'D': if (!inet_aton(optarg, &c->dip)) die("bad -D"); break;
+		case 'n': c->count = strtoul(optarg, NULL, 10); break;
+		case 'z': c->size = strtoul(optarg, NULL, 10); break;
+		case 'f': c->flows = strtoul(optarg, NULL, 10); break;
+		case 'r': c->pps = strtoul(optarg, NULL, 10); break;
+		case 'b': c->batch = strtoul(optarg, NULL, 10); break;
+		default: die("usage: see the comment at the top of xs-gen.c");
+		}
+	}
+	if (!c->ifname || c->size < 60 || c->size > 1514 || !c->flows || !c->batch)
+		die("need -i; -z 60..1514; -f and -b at least 1");
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	static unsigned char frame[1514];
+	struct cfg c = { 0 };
+	struct gen *skel;
+	unsigned long sent = 0;
+	double t0, t;
+	int fd;
+
+	parse(&c, argc, argv);
+	if (c.netns) {
+		char path[256];
+
+		snprintf(path, sizeof(path), "/run/netns/%s", c.netns);
+		fd = open(path, O_RDONLY);
+		if (fd < 0 || setns(fd, CLONE_NEWNET))
+			die("cannot enter the namespace");
+		close(fd);
+	}
+	skel = gen__open();
+	if (!skel)
+		die("cannot open the generator program");
+	skel->rodata->ifindex = if_nametoindex(c.ifname);
+	skel->rodata->flows = c.flows;
+	if (!skel->rodata->ifindex)
+		die("no such interface");
+	if (gen__load(skel))
+		die("cannot load the generator program");
+	template(&c, frame);
+	t0 = now();
+	while (sent < c.count) {
+		unsigned long n = c.count - sent < c.batch ? c.count - sent : c.batch;
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
+			    .data_size_in = c.size, .repeat = n,
+			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+
+		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xs_gen), &o))
+			die("BPF_PROG_TEST_RUN failed");
+		sent += n;
+		/* A target rate: sleep until this batch is due. */
+		if (c.pps && (t = t0 + (double)sent / c.pps - now()) > 0)
+			usleep(t * 1e6);
+	}
+	printf("%lu %.6f\n", sent, now() - t0);
+	gen__destroy(skel);
+	return 0;
+}

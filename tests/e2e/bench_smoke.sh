@@ -1,0 +1,18 @@
+#!/bin/bash
+# The benchmark harness, small: 20,000 packets, one run, no plot. Every
+# scenario must run and report, and xdpsample's accounting must add up
+# (bench/run.sh stops on a mismatch or a file that lacks packets).
+. "$(dirname "$0")/lib.sh"
+[ "$(id -u)" = 0 ] || skip "needs root"
+BENCH_PACKETS=20000 BENCH_RUNS=1 BENCH_PLOT=0 BENCH_OUT=$WORK \
+	"$ROOT/bench/run.sh" >"$WORK/log" 2>&1 || fail "bench/run.sh: $(tail -5 "$WORK/log")"
+for s in XDP_DROP XDP_PASS xdpsample-ringbuf-N1 xdpsample-ringbuf-N100 \
+	 xdpsample-ringbuf-N1000 xdpsample-perf-N1 xdpsample-perf-N100 \
+	 xdpsample-perf-N1000 xdpdump tcpdump; do
+	grep -q "^| $s | [0-9.]* |" "$WORK/results.md" || fail "no result for $s"
+done
+[ "$(grep -c '^| xdpsample-.* | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 6 ] ||
+	fail "per-packet costs missing: $(cat "$WORK/results.md")"
+grep -q "^| xdpsample-ringbuf-N1 | [0-9.]* | [0-9.]* | 20000 | 0 |" "$WORK/results.md" ||
+	fail "N=1 ringbuf did not write all 20,000 packets: $(grep ringbuf-N1 "$WORK/results.md")"
+exit 0
