@@ -133,8 +133,10 @@ static int open_perf(struct xs_drain *d, int map_fd, uint32_t buffer_bytes)
 		.config = PERF_COUNT_SW_BPF_OUTPUT,
 		.sample_type = PERF_SAMPLE_RAW,
 		.sample_period = 1,
-		/* Batched wakeups; the timed poll delivers the rest. */
-		.wakeup_events = XS_WAKE_BATCH,
+		/* Woken once a quarter of a CPU's buffer is queued; the
+		 * timed poll delivers the rest. */
+		.watermark = 1,
+		.wakeup_watermark = buffer_bytes / XS_WAKE_FRACTION,
 	};
 	size_t pages = buffer_bytes / sysconf(_SC_PAGESIZE);
 

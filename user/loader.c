@@ -138,6 +138,9 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	l->skel->rodata->sample_mode = cfg->sample_mode;
 	l->skel->rodata->snaplen = cfg->snaplen;
 	l->skel->rodata->transport = cfg->transport;
+	/* buffer_bytes is a power of two: a quarter of it is too. */
+	l->skel->rodata->wake_shift =
+		__builtin_ctz(cfg->buffer_bytes / XS_WAKE_FRACTION);
 	err = use_transport(l, transport_fd);
 	if (err) {
 		sampler__destroy(l->skel);

@@ -13,8 +13,8 @@
 #define XS_MIN_SNAPLEN		1
 /* Jumbo frames fit; a perf record's u16 size field caps the perf path. */
 #define XS_MAX_SNAPLEN		16384
-/* Records emitted per CPU between forced consumer wakeups (power of two). */
-#define XS_WAKE_BATCH		64
+/* The reader is woken when 1/XS_WAKE_FRACTION of a buffer is queued. */
+#define XS_WAKE_FRACTION	4
 
 #define XS_RECORD_MAGIC		0x58535231	/* "XSR1" */
 
