@@ -135,6 +135,9 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	}
 	l->transport = cfg->transport;
 	l->skel->rodata->sample_rate = cfg->rate;
+	l->skel->rodata->sample_threshold =
+		cfg->rate > 1 ? (uint32_t)(((uint64_t)1 << 32) / cfg->rate) :
+				UINT32_MAX;
 	l->skel->rodata->sample_mode = cfg->sample_mode;
 	l->skel->rodata->snaplen = cfg->snaplen;
 	l->skel->rodata->transport = cfg->transport;

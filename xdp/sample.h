@@ -51,7 +51,8 @@ struct xs_stats {
 	__u64 emitted;		/* handed to the transport */
 	__u64 ring_full;	/* no room: reserve failed / perf -ENOSPC */
 	__u64 copy_fail;	/* packet copy or other output error */
-	__u64 pad[3];
+	__u64 since_sample;	/* --sample count: packets since the last one */
+	__u64 pad[2];
 };
 _Static_assert(sizeof(struct xs_stats) == 64, "xs_stats layout changed");
 

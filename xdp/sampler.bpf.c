@@ -12,6 +12,9 @@
 
 /* Set by userspace through the skeleton before load. */
 const volatile __u32 sample_rate = 1;
+/* --sample random takes a packet when a random u32 is below this:
+ * floor(2^32 / rate), so no division runs per packet. */
+const volatile __u32 sample_threshold = 0xffffffff;
 const volatile __u32 sample_mode = XS_SAMPLE_RANDOM;
 const volatile __u32 snaplen = XS_DEFAULT_SNAPLEN;
 const volatile __u32 transport = XS_TRANSPORT_RINGBUF;
@@ -46,9 +49,14 @@ static __always_inline int take_sample(struct xs_stats *st)
 {
 	if (sample_rate <= 1)
 		return 1;
-	if (sample_mode == XS_SAMPLE_COUNT)
-		return st->seen % sample_rate == 0;
-	return bpf_get_prandom_u32() % sample_rate == 0;
+	if (sample_mode == XS_SAMPLE_COUNT) {
+		/* Every rate-th packet on this CPU: a counter, no division. */
+		if (++st->since_sample < sample_rate)
+			return 0;
+		st->since_sample = 0;
+		return 1;
+	}
+	return bpf_get_prandom_u32() < sample_threshold;
 }
 
 static __always_inline void fill_meta(struct xs_record *r, struct xdp_md *ctx,
