@@ -149,11 +149,11 @@ for ((run = 1; run <= RUNS; run++)); do
 done
 
 mkdir -p "$OUT"
-"$ROOT/bench/report.sh" "$RAW" "$WORK/cost" "$PKTS" "$RUNS" "$WORK/plot.dat" \
+"$ROOT/bench/report.sh" "$RAW" "$WORK/cost" "$PKTS" "$RUNS" "$OUT/results.dat" \
 	>"$OUT/results.md" ||
 	die "cannot write the report"
 cat "$OUT/results.md"
 if [ "$PLOT" = 1 ]; then
-	"$ROOT/bench/plot.sh" "$WORK/plot.dat" "$OUT/results.png" || die "cannot plot"
+	"$ROOT/bench/plot.sh" "$OUT/results.dat" "$OUT/results.png" || die "cannot plot"
 	echo "bench: wrote $OUT/results.md and $OUT/results.png" >&2
 fi
