@@ -364,8 +364,10 @@ int xs_output_packet(struct xs_output *o, const struct xs_packet *pkt)
 
 	if (idx < 0)
 		return idx;
-	if (!o->s)
-		return -EBADF;
+	if (!o->s) {		/* the next file could not be opened */
+		o->total.failed++;
+		return -EIO;
+	}
 	if (!xs_stream_error(o->s) &&
 	    xs_rotate_size_due(&o->rot, xs_stream_size(o->s))) {
 		err = rotate(o, false);

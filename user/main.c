@@ -88,9 +88,9 @@ static void on_packet(void *ctx, const struct xs_packet *pkt)
 		return;
 	}
 	r->handed++;
-	if (err) {			/* the output counted it as failed */
+	if (err) {
+		/* The output counts this and every later packet as failed. */
 		r->failed = 1;
-		r->out_done = true;
 		stop = 1;
 	} else if (r->opt.count && r->handed >= r->opt.count) {
 		r->out_done = true;
@@ -335,7 +335,6 @@ static void housekeeping(struct run *r)
 		r->out_done = true;
 		stop = 1;
 	} else if (err) {
-		r->out_done = true;
 		r->failed = 1;
 		stop = 1;
 	}

@@ -28,6 +28,20 @@ done
 [ "$t" = "$(counter "$WORK/xs.err" "packets written")" ] || fail "files hold $t"
 [ "$t" = 3000 ] || fail "written $t of 3000"
 
+# A directory USER cannot write: the first file (opened as root) fills, the
+# next cannot be made; a clear message, exit 1, every packet accounted for.
+mkdir "$WORK/rootdir"
+xs_start "$WORK/xs3.err" -w "$WORK/rootdir/out.pcap" -C 20k -Z "$user"
+send 2000 -r 20000
+xs_exits "a rotation it could not do"
+[ "$XS_RC" = 1 ] || fail "unwritable directory: exit code $XS_RC"
+grep -q "xdpsample: cannot open '$WORK/rootdir/out.pcap1' for writing: Permission denied" "$WORK/xs3.err" ||
+	fail "unwritable directory said: $(cat "$WORK/xs3.err")"
+assert_accounting "$WORK/xs3.err"
+[ "$(packets "$WORK/rootdir/out.pcap")" = "$(counter "$WORK/xs3.err" "packets written")" ] ||
+	fail "unwritable directory: the file does not hold what was written"
+assert_detached
+
 # kill -9 of the root parent: the child notices and ends cleanly.
 xs_start "$WORK/xs2.err" -w "$WORK/z/two.pcap" -Z "$user"
 child=$(pgrep -P "$XS_PID" xdpsample)
