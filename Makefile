@@ -70,9 +70,9 @@ $(OUT)/xs-progcost: bench/xs-progcost.c $(USER_OBJS) | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
 
-$(OUT)/xs-gen: bench/xs-gen.c $(OUT)/gen.skel.h | $(OUT)
+$(OUT)/xs-gen: bench/xs-gen.c $(OUT)/gen.skel.h netns-scripts/xs-tool.h | $(OUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -lbpf -lelf -lz -o $@
+	$(Q)$(CC) $(CFLAGS) -Inetns-scripts $< -lbpf -lelf -lz -o $@
 
 $(OUT)/loader.o: $(OUT)/sampler.skel.h
 
@@ -92,7 +92,7 @@ $(OUT)/tests/%: tests/unit/%.c tests/unit/unit.h $(USER_OBJS) | $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $< $(USER_OBJS) $(LDLIBS) -o $@
 
-$(OUT)/xs-send: netns-scripts/xs-send.c xdp/sample.h | $(OUT)
+$(OUT)/xs-send: netns-scripts/xs-send.c netns-scripts/xs-tool.h | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 

@@ -33,15 +33,6 @@ rss_of() {
 	awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' /proc/"$1"/status
 }
 
-wait_line() {	# FILE PATTERN PID
-	for ((i = 0; i < 200; i++)); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		kill -0 "$3" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
 # record NAME OFFERED SECONDS INFILE LOSSES CPU RSS
 record() {
 	echo "$*" >>"$RAW"
@@ -64,7 +55,7 @@ sampler() {	# NAME TRANSPORT RATE
 	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/cap.pcap" -s 128 \
 		-N "$3" --transport "$2" 2>"$err" &
 	pid=$!
-	wait_line "$err" "listening on" $pid || die "$1: $(cat "$err")"
+	xs_wait_for "$err" "listening on" $pid || die "$1: $(cat "$err")"
 	read -r o s < <(gen)
 	sleep 0.5
 	cpu=$(cpu_of $pid)
@@ -81,44 +72,43 @@ sampler() {	# NAME TRANSPORT RATE
 	record "$1" "$o" "$s" "$written" "$lost" "$cpu" "$rss"
 }
 
-xdpdump_run() {
-	local err=$WORK/xd.err o s cpu rss pid got lost
-	command -v xdpdump >/dev/null || return 0
+# external NAME ERRFILE COMMAND...: run a capture tool in B around the
+# traffic; sets O S CPU RSS (offered, seconds, CPU s, RSS MiB).
+external() {
+	local name=$1 err=$2 pid; shift 2
 	rm -f "$WORK/cap.pcap"
-	nsenter --net=/run/netns/"$XS_NS_B" xdpdump -i "$XS_IF_B" \
-		--load-xdp-program -w "$WORK/cap.pcap" -s 128 >"$err" 2>&1 &
+	nsenter --net=/run/netns/"$XS_NS_B" "$@" >"$err" 2>&1 &
 	pid=$!
-	wait_line "$err" "listening on" $pid || die "xdpdump: $(cat "$err")"
-	read -r o s < <(gen)
+	xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
+	read -r O S < <(gen)
 	sleep 0.5
-	cpu=$(cpu_of $pid)
-	rss=$(rss_of $pid)
+	CPU=$(cpu_of $pid)
+	RSS=$(rss_of $pid)
 	kill -INT $pid
 	wait $pid
-	got=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' "$err")
-	lost=$(sed -n 's/^\([0-9]*\) packets dropped by perf ring$/\1/p' "$err")
-	record xdpdump "$o" "$s" "${got:-0}" "${lost:-0}" "$cpu" "$rss"
+}
+
+count_of() { sed -n "s/^\([0-9]*\) $1\$/\1/p" "$2"; }
+
+xdpdump_run() {
+	local got
+	command -v xdpdump >/dev/null || return 0
+	external xdpdump "$WORK/xd.err" xdpdump -i "$XS_IF_B" \
+		--load-xdp-program -w "$WORK/cap.pcap" -s 128
+	got=$(count_of "packets captured" "$WORK/xd.err")
+	# What did not reach the file was lost, whatever xdpdump counted.
+	record xdpdump "$O" "$S" "${got:-0}" $((O - ${got:-0})) "$CPU" "$RSS"
 }
 
 tcpdump_run() {
-	local err=$WORK/td.err o s cpu rss pid got lost
+	local got
 	# veth hands redirected frames only to a peer with an XDP program.
 	xdp_on "$ROOT/build/xdp_pass.bpf.o" || die "cannot attach xdp_pass"
-	rm -f "$WORK/cap.pcap"
-	nsenter --net=/run/netns/"$XS_NS_B" tcpdump -Z root -n -i "$XS_IF_B" \
-		-w "$WORK/cap.pcap" -s 128 2>"$err" &
-	pid=$!
-	wait_line "$err" "listening on" $pid || die "tcpdump: $(cat "$err")"
-	read -r o s < <(gen)
-	sleep 0.5
-	cpu=$(cpu_of $pid)
-	rss=$(rss_of $pid)
-	kill -INT $pid
-	wait $pid
+	external tcpdump "$WORK/td.err" tcpdump -Z root -n -i "$XS_IF_B" \
+		-w "$WORK/cap.pcap" -s 128
 	xdp_off
-	got=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' "$err")
-	lost=$(( $(sed -n 's/^\([0-9]*\) packets received by filter$/\1/p' "$err") - got ))
-	record tcpdump "$o" "$s" "$got" "$lost" "$cpu" "$rss"
+	got=$(count_of "packets captured" "$WORK/td.err")
+	record tcpdump "$O" "$S" "${got:-0}" $((O - ${got:-0})) "$CPU" "$RSS"
 }
 
 progcost() {	# NAME ARGS...

@@ -26,35 +26,21 @@
 #include <linux/if_ether.h>
 
 #include "gen.skel.h"
+#include "xs-tool.h"
 
 #ifndef BPF_F_TEST_XDP_LIVE_FRAMES
 #define BPF_F_TEST_XDP_LIVE_FRAMES (1U << 1)
 #endif
 
 struct cfg {
-	const char *netns, *ifname;
-	unsigned char dmac[6];
-	struct in_addr sip, dip;
+	struct xs_addr a;
 	unsigned long count, pps, batch;
 	unsigned int size, flows;
 };
 
 static void die(const char *m)
 {
-	fprintf(stderr, "xs-gen: %s\n", m);
-	exit(2);
-}
-
-static unsigned short csum(const void *p, size_t n)
-{
-	const unsigned short *w = p;
-	unsigned int s = 0;
-
-	for (; n > 1; n -= 2)
-		s += *w++;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return ~s;
+	xs_die("xs-gen", m);
 }
 
 /* Ethernet/IPv4/UDP with "XSSQ" + sequence at the start of the payload. */
@@ -64,14 +50,14 @@ static void template(const struct cfg *c, unsigned char *f)
 	unsigned int n = c->size;
 
 	memset(f, 0, n);
-	memcpy(f, c->dmac, 6);
+	memcpy(f, c->a.dmac, 6);
 	memcpy(f + 6, "\x02\x58\x53\x00\x00\x01", 6);
 	f[12] = 0x08;
 	ip[2] = (n - 14) >> 8;
 	ip[3] = (n - 14) & 0xff;
-	memcpy(ip + 12, &c->sip, 4);
-	memcpy(ip + 16, &c->dip, 4);
-	*(unsigned short *)(ip + 10) = csum(ip, 20);
+	memcpy(ip + 12, &c->a.sip, 4);
+	memcpy(ip + 16, &c->a.dip, 4);
+	*(unsigned short *)(ip + 10) = xs_csum(ip, 20);
 	memcpy(f + 14, ip, 20);
 	f[34] = 40000 >> 8; f[35] = 40000 & 0xff;
 	f[36] = 0; f[37] = 9;
@@ -89,18 +75,11 @@ static void parse(struct cfg *c, int argc, char **argv)
 	c->size = 64;
 	c->flows = 1;
 	c->batch = 1 << 16;
-	while ((o = getopt_long(argc, argv, "i:d:S:D:n:z:f:r:b:", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, XS_ADDR_OPTS "n:z:f:r:b:", lo,
+				NULL)) != -1) {
+		if (xs_addr_opt(&c->a, o, optarg, "xs-gen"))
+			continue;
 		switch (o) {
-		case 'N': c->netns = optarg; break;
-		case 'i': c->ifname = optarg; break;
-		case 'd':
-			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
-				   &c->dmac[0], &c->dmac[1], &c->dmac[2],
-				   &c->dmac[3], &c->dmac[4], &c->dmac[5]) != 6)
-				die("bad -d MAC");
-			break;
-		case 'S': if (!inet_aton(optarg, &c->sip)) die("bad -S"); break;
-		case 'D': if (!inet_aton(optarg, &c->dip)) die("bad -D"); break;
 		case 'n': c->count = strtoul(optarg, NULL, 10); break;
 		case 'z': c->size = strtoul(optarg, NULL, 10); break;
 		case 'f': c->flows = strtoul(optarg, NULL, 10); break;
@@ -109,7 +88,7 @@ static void parse(struct cfg *c, int argc, char **argv)
 		default: die("usage: see the comment at the top of xs-gen.c");
 		}
 	}
-	if (!c->ifname || c->size < 60 || c->size > 1514 || !c->flows || !c->batch)
+	if (!c->a.ifname || c->size < 60 || c->size > 1514 || !c->flows || !c->batch)
 		die("need -i; -z 60..1514; -f and -b at least 1");
 }
 
@@ -128,22 +107,13 @@ int main(int argc, char **argv)
 	struct gen *skel;
 	unsigned long sent = 0;
 	double t0, t;
-	int fd;
 
 	parse(&c, argc, argv);
-	if (c.netns) {
-		char path[256];
-
-		snprintf(path, sizeof(path), "/run/netns/%s", c.netns);
-		fd = open(path, O_RDONLY);
-		if (fd < 0 || setns(fd, CLONE_NEWNET))
-			die("cannot enter the namespace");
-		close(fd);
-	}
+	xs_enter_netns(c.a.netns, "xs-gen");
 	skel = gen__open();
 	if (!skel)
 		die("cannot open the generator program");
-	skel->rodata->ifindex = if_nametoindex(c.ifname);
+	skel->rodata->ifindex = if_nametoindex(c.a.ifname);
 	skel->rodata->flows = c.flows;
 	if (!skel->rodata->ifindex)
 		die("no such interface");

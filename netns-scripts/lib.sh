@@ -24,3 +24,14 @@ xs_in() {
 	local ns=$1; shift
 	nsenter --net=/run/netns/"$ns" "$@"
 }
+
+# Wait until FILE contains PATTERN; fails when PID dies or SECS pass.
+xs_wait_for() {
+	local file=$1 pattern=$2 pid=$3 secs=${4:-10} i
+	for ((i = 0; i < secs * 20; i++)); do
+		grep -q "$pattern" "$file" 2>/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}

@@ -30,14 +30,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xs-tool.h"
+
 #define MAX_SIZES 64
 #define MAX_FRAME 9018
 #define HDRS (14 + 20 + 8)
 
 struct cfg {
-	const char *ifname, *netns;
-	uint8_t dmac[6], smac[6];
-	struct in_addr sip, dip;
+	struct xs_addr a;
+	uint8_t smac[6];
 	unsigned long count, pps;
 	double seconds;
 	unsigned int sizes[MAX_SIZES], nsizes;
@@ -45,22 +46,7 @@ struct cfg {
 
 static void die(const char *what)
 {
-	fprintf(stderr, "xs-send: %s\n", what);
-	exit(2);
-}
-
-static uint16_t csum(const void *p, size_t n)
-{
-	const uint16_t *w = p;
-	uint32_t s = 0;
-
-	for (; n > 1; n -= 2)
-		s += *w++;
-	if (n)
-		s += *(const uint8_t *)w;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return ~s;
+	xs_die("xs-send", what);
 }
 
 static void build(const struct cfg *c, uint8_t *f, unsigned int len,
@@ -72,7 +58,7 @@ static void build(const struct cfg *c, uint8_t *f, unsigned int len,
 	uint8_t *pl = f + HDRS;
 	uint32_t nseq = htonl(seq);
 
-	memcpy(eth->ether_dhost, c->dmac, 6);
+	memcpy(eth->ether_dhost, c->a.dmac, 6);
 	memcpy(eth->ether_shost, c->smac, 6);
 	eth->ether_type = htons(ETHERTYPE_IP);
 	memset(ip, 0, sizeof(*ip));
@@ -82,9 +68,9 @@ static void build(const struct cfg *c, uint8_t *f, unsigned int len,
 	ip->protocol = IPPROTO_UDP;
 	ip->tot_len = htons(len - 14);
 	ip->id = htons(seq & 0xffff);
-	ip->saddr = c->sip.s_addr;
-	ip->daddr = c->dip.s_addr;
-	ip->check = csum(ip, sizeof(*ip));
+	ip->saddr = c->a.sip.s_addr;
+	ip->daddr = c->a.dip.s_addr;
+	ip->check = xs_csum(ip, sizeof(*ip));
 	udp->source = htons(40000);
 	udp->dest = htons(9);	/* discard */
 	udp->len = htons(len - 34);
@@ -121,18 +107,11 @@ static void parse(struct cfg *c, int argc, char **argv)
 
 	c->count = 1000;
 	parse_sizes(c, sizes);
-	while ((o = getopt_long(argc, argv, "i:d:S:D:n:z:r:t:", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, XS_ADDR_OPTS "n:z:r:t:", lo,
+				NULL)) != -1) {
+		if (xs_addr_opt(&c->a, o, optarg, "xs-send"))
+			continue;
 		switch (o) {
-		case 'N': c->netns = optarg; break;
-		case 'i': c->ifname = optarg; break;
-		case 'd':
-			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
-				   &c->dmac[0], &c->dmac[1], &c->dmac[2],
-				   &c->dmac[3], &c->dmac[4], &c->dmac[5]) != 6)
-				die("bad -d MAC");
-			break;
-		case 'S': if (!inet_aton(optarg, &c->sip)) die("bad -S"); break;
-		case 'D': if (!inet_aton(optarg, &c->dip)) die("bad -D"); break;
 		case 'n': c->count = strtoul(optarg, NULL, 10); break;
 		case 'z': parse_sizes(c, optarg); break;
 		case 'r': c->pps = strtoul(optarg, NULL, 10); break;
@@ -140,7 +119,7 @@ static void parse(struct cfg *c, int argc, char **argv)
 		default: die("usage: see the comment at the top of xs-send.c");
 		}
 	}
-	if (!c->ifname || !c->sip.s_addr || !c->dip.s_addr)
+	if (!c->a.ifname || !c->a.sip.s_addr || !c->a.dip.s_addr)
 		die("-i, -S and -D are required");
 }
 
@@ -148,24 +127,17 @@ static int open_socket(struct cfg *c)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 	struct ifreq ifr = { 0 };
-	int fd, nsfd;
-	char path[256];
+	int fd;
 
-	if (c->netns) {
-		snprintf(path, sizeof(path), "/run/netns/%s", c->netns);
-		nsfd = open(path, O_RDONLY);
-		if (nsfd < 0 || setns(nsfd, CLONE_NEWNET))
-			die("cannot enter netns");
-		close(nsfd);
-	}
+	xs_enter_netns(c->a.netns, "xs-send");
 	fd = socket(AF_PACKET, SOCK_RAW, 0);
 	if (fd < 0)
 		die("socket(AF_PACKET) failed");
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", c->ifname);
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", c->a.ifname);
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
 		die("no such interface");
 	memcpy(c->smac, ifr.ifr_hwaddr.sa_data, 6);
-	sll.sll_ifindex = if_nametoindex(c->ifname);
+	sll.sll_ifindex = if_nametoindex(c->a.ifname);
 	sll.sll_protocol = htons(ETH_P_IP);
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
 		die("bind failed");

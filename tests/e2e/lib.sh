@@ -30,16 +30,7 @@ netns_up() {
 	"$ROOT/netns-scripts/setup.sh" || fail "cannot create the namespaces"
 }
 
-# Wait until FILE contains PATTERN, or PID dies, or SECS pass.
-wait_for() {
-	local file=$1 pattern=$2 pid=$3 secs=${4:-10} i
-	for ((i = 0; i < secs * 20; i++)); do
-		grep -q "$pattern" "$file" 2>/dev/null && return 0
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
+wait_for() { xs_wait_for "$@"; }
 
 # xs_start ERRFILE ARGS...: sample B's interface in the background.
 xs_start() {
