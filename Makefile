@@ -38,7 +38,7 @@ FUZZ_SRCS := user/drain.c pcap/output.c pcap/stream.c pcap/rotate.c \
 
 .PHONY: all deps test demo clean sanitize fuzz soak bench
 .DELETE_ON_ERROR:
-.SECONDARY: $(SAN_OBJS)
+.SECONDARY: $(SAN_OBJS) $(OUT)/sampler.bpf.o $(OUT)/gen.bpf.o
 
 all: $(BIN) $(UNIT) $(TOOLS) $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o \
      $(OUT)/xdp_drop.bpf.o
