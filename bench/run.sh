@@ -49,27 +49,29 @@ ceiling() {	# NAME OBJECT
 	record "$1" "$o" "$s" "$o" 0 0 0
 }
 
-sampler() {	# NAME TRANSPORT RATE
+sampler() {	# NAME TRANSPORT RATE [OPTIONS...]
 	local err=$WORK/xs.err o s cpu rss pid written sampled lost
+	local name=$1 transport=$2 rate=$3
+	shift 3
 	rm -f "$WORK/cap.pcap"
 	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/cap.pcap" -s 128 \
-		-N "$3" --transport "$2" 2>"$err" &
+		-N "$rate" --transport "$transport" "$@" 2>"$err" &
 	pid=$!
-	xs_wait_for "$err" "listening on" $pid || die "$1: $(cat "$err")"
+	xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
 	read -r o s < <(gen)
 	sleep 0.5
 	cpu=$(cpu_of $pid)
 	rss=$(rss_of $pid)
 	kill -INT $pid
-	wait $pid || die "$1: xdpsample failed: $(cat "$err")"
+	wait $pid || die "$name: xdpsample failed: $(cat "$err")"
 	written=$(sed -n 's/^\([0-9]*\) packets written$/\1/p' "$err")
 	sampled=$(sed -n 's/^\([0-9]*\) packets sampled.*/\1/p' "$err")
 	lost=$(sed -n 's/^\([0-9]*\) packets lost: .*/\1/p' "$err" | awk '{ s += $1 } END { print s + 0 }')
-	[ "$sampled" -eq $((written + lost)) ] || die "$1: sampled $sampled != written $written + lost $lost"
+	[ "$sampled" -eq $((written + lost)) ] || die "$name: sampled $sampled != written $written + lost $lost"
 	[ "$(capinfos -M -c "$WORK/cap.pcap" | sed -n 's/^Number of packets: *//p')" = "$written" ] ||
-		die "$1: the file does not hold the $written packets written"
+		die "$name: the file does not hold the $written packets written"
 	# Offered at 1 in RATE: what could have been written.
-	record "$1" "$o" "$s" "$written" "$lost" "$cpu" "$rss"
+	record "$name" "$o" "$s" "$written" "$lost" "$cpu" "$rss"
 }
 
 # external NAME ERRFILE COMMAND...: run a capture tool in B around the
@@ -128,6 +130,11 @@ for ((run = 1; run <= RUNS; run++)); do
 			sampler "xdpsample-$t-N$n" $t $n
 		done
 	done
+	# The knobs, one at a time, against xdpsample-ringbuf-N1.
+	sampler "knob-immediate-ringbuf" ringbuf 1 --immediate-mode
+	sampler "knob-immediate-perf" perf 1 --immediate-mode
+	sampler "knob-snaplen1518-ringbuf" ringbuf 1 -s 1518
+	sampler "knob-buffer256k-ringbuf" ringbuf 1 -B 256
 	xdpdump_run
 	tcpdump_run
 	progcost "XDP_PASS" pass "$ROOT/build/xdp_pass.bpf.o" 1000000

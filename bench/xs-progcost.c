@@ -71,8 +71,8 @@ static int sampler(const char *transport, unsigned int rate, unsigned int repeat
 	/* 256 MiB holds 1.6 million 160-byte records: no "buffer full". */
 	fd = xs_transport_create(&cfg);
 	if (fd < 0 || xs_loader_open(&l, &cfg, fd, false) || xs_loader_load(l) ||
-	    xs_drain_open(&d, cfg.transport, fd, cfg.buffer_bytes, 128, discard,
-			  NULL))
+	    xs_drain_open(&d, cfg.transport, fd, cfg.buffer_bytes, false, 128,
+			  discard, NULL))
 		return 1;
 	return run(xs_loader_prog_fd(l), repeat);
 }

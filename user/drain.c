@@ -126,7 +126,8 @@ static enum bpf_perf_event_ret on_perf(void *ctx, int cpu,
 	return LIBBPF_PERF_EVENT_CONT;
 }
 
-static int open_perf(struct xs_drain *d, int map_fd, uint32_t buffer_bytes)
+static int open_perf(struct xs_drain *d, int map_fd, uint32_t buffer_bytes,
+		     bool immediate)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_SOFTWARE,
@@ -140,14 +141,18 @@ static int open_perf(struct xs_drain *d, int map_fd, uint32_t buffer_bytes)
 	};
 	size_t pages = buffer_bytes / sysconf(_SC_PAGESIZE);
 
+	if (immediate) {	/* a wakeup for every record */
+		attr.watermark = 0;
+		attr.wakeup_events = 1;
+	}
 	d->pb = perf_buffer__new_raw(map_fd, pages ? pages : 1, &attr,
 				     on_perf, d, NULL);
 	return d->pb ? 0 : -errno;
 }
 
 int xs_drain_open(struct xs_drain **out, uint32_t transport, int map_fd,
-		  uint32_t buffer_bytes, uint32_t snaplen, xs_packet_fn fn,
-		  void *ctx)
+		  uint32_t buffer_bytes, bool immediate, uint32_t snaplen,
+		  xs_packet_fn fn, void *ctx)
 {
 	struct xs_drain *d = calloc(1, sizeof(*d));
 	int err = 0;
@@ -163,7 +168,7 @@ int xs_drain_open(struct xs_drain **out, uint32_t transport, int map_fd,
 		if (!d->rb)
 			err = -errno;
 	} else {
-		err = open_perf(d, map_fd, buffer_bytes);
+		err = open_perf(d, map_fd, buffer_bytes, immediate);
 	}
 	if (err) {
 		free(d);

@@ -2,6 +2,7 @@
 #ifndef XDPSAMPLE_DRAIN_H
 #define XDPSAMPLE_DRAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "packet.h"
@@ -19,8 +20,8 @@ struct xs_drain;
 
 /* The transport map must be created (it may still be empty of programs). */
 int xs_drain_open(struct xs_drain **out, uint32_t transport, int map_fd,
-		  uint32_t buffer_bytes, uint32_t snaplen, xs_packet_fn fn,
-		  void *ctx);
+		  uint32_t buffer_bytes, bool immediate, uint32_t snaplen,
+		  xs_packet_fn fn, void *ctx);
 /* Wait up to timeout_ms for a wakeup, then consume everything queued. */
 int xs_drain_poll(struct xs_drain *d, int timeout_ms);
 void xs_drain_close(struct xs_drain *d);

@@ -141,6 +141,7 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	l->skel->rodata->sample_mode = cfg->sample_mode;
 	l->skel->rodata->snaplen = cfg->snaplen;
 	l->skel->rodata->transport = cfg->transport;
+	l->skel->rodata->immediate = cfg->immediate;
 	/* buffer_bytes is a power of two: a quarter of it is too. */
 	l->skel->rodata->wake_shift =
 		__builtin_ctz(cfg->buffer_bytes / XS_WAKE_FRACTION);

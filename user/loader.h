@@ -13,6 +13,7 @@ struct xs_prog_cfg {
 	uint32_t snaplen;
 	uint32_t transport;
 	uint32_t buffer_bytes;
+	bool immediate;		/* wake the reader for every record */
 };
 
 /*

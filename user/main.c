@@ -213,6 +213,7 @@ static int prepare(struct run *r)
 		.snaplen = r->opt.snaplen,
 		.transport = r->opt.transport,
 		.buffer_bytes = r->opt.buffer_kib * 1024,
+		.immediate = r->opt.immediate,
 	};
 	int err;
 
@@ -225,7 +226,8 @@ static int prepare(struct run *r)
 	if (r->transport_fd < 0)
 		return r->transport_fd;
 	err = xs_drain_open(&r->drain, r->opt.transport, r->transport_fd,
-			    cfg.buffer_bytes, r->opt.snaplen, on_packet, r);
+			    cfg.buffer_bytes, cfg.immediate, r->opt.snaplen,
+			    on_packet, r);
 	if (err) {
 		fprintf(stderr, "xdpsample: cannot open the %s consumer: %s\n",
 			xs_transport_name(r->opt.transport), strerror(-err));

@@ -17,7 +17,7 @@
 
 enum {
 	OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION,
-	OPT_FORMAT, OPT_CLEANUP,
+	OPT_FORMAT, OPT_CLEANUP, OPT_IMMEDIATE,
 };
 
 #define FORMAT_GUESS 99	/* from the file name, once it is known */
@@ -35,6 +35,7 @@ static const struct option long_opts[] = {
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ "format",		required_argument, NULL, OPT_FORMAT },
 	{ "cleanup",		no_argument,	   NULL, OPT_CLEANUP },
+	{ "immediate-mode",	no_argument,	   NULL, OPT_IMMEDIATE },
 	{ "packet-buffered",	no_argument,	   NULL, 'U' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
@@ -69,6 +70,8 @@ static void usage(FILE *f)
 "  -c, --count N           stop after N packets written\n"
 "  -B, --buffer-size KIB   ring buffer size, per CPU for perf (default 4096)\n"
 "  -U, --packet-buffered   flush the file after every packet\n"
+"      --immediate-mode    wake the reader for every packet (lowest latency,\n"
+"                          most CPU); by default it is woken per quarter buffer\n"
 "  -q, --quiet             only errors and non-zero loss counters\n"
 "  -v, --verbose           libbpf/libxdp diagnostics\n"
 "      --version           print the version\n",
@@ -300,6 +303,7 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 		case 'q': o->quiet = true; break;
 		case 'v': o->verbose = true; break;
 		case OPT_CLEANUP: o->cleanup = true; break;
+		case OPT_IMMEDIATE: o->immediate = true; break;
 		case 'h': usage(stdout); return 1;
 		case OPT_VERSION: printf("xdpsample " XS_VERSION "\n"); return 1;
 		case ':':

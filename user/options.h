@@ -34,6 +34,7 @@ struct xs_options {
 	enum xs_mode mode;
 	bool cleanup;		/* --cleanup: remove stale programs only */
 	bool unbuffered;
+	bool immediate;		/* --immediate-mode */
 	bool quiet;
 	bool verbose;
 };

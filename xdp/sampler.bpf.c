@@ -20,6 +20,8 @@ const volatile __u32 snaplen = XS_DEFAULT_SNAPLEN;
 const volatile __u32 transport = XS_TRANSPORT_RINGBUF;
 /* Wake the reader each time the queue crosses a quarter of the ring. */
 const volatile __u32 wake_shift = 20;
+/* --immediate-mode: let the kernel wake the reader for every record. */
+const volatile __u32 immediate = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -79,8 +81,11 @@ static __always_inline void fill_meta(struct xs_record *r, struct xdp_md *ctx,
  */
 static __always_inline __u64 wake_flag(__u64 rec_bytes)
 {
-	__u64 queued = bpf_ringbuf_query(&xs_ringbuf, BPF_RB_AVAIL_DATA);
+	__u64 queued;
 
+	if (immediate)
+		return 0;	/* the default: wake a reader that waits */
+	queued = bpf_ringbuf_query(&xs_ringbuf, BPF_RB_AVAIL_DATA);
 	if (queued >= rec_bytes &&
 	    (queued >> wake_shift) != ((queued - rec_bytes) >> wake_shift))
 		return BPF_RB_FORCE_WAKEUP;

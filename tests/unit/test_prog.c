@@ -59,7 +59,7 @@ static int rig_up(struct rig *r, uint32_t transport, uint32_t rate,
 	    xs_loader_load(r->l))
 		return -1;
 	return xs_drain_open(&r->d, transport, r->map_fd, cfg.buffer_bytes,
-			     SNAP, collect, &r->got);
+			     false, SNAP, collect, &r->got);
 }
 
 static void rig_down(struct rig *r)
