@@ -20,8 +20,10 @@ trap '"$ROOT/netns-scripts/teardown.sh"; rm -rf "$WORK"' EXIT
 
 die() { echo "bench: $*" >&2; exit 1; }
 
+# The generator (and the XDP program it drives) on CPU 0, every capture
+# tool on CPU 1: the same split for all, and no scheduler noise.
 gen() {
-	"$ROOT/build/xs-gen" --netns "$XS_NS_A" -i "$XS_IF_A" -d $DST_MAC \
+	taskset -c 0 "$ROOT/build/xs-gen" --netns "$XS_NS_A" -i "$XS_IF_A" -d $DST_MAC \
 		-S "$XS_IP_A" -D "$XS_IP_B" -n "$PKTS" -z 64
 }
 
@@ -54,7 +56,7 @@ sampler() {	# NAME TRANSPORT RATE [OPTIONS...]
 	local name=$1 transport=$2 rate=$3
 	shift 3
 	rm -f "$WORK/cap.pcap"
-	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/cap.pcap" -s 128 \
+	taskset -c 1 "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/cap.pcap" -s 128 \
 		-N "$rate" --transport "$transport" "$@" 2>"$err" &
 	pid=$!
 	xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
@@ -79,7 +81,7 @@ sampler() {	# NAME TRANSPORT RATE [OPTIONS...]
 external() {
 	local name=$1 err=$2 pid; shift 2
 	rm -f "$WORK/cap.pcap"
-	nsenter --net=/run/netns/"$XS_NS_B" "$@" >"$err" 2>&1 &
+	taskset -c 1 nsenter --net=/run/netns/"$XS_NS_B" "$@" >"$err" 2>&1 &
 	pid=$!
 	xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
 	read -r O S < <(gen)
