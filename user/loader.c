@@ -112,6 +112,22 @@ static int use_transport(struct xs_loader *l, int fd)
 	return err;
 }
 
+/* Settings go in as read-only data: the verifier drops what is unused. */
+static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
+{
+	skel->rodata->sample_rate = cfg->rate;
+	skel->rodata->sample_threshold =
+		cfg->rate > 1 ? (uint32_t)(((uint64_t)1 << 32) / cfg->rate) :
+				UINT32_MAX;
+	skel->rodata->sample_mode = cfg->sample_mode;
+	skel->rodata->snaplen = cfg->snaplen;
+	skel->rodata->transport = cfg->transport;
+	skel->rodata->immediate = cfg->immediate;
+	/* buffer_bytes is a power of two: a quarter of it is too. */
+	skel->rodata->wake_shift =
+		__builtin_ctz(cfg->buffer_bytes / XS_WAKE_FRACTION);
+}
+
 int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 		   int transport_fd, bool verbose)
 {
@@ -134,17 +150,7 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 		return err;
 	}
 	l->transport = cfg->transport;
-	l->skel->rodata->sample_rate = cfg->rate;
-	l->skel->rodata->sample_threshold =
-		cfg->rate > 1 ? (uint32_t)(((uint64_t)1 << 32) / cfg->rate) :
-				UINT32_MAX;
-	l->skel->rodata->sample_mode = cfg->sample_mode;
-	l->skel->rodata->snaplen = cfg->snaplen;
-	l->skel->rodata->transport = cfg->transport;
-	l->skel->rodata->immediate = cfg->immediate;
-	/* buffer_bytes is a power of two: a quarter of it is too. */
-	l->skel->rodata->wake_shift =
-		__builtin_ctz(cfg->buffer_bytes / XS_WAKE_FRACTION);
+	set_rodata(l->skel, cfg);
 	err = use_transport(l, transport_fd);
 	if (err) {
 		sampler__destroy(l->skel);
