@@ -79,6 +79,15 @@ send2() {
 		fail "xs-send failed"
 }
 
+# link_drops: frames the veth pair itself dropped (A's tx, B's rx), which
+# no XDP program ever saw.
+link_drops() {
+	local a b
+	a=$(ip -n "$XS_NS_A" -s link show dev "$XS_IF_A" | awk '/TX:/ { getline; print $4 }')
+	b=$(ip -n "$XS_NS_B" -s link show dev "$XS_IF_B" | awk '/RX:/ { getline; print $4 }')
+	echo $((a + b))
+}
+
 # fields FILE FIELD...: tshark's per-packet fields, tab-separated.
 fields() {
 	local f=$1; shift
