@@ -421,8 +421,8 @@ static int cleanup_only(struct run *r)
 {
 	int err;
 
-	if ((r->opt.netns && (err = enter_netns(r->opt.netns))) ||
-	    (err = find_ifaces(r)) || (err = xs_ensure_bpffs()))
+	if ((r->opt.netns && enter_netns(r->opt.netns)) || find_ifaces(r) ||
+	    xs_ensure_bpffs())
 		return XS_EXIT_RUNTIME;
 	for (unsigned int i = 0; i < r->opt.n_ifaces; i++) {
 		err = xs_loader_cleanup(r->ifs[i].ifindex, r->ifs[i].name);
