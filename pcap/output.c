@@ -404,11 +404,6 @@ int xs_output_tick(struct xs_output *o)
 	return rotate(o, true);
 }
 
-int xs_output_flush(struct xs_output *o)
-{
-	return o->s ? report(o, xs_stream_flush(o->s)) : 0;
-}
-
 int xs_output_chown(struct xs_output *o, uid_t uid, gid_t gid)
 {
 	struct stat st;

@@ -56,7 +56,6 @@ int xs_output_packet(struct xs_output *o, const struct xs_packet *pkt);
 void xs_output_add_drops(struct xs_output *o, unsigned int idx, uint64_t n);
 /* Rotate by time when due; same returns as xs_output_packet. */
 int xs_output_tick(struct xs_output *o);
-int xs_output_flush(struct xs_output *o);
 /* Hand the current file to another owner (-Z); 0 or -errno. */
 int xs_output_chown(struct xs_output *o, uid_t uid, gid_t gid);
 /* Statistics blocks, close; counts over all files; 0 or the first error. */

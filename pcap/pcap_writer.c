@@ -28,11 +28,10 @@ int xs_pcap_header(struct xs_stream *s, uint32_t snaplen)
 int xs_pcap_packet(struct xs_stream *s, const struct xs_packet *pkt)
 {
 	struct pcap_pkthdr h;
+	int err = xs_stream_failed(s, true);
 
-	if (xs_stream_error(s)) {
-		xs_stream_refuse(s);
-		return xs_stream_error(s);
-	}
+	if (err)
+		return err;
 	/* With nanosecond precision libpcap stores tv_usec as nanoseconds. */
 	h.ts.tv_sec = pkt->ts_ns / 1000000000ULL;
 	h.ts.tv_usec = pkt->ts_ns % 1000000000ULL;

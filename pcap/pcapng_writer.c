@@ -100,12 +100,10 @@ static int block(struct xs_stream *s, uint32_t type, const void *body,
 	uint32_t total = 12 + body_len + pad4(data_len) + o->len;
 	uint32_t hdr[2] = { type, total };
 	FILE *f = xs_stream_file(s);
+	int err = xs_stream_failed(s, packet);
 
-	if (xs_stream_error(s)) {
-		if (packet)
-			xs_stream_refuse(s);
-		return xs_stream_error(s);
-	}
+	if (err)
+		return err;
 	fwrite(hdr, sizeof(hdr), 1, f);
 	fwrite(body, body_len, 1, f);
 	if (data_len) {

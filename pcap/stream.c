@@ -143,9 +143,11 @@ int xs_stream_account(struct xs_stream *s, size_t bytes, bool packet)
 	return s->err;
 }
 
-void xs_stream_refuse(struct xs_stream *s)
+int xs_stream_failed(struct xs_stream *s, bool packet)
 {
-	s->handed++;
+	if (s->err)
+		s->handed += packet;
+	return s->err;
 }
 
 int xs_stream_flush(struct xs_stream *s)

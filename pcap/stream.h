@@ -25,8 +25,11 @@ struct xs_stream *xs_stream_new(int fd);
 FILE *xs_stream_file(struct xs_stream *s);
 /* Account a block of bytes just written; 0 or the sticky -errno. */
 int xs_stream_account(struct xs_stream *s, size_t bytes, bool packet);
-/* A packet that was handed over but never written (after an error). */
-void xs_stream_refuse(struct xs_stream *s);
+/*
+ * Before writing a block: 0, or the sticky error of an earlier failure, in
+ * which case a packet block is counted as handed over and not written.
+ */
+int xs_stream_failed(struct xs_stream *s, bool packet);
 int xs_stream_flush(struct xs_stream *s);
 int xs_stream_error(const struct xs_stream *s);
 /* Bytes handed to the stream so far (file size once flushed). */
