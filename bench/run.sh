@@ -51,37 +51,12 @@ ceiling() {	# NAME OBJECT
 	record "$1" "$o" "$s" "$o" 0 0 0
 }
 
-sampler() {	# NAME TRANSPORT RATE [OPTIONS...]
-	local err=$WORK/xs.err o s cpu rss pid written sampled lost
-	local name=$1 transport=$2 rate=$3
-	shift 3
-	rm -f "$WORK/cap.pcap"
-	taskset -c 1 "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/cap.pcap" -s 128 \
-		-N "$rate" --transport "$transport" "$@" 2>"$err" &
-	pid=$!
-	xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
-	read -r o s < <(gen)
-	sleep 0.5
-	cpu=$(cpu_of $pid)
-	rss=$(rss_of $pid)
-	kill -INT $pid
-	wait $pid || die "$name: xdpsample failed: $(cat "$err")"
-	written=$(sed -n 's/^\([0-9]*\) packets written$/\1/p' "$err")
-	sampled=$(sed -n 's/^\([0-9]*\) packets sampled.*/\1/p' "$err")
-	lost=$(sed -n 's/^\([0-9]*\) packets lost: .*/\1/p' "$err" | awk '{ s += $1 } END { print s + 0 }')
-	[ "$sampled" -eq $((written + lost)) ] || die "$name: sampled $sampled != written $written + lost $lost"
-	[ "$(capinfos -M -c "$WORK/cap.pcap" | sed -n 's/^Number of packets: *//p')" = "$written" ] ||
-		die "$name: the file does not hold the $written packets written"
-	# Offered at 1 in RATE: what could have been written.
-	record "$name" "$o" "$s" "$written" "$lost" "$cpu" "$rss"
-}
-
-# external NAME ERRFILE COMMAND...: run a capture tool in B around the
-# traffic; sets O S CPU RSS (offered, seconds, CPU s, RSS MiB).
-external() {
+# capture NAME ERRFILE COMMAND...: run a capture tool on CPU 1 around the
+# traffic; sets O S CPU RSS RC (offered, seconds, CPU s, RSS MiB, exit code).
+capture() {
 	local name=$1 err=$2 pid; shift 2
 	rm -f "$WORK/cap.pcap"
-	taskset -c 1 nsenter --net=/run/netns/"$XS_NS_B" "$@" >"$err" 2>&1 &
+	taskset -c 1 "$@" >"$err" 2>&1 &
 	pid=$!
 	xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
 	read -r O S < <(gen)
@@ -90,14 +65,36 @@ external() {
 	RSS=$(rss_of $pid)
 	kill -INT $pid
 	wait $pid
+	RC=$?
 }
+
+sampler() {	# NAME TRANSPORT RATE [OPTIONS...]
+	local err=$WORK/xs.err written sampled lost
+	local name=$1 transport=$2 rate=$3
+	shift 3
+	capture "$name" "$err" "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" \
+		-w "$WORK/cap.pcap" -s 128 -N "$rate" --transport "$transport" "$@"
+	[ "$RC" = 0 ] || die "$name: xdpsample failed: $(cat "$err")"
+	written=$(count_of "packets written" "$err")
+	sampled=$(sed -n 's/^\([0-9]*\) packets sampled.*/\1/p' "$err")
+	lost=$(sed -n 's/^\([0-9]*\) packets lost: .*/\1/p' "$err" | awk '{ s += $1 } END { print s + 0 }')
+	[ "$sampled" -eq $((written + lost)) ] || die "$name: sampled $sampled != written $written + lost $lost"
+	[ "$(capinfos -M -c "$WORK/cap.pcap" | sed -n 's/^Number of packets: *//p')" = "$written" ] ||
+		die "$name: the file does not hold the $written packets written"
+	# Offered at 1 in RATE: what could have been written.
+	record "$name" "$O" "$S" "$written" "$lost" "$CPU" "$RSS"
+}
+
+# Tools without --netns enter B through nsenter, which execs them: the pid
+# measured and signalled is the tool's own.
+IN_B=(nsenter --net=/run/netns/"$XS_NS_B")
 
 count_of() { sed -n "s/^\([0-9]*\) $1\$/\1/p" "$2"; }
 
 xdpdump_run() {
 	local got
 	command -v xdpdump >/dev/null || return 0
-	external xdpdump "$WORK/xd.err" xdpdump -i "$XS_IF_B" \
+	capture xdpdump "$WORK/xd.err" "${IN_B[@]}" xdpdump -i "$XS_IF_B" \
 		--load-xdp-program -w "$WORK/cap.pcap" -s 128
 	got=$(count_of "packets captured" "$WORK/xd.err")
 	# What did not reach the file was lost, whatever xdpdump counted.
@@ -108,7 +105,7 @@ tcpdump_run() {
 	local got
 	# veth hands redirected frames only to a peer with an XDP program.
 	xdp_on "$ROOT/build/xdp_pass.bpf.o" || die "cannot attach xdp_pass"
-	external tcpdump "$WORK/td.err" tcpdump -Z root -n -i "$XS_IF_B" \
+	capture tcpdump "$WORK/td.err" "${IN_B[@]}" tcpdump -Z root -n -i "$XS_IF_B" \
 		-w "$WORK/cap.pcap" -s 128
 	xdp_off
 	got=$(count_of "packets captured" "$WORK/td.err")

@@ -30,14 +30,12 @@ netns_up() {
 	"$ROOT/netns-scripts/setup.sh" || fail "cannot create the namespaces"
 }
 
-wait_for() { xs_wait_for "$@"; }
-
 # xs_start ERRFILE ARGS...: sample B's interface in the background.
 xs_start() {
 	local err=$1; shift
 	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" "$@" 2>"$err" &
 	XS_PID=$!
-	wait_for "$err" "listening on" "$XS_PID" ||
+	xs_wait_for "$err" "listening on" "$XS_PID" ||
 		fail "xdpsample did not start: $(cat "$err")"
 }
 
@@ -49,15 +47,20 @@ xs_stop() {
 	XS_PID=
 }
 
+# gone PID SECS: true once PID has ended, false if it still runs after SECS.
+gone() {
+	local i
+	for ((i = 0; i < $2 * 20; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	! kill -0 "$1" 2>/dev/null
+}
+
 # xs_exits WHY: xdpsample must end by itself within 5 s (WHY names the
 # reason it should); sets XS_RC.
 xs_exits() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$XS_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$XS_PID" 2>/dev/null && fail "still running after $1"
+	gone "$XS_PID" 5 || fail "still running after $1"
 	wait "$XS_PID"
 	XS_RC=$?
 	XS_PID=
@@ -108,7 +111,7 @@ ref_start() {
 		-n -w "$1" 2>"$WORK/tcpdump.err" &
 	REF_PID=$!
 	BG_PIDS+=("$REF_PID")
-	wait_for "$WORK/tcpdump.err" "listening on" "$REF_PID" ||
+	xs_wait_for "$WORK/tcpdump.err" "listening on" "$REF_PID" ||
 		fail "tcpdump did not start: $(cat "$WORK/tcpdump.err")"
 }
 ref_stop() {

@@ -8,7 +8,7 @@ ip -n "$XS_NS_B" link add xsbr0 type bridge || skip "no bridge support"
 ip -n "$XS_NS_B" link set xsbr0 up
 "$XS" --netns "$XS_NS_B" -i xsbr0 -w "$WORK/auto.pcap" 2>"$WORK/auto.err" &
 XS_PID=$!
-wait_for "$WORK/auto.err" "listening on" "$XS_PID" || fail "auto: $(cat "$WORK/auto.err")"
+xs_wait_for "$WORK/auto.err" "listening on" "$XS_PID" || fail "auto: $(cat "$WORK/auto.err")"
 grep -q "listening on xsbr0 (generic, ringbuf, 1/1, snaplen 128)" "$WORK/auto.err" ||
 	fail "auto did not fall back to generic: $(head -1 "$WORK/auto.err")"
 xs_stop

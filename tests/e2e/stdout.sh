@@ -12,7 +12,7 @@ for format in pcap pcapng; do
 	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w - --format $format \
 		>"$WORK/pipe" 2>"$WORK/xs.err" &
 	XS_PID=$!
-	wait_for "$WORK/xs.err" "listening on" "$XS_PID" || fail "no start: $(cat "$WORK/xs.err")"
+	xs_wait_for "$WORK/xs.err" "listening on" "$XS_PID" || fail "no start: $(cat "$WORK/xs.err")"
 	send 1000 -r 20000
 	sleep 0.3
 	xs_stop
@@ -28,7 +28,7 @@ head -c 1000 <"$WORK/pipe" >/dev/null &
 BG_PIDS+=($!)
 "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w - >"$WORK/pipe" 2>"$WORK/xs.err" &
 XS_PID=$!
-wait_for "$WORK/xs.err" "listening on" "$XS_PID" || fail "no start: $(cat "$WORK/xs.err")"
+xs_wait_for "$WORK/xs.err" "listening on" "$XS_PID" || fail "no start: $(cat "$WORK/xs.err")"
 send 20000 -r 100000
 xs_exits "its reader left"
 rc=$XS_RC

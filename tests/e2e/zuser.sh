@@ -46,10 +46,6 @@ assert_detached
 xs_start "$WORK/xs2.err" -w "$WORK/z/two.pcap" -Z "$user"
 child=$(pgrep -P "$XS_PID" xdpsample)
 kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
-for ((i = 0; i < 40; i++)); do
-	kill -0 "$child" 2>/dev/null || break
-	sleep 0.05
-done
-kill -0 "$child" 2>/dev/null && fail "the child outlived its parent"
+gone "$child" 2 || fail "the child outlived its parent"
 assert_clean_file "$WORK/z/two.pcap"
 exit 0
