@@ -15,6 +15,12 @@ struct xs_user_stats {
 	uint64_t foreign;	/* records of an interface not captured */
 };
 
+/* Samples the kernel lost: no room in the buffer, or the copy failed. */
+static inline uint64_t xs_stats_lost(const struct xs_stats *k)
+{
+	return k->ring_full + k->copy_fail;
+}
+
 /* Sum the per-CPU kernel counters. */
 int xs_stats_read(int map_fd, struct xs_stats *sum);
 /* rx_dropped of an interface in the current network namespace, or 0. */
