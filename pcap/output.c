@@ -237,7 +237,7 @@ static int write_header(struct xs_output *o)
 	err = xs_pcapng_shb(o->s, hw, os, "xdpsample " XS_VERSION);
 	for (unsigned int i = 0; !err && i < o->cfg.n_ifaces; i++)
 		err = xs_pcapng_idb(o->s, o->cfg.ifnames[i], o->ifs[i].descr,
-				    o->cfg.snaplen);
+				    o->cfg.snaplen, o->cfg.filter);
 	return err;
 }
 
@@ -293,7 +293,10 @@ static void write_stats(struct xs_output *o)
 			.end_ns = end,
 			.ifrecv = since(c.seen, f->at_open.seen),
 			.ifdrop = since(c.rx_dropped, f->at_open.rx_dropped),
-			.filteraccept = since(c.sampled, f->at_open.sampled),
+			/* The filter accepts; without one, the sampler. */
+			.filteraccept = o->cfg.filter ?
+				since(c.matched, f->at_open.matched) :
+				since(c.sampled, f->at_open.sampled),
 			.osdrop = since(c.lost, f->at_open.lost),
 			.usrdeliv = f->delivered,
 		};

@@ -15,7 +15,7 @@ enum xs_format { XS_FORMAT_PCAP, XS_FORMAT_PCAPNG };
 
 /* Cumulative per-interface counters, for Interface Statistics Blocks. */
 struct xs_iface_counters {
-	uint64_t seen, sampled, lost, rx_dropped;
+	uint64_t seen, matched, sampled, lost, rx_dropped;
 };
 typedef int (*xs_iface_stats_fn)(void *ctx, unsigned int idx,
 				 struct xs_iface_counters *c);
@@ -25,6 +25,7 @@ struct xs_output_cfg {
 	enum xs_format format;
 	uint32_t snaplen;
 	uint32_t rate;
+	const char *filter;		/* expression, or NULL */
 	bool unbuffered;
 	struct xs_rotate_cfg rotate;
 	unsigned int n_ifaces;

@@ -23,6 +23,8 @@
 #define IF_NAME		2
 #define IF_DESCRIPTION	3
 #define IF_TSRESOL	9
+#define IF_FILTER	11
+#define IF_FILTER_LIBPCAP 0	/* if_filter's first byte: a libpcap string */
 #define EPB_FLAGS	2
 #define EPB_DROPCOUNT	4
 #define EPB_QUEUE	6
@@ -133,7 +135,7 @@ int xs_pcapng_shb(struct xs_stream *s, const char *hardware, const char *os,
 }
 
 int xs_pcapng_idb(struct xs_stream *s, const char *name, const char *descr,
-		  uint32_t snaplen)
+		  uint32_t snaplen, const char *filter)
 {
 	struct {
 		uint16_t linktype, reserved;
@@ -145,6 +147,15 @@ int xs_pcapng_idb(struct xs_stream *s, const char *name, const char *descr,
 	opt_str(&o, IF_NAME, name);
 	opt_str(&o, IF_DESCRIPTION, descr);
 	opt_add(&o, IF_TSRESOL, &tsresol, 1);
+	if (filter) {
+		char f[256];
+		size_t n = strlen(filter);
+
+		n = n > sizeof(f) - 1 ? sizeof(f) - 1 : n;
+		f[0] = IF_FILTER_LIBPCAP;
+		memcpy(f + 1, filter, n);
+		opt_add(&o, IF_FILTER, f, n + 1);
+	}
 	opt_end(&o);
 	return block(s, BT_IDB, &b, sizeof(b), NULL, 0, &o, false);
 }

@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "filter.h"
 #include "loader.h"
 #include "sample.h"
 #include "sampler.skel.h"
@@ -32,6 +33,7 @@ struct xs_loader {
 	struct xdp_program *xprog;
 	enum xdp_attach_mode attached_mode;
 	uint32_t transport;
+	unsigned int filter_at, filter_start;	/* placeholder, filter code */
 	int ifindex;
 	char ifname[32];
 };
@@ -123,9 +125,94 @@ static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
 	skel->rodata->snaplen = cfg->snaplen;
 	skel->rodata->transport = cfg->transport;
 	skel->rodata->immediate = cfg->immediate;
+	skel->rodata->has_filter = cfg->filter != NULL;
 	/* buffer_bytes is a power of two: a quarter of it is too. */
 	skel->rodata->wake_shift =
 		__builtin_ctz(cfg->buffer_bytes / XS_WAKE_FRACTION);
+}
+
+static bool is_placeholder(const struct bpf_insn *in)
+{
+	return in->code == (BPF_ALU64 | BPF_MOV | BPF_K) &&
+	       in->dst_reg == BPF_REG_0 && in->imm == XS_FILTER_MAGIC;
+}
+
+/* Where the filter goes: the placeholder's index, or -1 unless once. */
+static long find_placeholder(const struct bpf_insn *insns, size_t n)
+{
+	long at = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!is_placeholder(&insns[i]))
+			continue;
+		if (at >= 0)
+			return -1;
+		at = (long)i;
+	}
+	return at;
+}
+
+/*
+ * Turn the placeholder into a jump to the filter, appended after the last
+ * instruction, which jumps back to the one after the placeholder. Nothing
+ * before the end moves, so libbpf's relocations and line info hold.
+ */
+static int splice(const struct bpf_insn *prog, size_t n, long at,
+		  const struct xs_filter *f, struct bpf_insn **out,
+		  size_t *n_out)
+{
+	struct bpf_insn *code, *all;
+	unsigned int n_code;
+	char msg[256];
+	int err;
+
+	err = xs_filter_translate(f->insns, f->len, n, at + 1, &code, &n_code,
+				  msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "xdpsample: %s\n", msg);
+		return err;
+	}
+	all = calloc(n + n_code, sizeof(*all));
+	if (!all) {
+		free(code);
+		return -ENOMEM;
+	}
+	memcpy(all, prog, n * sizeof(*all));
+	memcpy(all + n, code, n_code * sizeof(*all));
+	all[at] = (struct bpf_insn){ .code = BPF_JMP | BPF_JA,
+				     .off = (__s16)(n - at - 1) };
+	free(code);
+	*out = all;
+	*n_out = n + n_code;
+	return 0;
+}
+
+static int add_filter(struct xs_loader *l, const struct xs_filter *f)
+{
+	struct bpf_program *p = l->skel->progs.xdpsample;
+	const struct bpf_insn *prog = bpf_program__insns(p);
+	size_t n = bpf_program__insn_cnt(p), n_all;
+	long at = find_placeholder(prog, n);
+	struct bpf_insn *all;
+	int err;
+
+	if (at < 0 || n > 32767) {
+		fprintf(stderr, "xdpsample: the BPF program has no single filter placeholder\n");
+		return -EINVAL;
+	}
+	err = splice(prog, n, at, f, &all, &n_all);
+	if (err)
+		return err;
+	err = bpf_program__set_insns(p, all, n_all);
+	free(all);
+	if (err) {
+		fprintf(stderr, "xdpsample: cannot add the filter: %s\n",
+			strerror(-err));
+		return err;
+	}
+	l->filter_at = (unsigned int)at;
+	l->filter_start = (unsigned int)n;
+	return 0;
 }
 
 int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
@@ -151,7 +238,10 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	}
 	l->transport = cfg->transport;
 	set_rodata(l->skel, cfg);
-	err = use_transport(l, transport_fd);
+	/* No transport (--dump-filter): opened to be looked at, not loaded. */
+	err = transport_fd >= 0 ? use_transport(l, transport_fd) : 0;
+	if (!err && cfg->filter)
+		err = add_filter(l, cfg->filter);
 	if (err) {
 		sampler__destroy(l->skel);
 		free(l);
@@ -405,6 +495,21 @@ void xs_loader_close(struct xs_loader *l)
 	xdp_program__close(l->xprog);
 	sampler__destroy(l->skel);
 	free(l);
+}
+
+int xs_loader_dump_filter(const struct xs_loader *l, FILE *f)
+{
+	const struct bpf_program *p = l->skel->progs.xdpsample;
+	size_t n = bpf_program__insn_cnt(p);
+
+	if (!l->filter_start)
+		return -ENOENT;
+	fprintf(f, "; instruction %u of the XDP program jumps here; 'out' returns to %u with the verdict in w0\n",
+		l->filter_at, l->filter_at + 1);
+	fprintf(f, "; r6 ctx, r7 packet, r8 end of linear part, r9 scratch (M[] at +0), w4 A, w5 X\n");
+	xs_filter_dump(f, bpf_program__insns(p) + l->filter_start,
+		       n - l->filter_start, l->filter_start);
+	return 0;
 }
 
 int xs_loader_prog_fd(const struct xs_loader *l)

@@ -3,6 +3,8 @@
 #define XDPSAMPLE_LOADER_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include "filter.h"
 #include "options.h"
 
 struct xs_loader;
@@ -14,6 +16,7 @@ struct xs_prog_cfg {
 	uint32_t transport;
 	uint32_t buffer_bytes;
 	bool immediate;		/* wake the reader for every record */
+	const struct xs_filter *filter;	/* NULL: every packet */
 };
 
 /*
@@ -43,6 +46,8 @@ void xs_loader_detach(struct xs_loader *l);
 /* Another process (the -Z parent) detached it: nothing left to undo. */
 void xs_loader_forget(struct xs_loader *l);
 void xs_loader_close(struct xs_loader *l);
+/* Print the filter's eBPF as spliced (--dump-filter); -ENOENT if none. */
+int xs_loader_dump_filter(const struct xs_loader *l, FILE *f);
 
 int xs_loader_prog_fd(const struct xs_loader *l);
 int xs_loader_stats_fd(const struct xs_loader *l);

@@ -8,11 +8,13 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "drain.h"
+#include "filter.h"
 #include "loader.h"
 #include "options.h"
 #include "output.h"
@@ -41,6 +43,7 @@ struct run {
 	struct xs_output *out;
 	struct xs_user_stats us;
 	struct xs_privsep privs;
+	struct xs_filter filter;	/* len 0: no filter */
 	uint64_t handed;	/* packets given to the output */
 	uint64_t next_drop_check;
 	uint64_t next_iface_check;
@@ -109,6 +112,7 @@ static int iface_counters(void *ctx, unsigned int idx,
 	if (err)
 		return err;
 	c->seen = k.seen;
+	c->matched = r->filter.len ? k.matched : k.seen;
 	c->sampled = k.sampled;
 	c->lost = xs_stats_lost(&k);
 	c->rx_dropped = xs_iface_rx_dropped(r->ifs[idx].name);
@@ -181,6 +185,7 @@ static int open_output(struct run *r)
 		.format = r->opt.format,
 		.snaplen = r->opt.snaplen,
 		.rate = r->opt.rate,
+		.filter = r->filter.len ? r->filter.expr : NULL,
 		.unbuffered = r->opt.unbuffered,
 		.rotate = {
 			.size_limit = r->opt.rotate_bytes,
@@ -222,6 +227,7 @@ static int prepare(struct run *r)
 		.transport = r->opt.transport,
 		.buffer_bytes = r->opt.buffer_kib * 1024,
 		.immediate = r->opt.immediate,
+		.filter = r->filter.len ? &r->filter : NULL,
 	};
 	int err;
 
@@ -257,9 +263,10 @@ static int attach_all(struct run *r)
 		if (err)
 			return err;
 		snprintf(descr, sizeof(descr),
-			 "xdpsample: XDP %s mode, %s transport, sample 1/%u",
+			 "xdpsample: XDP %s mode, %s transport, sample 1/%u%s",
 			 f->mode_name, xs_transport_name(r->opt.transport),
-			 r->opt.rate);
+			 r->opt.rate,
+			 r->filter.len ? " of packets matching the filter" : "");
 		xs_output_describe(r->out, i, descr);
 	}
 	return 0;
@@ -380,6 +387,7 @@ static void sum_kernel_stats(struct run *r, struct xs_stats *sum)
 			continue;
 		}
 		sum->seen += k.seen;
+		sum->matched += k.matched;
 		sum->sampled += k.sampled;
 		sum->emitted += k.emitted;
 		sum->ring_full += k.ring_full;
@@ -411,7 +419,7 @@ static void finish(struct run *r)
 	r->us.written = wc.written;
 	r->us.write_failed = wc.failed;
 	xs_stats_print(&k, xs_drain_stats(r->drain), &r->us, r->opt.rate,
-		       r->opt.quiet);
+		       r->filter.len > 0, r->opt.quiet);
 }
 
 static void cleanup(struct run *r)
@@ -422,6 +430,55 @@ static void cleanup(struct run *r)
 		xs_loader_close(r->ifs[i].loader);
 	if (r->transport_fd > 0)
 		close(r->transport_fd);
+}
+
+/*
+ * Compile and translate the filter before any BPF work: an expression
+ * libpcap rejects, or one we cannot run in XDP, is a usage error.
+ */
+static int prepare_filter(struct run *r)
+{
+	struct bpf_insn *code;
+	unsigned int n;
+	char msg[256];
+	int err;
+
+	if (!r->opt.filter_expr)
+		return 0;
+	err = xs_filter_compile(&r->filter, r->opt.filter_expr,
+				r->opt.snaplen);
+	if (err)
+		return err;
+	err = xs_filter_translate(r->filter.insns, r->filter.len, 0, 0, &code,
+				  &n, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "xdpsample: %s\n", msg);
+		return err;
+	}
+	free(code);
+	return 0;
+}
+
+/* --dump-filter: the eBPF exactly as it is spliced in, like tcpdump -d. */
+static int dump_filter(struct run *r)
+{
+	struct xs_prog_cfg cfg = {
+		.rate = r->opt.rate, .snaplen = r->opt.snaplen,
+		.transport = r->opt.transport,
+		.buffer_bytes = r->opt.buffer_kib * 1024,
+		.filter = &r->filter,
+	};
+	struct xs_loader *l;
+	int err;
+
+	err = xs_loader_open(&l, &cfg, -1, r->opt.verbose);
+	if (err)
+		return XS_EXIT_RUNTIME;
+	printf("; filter '%s': %u classic BPF instructions\n",
+	       r->filter.expr, r->filter.len);
+	err = xs_loader_dump_filter(l, stdout);
+	xs_loader_close(l);
+	return err || fflush(stdout) ? XS_EXIT_RUNTIME : XS_EXIT_OK;
 }
 
 /* --cleanup: what the next start would do, without starting. */
@@ -451,6 +508,10 @@ int main(int argc, char **argv)
 	err = xs_options_parse(&r.opt, argc, argv);
 	if (err)
 		return err > 0 ? XS_EXIT_OK : XS_EXIT_USAGE;
+	if (prepare_filter(&r))
+		return XS_EXIT_USAGE;
+	if (r.opt.dump_filter)
+		return dump_filter(&r);
 	if (xs_privs_require())
 		return XS_EXIT_RUNTIME;
 	if (r.opt.cleanup)

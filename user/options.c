@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h"
 #include "options.h"
 #include "output.h"
 #include "sample.h"
@@ -17,7 +18,7 @@
 
 enum {
 	OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION,
-	OPT_FORMAT, OPT_CLEANUP, OPT_IMMEDIATE,
+	OPT_FORMAT, OPT_CLEANUP, OPT_IMMEDIATE, OPT_DUMP_FILTER,
 };
 
 #define FORMAT_GUESS 99	/* from the file name, once it is known */
@@ -36,6 +37,8 @@ static const struct option long_opts[] = {
 	{ "format",		required_argument, NULL, OPT_FORMAT },
 	{ "cleanup",		no_argument,	   NULL, OPT_CLEANUP },
 	{ "immediate-mode",	no_argument,	   NULL, OPT_IMMEDIATE },
+	{ "filter-file",	required_argument, NULL, 'F' },
+	{ "dump-filter",	no_argument,	   NULL, OPT_DUMP_FILTER },
 	{ "packet-buffered",	no_argument,	   NULL, 'U' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
@@ -51,7 +54,12 @@ static const struct option long_opts[] = {
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: xdpsample -i IFACE [-i IFACE...] -w FILE|- [options]\n"
+"Usage: xdpsample -i IFACE [-i IFACE...] -w FILE|- [options] [EXPRESSION]\n"
+"       xdpsample --dump-filter EXPRESSION\n"
+"  EXPRESSION              tcpdump filter, decided in the XDP program before\n"
+"                          sampling: 1 in N of the matching packets\n"
+"  -F, --filter-file FILE  read the filter expression from FILE\n"
+"      --dump-filter       print the filter's generated eBPF and exit\n"
 "  -i, --interface IFACE   interface to sample (its XDP hook); repeatable\n"
 "      --netns NAME        enter /run/netns/NAME before attaching\n"
 "  -w, --write FILE        capture file to write, '-' for stdout\n"
@@ -262,13 +270,38 @@ static int check_output(struct xs_options *o)
 	return 0;
 }
 
+/* tcpdump's habit: an expression of only blanks is no filter at all. */
+static bool blank(const char *s)
+{
+	return s[strspn(s, " \t\r\n")] == '\0';
+}
+
+static int get_filter(struct xs_options *o, int argc, char **argv)
+{
+	if (optind < argc && o->filter_file)
+		return usage_error("give the filter as arguments or with -F, not both");
+	if (o->filter_file)
+		o->filter_expr = xs_filter_read_file(o->filter_file);
+	else if (optind < argc)
+		o->filter_expr = xs_filter_join(argc - optind, argv + optind);
+	else
+		return 0;
+	if (!o->filter_expr)
+		return -EINVAL;
+	if (blank(o->filter_expr)) {
+		free(o->filter_expr);
+		o->filter_expr = NULL;
+	}
+	return 0;
+}
+
 static int check(struct xs_options *o, int argc, char **argv)
 {
-	if (optind < argc) {
-		fprintf(stderr, "xdpsample: unexpected argument '%s'\n",
-			argv[optind]);
+	if (get_filter(o, argc, argv))
 		return -EINVAL;
-	}
+	if (o->dump_filter)
+		return o->filter_expr ? 0 :
+			usage_error("--dump-filter needs a filter expression");
 	if (!o->n_ifaces) {
 		fprintf(stderr, "xdpsample: no interface given (-i IFACE)\n");
 		return -EINVAL;
@@ -296,7 +329,7 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 	set_defaults(o);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":i:w:s:N:c:B:C:G:W:Z:Uqvh", long_opts,
+	while ((c = getopt_long(argc, argv, ":i:w:s:N:c:B:C:G:W:Z:F:Uqvh", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'U': o->unbuffered = true; break;
@@ -304,6 +337,8 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 		case 'v': o->verbose = true; break;
 		case OPT_CLEANUP: o->cleanup = true; break;
 		case OPT_IMMEDIATE: o->immediate = true; break;
+		case OPT_DUMP_FILTER: o->dump_filter = true; break;
+		case 'F': o->filter_file = optarg; break;
 		case 'h': usage(stdout); return 1;
 		case OPT_VERSION: printf("xdpsample " XS_VERSION "\n"); return 1;
 		case ':':

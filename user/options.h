@@ -21,6 +21,8 @@ struct xs_options {
 	const char *netns;
 	const char *outfile;		/* "-" means stdout */
 	const char *user;		/* -Z */
+	char *filter_expr;		/* trailing words or -F FILE; NULL: none */
+	const char *filter_file;	/* -F */
 	uint64_t count;			/* 0 = no limit */
 	uint64_t rotate_bytes;		/* -C */
 	uint32_t rotate_seconds;	/* -G */
@@ -33,6 +35,7 @@ struct xs_options {
 	uint32_t transport;		/* enum xs_transport */
 	enum xs_mode mode;
 	bool cleanup;		/* --cleanup: remove stale programs only */
+	bool dump_filter;	/* --dump-filter: print the filter's eBPF */
 	bool unbuffered;
 	bool immediate;		/* --immediate-mode */
 	bool quiet;

@@ -32,6 +32,7 @@ int xs_stats_read(int map_fd, struct xs_stats *sum)
 	}
 	for (int i = 0; i < ncpu; i++) {
 		sum->seen += per[i].seen;
+		sum->matched += per[i].matched;
 		sum->sampled += per[i].sampled;
 		sum->emitted += per[i].emitted;
 		sum->ring_full += per[i].ring_full;
@@ -69,12 +70,16 @@ static void line(uint64_t v, const char *what, bool loss, bool quiet)
 }
 
 void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
-		    const struct xs_user_stats *u, uint32_t rate, bool quiet)
+		    const struct xs_user_stats *u, uint32_t rate, bool filter,
+		    bool quiet)
 {
 	char sampled[64];
 
-	snprintf(sampled, sizeof(sampled), "packets sampled (1 in %u)", rate);
+	snprintf(sampled, sizeof(sampled), "packets sampled (1 in %u%s)", rate,
+		 filter ? " matching" : "");
 	line(k->seen, "packets seen by XDP", false, quiet);
+	if (filter)
+		line(k->matched, "packets matched the filter", false, quiet);
 	line(k->sampled, sampled, false, quiet);
 	line(u->written, "packets written", false, quiet);
 	line(k->ring_full, "packets lost: buffer full", true, quiet);

@@ -26,6 +26,7 @@ int xs_stats_read(int map_fd, struct xs_stats *sum);
 /* rx_dropped of an interface in the current network namespace, or 0. */
 uint64_t xs_iface_rx_dropped(const char *ifname);
 void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
-		    const struct xs_user_stats *u, uint32_t rate, bool quiet);
+		    const struct xs_user_stats *u, uint32_t rate, bool filter,
+		    bool quiet);
 
 #endif

@@ -16,6 +16,13 @@
 /* The reader is woken when 1/XS_WAKE_FRACTION of a buffer is queued. */
 #define XS_WAKE_FRACTION	4
 
+/*
+ * The filter splice point (see user/filter.h): scratch bytes handed to the
+ * generated code and the placeholder instruction's immediate.
+ */
+#define XS_FILTER_SCRATCH_BYTES	96
+#define XS_FILTER_MAGIC		0x58534654	/* "XSFT" */
+
 #define XS_RECORD_MAGIC		0x58535231	/* "XSR1" */
 
 enum xs_transport {
@@ -52,7 +59,8 @@ struct xs_stats {
 	__u64 ring_full;	/* no room: reserve failed / perf -ENOSPC */
 	__u64 copy_fail;	/* packet copy or other output error */
 	__u64 since_sample;	/* --sample count: packets since the last one */
-	__u64 pad[2];
+	__u64 matched;		/* passed the filter (only with a filter) */
+	__u64 pad;
 };
 _Static_assert(sizeof(struct xs_stats) == 64, "xs_stats layout changed");
 

@@ -22,6 +22,8 @@ const volatile __u32 transport = XS_TRANSPORT_RINGBUF;
 const volatile __u32 wake_shift = 20;
 /* --immediate-mode: let the kernel wake the reader for every record. */
 const volatile __u32 immediate = 0;
+/* A filter expression was spliced in (user/filter_ebpf.c). */
+const volatile __u32 has_filter = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -141,6 +143,31 @@ static __always_inline void emit_perf(struct xdp_md *ctx, struct xs_stats *st,
 		st->copy_fail++;
 }
 
+/*
+ * The filter's splice point. Userspace replaces the one placeholder
+ * instruction with a jump to eBPF translated from libpcap's classic BPF
+ * and appended after the program's last instruction; that code reads the
+ * registers pinned here (ctx, packet start, linear end, scratch), writes
+ * only r0-r5 and the scratch, and jumps back with its verdict in r0.
+ * Unspliced, the placeholder matches every packet.
+ */
+static __always_inline int filter_match(struct xdp_md *ctx)
+{
+	__u64 scratch[XS_FILTER_SCRATCH_BYTES / 8];
+	register void *r6 asm("r6") = ctx;
+	register void *r7 asm("r7") = (void *)(long)ctx->data;
+	register void *r8 asm("r8") = (void *)(long)ctx->data_end;
+	register void *r9 asm("r9") = scratch;
+	register __u64 r0 asm("r0");
+
+	asm volatile("r0 = %[magic]"
+		     : "=r"(r0)
+		     : "r"(r6), "r"(r7), "r"(r8), "r"(r9),
+		       [magic] "i"(XS_FILTER_MAGIC)
+		     : "r1", "r2", "r3", "r4", "r5", "memory");
+	return (__u32)r0 != 0;
+}
+
 /* Frags-aware: multi-buffer (jumbo) frames are sampled too. */
 SEC("xdp.frags")
 int xdpsample(struct xdp_md *ctx)
@@ -152,6 +179,11 @@ int xdpsample(struct xdp_md *ctx)
 	if (!st)
 		return XDP_PASS;
 	st->seen++;
+	if (has_filter) {
+		if (!filter_match(ctx))
+			return XDP_PASS;
+		st->matched++;
+	}
 	if (!take_sample(st))
 		return XDP_PASS;
 	st->sampled++;

@@ -70,7 +70,9 @@ static void test_refusals(void)
 		{ "-i", "0123456789abcdef", "-w", "x" },
 		{ "-i", "eth0", "-i", "eth1", "-w", "x" },
 		{ "-i", "eth0", "-w", "x", "--netns", "../etc" },
-		{ "-i", "eth0", "-w", "x", "extra" },
+		{ "-i", "eth0", "-w", "x", "-F", "/dev/null", "udp" },
+		{ "-i", "eth0", "-w", "x", "-F", "/nonexistent" },
+		{ "--dump-filter" },
 		{ "-i", "eth0", "-w", "x", "--bogus" },
 		{ "-i", "eth0", "-w" },
 	};
@@ -82,8 +84,27 @@ static void test_refusals(void)
 	}
 }
 
+/* tcpdump's habits: trailing words are one expression, -F reads a file. */
+static void test_filter(void)
+{
+	struct xs_options o;
+
+	CHECK(parse(&o, ARGS("-i", "eth0", "udp", "and", "port", "53", "-w",
+			     "x")) == 0 && o.filter_expr &&
+	      !strcmp(o.filter_expr, "udp and port 53"), "trailing words");
+	free(o.filter_expr);
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", " ")) == 0 &&
+	      !o.filter_expr, "a blank expression is no filter");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x")) == 0 && !o.filter_expr,
+	      "no filter");
+	CHECK(parse(&o, ARGS("--dump-filter", "tcp")) == 0 && o.dump_filter &&
+	      !strcmp(o.filter_expr, "tcp"), "--dump-filter needs no -i/-w");
+	free(o.filter_expr);
+}
+
 int main(void)
 {
+	test_filter();
 	test_defaults();
 	test_values();
 	test_refusals();

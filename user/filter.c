@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Filter expressions in: joined from argv or read from -F FILE, compiled. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pcap/pcap.h>
+
+#include "filter.h"
+
+_Static_assert(sizeof(struct xs_cbpf_insn) == sizeof(struct bpf_insn),
+	       "classic BPF instruction layout");
+
+char *xs_filter_join(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = calloc(1, len);
+	if (!s)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+/* tcpdump -F: the file's lines, '#' to end of line is a comment. */
+char *xs_filter_read_file(const char *path)
+{
+	size_t cap = 0, len = 0;
+	char *line = NULL, *s = NULL;
+	FILE *f = fopen(path, "r");
+	ssize_t n;
+
+	if (!f) {
+		fprintf(stderr, "xdpsample: cannot read filter file '%s': %s\n",
+			path, strerror(errno));
+		return NULL;
+	}
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		char *hash = strchr(line, '#'), *ns;
+
+		if (hash)
+			*hash = '\0';
+		n = strlen(line);
+		ns = realloc(s, len + n + 2);
+		if (!ns)
+			goto fail;
+		s = ns;
+		memcpy(s + len, line, n);
+		len += n;
+		s[len++] = ' ';
+		s[len] = '\0';
+	}
+	if (ferror(f))
+		goto fail;
+	free(line);
+	fclose(f);
+	return s ? s : strdup("");
+fail:
+	fprintf(stderr, "xdpsample: cannot read filter file '%s': %s\n", path,
+		strerror(errno ? errno : ENOMEM));
+	free(line);
+	free(s);
+	fclose(f);
+	return NULL;
+}
+
+int xs_filter_compile(struct xs_filter *f, const char *expr, uint32_t snaplen)
+{
+	struct bpf_program prog;
+	pcap_t *p;
+	int err = -EINVAL;
+
+	memset(f, 0, sizeof(*f));
+	p = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, (int)snaplen,
+						 PCAP_TSTAMP_PRECISION_NANO);
+	if (!p)
+		return -ENOMEM;
+	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN)) {
+		fprintf(stderr, "xdpsample: invalid filter '%s': %s\n", expr,
+			pcap_geterr(p));
+		goto out;
+	}
+	f->expr = strdup(expr);
+	f->insns = calloc(prog.bf_len ? prog.bf_len : 1, sizeof(*f->insns));
+	if (!f->expr || !f->insns) {
+		xs_filter_free(f);
+		err = -ENOMEM;
+		goto free_prog;
+	}
+	memcpy(f->insns, prog.bf_insns, prog.bf_len * sizeof(*f->insns));
+	f->len = prog.bf_len;
+	err = 0;
+free_prog:
+	pcap_freecode(&prog);
+out:
+	pcap_close(p);
+	return err;
+}
+
+void xs_filter_free(struct xs_filter *f)
+{
+	free(f->expr);
+	free(f->insns);
+	memset(f, 0, sizeof(*f));
+}
+
+int xs_filter_reference(const struct xs_filter *f, const uint8_t *pkt,
+			uint32_t len)
+{
+	struct bpf_program prog = {
+		.bf_len = f->len, .bf_insns = (struct bpf_insn *)f->insns,
+	};
+	struct pcap_pkthdr h = { .caplen = len, .len = len };
+
+	return pcap_offline_filter(&prog, &h, pkt) != 0;
+}

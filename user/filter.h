@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcpdump filter expressions, decided inside the XDP program: libpcap
+ * compiles the expression to classic BPF, we translate that to eBPF and
+ * the loader splices it into the sampler program before load.
+ */
+#ifndef XDPSAMPLE_FILTER_H
+#define XDPSAMPLE_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "sample.h"
+
+struct bpf_insn;
+
+/* One classic BPF instruction (libpcap's struct bpf_insn, same layout). */
+struct xs_cbpf_insn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+
+struct xs_filter {
+	char *expr;			/* as given, words joined by spaces */
+	struct xs_cbpf_insn *insns;	/* libpcap's compiled program */
+	unsigned int len;
+};
+
+/*
+ * The XDP program hands the filter XS_FILTER_SCRATCH_BYTES (sample.h) of
+ * scratch in r9: M[0..15], spill slots for A and X around helper calls, a
+ * bounce buffer for loads from the non-linear part of a frame, and the
+ * whole frame length. The splice replaces its one r0 = XS_FILTER_MAGIC.
+ */
+
+/* Join argv[0..argc-1] with spaces; NULL on allocation failure. */
+char *xs_filter_join(int argc, char **argv);
+/* The contents of -F FILE, '#' comments dropped; NULL and a message. */
+char *xs_filter_read_file(const char *path);
+/*
+ * Compile expr with libpcap for Ethernet and snaplen; on error print
+ * libpcap's message and return -EINVAL.
+ */
+int xs_filter_compile(struct xs_filter *f, const char *expr,
+		      uint32_t snaplen);
+void xs_filter_free(struct xs_filter *f);
+/* libpcap's own verdict on a whole frame: the reference for the tests. */
+int xs_filter_reference(const struct xs_filter *f, const uint8_t *pkt,
+			uint32_t len);
+
+/*
+ * Translate the classic program to eBPF that will sit at instruction
+ * index start of the program and jump to index resume with the verdict in
+ * r0 (0 = no match). *out is malloc'ed. 0, or -EINVAL/-E2BIG with a
+ * message naming the construct in err.
+ */
+int xs_filter_translate(const struct xs_cbpf_insn *c, unsigned int n,
+			unsigned int start, unsigned int resume,
+			struct bpf_insn **out, unsigned int *n_out,
+			char *err, size_t errlen);
+/* Print eBPF instructions, numbered from base, as tcpdump -d would. */
+void xs_filter_dump(FILE *f, const struct bpf_insn *insns, unsigned int n,
+		    unsigned int base);
+
+#endif

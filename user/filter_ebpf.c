@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Classic BPF (what libpcap compiles) to eBPF that runs inside the XDP
+ * program, with libpcap's bpf_filter() semantics: A and X start at 0, a
+ * load outside the frame makes the filter return 0, so does a division by
+ * zero, shifts by 32 or more give 0, comparisons are unsigned 32-bit.
+ *
+ * Registers, fixed by the asm block in xdp/sampler.bpf.c: r6 = ctx,
+ * r7 = packet start, r8 = end of the linear part, r9 = scratch memory;
+ * the verdict goes back in r0. The code keeps A in w4 and X in w5 and only
+ * ever writes r0-r5, so the program's r6-r9 survive the detour.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/bpf.h>
+#include <linux/filter.h>
+
+#include "filter.h"
+
+#define R_RES	BPF_REG_0
+#define R_T1	BPF_REG_1
+#define R_T2	BPF_REG_2
+#define R_T3	BPF_REG_3
+#define R_A	BPF_REG_4
+#define R_X	BPF_REG_5
+#define R_CTX	BPF_REG_6
+#define R_DATA	BPF_REG_7
+#define R_END	BPF_REG_8
+#define R_MEM	BPF_REG_9
+
+/* Scratch layout (XS_FILTER_SCRATCH_BYTES): M[16], spills, buffer, len. */
+#define OFF_SPILL_A	64
+#define OFF_SPILL_X	72
+#define OFF_BUF		80
+#define OFF_LEN		88
+_Static_assert(OFF_LEN + 4 <= XS_FILTER_SCRATCH_BYTES, "scratch too small");
+
+#define MEMWORDS	16
+/* Loads from frame offsets this large are out of any frame: return 0. */
+#define MAX_OFFSET	0x7fffffffU
+/* Past the verifier's packet-range limit the load goes through a helper. */
+#define MAX_DIRECT	0xffffU
+
+/* Jump targets other than classic instructions. */
+#define TO_RET0		(-1)
+#define TO_RESUME	(-2)
+
+struct fixup {
+	unsigned int at;	/* eBPF index of the jump */
+	long target;		/* classic index, TO_RET0 or TO_RESUME */
+};
+
+struct xlat {
+	const struct xs_cbpf_insn *c;
+	unsigned int n;
+	bool *reach;
+	unsigned int *pos;	/* eBPF index of each classic instruction */
+	struct bpf_insn *code;
+	unsigned int len, cap;
+	struct fixup *fix;
+	unsigned int nfix, fixcap;
+	bool nomem;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct xlat *x, int code, const char *fmt, unsigned int i,
+		unsigned int v)
+{
+	snprintf(x->err, x->errlen, fmt, i, v);
+	return code;
+}
+
+static bool grow(void **p, unsigned int *cap, unsigned int need, size_t sz)
+{
+	unsigned int ncap;
+	void *np;
+
+	if (need <= *cap)
+		return true;
+	ncap = *cap ? *cap * 2 : 64;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap * sz);
+	if (!np)
+		return false;
+	*p = np;
+	*cap = ncap;
+	return true;
+}
+
+/* Index of the emitted instruction (patched later by local jumps). */
+static unsigned int emit(struct xlat *x, __u8 code, __u8 dst, __u8 src,
+			 __s16 off, __s32 imm)
+{
+	if (!grow((void **)&x->code, &x->cap, x->len + 1, sizeof(*x->code))) {
+		x->nomem = true;
+		return 0;
+	}
+	x->code[x->len] = (struct bpf_insn){
+		.code = code, .dst_reg = dst, .src_reg = src,
+		.off = off, .imm = imm,
+	};
+	return x->len++;
+}
+
+static void jump_to(struct xlat *x, __u8 code, __u8 dst, __u8 src, __s32 imm,
+		    long target)
+{
+	unsigned int at = emit(x, code, dst, src, 0, imm);
+
+	if (!grow((void **)&x->fix, &x->fixcap, x->nfix + 1,
+		  sizeof(*x->fix))) {
+		x->nomem = true;
+		return;
+	}
+	x->fix[x->nfix++] = (struct fixup){ .at = at, .target = target };
+}
+
+/* Point a local forward jump emitted at index at to the next instruction. */
+static void land(struct xlat *x, unsigned int at)
+{
+	if (!x->nomem)
+		x->code[at].off = (__s16)(x->len - at - 1);
+}
+
+static __u8 size_code(unsigned int bytes)
+{
+	return bytes == 1 ? BPF_B : bytes == 2 ? BPF_H : BPF_W;
+}
+
+/*
+ * Bytes the linear part does not hold (a multi-buffer frame, or offsets
+ * past the verifier's packet range) come through bpf_xdp_load_bytes into
+ * the bounce buffer; r2 holds the offset. A failed copy returns 0.
+ */
+static void emit_slow_load(struct xlat *x, __u8 dst, unsigned int bytes)
+{
+	emit(x, BPF_STX | BPF_MEM | BPF_DW, R_MEM, R_A, OFF_SPILL_A, 0);
+	emit(x, BPF_STX | BPF_MEM | BPF_DW, R_MEM, R_X, OFF_SPILL_X, 0);
+	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T1, R_CTX, 0, 0);
+	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T3, R_MEM, 0, 0);
+	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, R_T3, 0, 0, OFF_BUF);
+	emit(x, BPF_ALU64 | BPF_MOV | BPF_K, R_A, 0, 0, bytes);
+	emit(x, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_xdp_load_bytes);
+	emit(x, BPF_LDX | BPF_MEM | BPF_DW, R_A, R_MEM, OFF_SPILL_A, 0);
+	emit(x, BPF_LDX | BPF_MEM | BPF_DW, R_X, R_MEM, OFF_SPILL_X, 0);
+	jump_to(x, BPF_JMP | BPF_JNE | BPF_K, R_RES, 0, 0, TO_RET0);
+	emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, R_MEM, OFF_BUF, 0);
+}
+
+/* dst = the big-endian value of bytes at k (abs) or X + k (ind). */
+static void emit_load(struct xlat *x, __u8 dst, unsigned int bytes, bool ind,
+		      __u32 k)
+{
+	unsigned int to_slow[2], n_slow = 0, done = 0;
+	bool fast = false;
+
+	if (!ind && k + bytes <= 0x7fff) {
+		/* The verifier's own idiom: if (data + k + size > end). */
+		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T1, R_DATA, 0, 0);
+		emit(x, BPF_ALU64 | BPF_ADD | BPF_K, R_T1, 0, 0, k + bytes);
+		to_slow[n_slow++] = emit(x, BPF_JMP | BPF_JGT | BPF_X, R_T1,
+					 R_END, 0, 0);
+		emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, R_DATA, k,
+		     0);
+		fast = true;
+	} else if (ind) {
+		/* X is bounded before it is added to the packet pointer. */
+		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T2, R_X, 0, 0);
+		if (k)
+			emit(x, BPF_ALU64 | BPF_ADD | BPF_K, R_T2, 0, 0, k);
+		to_slow[n_slow++] = emit(x, BPF_JMP | BPF_JGT | BPF_K, R_T2,
+					 0, 0, MAX_DIRECT - bytes);
+		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T1, R_DATA, 0, 0);
+		emit(x, BPF_ALU64 | BPF_ADD | BPF_X, R_T1, R_T2, 0, 0);
+		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T3, R_T1, 0, 0);
+		emit(x, BPF_ALU64 | BPF_ADD | BPF_K, R_T3, 0, 0, bytes);
+		to_slow[n_slow++] = emit(x, BPF_JMP | BPF_JGT | BPF_X, R_T3,
+					 R_END, 0, 0);
+		emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, R_T1, 0, 0);
+		fast = true;
+	}
+	if (fast)
+		done = emit(x, BPF_JMP | BPF_JA, 0, 0, 0, 0);
+	for (unsigned int i = 0; i < n_slow; i++)
+		land(x, to_slow[i]);
+	if (ind)	/* X + k past 2 GiB is outside any frame */
+		jump_to(x, BPF_JMP | BPF_JGT | BPF_K, R_T2, 0, MAX_OFFSET,
+			TO_RET0);
+	else
+		emit(x, BPF_ALU64 | BPF_MOV | BPF_K, R_T2, 0, 0, k);
+	emit_slow_load(x, dst, bytes);
+	if (fast)
+		land(x, done);
+	if (bytes > 1)
+		emit(x, BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, bytes * 8);
+}
+
+static unsigned int load_bytes(__u16 code)
+{
+	return BPF_SIZE(code) == BPF_B ? 1 : BPF_SIZE(code) == BPF_H ? 2 : 4;
+}
+
+/* A load the classic program makes at a fixed offset past any frame. */
+static bool load_always_fails(const struct xs_cbpf_insn *c)
+{
+	return BPF_CLASS(c->code) == BPF_LD &&
+	       (BPF_MODE(c->code) == BPF_ABS || BPF_MODE(c->code) == BPF_IND) &&
+	       c->k > MAX_OFFSET;
+}
+
+static bool div_by_zero(const struct xs_cbpf_insn *c)
+{
+	return BPF_CLASS(c->code) == BPF_ALU && BPF_SRC(c->code) == BPF_K &&
+	       (BPF_OP(c->code) == BPF_DIV || BPF_OP(c->code) == BPF_MOD) &&
+	       c->k == 0;
+}
+
+static int mark(struct xlat *x, unsigned int i, unsigned long long t)
+{
+	if (t >= x->n)
+		return fail(x, -EINVAL,
+			    "filter: classic BPF instruction %u jumps backwards or past the end (%u); "
+			    "loops such as 'protochain' makes cannot run in XDP",
+			    i, (unsigned int)t);
+	x->reach[t] = true;
+	return 0;
+}
+
+/*
+ * Which instructions can run: the verifier refuses unreachable code, and
+ * libpcap's optimizer leaves some. Classic jumps only go forward.
+ */
+static int reachability(struct xlat *x)
+{
+	x->reach[0] = true;
+	for (unsigned int i = 0; i < x->n; i++) {
+		const struct xs_cbpf_insn *c = &x->c[i];
+		int err = 0;
+
+		if (!x->reach[i])
+			continue;
+		if (BPF_CLASS(c->code) == BPF_RET || load_always_fails(c) ||
+		    div_by_zero(c))
+			continue;
+		if (c->code == (BPF_JMP | BPF_JA))
+			err = mark(x, i, i + 1ULL + c->k);
+		else if (BPF_CLASS(c->code) == BPF_JMP)
+			err = mark(x, i, i + 1ULL + c->jt) ?:
+			      mark(x, i, i + 1ULL + c->jf);
+		else
+			err = mark(x, i, i + 1ULL);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static unsigned int next_reachable(const struct xlat *x, unsigned int i)
+{
+	while (++i < x->n && !x->reach[i])
+		;
+	return i;
+}
+
+static __u8 alu_op(struct xlat *x, unsigned int i)
+{
+	switch (BPF_OP(x->c[i].code)) {
+	case BPF_ADD: case BPF_SUB: case BPF_MUL: case BPF_DIV:
+	case BPF_OR: case BPF_AND: case BPF_LSH: case BPF_RSH:
+	case BPF_MOD: case BPF_XOR: case BPF_NEG:
+		return BPF_OP(x->c[i].code);
+	}
+	return 0xff;
+}
+
+/* A op= X, or A op= k: the unused operand field must be zero. */
+static void emit_alu(struct xlat *x, const struct xs_cbpf_insn *c, __u8 op)
+{
+	bool src_x = BPF_SRC(c->code) == BPF_X;
+
+	emit(x, BPF_ALU | op | BPF_SRC(c->code), R_A, src_x ? R_X : 0, 0,
+	     src_x ? 0 : (__s32)c->k);
+}
+
+static int do_alu(struct xlat *x, unsigned int i)
+{
+	const struct xs_cbpf_insn *c = &x->c[i];
+	__u8 op = alu_op(x, i);
+	bool src_x = BPF_SRC(c->code) == BPF_X;
+
+	if (op == 0xff)
+		return fail(x, -EINVAL,
+			    "filter: unsupported ALU operation at classic BPF instruction %u (code 0x%x)",
+			    i, c->code);
+	if (op == BPF_NEG) {
+		emit(x, BPF_ALU | BPF_NEG, R_A, 0, 0, 0);
+	} else if (op == BPF_DIV || op == BPF_MOD) {
+		/* Division by zero: the filter returns 0, as bpf_filter(). */
+		if (src_x)
+			jump_to(x, BPF_JMP32 | BPF_JEQ | BPF_K, R_X, 0, 0,
+				TO_RET0);
+		else if (!c->k)
+			jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, TO_RET0);
+		if (src_x || c->k)
+			emit_alu(x, c, op);
+	} else if ((op == BPF_LSH || op == BPF_RSH) && src_x) {
+		/* A shift by 32 or more gives 0 (eBPF would mask it). */
+		unsigned int big, done;
+
+		big = emit(x, BPF_JMP32 | BPF_JGE | BPF_K, R_X, 0, 0, 32);
+		emit(x, BPF_ALU | op | BPF_X, R_A, R_X, 0, 0);
+		done = emit(x, BPF_JMP | BPF_JA, 0, 0, 0, 0);
+		land(x, big);
+		emit(x, BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0);
+		land(x, done);
+	} else if ((op == BPF_LSH || op == BPF_RSH) && c->k >= 32) {
+		emit(x, BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0);
+	} else {
+		emit_alu(x, c, op);
+	}
+	return 0;
+}
+
+/* Classic conditional jump: jt when true, jf when false; unsigned 32-bit. */
+static int do_jmp(struct xlat *x, unsigned int i)
+{
+	const struct xs_cbpf_insn *c = &x->c[i];
+	unsigned int t = i + 1 + c->jt, f = i + 1 + c->jf;
+	__u8 op = BPF_OP(c->code);
+
+	if (c->code == (BPF_JMP | BPF_JA)) {
+		if (i + 1 + c->k != next_reachable(x, i))
+			jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, i + 1 + c->k);
+		return 0;
+	}
+	if (op != BPF_JEQ && op != BPF_JGT && op != BPF_JGE && op != BPF_JSET)
+		return fail(x, -EINVAL,
+			    "filter: unsupported jump at classic BPF instruction %u (code 0x%x)",
+			    i, c->code);
+	if (t != f && BPF_SRC(c->code) == BPF_X)
+		jump_to(x, BPF_JMP32 | op | BPF_X, R_A, R_X, 0, t);
+	else if (t != f)
+		jump_to(x, BPF_JMP32 | op | BPF_K, R_A, 0, (__s32)c->k, t);
+	if (f != next_reachable(x, i))
+		jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, f);
+	return 0;
+}
+
+static int check_mem(struct xlat *x, unsigned int i)
+{
+	if (x->c[i].k < MEMWORDS)
+		return 0;
+	return fail(x, -EINVAL,
+		    "filter: scratch memory index out of range at classic BPF instruction %u (M[%u])",
+		    i, x->c[i].k);
+}
+
+static int do_ld(struct xlat *x, unsigned int i, __u8 dst)
+{
+	const struct xs_cbpf_insn *c = &x->c[i];
+	__u8 mode = BPF_MODE(c->code);
+
+	/* Linux's negative offsets: SKF_AD_OFF, SKF_NET_OFF, SKF_LL_OFF. */
+	if ((mode == BPF_ABS || mode == BPF_IND) && c->k >= (__u32)SKF_LL_OFF)
+		return fail(x, -EINVAL,
+			    "filter: ancillary load at classic BPF instruction %u (offset %#x) is not supported in XDP",
+			    i, c->k);
+	if (load_always_fails(c)) {
+		jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, TO_RET0);
+		return 0;
+	}
+	switch (mode) {
+	case BPF_ABS:
+	case BPF_IND:
+		if (BPF_CLASS(c->code) != BPF_LD)
+			break;
+		emit_load(x, dst, load_bytes(c->code), mode == BPF_IND, c->k);
+		return 0;
+	case BPF_IMM:
+		emit(x, BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, (__s32)c->k);
+		return 0;
+	case BPF_MEM:
+		if (check_mem(x, i))
+			return -EINVAL;
+		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_MEM, c->k * 4, 0);
+		return 0;
+	case BPF_LEN:
+		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_MEM, OFF_LEN, 0);
+		return 0;
+	case BPF_MSH:	/* X = 4 * (P[k] & 0xf): an IPv4 header length */
+		if (BPF_CLASS(c->code) != BPF_LDX)
+			break;
+		emit_load(x, dst, 1, false, c->k);
+		emit(x, BPF_ALU | BPF_AND | BPF_K, dst, 0, 0, 0xf);
+		emit(x, BPF_ALU | BPF_LSH | BPF_K, dst, 0, 0, 2);
+		return 0;
+	}
+	return fail(x, -EINVAL,
+		    "filter: unsupported load at classic BPF instruction %u (code 0x%x)",
+		    i, c->code);
+}
+
+static int do_insn(struct xlat *x, unsigned int i)
+{
+	const struct xs_cbpf_insn *c = &x->c[i];
+
+	switch (BPF_CLASS(c->code)) {
+	case BPF_LD:
+		return do_ld(x, i, R_A);
+	case BPF_LDX:
+		return do_ld(x, i, R_X);
+	case BPF_ST:
+	case BPF_STX:
+		if (check_mem(x, i))
+			return -EINVAL;
+		emit(x, BPF_STX | BPF_MEM | BPF_W, R_MEM,
+		     BPF_CLASS(c->code) == BPF_ST ? R_A : R_X, c->k * 4, 0);
+		return 0;
+	case BPF_ALU:
+		return do_alu(x, i);
+	case BPF_JMP:
+		return do_jmp(x, i);
+	case BPF_RET:
+		if (BPF_RVAL(c->code) == BPF_A)
+			emit(x, BPF_ALU | BPF_MOV | BPF_X, R_RES, R_A, 0, 0);
+		else if (BPF_RVAL(c->code) == BPF_K)
+			emit(x, BPF_ALU | BPF_MOV | BPF_K, R_RES, 0, 0,
+			     (__s32)c->k);
+		else
+			break;
+		jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, TO_RESUME);
+		return 0;
+	case BPF_MISC:
+		if (BPF_MISCOP(c->code) == BPF_TAX)
+			emit(x, BPF_ALU | BPF_MOV | BPF_X, R_X, R_A, 0, 0);
+		else if (BPF_MISCOP(c->code) == BPF_TXA)
+			emit(x, BPF_ALU | BPF_MOV | BPF_X, R_A, R_X, 0, 0);
+		else
+			break;
+		return 0;
+	}
+	return fail(x, -EINVAL,
+		    "filter: unsupported classic BPF instruction %u (code 0x%x)",
+		    i, c->code);
+}
+
+/*
+ * A and X start at 0; the M[] words the program reads are zeroed (the
+ * verifier refuses reads of unwritten stack); the frame's whole length
+ * (all fragments) is stored once if the filter asks for it.
+ */
+static void prologue(struct xlat *x)
+{
+	bool len = false, mem[MEMWORDS] = { false };
+
+	for (unsigned int i = 0; i < x->n; i++) {
+		const struct xs_cbpf_insn *c = &x->c[i];
+		bool ld = BPF_CLASS(c->code) == BPF_LD ||
+			  BPF_CLASS(c->code) == BPF_LDX;
+
+		if (!x->reach[i] || !ld)
+			continue;
+		if (BPF_MODE(c->code) == BPF_LEN)
+			len = true;
+		if (BPF_MODE(c->code) == BPF_MEM && c->k < MEMWORDS)
+			mem[c->k] = true;
+	}
+	emit(x, BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0);
+	emit(x, BPF_ALU | BPF_MOV | BPF_K, R_X, 0, 0, 0);
+	for (unsigned int k = 0; k < MEMWORDS; k++)
+		if (mem[k])
+			emit(x, BPF_ST | BPF_MEM | BPF_W, R_MEM, 0, k * 4, 0);
+	if (len) {
+		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T1, R_CTX, 0, 0);
+		emit(x, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_xdp_get_buff_len);
+		emit(x, BPF_STX | BPF_MEM | BPF_W, R_MEM, R_RES, OFF_LEN, 0);
+	}
+}
+
+static int resolve(struct xlat *x, unsigned int start, unsigned int resume)
+{
+	unsigned int ret0 = 0;
+	bool need_ret0 = false;
+
+	for (unsigned int f = 0; f < x->nfix; f++)
+		need_ret0 |= x->fix[f].target == TO_RET0;
+	if (need_ret0) {
+		ret0 = emit(x, BPF_ALU | BPF_MOV | BPF_K, R_RES, 0, 0, 0);
+		jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, TO_RESUME);
+	}
+	if (x->nomem)
+		return -ENOMEM;
+	for (unsigned int f = 0; f < x->nfix; f++) {
+		long at = x->fix[f].at, to;
+
+		if (x->fix[f].target == TO_RESUME)
+			to = (long)resume - (long)start;
+		else if (x->fix[f].target == TO_RET0)
+			to = ret0;
+		else
+			to = x->pos[x->fix[f].target];
+		if (to - at - 1 < -32768 || to - at - 1 > 32767)
+			return fail(x, -E2BIG,
+				    "filter: too long for XDP (%u instructions after translation, jump %u)",
+				    x->len, (unsigned int)at);
+		x->code[at].off = (__s16)(to - at - 1);
+	}
+	return 0;
+}
+
+static int translate(struct xlat *x, unsigned int start, unsigned int resume)
+{
+	int err;
+
+	if (!x->n || x->n > BPF_MAXINSNS)
+		return fail(x, -EINVAL, "filter: %u classic BPF instructions (%u allowed)",
+			    x->n, BPF_MAXINSNS);
+	err = reachability(x);
+	if (err)
+		return err;
+	prologue(x);
+	for (unsigned int i = 0; i < x->n && !err; i++) {
+		if (!x->reach[i])
+			continue;
+		x->pos[i] = x->len;
+		err = do_insn(x, i);
+	}
+	return err ?: resolve(x, start, resume);
+}
+
+int xs_filter_translate(const struct xs_cbpf_insn *c, unsigned int n,
+			unsigned int start, unsigned int resume,
+			struct bpf_insn **out, unsigned int *n_out,
+			char *err, size_t errlen)
+{
+	struct xlat x = { .c = c, .n = n, .err = err, .errlen = errlen };
+	int ret = -ENOMEM;
+
+	snprintf(err, errlen, "filter: out of memory");
+	x.reach = calloc(n + 1, sizeof(*x.reach));
+	x.pos = calloc(n + 1, sizeof(*x.pos));
+	if (x.reach && x.pos)
+		ret = translate(&x, start, resume);
+	free(x.reach);
+	free(x.pos);
+	free(x.fix);
+	if (ret) {
+		free(x.code);
+		return ret;
+	}
+	*out = x.code;
+	*n_out = x.len;
+	return 0;
+}
+
+/* The subset of eBPF the translation emits, in LLVM's syntax. */
+static const char *const alu_names[16] = {
+	[BPF_ADD >> 4] = "+=", [BPF_SUB >> 4] = "-=", [BPF_MUL >> 4] = "*=",
+	[BPF_DIV >> 4] = "/=", [BPF_OR >> 4] = "|=", [BPF_AND >> 4] = "&=",
+	[BPF_LSH >> 4] = "<<=", [BPF_RSH >> 4] = ">>=", [BPF_MOD >> 4] = "%=",
+	[BPF_XOR >> 4] = "^=", [BPF_MOV >> 4] = "=",
+};
+static const char *const jmp_names[16] = {
+	[BPF_JEQ >> 4] = "==", [BPF_JGT >> 4] = ">", [BPF_JGE >> 4] = ">=",
+	[BPF_JSET >> 4] = "&", [BPF_JNE >> 4] = "!=", [BPF_JLT >> 4] = "<",
+};
+static const char *const size_names[4] = {
+	[BPF_W >> 3] = "u32", [BPF_H >> 3] = "u16", [BPF_B >> 3] = "u8",
+	[BPF_DW >> 3] = "u64",
+};
+
+static void dump_one(FILE *f, const struct bpf_insn *in, unsigned int idx,
+		     unsigned int base)
+{
+	bool wide = BPF_CLASS(in->code) == BPF_ALU64 ||
+		    BPF_CLASS(in->code) == BPF_JMP;
+	char r = wide ? 'r' : 'w';
+	const char *op = alu_names[BPF_OP(in->code) >> 4];
+	long to = (long)idx + 1 + in->off;
+	char src[16], target[16];
+
+	if (BPF_SRC(in->code) == BPF_X)
+		snprintf(src, sizeof(src), "%c%d", r, in->src_reg);
+	else
+		snprintf(src, sizeof(src), "%#x", (unsigned int)in->imm);
+	if (to < (long)base)
+		snprintf(target, sizeof(target), "out");
+	else
+		snprintf(target, sizeof(target), "%ld", to);
+	switch (BPF_CLASS(in->code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (BPF_OP(in->code) == BPF_END)
+			fprintf(f, "w%d = be%d w%d", in->dst_reg, in->imm,
+				in->dst_reg);
+		else if (BPF_OP(in->code) == BPF_NEG)
+			fprintf(f, "%c%d = -%c%d", r, in->dst_reg, r,
+				in->dst_reg);
+		else
+			fprintf(f, "%c%d %s %s", r, in->dst_reg, op, src);
+		break;
+	case BPF_LDX:
+		fprintf(f, "%c%d = *(%s *)(r%d %+d)",
+			BPF_SIZE(in->code) == BPF_DW ? 'r' : 'w', in->dst_reg,
+			size_names[BPF_SIZE(in->code) >> 3], in->src_reg,
+			in->off);
+		break;
+	case BPF_ST:
+	case BPF_STX:
+		fprintf(f, "*(%s *)(r%d %+d) = ",
+			size_names[BPF_SIZE(in->code) >> 3], in->dst_reg,
+			in->off);
+		if (BPF_CLASS(in->code) == BPF_ST)
+			fprintf(f, "%d", in->imm);
+		else
+			fprintf(f, "%c%d", BPF_SIZE(in->code) == BPF_DW ?
+				'r' : 'w', in->src_reg);
+		break;
+	case BPF_JMP:
+	case BPF_JMP32:
+		if (BPF_OP(in->code) == BPF_CALL)
+			fprintf(f, "call %s", in->imm == BPF_FUNC_xdp_load_bytes ?
+				"bpf_xdp_load_bytes" : "bpf_xdp_get_buff_len");
+		else if (BPF_OP(in->code) == BPF_JA)
+			fprintf(f, "goto %s", target);
+		else
+			fprintf(f, "if %c%d %s %s goto %s", r, in->dst_reg,
+				jmp_names[BPF_OP(in->code) >> 4], src, target);
+		break;
+	default:
+		fprintf(f, "code %#x", in->code);
+	}
+}
+
+void xs_filter_dump(FILE *f, const struct bpf_insn *insns, unsigned int n,
+		    unsigned int base)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		fprintf(f, "(%03u) ", base + i);
+		dump_one(f, &insns[i], base + i, base);
+		fputc('\n', f);
+	}
+}
