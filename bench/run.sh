@@ -142,6 +142,18 @@ for ((run = 1; run <= RUNS; run++)); do
 			progcost "xdpsample-$t-N$n" xdpsample $t $n 1000000
 		done
 	done
+	# Filters at N=1000 (so the cost is the filter's), against no filter;
+	# the frame is IPv4/UDP to port 5678.
+	progcost "filter-udp-dst-port-5678-(match)" xdpsample ringbuf 1000 \
+		1000000 "udp and dst port 5678"
+	progcost "filter-tcp-port-443-(miss)" xdpsample ringbuf 1000 \
+		1000000 "tcp port 443"
+	progcost "filter-net-198.18.0.0/15-and-udp-(match)" xdpsample ringbuf \
+		1000 1000000 "net 198.18.0.0/15 and udp"
+	progcost "filter-vlan-100-and-udp-(miss)" xdpsample ringbuf 1000 \
+		1000000 "vlan 100 and udp"
+	progcost "filter-udp[8:2]=0-and-greater-60-(miss)" xdpsample ringbuf \
+		1000 1000000 "udp[8:2] = 0 and greater 60"
 done
 
 mkdir -p "$OUT"

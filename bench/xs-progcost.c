@@ -4,8 +4,10 @@
  * over REPEAT runs on a 64-byte frame:
  *
  *   xs-progcost pass FILE.bpf.o [REPEAT]      a plain XDP_PASS baseline
- *   xs-progcost xdpsample ringbuf|perf RATE [REPEAT]
+ *   xs-progcost xdpsample ringbuf|perf RATE [REPEAT [FILTER]]
  *
+ * The frame is IPv4/UDP to port 5678. With FILTER (a tcpdump expression)
+ * the filter is spliced in, so the figure includes its cost.
  * For xdpsample the transport is opened with room for every record, so the
  * figure is the cost of sampling and copying, not of a full buffer.
  * Prints the mean nanoseconds per packet.
@@ -17,11 +19,15 @@
 #include <bpf/libbpf.h>
 
 #include "drain.h"
+#include "filter.h"
 #include "loader.h"
 #include "sample.h"
 
-static unsigned char frame[64] = { 0x02, 0x58, 0x53, 0, 0, 0x02, 0x02, 0x58,
-				   0x53, 0, 0, 0x01, 0x08, 0x00, 0x45 };
+static unsigned char frame[64] = {
+	0x02, 0x58, 0x53, 0, 0, 0x02, 0x02, 0x58, 0x53, 0, 0, 0x01, 0x08, 0x00,
+	0x45, 0, 0, 50, 0, 0, 0, 0, 64, 17, 0, 0, 198, 18, 0, 1, 198, 18, 0, 2,
+	0x04, 0xd2, 0x16, 0x2e, 0, 30,
+};
 
 static int run(int fd, unsigned int repeat)
 {
@@ -56,8 +62,10 @@ static void discard(void *ctx, const struct xs_packet *pkt)
 	(void)pkt;
 }
 
-static int sampler(const char *transport, unsigned int rate, unsigned int repeat)
+static int sampler(const char *transport, unsigned int rate,
+		   unsigned int repeat, const char *expr)
 {
+	struct xs_filter f = { 0 };
 	struct xs_prog_cfg cfg = {
 		.rate = rate, .sample_mode = XS_SAMPLE_RANDOM, .snaplen = 128,
 		.transport = strcmp(transport, "perf") ? XS_TRANSPORT_RINGBUF :
@@ -68,6 +76,9 @@ static int sampler(const char *transport, unsigned int rate, unsigned int repeat
 	struct xs_drain *d;
 	int fd;
 
+	if (expr && xs_filter_compile(&f, expr, cfg.snaplen))
+		return 1;
+	cfg.filter = expr ? &f : NULL;
 	/* 256 MiB holds 1.6 million 160-byte records: no "buffer full". */
 	fd = xs_transport_create(&cfg);
 	if (fd < 0 || xs_loader_open(&l, &cfg, fd, false) || xs_loader_load(l) ||
@@ -83,7 +94,8 @@ int main(int argc, char **argv)
 		return pass(argv[2], argc > 3 ? atoi(argv[3]) : 1000000);
 	if (argc >= 4 && !strcmp(argv[1], "xdpsample"))
 		return sampler(argv[2], atoi(argv[3]),
-			       argc > 4 ? atoi(argv[4]) : 1000000);
+			       argc > 4 ? atoi(argv[4]) : 1000000,
+			       argc > 5 ? argv[5] : NULL);
 	fprintf(stderr, "usage: see the comment at the top of xs-progcost.c\n");
 	return 2;
 }

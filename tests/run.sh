@@ -39,7 +39,7 @@ for transport in perf ringbuf; do
 	done
 done
 for t in snaplen count sigint latency stdout diskfull modes kill9 refuse \
-	beside pcapng dropcount rotate zuser ifgone instances privs hostile \
+	beside pcapng dropcount rotate zuser ifgone instances privs hostile filter \
 	badinput; do
 	run "e2e/$t" "tests/e2e/$t.sh"
 done

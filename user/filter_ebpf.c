@@ -359,16 +359,43 @@ static int check_mem(struct xlat *x, unsigned int i)
 		    i, x->c[i].k);
 }
 
+/* What libpcap asked the socket for (linux/filter.h's SKF_AD_*). */
+static const char *ancillary_name(__u32 k)
+{
+	static const char *const ad[] = {
+		"the protocol (SKF_AD_PROTOCOL)",
+		"the packet type (SKF_AD_PKTTYPE: 'inbound', 'outbound')",
+		"the interface index (SKF_AD_IFINDEX: 'ifindex')",
+		"a netlink attribute (SKF_AD_NLATTR)",
+		"a netlink attribute (SKF_AD_NLATTR_NEST)",
+		"the mark (SKF_AD_MARK)", "the queue (SKF_AD_QUEUE)",
+		"the hardware type (SKF_AD_HATYPE)",
+		"the receive hash (SKF_AD_RXHASH)", "the CPU (SKF_AD_CPU)",
+		"SKF_AD_ALU_XOR_X", "the VLAN tag (SKF_AD_VLAN_TAG)",
+		"the VLAN tag flag (SKF_AD_VLAN_TAG_PRESENT)",
+		"the payload offset (SKF_AD_PAY_OFFSET)",
+		"a random number (SKF_AD_RANDOM)",
+		"the VLAN protocol (SKF_AD_VLAN_TPID)",
+	};
+	__u32 off = k - (__u32)SKF_AD_OFF;
+
+	if (k >= (__u32)SKF_AD_OFF && off % 4 == 0 && off / 4 < 16)
+		return ad[off / 4];
+	return "a Linux ancillary offset (SKF_NET_OFF, SKF_LL_OFF)";
+}
+
 static int do_ld(struct xlat *x, unsigned int i, __u8 dst)
 {
 	const struct xs_cbpf_insn *c = &x->c[i];
 	__u8 mode = BPF_MODE(c->code);
 
 	/* Linux's negative offsets: SKF_AD_OFF, SKF_NET_OFF, SKF_LL_OFF. */
-	if ((mode == BPF_ABS || mode == BPF_IND) && c->k >= (__u32)SKF_LL_OFF)
-		return fail(x, -EINVAL,
-			    "filter: ancillary load at classic BPF instruction %u (offset %#x) is not supported in XDP",
-			    i, c->k);
+	if ((mode == BPF_ABS || mode == BPF_IND) && c->k >= (__u32)SKF_LL_OFF) {
+		snprintf(x->err, x->errlen,
+			 "filter: %s (classic BPF instruction %u) is socket metadata that XDP does not have",
+			 ancillary_name(c->k), i);
+		return -EINVAL;
+	}
 	if (load_always_fails(c)) {
 		jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, TO_RET0);
 		return 0;
@@ -469,16 +496,17 @@ static void prologue(struct xlat *x)
 		if (BPF_MODE(c->code) == BPF_MEM && c->k < MEMWORDS)
 			mem[c->k] = true;
 	}
-	emit(x, BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0);
-	emit(x, BPF_ALU | BPF_MOV | BPF_K, R_X, 0, 0, 0);
-	for (unsigned int k = 0; k < MEMWORDS; k++)
-		if (mem[k])
-			emit(x, BPF_ST | BPF_MEM | BPF_W, R_MEM, 0, k * 4, 0);
+	/* First: the call clobbers r1-r5, A and X among them. */
 	if (len) {
 		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T1, R_CTX, 0, 0);
 		emit(x, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_xdp_get_buff_len);
 		emit(x, BPF_STX | BPF_MEM | BPF_W, R_MEM, R_RES, OFF_LEN, 0);
 	}
+	emit(x, BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0);
+	emit(x, BPF_ALU | BPF_MOV | BPF_K, R_X, 0, 0, 0);
+	for (unsigned int k = 0; k < MEMWORDS; k++)
+		if (mem[k])
+			emit(x, BPF_ST | BPF_MEM | BPF_W, R_MEM, 0, k * 4, 0);
 }
 
 static int resolve(struct xlat *x, unsigned int start, unsigned int resume)

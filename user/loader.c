@@ -251,6 +251,11 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	return 0;
 }
 
+int xs_loader_load_quiet(struct xs_loader *l)
+{
+	return sampler__load(l->skel);
+}
+
 int xs_loader_load(struct xs_loader *l)
 {
 	int err = sampler__load(l->skel);

@@ -29,6 +29,8 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 		   int transport_fd, bool verbose);
 /* Load without attaching (unit tests drive it with BPF_PROG_TEST_RUN). */
 int xs_loader_load(struct xs_loader *l);
+/* The same, with no message: the caller says what failed. */
+int xs_loader_load_quiet(struct xs_loader *l);
 /*
  * Refuse a foreign program already on the interface; remove one of ours
  * whose owning process is gone. Run before attaching.

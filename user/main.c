@@ -49,6 +49,7 @@ struct run {
 	uint64_t next_iface_check;
 	int transport_fd;
 	bool iface_gone;	/* an interface was removed: exit 3 */
+	bool bad_filter;	/* the verifier refused the filter: exit 2 */
 	bool out_done;		/* -c reached or -G -W made its last file */
 	int failed;		/* runtime error seen: exit 1 */
 };
@@ -218,6 +219,31 @@ static int open_programs(struct run *r, const struct xs_prog_cfg *cfg)
 	return err;
 }
 
+/*
+ * A translated filter the verifier refuses (too complex, say) is bad
+ * input: find out with a load nobody attaches, before touching anything.
+ */
+static int check_filter_loads(struct run *r, const struct xs_prog_cfg *cfg)
+{
+	struct xs_loader *l;
+	int err;
+
+	if (!cfg->filter)
+		return 0;
+	err = xs_loader_open(&l, cfg, r->transport_fd, r->opt.verbose);
+	if (err)
+		return err;
+	err = xs_loader_load_quiet(l);
+	xs_loader_close(l);
+	if (err) {
+		fprintf(stderr, "xdpsample: the kernel refused the filter '%s' as translated: %s%s\n",
+			r->filter.expr, strerror(-err),
+			r->opt.verbose ? "" : " (-v shows the verifier's log)");
+		r->bad_filter = true;
+	}
+	return err;
+}
+
 static int prepare(struct run *r)
 {
 	struct xs_prog_cfg cfg = {
@@ -247,6 +273,8 @@ static int prepare(struct run *r)
 			xs_transport_name(r->opt.transport), strerror(-err));
 		return err;
 	}
+	if ((err = check_filter_loads(r, &cfg)))
+		return err;
 	return open_programs(r, &cfg);
 }
 
@@ -522,7 +550,7 @@ int main(int argc, char **argv)
 		err = start(&r);
 	if (err) {
 		cleanup(&r);
-		return XS_EXIT_RUNTIME;
+		return r.bad_filter ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
 	}
 	capture(&r);
 	finish(&r);

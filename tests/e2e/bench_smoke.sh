@@ -1,6 +1,6 @@
 #!/bin/bash
 # The benchmark harness, small: 20,000 packets, one run, no plot. Every
-# scenario must run and report, and xdpsample's accounting must add up
+# scenario (and filter cost) must run and report, and xdpsample's accounting must add up
 # (bench/run.sh stops on a mismatch or a file that lacks packets).
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip "needs root"
@@ -13,6 +13,8 @@ for s in XDP_DROP XDP_PASS xdpsample-ringbuf-N1 xdpsample-ringbuf-N100 \
 done
 [ "$(grep -c '^| xdpsample-.* | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 6 ] ||
 	fail "per-packet costs missing: $(cat "$WORK/results.md")"
+[ "$(grep -c '^| filter-.* | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 5 ] ||
+	fail "filter costs missing: $(cat "$WORK/results.md")"
 grep -q "^| xdpsample-ringbuf-N1 | [0-9.]* | [0-9.]* | 20000 | 0 |" "$WORK/results.md" ||
 	fail "N=1 ringbuf did not write all 20,000 packets: $(grep ringbuf-N1 "$WORK/results.md")"
 exit 0

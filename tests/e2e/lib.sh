@@ -141,7 +141,7 @@ counter() {
 assert_accounting() {
 	local e=$1 seen sampled written lost
 	seen=$(counter "$e" "packets seen by XDP")
-	sampled=$(counter "$e" "packets sampled (1 in [0-9]*)")
+	sampled=$(counter "$e" "packets sampled (1 in [0-9]*[a-z ]*)")
 	written=$(counter "$e" "packets written")
 	lost=$(( $(counter "$e" "packets lost: buffer full") +
 		 $(counter "$e" "packets lost: copy failed") +

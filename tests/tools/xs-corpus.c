@@ -3,6 +3,7 @@
  * A corpus of awkward frames, and a check that a capture holds each of them.
  *
  *   xs-corpus make FILE.pcap
+ *   xs-corpus mixed FILE.pcap
  *   xs-corpus check CORPUS.pcap CAPTURE SNAPLEN
  *
  * The corpus: runts from 14 bytes up, IPv4 with lying header lengths,
@@ -11,6 +12,8 @@
  * check: every corpus frame appears exactly once in the capture with its
  * exact wire length, caplen min(len, SNAPLEN) and the same first bytes, and
  * the capture holds nothing else.
+ * mixed: the corpus followed by ordinary traffic for filter tests: IPv4 and
+ * IPv6 UDP and TCP to several ports, TCP SYNs, ICMP, 802.1Q.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +22,7 @@
 #include <pcap/pcap.h>
 
 #define MAXF 9014
-#define MAXN 256
+#define MAXN 512
 
 struct frame {
 	uint32_t len;
@@ -125,6 +128,61 @@ static void build(void)
 	}
 }
 
+static void l4_ports(uint8_t *b, int off, uint16_t sport, uint16_t dport)
+{
+	ethertype(b, off, sport);
+	ethertype(b, off + 2, dport);
+}
+
+/* Ordinary traffic, eight kinds in turn, sizes varying. */
+static void build_mixed(int count)
+{
+	static const uint16_t ports[] = { 5678, 53, 443, 80 };
+	uint8_t *b;
+
+	for (int i = 0; i < count; i++) {
+		uint32_t len = 64 + (i * 37) % 900;
+		uint16_t dport = ports[(i / 8) % 4];
+
+		b = add(len);
+		switch (i % 8) {
+		case 0: case 1:		/* IPv4 UDP */
+			ethertype(b, 12, 0x0800);
+			ipv4(b, 14, 5, len - 14, 17);
+			l4_ports(b, 34, 1024 + i, i % 8 ? 53 : dport);
+			break;
+		case 2: case 3:		/* IPv4 TCP, SYN or ACK */
+			ethertype(b, 12, 0x0800);
+			ipv4(b, 14, 5, len - 14, 6);
+			l4_ports(b, 34, 1024 + i, dport);
+			b[34 + 12] = 5 << 4;
+			b[34 + 13] = i % 8 == 2 ? 0x02 : 0x10;
+			break;
+		case 4:			/* ICMP echo */
+			ethertype(b, 12, 0x0800);
+			ipv4(b, 14, 5, len - 14, 1);
+			b[34] = 8;
+			break;
+		case 5: case 6:		/* IPv6 UDP, TCP */
+			ethertype(b, 12, 0x86dd);
+			b[14] = 0x60;
+			b[18] = (len - 54) >> 8;
+			b[19] = (len - 54) & 0xff;
+			b[20] = i % 8 == 5 ? 17 : 6;
+			b[21] = 64;
+			l4_ports(b, 54, 1024 + i, dport);
+			b[54 + 13] = 0x02;
+			break;
+		default:		/* 802.1Q 100, IPv4 UDP */
+			ethertype(b, 12, 0x8100);
+			ethertype(b, 14, 100);
+			ethertype(b, 16, 0x0800);
+			ipv4(b, 18, 5, len - 18, 17);
+			l4_ports(b, 38, 1024 + i, dport);
+		}
+	}
+}
+
 static int make(const char *path)
 {
 	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
@@ -191,8 +249,12 @@ int main(int argc, char **argv)
 	build();
 	if (argc == 3 && !strcmp(argv[1], "make"))
 		return make(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "mixed")) {
+		build_mixed(MAXN - ncorpus);
+		return make(argv[2]);
+	}
 	if (argc == 5 && !strcmp(argv[1], "check"))
 		return check(argv[3], strtoul(argv[4], NULL, 10));
-	fprintf(stderr, "usage: xs-corpus make FILE | check CORPUS CAPTURE SNAPLEN\n");
+	fprintf(stderr, "usage: xs-corpus make FILE | mixed FILE | check CORPUS CAPTURE SNAPLEN\n");
 	return 2;
 }
