@@ -18,12 +18,12 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-USER_OBJS := $(addprefix $(OUT)/,options.o filter.o filter_ebpf.o loader.o drain.o \
+USER_OBJS := $(addprefix $(OUT)/,options.o filter.o filter_ebpf.o sflow.o loader.o drain.o \
 	       stats.o privs.o \
 	       stream.o pcap_writer.o pcapng_writer.o rotate.o output.o)
 BIN       := $(OUT)/xdpsample
 UNIT      := $(addprefix $(OUT)/tests/,test_record test_options test_output \
-	       test_rotate test_prog test_filter)
+	       test_rotate test_prog test_filter test_sflow)
 TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp $(OUT)/xs-corpus $(OUT)/xs-gen \
 	     $(OUT)/xs-progcost
 

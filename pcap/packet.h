@@ -11,6 +11,8 @@ struct xs_packet {
 	uint32_t cap_len;	/* bytes at data, <= snaplen */
 	uint32_t ifindex;
 	uint32_t rx_queue;
+	uint32_t cpu;		/* CPU that sampled it */
+	uint64_t pool;		/* that CPU's packets offered to the sampler */
 	const uint8_t *data;
 };
 

@@ -23,11 +23,11 @@ trap 'rm -f "$log"' EXIT
 # The BPF numbers must not carry the cost of run-time stats.
 sysctl -qw kernel.bpf_stats_enabled=0 2>/dev/null
 
-for t in test_record test_options test_output test_rotate test_prog test_filter; do
+for t in test_record test_options test_output test_rotate test_prog test_filter test_sflow; do
 	run "unit/$t" "build/tests/$t"
 done
 # The same unit tests built with AddressSanitizer and UBSan.
-for t in test_record test_options test_output test_rotate test_prog test_filter; do
+for t in test_record test_options test_output test_rotate test_prog test_filter test_sflow; do
 	run "asan/$t" "build/san/tests/$t"
 done
 # A short fuzzing run of the record checks and writers; `make fuzz` for more.
@@ -40,6 +40,7 @@ for transport in perf ringbuf; do
 done
 for t in snaplen count sigint latency stdout diskfull modes kill9 refuse \
 	beside pcapng dropcount rotate zuser ifgone instances privs hostile filter \
+	sflow \
 	badinput; do
 	run "e2e/$t" "tests/e2e/$t.sh"
 done

@@ -50,13 +50,16 @@ int xs_record_check(const void *data, size_t size, uint32_t snaplen,
 		return -EBADMSG;
 	/* The program copies exactly min(wire_len, snaplen) bytes. */
 	want = r.wire_len < snaplen ? r.wire_len : snaplen;
-	if (r.cap_len != want || r.cap_len > size - sizeof(r))
+	if (r.cap_len != want || r.cap_len > size - sizeof(r) ||
+	    r.cpu >= XS_MAX_CPUS)
 		return -EBADMSG;
 	pkt->ts_ns = r.tstamp_ns;
 	pkt->wire_len = r.wire_len;
 	pkt->cap_len = r.cap_len;
 	pkt->ifindex = r.ifindex;
 	pkt->rx_queue = r.rx_queue;
+	pkt->cpu = r.cpu;
+	pkt->pool = r.pool;
 	pkt->data = (const uint8_t *)data + sizeof(r);
 	return 0;
 }

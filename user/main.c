@@ -19,6 +19,7 @@
 #include "options.h"
 #include "output.h"
 #include "privs.h"
+#include "sflow.h"
 #include "stats.h"
 
 #define POLL_MS 50		/* upper bound on a lone packet's delay */
@@ -40,7 +41,10 @@ struct run {
 	struct xs_options opt;
 	struct iface ifs[XS_MAX_IFACES];
 	struct xs_drain *drain;
-	struct xs_output *out;
+	struct xs_output *out;		/* NULL: no -w */
+	struct xs_sflow *sflow;		/* NULL: no --sflow */
+	struct xs_sflow_cfg sflow_cfg;
+	char sflow_name[80];
 	struct xs_user_stats us;
 	struct xs_privsep privs;
 	struct xs_filter filter;	/* len 0: no filter */
@@ -71,6 +75,16 @@ static void setup_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* -c counts packets handed to the outputs. */
+static void handed(struct run *r)
+{
+	r->handed++;
+	if (r->opt.count && r->handed >= r->opt.count) {
+		r->out_done = true;
+		stop = 1;
+	}
+}
+
 static void on_packet(void *ctx, const struct xs_packet *pkt)
 {
 	struct run *r = ctx;
@@ -79,6 +93,17 @@ static void on_packet(void *ctx, const struct xs_packet *pkt)
 	if (r->out_done) {
 		r->us.over_count++;
 		return;
+	}
+	if (r->sflow) {
+		err = xs_sflow_packet(r->sflow, pkt);
+		r->us.exported += !err;
+		if (!r->out) {
+			if (err)
+				r->us.foreign++;
+			else
+				handed(r);
+			return;
+		}
 	}
 	err = xs_output_packet(r->out, pkt);
 	if (err == -ENOENT) {		/* not an interface we capture */
@@ -91,14 +116,13 @@ static void on_packet(void *ctx, const struct xs_packet *pkt)
 		stop = 1;
 		return;
 	}
-	r->handed++;
 	if (err) {
 		/* The output counts this and every later packet as failed. */
+		r->handed++;
 		r->failed = 1;
 		stop = 1;
-	} else if (r->opt.count && r->handed >= r->opt.count) {
-		r->out_done = true;
-		stop = 1;
+	} else {
+		handed(r);
 	}
 }
 
@@ -134,9 +158,13 @@ static void report_drops(struct run *r)
 		if (xs_stats_read(xs_loader_stats_fd(r->ifs[i].loader), &k))
 			continue;
 		lost = xs_stats_lost(&k);
+		if (r->sflow)
+			xs_sflow_set_drops(r->sflow, i, lost);
 		if (lost <= r->ifs[i].lost_reported)
 			continue;
-		xs_output_add_drops(r->out, i, lost - r->ifs[i].lost_reported);
+		if (r->out && r->opt.format == XS_FORMAT_PCAPNG)
+			xs_output_add_drops(r->out, i,
+					    lost - r->ifs[i].lost_reported);
 		r->ifs[i].lost_reported = lost;
 	}
 }
@@ -198,6 +226,8 @@ static int open_output(struct run *r)
 		.stats_ctx = r,
 	};
 
+	if (!r->opt.outfile)
+		return 0;
 	for (unsigned int i = 0; i < r->opt.n_ifaces; i++) {
 		oc.ifnames[i] = r->ifs[i].name;
 		oc.ifindex[i] = r->ifs[i].ifindex;
@@ -257,6 +287,9 @@ static int prepare(struct run *r)
 	};
 	int err;
 
+	/* The export socket belongs to the namespace we started in. */
+	if (r->opt.sflow && (err = xs_sflow_open(&r->sflow, &r->sflow_cfg)))
+		return err;
 	if (r->opt.netns && (err = enter_netns(r->opt.netns)))
 		return err;
 	if ((err = find_ifaces(r)) || (err = xs_privs_check(&r->privs, r->opt.user)) ||
@@ -295,7 +328,8 @@ static int attach_all(struct run *r)
 			 f->mode_name, xs_transport_name(r->opt.transport),
 			 r->opt.rate,
 			 r->filter.len ? " of packets matching the filter" : "");
-		xs_output_describe(r->out, i, descr);
+		if (r->out)
+			xs_output_describe(r->out, i, descr);
 	}
 	return 0;
 }
@@ -315,7 +349,7 @@ static int drop_privileges(struct run *r)
 
 	if (!r->opt.user)
 		return 0;
-	err = xs_output_chown(r->out, r->privs.uid, r->privs.gid);
+	err = r->out ? xs_output_chown(r->out, r->privs.uid, r->privs.gid) : 0;
 	if (!err)
 		err = xs_privs_split(&r->privs, r->opt.user, detach_all, r,
 				     &stop);
@@ -326,7 +360,15 @@ static int start(struct run *r)
 {
 	int err;
 
-	if ((err = attach_all(r)) || (err = xs_output_start(r->out)) ||
+	if (r->sflow) {
+		uint32_t idx[XS_MAX_IFACES];
+
+		for (unsigned int i = 0; i < r->opt.n_ifaces; i++)
+			idx[i] = r->ifs[i].ifindex;
+		xs_sflow_set_ifaces(r->sflow, r->opt.n_ifaces, idx);
+	}
+	if ((err = attach_all(r)) ||
+	    (r->out && (err = xs_output_start(r->out))) ||
 	    (err = drop_privileges(r)))
 		return err;
 	for (unsigned int i = 0; !r->opt.quiet && i < r->opt.n_ifaces; i++)
@@ -369,11 +411,14 @@ static void housekeeping(struct run *r)
 		check_ifaces(r);
 		r->next_iface_check = now + IFACE_CHECK_NS;
 	}
-	if (r->opt.format == XS_FORMAT_PCAPNG && now >= r->next_drop_check) {
+	if (r->sflow)
+		xs_sflow_tick(r->sflow);
+	if (((r->out && r->opt.format == XS_FORMAT_PCAPNG) || r->sflow) &&
+	    now >= r->next_drop_check) {
 		report_drops(r);
 		r->next_drop_check = now + DROP_CHECK_NS;
 	}
-	if (r->out_done)
+	if (r->out_done || !r->out)
 		return;
 	err = xs_output_tick(r->out);
 	if (err == -ECANCELED) {
@@ -439,20 +484,29 @@ static void finish(struct run *r)
 	xs_drain_poll(r->drain, 0);
 	sum_kernel_stats(r, &k);
 	xs_drain_poll(r->drain, 0);
-	if (r->opt.format == XS_FORMAT_PCAPNG)
-		report_drops(r);
-	if (xs_output_close(r->out, &wc))
+	report_drops(r);
+	if (r->out && xs_output_close(r->out, &wc))
 		r->failed = 1;
 	r->out = NULL;
+	r->us.file = r->opt.outfile != NULL;
 	r->us.written = wc.written;
 	r->us.write_failed = wc.failed;
+	if (r->sflow) {
+		snprintf(r->sflow_name, sizeof(r->sflow_name), "%s",
+			 xs_sflow_collector_name(r->sflow));
+		xs_sflow_close(r->sflow, &r->us.sflow);
+		r->us.sflow_to = r->sflow_name;
+		r->sflow = NULL;
+	}
 	xs_stats_print(&k, xs_drain_stats(r->drain), &r->us, r->opt.rate,
 		       r->filter.len > 0, r->opt.quiet);
 }
 
 static void cleanup(struct run *r)
 {
-	xs_output_abort(r->out);
+	xs_sflow_close(r->sflow, NULL);
+	if (r->out)
+		xs_output_abort(r->out);
 	xs_drain_close(r->drain);
 	for (unsigned int i = 0; i < r->opt.n_ifaces; i++)
 		xs_loader_close(r->ifs[i].loader);
@@ -509,6 +563,24 @@ static int dump_filter(struct run *r)
 	return err || fflush(stdout) ? XS_EXIT_RUNTIME : XS_EXIT_OK;
 }
 
+/* --sflow: the collector and agent are checked before any BPF work. */
+static int prepare_sflow(struct run *r)
+{
+	struct xs_sflow_cfg *c = &r->sflow_cfg;
+
+	if (!r->opt.sflow)
+		return 0;
+	c->max_datagram = r->opt.sflow_max_datagram;
+	c->counter_secs = r->opt.sflow_counter_secs;
+	c->rate = r->opt.rate;
+	c->snaplen = r->opt.snaplen;
+	if (r->opt.sflow_agent &&
+	    xs_sflow_parse_agent(r->opt.sflow_agent, &c->agent))
+		return -EINVAL;
+	return xs_sflow_resolve(r->opt.sflow, &c->collector,
+				&c->collector_len);
+}
+
 /* --cleanup: what the next start would do, without starting. */
 static int cleanup_only(struct run *r)
 {
@@ -536,7 +608,7 @@ int main(int argc, char **argv)
 	err = xs_options_parse(&r.opt, argc, argv);
 	if (err)
 		return err > 0 ? XS_EXIT_OK : XS_EXIT_USAGE;
-	if (prepare_filter(&r))
+	if (prepare_filter(&r) || prepare_sflow(&r))
 		return XS_EXIT_USAGE;
 	if (r.opt.dump_filter)
 		return dump_filter(&r);

@@ -12,13 +12,15 @@
 #include "options.h"
 #include "output.h"
 #include "sample.h"
+#include "sflow.h"
 
 #define MIN_BUFFER_KIB	16
 #define MAX_BUFFER_KIB	(1024 * 1024)
 
 enum {
 	OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION,
-	OPT_FORMAT, OPT_CLEANUP, OPT_IMMEDIATE, OPT_DUMP_FILTER,
+	OPT_FORMAT, OPT_CLEANUP, OPT_IMMEDIATE, OPT_DUMP_FILTER, OPT_SFLOW,
+	OPT_SFLOW_AGENT, OPT_SFLOW_DATAGRAM, OPT_SFLOW_COUNTERS,
 };
 
 #define FORMAT_GUESS 99	/* from the file name, once it is known */
@@ -39,6 +41,10 @@ static const struct option long_opts[] = {
 	{ "immediate-mode",	no_argument,	   NULL, OPT_IMMEDIATE },
 	{ "filter-file",	required_argument, NULL, 'F' },
 	{ "dump-filter",	no_argument,	   NULL, OPT_DUMP_FILTER },
+	{ "sflow",		required_argument, NULL, OPT_SFLOW },
+	{ "sflow-agent",	required_argument, NULL, OPT_SFLOW_AGENT },
+	{ "sflow-max-datagram",	required_argument, NULL, OPT_SFLOW_DATAGRAM },
+	{ "sflow-counters",	required_argument, NULL, OPT_SFLOW_COUNTERS },
 	{ "packet-buffered",	no_argument,	   NULL, 'U' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
@@ -55,6 +61,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: xdpsample -i IFACE [-i IFACE...] -w FILE|- [options] [EXPRESSION]\n"
+"       xdpsample -i IFACE... --sflow COLLECTOR[:PORT] [-w FILE] [options]\n"
 "       xdpsample --dump-filter EXPRESSION\n"
 "  EXPRESSION              tcpdump filter, decided in the XDP program before\n"
 "                          sampling: 1 in N of the matching packets\n"
@@ -80,10 +87,19 @@ static void usage(FILE *f)
 "  -U, --packet-buffered   flush the file after every packet\n"
 "      --immediate-mode    wake the reader for every packet (lowest latency,\n"
 "                          most CPU); by default it is woken per quarter buffer\n"
+"      --sflow COLLECTOR[:PORT]  export the samples as sFlow v5 (port 6343);\n"
+"                          with or without -w\n"
+"      --sflow-agent ADDR  agent address (default: source of the route to\n"
+"                          the collector)\n"
+"      --sflow-max-datagram BYTES  %d..%d (default %d)\n"
+"      --sflow-counters SECS  interface counters every SECS, 0 = never\n"
+"                          (default 30)\n"
 "  -q, --quiet             only errors and non-zero loss counters\n"
 "  -v, --verbose           libbpf/libxdp diagnostics\n"
 "      --version           print the version\n",
-		XS_MIN_SNAPLEN, XS_MAX_SNAPLEN, XS_DEFAULT_SNAPLEN);
+		XS_MIN_SNAPLEN, XS_MAX_SNAPLEN, XS_DEFAULT_SNAPLEN,
+		XS_SFLOW_MIN_DATAGRAM, XS_SFLOW_MAX_DATAGRAM,
+		XS_SFLOW_DEF_DATAGRAM);
 }
 
 static int bad(const char *what, const char *val, const char *why)
@@ -227,6 +243,21 @@ static int parse_one(struct xs_options *o, int c, const char *arg)
 	case OPT_TRANSPORT:
 		return parse_word("--transport", arg, transports, 2,
 				  &o->transport);
+	case OPT_SFLOW:
+		if (!*arg)
+			return bad("sFlow collector", arg, "empty");
+		o->sflow = arg;
+		return 0;
+	case OPT_SFLOW_AGENT:
+		o->sflow_agent = arg;
+		return 0;
+	case OPT_SFLOW_DATAGRAM:
+		return parse_u32("sFlow datagram size", arg,
+				 XS_SFLOW_MIN_DATAGRAM, XS_SFLOW_MAX_DATAGRAM,
+				 &o->sflow_max_datagram);
+	case OPT_SFLOW_COUNTERS:
+		return parse_u32("sFlow counter interval", arg, 0, 86400,
+				 &o->sflow_counter_secs);
 	case OPT_MODE:
 		err = parse_word("--mode", arg, modes, 3, &mode);
 		o->mode = (enum xs_mode)mode;
@@ -245,6 +276,7 @@ static void set_defaults(struct xs_options *o)
 	o->mode = XS_MODE_AUTO;
 	o->buffer_kib = 4096;
 	o->format = FORMAT_GUESS;
+	o->sflow_counter_secs = XS_SFLOW_COUNTER_SECS;
 }
 
 static int usage_error(const char *msg)
@@ -308,11 +340,20 @@ static int check(struct xs_options *o, int argc, char **argv)
 	}
 	if (o->cleanup)
 		return o->outfile ? usage_error("--cleanup writes no file: drop -w") : 0;
-	if (!o->outfile) {
+	if (!o->sflow && (o->sflow_agent || o->sflow_max_datagram ||
+			  o->sflow_counter_secs != XS_SFLOW_COUNTER_SECS))
+		return usage_error("--sflow-agent, --sflow-max-datagram and --sflow-counters need --sflow");
+	if (!o->sflow_max_datagram)
+		o->sflow_max_datagram = XS_SFLOW_DEF_DATAGRAM;
+	if (!o->outfile && !o->sflow) {
 		fprintf(stderr,
-			"xdpsample: no output given (-w FILE, or -w - for stdout)\n");
+			"xdpsample: no output given (-w FILE, -w - for stdout, or --sflow COLLECTOR)\n");
 		return -EINVAL;
 	}
+	if (!o->outfile)
+		return o->rotate_bytes || o->rotate_seconds || o->max_files ||
+		       o->unbuffered || o->format != FORMAT_GUESS ?
+			usage_error("-C, -G, -W, -U and --format need -w") : 0;
 	if (o->buffer_kib & (o->buffer_kib - 1)) {
 		fprintf(stderr,
 			"xdpsample: invalid buffer size '%u': must be a power of two\n",

@@ -23,6 +23,10 @@ struct xs_options {
 	const char *user;		/* -Z */
 	char *filter_expr;		/* trailing words or -F FILE; NULL: none */
 	const char *filter_file;	/* -F */
+	const char *sflow;		/* --sflow COLLECTOR[:PORT] */
+	const char *sflow_agent;	/* --sflow-agent ADDR */
+	uint32_t sflow_max_datagram;
+	uint32_t sflow_counter_secs;	/* 0: no counter samples */
 	uint64_t count;			/* 0 = no limit */
 	uint64_t rotate_bytes;		/* -C */
 	uint32_t rotate_seconds;	/* -G */

@@ -69,6 +69,21 @@ static void line(uint64_t v, const char *what, bool loss, bool quiet)
 	fprintf(stderr, "%" PRIu64 " %s\n", v, what);
 }
 
+static void print_sflow(const struct xs_user_stats *u, bool quiet)
+{
+	const struct xs_sflow_stats *s = &u->sflow;
+
+	if (!quiet)
+		fprintf(stderr,
+			"%" PRIu64 " packets exported to sFlow collector %s (%" PRIu64
+			" datagrams, %" PRIu64 " counter samples)\n",
+			u->exported, u->sflow_to, s->datagrams,
+			s->counter_samples);
+	if (s->send_errors)
+		fprintf(stderr, "%" PRIu64 " sFlow datagrams not sent: %s\n",
+			s->send_errors, strerror(s->last_errno));
+}
+
 void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
 		    const struct xs_user_stats *u, uint32_t rate, bool filter,
 		    bool quiet)
@@ -81,11 +96,15 @@ void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
 	if (filter)
 		line(k->matched, "packets matched the filter", false, quiet);
 	line(k->sampled, sampled, false, quiet);
-	line(u->written, "packets written", false, quiet);
+	if (u->file)
+		line(u->written, "packets written", false, quiet);
+	if (u->sflow_to)
+		print_sflow(u, quiet);
 	line(k->ring_full, "packets lost: buffer full", true, quiet);
 	line(k->copy_fail, "packets lost: copy failed", true, quiet);
 	line(d->bad + u->foreign, "packets lost: bad record", true, quiet);
-	line(u->write_failed, "packets lost: write failed", true, quiet);
+	if (u->file)
+		line(u->write_failed, "packets lost: write failed", true, quiet);
 	if (u->over_count)
 		line(u->over_count,
 		     "packets not written: count or file limit reached",

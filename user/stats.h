@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "sample.h"
 #include "drain.h"
+#include "sflow.h"
 
 /* Userspace's side of the accounting. */
 struct xs_user_stats {
@@ -13,6 +14,10 @@ struct xs_user_stats {
 	uint64_t write_failed;
 	uint64_t over_count;	/* arrived after -c / -G -W ended the file */
 	uint64_t foreign;	/* records of an interface not captured */
+	uint64_t exported;	/* samples put in sFlow datagrams */
+	struct xs_sflow_stats sflow;
+	const char *sflow_to;	/* the collector; NULL: no --sflow */
+	bool file;		/* -w was given */
 };
 
 /* Samples the kernel lost: no room in the buffer, or the copy failed. */

@@ -47,9 +47,18 @@ struct xs_record {
 	__u32 cap_len;		/* packet bytes that follow */
 	__u32 ifindex;
 	__u32 rx_queue;
-	__u32 pad;
+	__u32 cpu;		/* CPU that took the sample, < XS_MAX_CPUS */
+	/*
+	 * Packets this CPU had offered to the sampler on this interface when
+	 * it took the sample (seen, or matched with a filter): summed over
+	 * CPUs it is sFlow's exact sample pool.
+	 */
+	__u64 pool;
 };
-_Static_assert(sizeof(struct xs_record) == 32, "xs_record layout changed");
+_Static_assert(sizeof(struct xs_record) == 40, "xs_record layout changed");
+
+/* The kernel's NR_CPUS ceiling: a record's cpu is checked against it. */
+#define XS_MAX_CPUS		8192
 
 /* Per-CPU counters; userspace sums them over CPUs. */
 struct xs_stats {

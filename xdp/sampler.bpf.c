@@ -64,6 +64,7 @@ static __always_inline int take_sample(struct xs_stats *st)
 }
 
 static __always_inline void fill_meta(struct xs_record *r, struct xdp_md *ctx,
+				      const struct xs_stats *st,
 				      __u32 wire_len, __u32 cap_len)
 {
 	r->tstamp_ns = bpf_ktime_get_ns();
@@ -72,7 +73,8 @@ static __always_inline void fill_meta(struct xs_record *r, struct xdp_md *ctx,
 	r->cap_len = cap_len;
 	r->ifindex = ctx->ingress_ifindex;
 	r->rx_queue = ctx->rx_queue_index;
-	r->pad = 0;
+	r->cpu = bpf_get_smp_processor_id();
+	r->pool = has_filter ? st->matched : st->seen;
 }
 
 /*
@@ -115,7 +117,7 @@ static __always_inline void emit_ringbuf(struct xdp_md *ctx,
 		st->ring_full++;
 		return;
 	}
-	fill_meta(r, ctx, wire_len, cap_len);
+	fill_meta(r, ctx, st, wire_len, cap_len);
 	if (bpf_xdp_load_bytes(ctx, 0, r + 1, len)) {
 		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
 		st->copy_fail++;
@@ -133,7 +135,7 @@ static __always_inline void emit_perf(struct xdp_md *ctx, struct xs_stats *st,
 	struct xs_record meta;
 	long err;
 
-	fill_meta(&meta, ctx, wire_len, cap_len);
+	fill_meta(&meta, ctx, st, wire_len, cap_len);
 	err = bpf_perf_event_output(ctx, &xs_perf, flags, &meta, sizeof(meta));
 	if (!err)
 		st->emitted++;

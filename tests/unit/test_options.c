@@ -73,6 +73,11 @@ static void test_refusals(void)
 		{ "-i", "eth0", "-w", "x", "-F", "/dev/null", "udp" },
 		{ "-i", "eth0", "-w", "x", "-F", "/nonexistent" },
 		{ "--dump-filter" },
+		{ "-i", "eth0", "--sflow", "c", "--sflow-max-datagram", "199" },
+		{ "-i", "eth0", "--sflow", "c", "--sflow-max-datagram", "65001" },
+		{ "-i", "eth0", "-w", "x", "--sflow-agent", "10.0.0.1" },
+		{ "-i", "eth0", "--sflow", "c", "-C", "10" },
+		{ "-i", "eth0", "--sflow", "" },
 		{ "-i", "eth0", "-w", "x", "--bogus" },
 		{ "-i", "eth0", "-w" },
 	};
@@ -102,9 +107,25 @@ static void test_filter(void)
 	free(o.filter_expr);
 }
 
+/* --sflow stands in for -w; its settings need it. */
+static void test_sflow(void)
+{
+	struct xs_options o;
+
+	CHECK(parse(&o, ARGS("-i", "eth0", "--sflow", "10.0.0.9:7000")) == 0 &&
+	      !o.outfile && !strcmp(o.sflow, "10.0.0.9:7000") &&
+	      o.sflow_max_datagram == 1400 && o.sflow_counter_secs == 30,
+	      "--sflow alone, defaults");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "--sflow", "c",
+			     "--sflow-max-datagram", "200", "--sflow-counters",
+			     "0")) == 0 && o.sflow_max_datagram == 200 &&
+	      o.sflow_counter_secs == 0, "--sflow with -w, limits");
+}
+
 int main(void)
 {
 	test_filter();
+	test_sflow();
 	test_defaults();
 	test_values();
 	test_refusals();

@@ -17,7 +17,8 @@ static size_t make(uint32_t wire, uint32_t cap, uint32_t magic)
 {
 	struct xs_record r = {
 		.tstamp_ns = 123456789, .magic = magic, .wire_len = wire,
-		.cap_len = cap, .ifindex = 7, .rx_queue = 3,
+		.cap_len = cap, .ifindex = 7, .rx_queue = 3, .cpu = 1,
+		.pool = 1ULL << 40,
 	};
 
 	memcpy(buf, &r, sizeof(r));
@@ -39,7 +40,8 @@ static void test_valid(void)
 	CHECK(check(n, SNAP, &p) == 0, "full-snaplen record rejected");
 	CHECK(p.wire_len == 1514 && p.cap_len == SNAP, "lengths %u/%u",
 	      p.wire_len, p.cap_len);
-	CHECK(p.ifindex == 7 && p.rx_queue == 3, "metadata lost");
+	CHECK(p.ifindex == 7 && p.rx_queue == 3 && p.cpu == 1 &&
+	      p.pool == 1ULL << 40, "metadata lost");
 	CHECK(p.data == buf + sizeof(struct xs_record), "data pointer");
 	CHECK(p.ts_ns == 123456789, "timestamp");
 	n = make(60, 60, XS_RECORD_MAGIC);
@@ -58,6 +60,9 @@ static void test_invalid(void)
 	CHECK(check(sizeof(struct xs_record) - 1, SNAP, &p) == -EBADMSG,
 	      "record shorter than its header");
 	CHECK(check(n - 1, SNAP, &p) == -EBADMSG, "cap_len beyond the record");
+	((struct xs_record *)buf)->cpu = XS_MAX_CPUS;
+	CHECK(check(n, SNAP, &p) == -EBADMSG, "a CPU number out of range");
+	n = make(1514, SNAP, XS_RECORD_MAGIC);
 	make(1514, SNAP, 0xdeadbeef);
 	CHECK(check(n, SNAP, &p) == -EBADMSG, "bad magic");
 	n = make(1514, SNAP + 1, XS_RECORD_MAGIC);

@@ -1,0 +1,229 @@
+#!/bin/bash
+# sFlow v5 export to real collectors from Debian, all on the host's
+# 127.0.0.1 while xdpsample captures inside namespace xs-b (--netns: the
+# export socket is the starting namespace's).
+#  1. N=1, with -w at the same time: tshark decodes every datagram with no
+#     expert warning; datagram and sample sequence numbers are contiguous
+#     per sub-agent; rate 1; the last pool is the packets seen; the header
+#     bytes carry every sequence number sent, once, with frame_length =
+#     wire length + 4; counter samples name the interface. pmacct's sfacctd
+#     (renormalizing) counts exactly P packets and sum(len + 4) bytes with
+#     the right addresses, ports and input interface.
+#  2. nfdump-sflow's sfcapd + nfdump, 200-byte datagrams: exactly P.
+#  3. N=100: sfacctd's renormalized count within 3/sqrt(samples) of P.
+#  4. Overload (16 KiB buffer, consumer stopped): drops rise in the samples
+#     and sfacctd's renormalized count still tracks P.
+#  5. No collector listening: the capture goes on, errors are counted.
+#  6. Bad collector, port, agent, datagram size: exit 2, nothing attached.
+. "$(dirname "$0")/lib.sh"
+netns_up
+for t in sfacctd sfcapd nfdump; do
+	command -v $t >/dev/null || skip "$t is not installed (pmacct, nfdump-sflow)"
+done
+PORT=16343 NFPORT=16344
+# tshark decodes sFlow on 6343 only: these ports too.
+AS_SFLOW=(-d udp.port==$PORT,sflow -d udp.port==$NFPORT,sflow)
+IFINDEX=$(ip -n "$XS_NS_B" -o link show dev "$XS_IF_B" | cut -d: -f1)
+
+sfacctd_start() {	# PORT JSON
+	cat >"$WORK/sfacctd.conf" <<EOF
+daemonize: false
+sfacctd_ip: 127.0.0.1
+sfacctd_port: $1
+sfacctd_renormalize: true
+plugins: print
+aggregate: src_host, dst_host, src_port, dst_port, proto, in_iface
+print_output: json
+print_output_file: $2
+print_output_file_append: true
+print_refresh_time: 1
+EOF
+	rm -f "$2"
+	sfacctd -f "$WORK/sfacctd.conf" >"$WORK/sfacctd.log" 2>&1 &
+	SFA_PID=$!
+	BG_PIDS+=("$SFA_PID")
+	sleep 1
+	kill -0 $SFA_PID || fail "sfacctd did not start: $(cat "$WORK/sfacctd.log")"
+}
+sfacctd_stop() {	# waits for its last purge
+	sleep 2
+	kill -INT $SFA_PID
+	gone $SFA_PID 10 || fail "sfacctd does not stop"
+}
+# json_sum FILE KEY: the sum of a numeric key over sfacctd's JSON lines.
+json_sum() {
+	sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1" | awk '{ s += $1 } END { print s + 0 }'
+}
+lo_start() {	# PCAP PORT: the exported datagrams, as they cross lo
+	tcpdump -i lo -n -w "$1" udp port "$2" 2>"$WORK/lo.err" &
+	LO_PID=$!
+	BG_PIDS+=("$LO_PID")
+	xs_wait_for "$WORK/lo.err" "listening on" $LO_PID || fail "tcpdump on lo"
+}
+lo_stop() {
+	sleep 0.5
+	kill -INT $LO_PID
+	wait $LO_PID
+}
+sf() {	# PCAP FIELD...: tshark fields of the sFlow datagrams
+	local f=$1; shift
+	tshark -n -r "$f" "${AS_SFLOW[@]}" -Y sflow -T fields "${@/#/-e}" 2>/dev/null
+}
+# hex: mawk has no strtonum.
+HEX='function hex(s,   i, v) { v = 0; s = tolower(s)
+	for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	return v }'
+# contiguous: the numbers on stdin are exactly 1..count, in order.
+contiguous() { awk '$1 != NR { bad = 1 } END { exit bad || NR == 0 }'; }
+
+# --- 1. N=1 into tshark and pmacct, with a pcap file beside -------------
+P=2000
+sfacctd_start $PORT "$WORK/n1.json"
+lo_start "$WORK/sflow.pcap" $PORT
+ref_start "$WORK/ref.pcap"
+xs_start "$WORK/xs.err" -w "$WORK/out.pcap" --sflow 127.0.0.1:$PORT \
+	--sflow-counters 1
+send $P -r 10000
+sleep 1.5
+xs_stop
+ref_stop
+lo_stop
+sfacctd_stop
+[ "$XS_RC" = 0 ] || fail "exit $XS_RC: $(cat "$WORK/xs.err")"
+assert_detached
+grep -q "^$P packets exported to sFlow collector 127.0.0.1:$PORT" "$WORK/xs.err" ||
+	fail "summary: $(cat "$WORK/xs.err")"
+[ "$(packets "$WORK/out.pcap")" = $P ] || fail "the -w file beside sFlow holds $(packets "$WORK/out.pcap")"
+expert=$(tshark -n -r "$WORK/sflow.pcap" "${AS_SFLOW[@]}" -q -z expert 2>/dev/null | grep -i "warn\|error\|malformed")
+[ -z "$expert" ] || fail "tshark expert info: $expert"
+sf "$WORK/sflow.pcap" sflow_245.sub_agent_id sflow_245.sequence_number >"$WORK/dg"
+awk '$1 == 0 { print $2 }' "$WORK/dg" | contiguous || fail "flow datagram sequence numbers: $(awk '$1 == 0 { print $2 }' "$WORK/dg" | tr '\n' ' ' | head -c 300)"
+awk '$1 == 1 { print $2 }' "$WORK/dg" | contiguous || fail "counter datagrams: $(awk '$1 == 1' "$WORK/dg" | wc -l)"
+sf "$WORK/sflow.pcap" sflow.flow_sample.sequence_number | tr ',' '\n' | grep . | contiguous ||
+	fail "flow sample sequence numbers are not 1..$P"
+[ "$(sf "$WORK/sflow.pcap" sflow.flow_sample.sequence_number | tr ',' '\n' | grep -c .)" = $P ] ||
+	fail "not $P flow samples"
+sf "$WORK/sflow.pcap" sflow.flow_sample.sampling_rate | tr ',' '\n' | grep . | sort -u >"$WORK/rates"
+[ "$(cat "$WORK/rates")" = 1 ] || fail "sampling rates: $(cat "$WORK/rates")"
+sf "$WORK/sflow.pcap" sflow.flow_sample.sample_pool | tr ',' '\n' | grep . >"$WORK/pools"
+awk 'NR > 1 && $1 < prev { exit 1 } { prev = $1 }' "$WORK/pools" || fail "the pool went down"
+seen=$(counter "$WORK/xs.err" "packets seen by XDP")
+[ "$(tail -1 "$WORK/pools")" = "$seen" ] || fail "last pool $(tail -1 "$WORK/pools"), seen $seen"
+sf "$WORK/sflow.pcap" sflow.flow_sample.input_interface_value sflow.flow_sample.output_interface_value \
+	sflow.flow_sample.source_id_index | tr '\t' '\n' | tr ',' '\n' | grep . | sort | uniq -c >"$WORK/ifs"
+[ "$(awk '{ print $2 }' "$WORK/ifs" | sort -n | tr '\n' ' ')" = "0 $IFINDEX " ] ||
+	fail "input/output/source interfaces: $(cat "$WORK/ifs")"
+# Every header carries "XSSQ" and a sequence number 42 bytes in; its frame
+# length is the wire length + 4.
+sf "$WORK/sflow.pcap" sflow_245.header sflow_245.header.frame_length | grep -v '^\s*$' |
+	awk -F'\t' "$HEX"'{ n = split($1, h, ","); split($2, l, ",")
+		for (i = 1; i <= n; i++) print hex(substr(h[i], 93, 8)), l[i] - 4 }' |
+	sort -n >"$WORK/got"
+# B answers some with ICMP port unreachable: tcpdump sees those go out.
+tshark -n -r "$WORK/ref.pcap" -Y "!icmp" -T fields -e udp.payload -e frame.len 2>/dev/null |
+	awk "$HEX"'{ print hex(substr($1, 9, 8)), $2 }' | sort -n >"$WORK/want"
+diff "$WORK/want" "$WORK/got" >"$WORK/diff" ||
+	fail "headers or frame lengths differ from what was sent: $(head -5 "$WORK/diff")"
+sf "$WORK/sflow.pcap" sflow_245.ifindex sflow_245.ifspeed sflow_245.ifoper_status |
+	grep "[0-9]" | head -1 >"$WORK/ctr"
+read -r cif cspeed coper <"$WORK/ctr"
+[ "$cif" = "$IFINDEX" ] && [ "$cspeed" = 10000000000 ] && [ "$coper" = 1 ] ||
+	fail "counter sample: $(cat "$WORK/ctr")"
+# pmacct: exactly P packets and sum(len + 4) bytes, all of the right flow.
+want_bytes=$(awk '{ s += $2 + 4 } END { print s }' "$WORK/want")
+[ "$(json_sum "$WORK/n1.json" packets)" = $P ] || fail "sfacctd counted $(json_sum "$WORK/n1.json" packets) packets, sent $P: $(cat "$WORK/n1.json")"
+[ "$(json_sum "$WORK/n1.json" bytes)" = "$want_bytes" ] ||
+	fail "sfacctd counted $(json_sum "$WORK/n1.json" bytes) bytes, want $want_bytes"
+grep -v "\"iface_in\": $IFINDEX, \"ip_src\": \"$XS_IP_A\", \"ip_dst\": \"$XS_IP_B\", \"port_src\": 40000, \"port_dst\": 9, \"ip_proto\": \"udp\"" \
+	"$WORK/n1.json" | grep -q . && fail "sfacctd saw other flows: $(head -3 "$WORK/n1.json")"
+note "N=1: $P samples, pmacct $P packets / $want_bytes bytes"
+
+# --- 2. nfdump-sflow, 200-byte datagrams --------------------------------
+mkdir -p "$WORK/nfd"
+# A 2,000-datagram burst overflows its default socket buffer.
+sfcapd -w "$WORK/nfd" -p $NFPORT -b 127.0.0.1 -B 8388608 >"$WORK/sfcapd.log" 2>&1 &
+NF_PID=$!
+BG_PIDS+=("$NF_PID")
+lo_start "$WORK/small.pcap" $NFPORT
+xs_start "$WORK/xs.err" --sflow 127.0.0.1:$NFPORT --sflow-max-datagram 200
+send $P -r 10000
+sleep 1.2
+xs_stop
+lo_stop
+kill -TERM $NF_PID
+gone $NF_PID 10 || fail "sfcapd does not stop"
+[ "$XS_RC" = 0 ] || fail "nfdump run: exit $XS_RC: $(cat "$WORK/xs.err")"
+got=$(nfdump -R "$WORK/nfd" -I 2>/dev/null | sed -n 's/^Packets: *\([0-9]*\)$/\1/p')
+[ "$got" = $P ] || fail "nfdump counts ${got:-nothing}, sent $P: $(tail -3 "$WORK/sfcapd.log")"
+big=$(tshark -n -r "$WORK/small.pcap" -T fields -e udp.length 2>/dev/null | awk '$1 - 8 > 200' | wc -l)
+[ "$big" = 0 ] || fail "$big datagrams over 200 bytes"
+note "nfdump: $got packets in datagrams of at most 200 bytes"
+
+# --- 3. N=100: renormalized by pmacct ------------------------------------
+P=20000
+sfacctd_start $PORT "$WORK/n100.json"
+xs_start "$WORK/xs.err" --sflow 127.0.0.1:$PORT -N 100
+send $P -r 20000
+sleep 1.2
+xs_stop
+sfacctd_stop
+samples=$(sed -n 's/^\([0-9]*\) packets exported to sFlow.*/\1/p' "$WORK/xs.err")
+got=$(json_sum "$WORK/n100.json" packets)
+awk -v g="$got" -v p=$P -v s="$samples" 'BEGIN {
+	d = g - p; if (d < 0) d = -d; exit !(s > 0 && d / p <= 3 / sqrt(s)) }' ||
+	fail "N=100: sfacctd renormalized $got of $P ($samples samples)"
+note "N=100: $samples samples, sfacctd renormalized $got of $P"
+
+# --- 4. Overload: losses in drops, pmacct still tracks P -----------------
+P=20000
+sfacctd_start $PORT "$WORK/over.json"
+lo_start "$WORK/over.pcap" $PORT
+xs_start "$WORK/xs.err" --sflow 127.0.0.1:$PORT -B 16
+kill -STOP "$XS_PID"
+send $P -r 20000 &
+sleep 0.5
+kill -CONT "$XS_PID"
+wait $!
+sleep 1.2
+xs_stop
+lo_stop
+sfacctd_stop
+lost=$(counter "$WORK/xs.err" "packets lost: buffer full")
+[ "$lost" -gt 0 ] || fail "overload lost nothing: $(cat "$WORK/xs.err")"
+drops=$(sf "$WORK/over.pcap" sflow.flow_sample.dropped_packets | tr ',' '\n' | grep . | sort -n | tail -1)
+[ "${drops:-0}" -gt 0 ] && [ "$drops" -le "$lost" ] ||
+	fail "drops in the samples ${drops:-none}, lost $lost"
+got=$(json_sum "$WORK/over.json" packets)
+awk -v g="$got" -v p=$P 'BEGIN { d = g - p; if (d < 0) d = -d; exit !(d / p <= 0.02) }' ||
+	fail "overload: sfacctd renormalized $got of $P ($lost samples lost)"
+note "overload: $lost samples lost, drops field $drops, sfacctd renormalized $got of $P"
+
+# --- 5. Nobody listening: counted, not fatal -----------------------------
+xs_start "$WORK/xs.err" -w "$WORK/out.pcap" --sflow 127.0.0.1:16399
+send 1000 -r 10000
+sleep 1.2
+xs_stop
+[ "$XS_RC" = 0 ] || fail "a refusing collector ended the run: $XS_RC"
+grep -q "^[1-9][0-9]* sFlow datagrams not sent: Connection refused" "$WORK/xs.err" ||
+	fail "refusals not counted: $(cat "$WORK/xs.err")"
+[ "$(packets "$WORK/out.pcap")" = 1000 ] || fail "the file lost packets"
+
+# --- 6. Bad input ---------------------------------------------------------
+refuse() {	# WANT ARGS...
+	local want=$1; shift
+	rm -f "$WORK/no.pcap"
+	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/no.pcap" "$@" 2>"$WORK/err"
+	rc=$?
+	[ $rc = 2 ] || fail "'$*': exit $rc, want 2: $(cat "$WORK/err")"
+	grep -q "$want" "$WORK/err" || fail "'$*': $(cat "$WORK/err")"
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "'$*': more than one line"
+	[ ! -e "$WORK/no.pcap" ] || fail "'$*' left a file"
+	assert_detached
+}
+refuse "cannot resolve sFlow collector 'no-such-host.invalid'" --sflow no-such-host.invalid
+refuse "port must be 1..65535" --sflow 127.0.0.1:0
+refuse "port must be 1..65535" --sflow 127.0.0.1:65536
+refuse "sFlow datagram size '199': must be 200..65000" --sflow 127.0.0.1 --sflow-max-datagram 199
+refuse "sFlow agent address 'x.y': not an IPv4" --sflow 127.0.0.1 --sflow-agent x.y
+refuse "need --sflow" --sflow-counters 5
+exit 0

@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sFlow v5 agent (sflow_version_5.txt): XDR, big-endian, over UDP.
+ *
+ * Two sub-agents, each with its own datagram sequence: 0 carries the flow
+ * samples, 1 the counter samples, so a lost datagram or a collector restart
+ * shows in the numbers of each. Every flow sample's pool is exact: each
+ * record carries its CPU's count of packets offered to the sampler, and
+ * the pool is the sum over CPUs of the latest count seen from each. The
+ * per-source sequence number counts the samples exported, so
+ * pool / sequence is the effective rate a collector renormalizes with,
+ * losses included; drops counts the samples the kernel lost.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/ethtool.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sockios.h>
+#include <bpf/libbpf.h>
+
+#include "sflow.h"
+
+#define SFLOW_VERSION		5
+#define ADDR_IP_V4		1
+#define ADDR_IP_V6		2
+#define FMT_FLOW_EXPANDED	3	/* enterprise 0 */
+#define FMT_COUNTERS_EXPANDED	4
+#define FMT_RAW_HEADER		1
+#define FMT_GENERIC_IF		1
+#define HEADER_ETHERNET		1
+#define FCS_BYTES		4
+#define IFTYPE_ETHERNET		6
+#define UNKNOWN32		0xffffffffU
+#define SUB_AGENT_FLOWS		0
+#define SUB_AGENT_COUNTERS	1
+#define FLOW_FIXED		(8 + 11 * 4 + 8 + 4 * 4)
+#define COUNTER_SAMPLE		(8 + 4 * 4 + 8 + 88)
+#define FLUSH_NS		1000000000ULL
+
+struct stream {
+	uint8_t *buf;
+	size_t len;
+	uint32_t n_samples;
+	uint32_t seq;		/* datagrams sent so far */
+	uint32_t sub_agent;
+	uint64_t first_ns;	/* when its oldest sample was added */
+};
+
+struct source {
+	uint32_t ifindex;
+	uint32_t flow_seq, counter_seq;
+	uint64_t drops;
+	uint64_t *pool_cpu;	/* latest count per CPU */
+	uint64_t pool;		/* their sum */
+};
+
+struct xs_sflow {
+	struct xs_sflow_cfg cfg;
+	struct xs_sflow_addr agent;
+	struct stream flows, counters;
+	struct source src[XS_SFLOW_MAX_IFACES];
+	struct xs_sflow_stats st;
+	uint64_t start_ns, next_counters_ns;
+	size_t hdr_len;
+	int ncpus;
+	int fd;
+	char name[80];
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+static int bad(const char *what, const char *val, const char *why)
+{
+	fprintf(stderr, "xdpsample: invalid %s '%s': %s\n", what, val, why);
+	return -EINVAL;
+}
+
+/* Split COLLECTOR[:PORT]; [v6]:port, or a bare IPv6 address. */
+static int split_host_port(const char *spec, char *host, size_t hlen,
+			   const char **port)
+{
+	const char *colon = strrchr(spec, ':');
+	size_t n;
+
+	*port = NULL;
+	if (spec[0] == '[') {
+		const char *end = strchr(spec, ']');
+
+		if (!end || (end[1] && end[1] != ':'))
+			return bad("sFlow collector", spec, "expected [ADDRESS]:PORT");
+		n = end - spec - 1;
+		*port = end[1] ? end + 2 : NULL;
+		spec++;
+	} else if (colon && strchr(spec, ':') == colon) {
+		n = colon - spec;
+		*port = colon + 1;
+	} else {
+		n = strlen(spec);	/* a name, IPv4, or bare IPv6 */
+	}
+	if (!n || n >= hlen)
+		return bad("sFlow collector", spec, "no host");
+	memcpy(host, spec, n);
+	host[n] = '\0';
+	return 0;
+}
+
+static int parse_port(const char *spec, const char *p, uint16_t *port)
+{
+	char *end;
+	long v;
+
+	*port = XS_SFLOW_PORT;
+	if (!p)
+		return 0;
+	if (*p < '0' || *p > '9')
+		return bad("sFlow collector", spec, "the port is not a number");
+	errno = 0;
+	v = strtol(p, &end, 10);
+	if (*end || errno || v < 1 || v > 65535)
+		return bad("sFlow collector", spec, "the port must be 1..65535");
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int xs_sflow_resolve(const char *spec, struct sockaddr_storage *ss,
+		     socklen_t *len)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *ai;
+	const char *p;
+	char host[256];
+	uint16_t port;
+	int err;
+
+	if (split_host_port(spec, host, sizeof(host), &p) ||
+	    parse_port(spec, p, &port))
+		return -EINVAL;
+	err = getaddrinfo(host, NULL, &hints, &ai);
+	if (err) {
+		fprintf(stderr, "xdpsample: cannot resolve sFlow collector '%s': %s\n",
+			host, gai_strerror(err));
+		return -EINVAL;
+	}
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	return 0;
+}
+
+int xs_sflow_parse_agent(const char *s, struct xs_sflow_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, a->bytes) == 1)
+		a->family = AF_INET;
+	else if (inet_pton(AF_INET6, s, a->bytes) == 1)
+		a->family = AF_INET6;
+	else
+		return bad("sFlow agent address", s,
+			   "not an IPv4 or IPv6 address");
+	return 0;
+}
+
+size_t xs_sflow_header_len(const struct xs_sflow_addr *agent)
+{
+	return 4 * 6 + (agent->family == AF_INET6 ? 16 : 4);
+}
+
+/* XDR: big-endian 32- and 64-bit words, opaque bytes padded to 4. */
+static void put32(struct stream *s, uint32_t v)
+{
+	v = htonl(v);
+	memcpy(s->buf + s->len, &v, 4);
+	s->len += 4;
+}
+
+static void put64(struct stream *s, uint64_t v)
+{
+	put32(s, (uint32_t)(v >> 32));
+	put32(s, (uint32_t)v);
+}
+
+static void put_opaque(struct stream *s, const uint8_t *b, uint32_t n)
+{
+	memcpy(s->buf + s->len, b, n);
+	memset(s->buf + s->len + n, 0, (4 - n % 4) % 4);
+	s->len += (n + 3) & ~3U;
+}
+
+static void put_at(uint8_t *at, uint32_t v)
+{
+	v = htonl(v);
+	memcpy(at, &v, 4);
+}
+
+/* The agent of a connected socket: the source of the route used. */
+static int route_source(struct xs_sflow *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(s->fd, (struct sockaddr *)&ss, &len))
+		return -errno;
+	s->agent.family = ss.ss_family;
+	if (ss.ss_family == AF_INET)
+		memcpy(s->agent.bytes, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	else
+		memcpy(s->agent.bytes, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		       16);
+	return 0;
+}
+
+static void name_collector(struct xs_sflow *s)
+{
+	const struct sockaddr_storage *ss = &s->cfg.collector;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)ss)->sin_addr, a,
+			  sizeof(a));
+		snprintf(s->name, sizeof(s->name), "%s:%u", a,
+			 ntohs(((struct sockaddr_in *)ss)->sin_port));
+	} else {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ss)->sin6_addr, a,
+			  sizeof(a));
+		snprintf(s->name, sizeof(s->name), "[%s]:%u", a,
+			 ntohs(((struct sockaddr_in6 *)ss)->sin6_port));
+	}
+}
+
+static int open_socket(struct xs_sflow *s)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&s->cfg.collector;
+	int err;
+
+	s->fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s->fd < 0 || connect(s->fd, sa, s->cfg.collector_len) ||
+	    (!s->agent.family && route_source(s))) {
+		err = -errno;
+		fprintf(stderr, "xdpsample: cannot reach sFlow collector %s: %s\n",
+			s->name, strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+int xs_sflow_open(struct xs_sflow **out, const struct xs_sflow_cfg *cfg)
+{
+	struct xs_sflow *s = calloc(1, sizeof(*s));
+	int err = -ENOMEM;
+
+	if (!s)
+		return -ENOMEM;
+	s->cfg = *cfg;
+	s->fd = -1;
+	s->agent = cfg->agent;
+	s->ncpus = libbpf_num_possible_cpus();
+	name_collector(s);
+	s->flows.buf = malloc(cfg->max_datagram);
+	s->counters.buf = malloc(cfg->max_datagram);
+	s->counters.sub_agent = SUB_AGENT_COUNTERS;
+	if (s->ncpus < 1 || !s->flows.buf || !s->counters.buf)
+		goto fail;
+	err = open_socket(s);
+	if (err)
+		goto fail;
+	s->hdr_len = xs_sflow_header_len(&s->agent);
+	s->flows.len = s->counters.len = s->hdr_len;
+	s->start_ns = mono_ns();
+	s->next_counters_ns = s->start_ns + cfg->counter_secs * FLUSH_NS;
+	*out = s;
+	return 0;
+fail:
+	xs_sflow_close(s, NULL);
+	return err;
+}
+
+void xs_sflow_set_ifaces(struct xs_sflow *s, unsigned int n,
+			 const uint32_t *ifindex)
+{
+	for (unsigned int i = 0; i < n && i < XS_SFLOW_MAX_IFACES; i++) {
+		s->src[i].ifindex = ifindex[i];
+		s->src[i].pool_cpu = calloc(s->ncpus, sizeof(uint64_t));
+	}
+	s->cfg.n_ifaces = n;
+}
+
+/*
+ * A connected socket reports an earlier datagram's ICMP error on the next
+ * send, which then does not go out: that error is counted (for the
+ * earlier datagram) and this one sent again.
+ */
+static ssize_t send_datagram(struct xs_sflow *s, struct stream *d)
+{
+	ssize_t n = send(s->fd, d->buf, d->len, 0);
+
+	if (n < 0 && (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
+		      errno == ENETUNREACH)) {
+		s->st.send_errors++;
+		s->st.last_errno = errno;
+		n = send(s->fd, d->buf, d->len, 0);
+	}
+	return n;
+}
+
+/* Datagram header in front of the samples, then one UDP send. */
+static void flush(struct xs_sflow *s, struct stream *d)
+{
+	uint8_t *p = d->buf;
+
+	if (!d->n_samples)
+		return;
+	put_at(p, SFLOW_VERSION);
+	put_at(p + 4, s->agent.family == AF_INET6 ? ADDR_IP_V6 : ADDR_IP_V4);
+	memcpy(p + 8, s->agent.bytes, s->agent.family == AF_INET6 ? 16 : 4);
+	p += s->agent.family == AF_INET6 ? 24 : 12;
+	put_at(p, d->sub_agent);
+	put_at(p + 4, ++d->seq);
+	put_at(p + 8, (uint32_t)((mono_ns() - s->start_ns) / 1000000));
+	put_at(p + 12, d->n_samples);
+	if (send_datagram(s, d) < 0) {
+		/* A refusing collector: counted, the capture goes on. */
+		s->st.send_errors++;
+		s->st.last_errno = errno;
+	} else {
+		s->st.datagrams++;
+	}
+	d->len = s->hdr_len;
+	d->n_samples = 0;
+}
+
+static struct source *find_source(struct xs_sflow *s, uint32_t ifindex)
+{
+	for (unsigned int i = 0; i < s->cfg.n_ifaces; i++)
+		if (s->src[i].ifindex == ifindex)
+			return &s->src[i];
+	return NULL;
+}
+
+/* Per-CPU counts only grow: the sum moves by this CPU's increase. */
+static void update_pool(struct xs_sflow *s, struct source *src,
+			const struct xs_packet *pkt)
+{
+	if (pkt->cpu >= (uint32_t)s->ncpus || !src->pool_cpu ||
+	    pkt->pool <= src->pool_cpu[pkt->cpu])
+		return;
+	src->pool += pkt->pool - src->pool_cpu[pkt->cpu];
+	src->pool_cpu[pkt->cpu] = pkt->pool;
+}
+
+int xs_sflow_packet(struct xs_sflow *s, const struct xs_packet *pkt)
+{
+	struct source *src = find_source(s, pkt->ifindex);
+	struct stream *d = &s->flows;
+	uint32_t hlen, room;
+
+	if (!src)
+		return -ENOENT;
+	update_pool(s, src, pkt);
+	hlen = pkt->cap_len < XS_SFLOW_MAX_HEADER ? pkt->cap_len :
+						    XS_SFLOW_MAX_HEADER;
+	if (d->len + FLOW_FIXED + ((hlen + 3) & ~3U) > s->cfg.max_datagram)
+		flush(s, d);
+	/* A tiny datagram size cuts the header to what fits. */
+	room = s->cfg.max_datagram - s->hdr_len - FLOW_FIXED;
+	if (hlen > (room & ~3U))
+		hlen = room & ~3U;
+	if (!d->n_samples)
+		d->first_ns = mono_ns();
+	put32(d, FMT_FLOW_EXPANDED);
+	put32(d, FLOW_FIXED - 8 + ((hlen + 3) & ~3U));
+	put32(d, ++src->flow_seq);
+	put32(d, 0);			/* source: ifIndex */
+	put32(d, src->ifindex);
+	put32(d, s->cfg.rate);
+	put32(d, (uint32_t)src->pool);
+	put32(d, (uint32_t)src->drops);
+	put32(d, 0);			/* input: ifIndex */
+	put32(d, src->ifindex);
+	put32(d, 0);			/* output: unknown (XDP runs first) */
+	put32(d, 0);
+	put32(d, 1);			/* one record */
+	put32(d, FMT_RAW_HEADER);
+	put32(d, 16 + ((hlen + 3) & ~3U));
+	put32(d, HEADER_ETHERNET);
+	put32(d, pkt->wire_len + FCS_BYTES);
+	put32(d, FCS_BYTES);
+	put32(d, hlen);
+	put_opaque(d, pkt->data, hlen);
+	d->n_samples++;
+	s->st.flow_samples++;
+	return 0;
+}
+
+void xs_sflow_set_drops(struct xs_sflow *s, unsigned int idx, uint64_t n)
+{
+	if (idx < s->cfg.n_ifaces)
+		s->src[idx].drops = n;
+}
+
+struct if_counters {
+	struct rtnl_link_stats64 st;
+	uint32_t flags;
+	uint64_t speed;		/* bits per second, 0 unknown */
+	uint32_t duplex;	/* sFlow ifDirection: 0 unknown, 1 full, 2 half */
+};
+
+/* RTM_GETLINK for one interface: flags and 64-bit statistics. */
+static int link_stats(uint32_t ifindex, struct if_counters *c)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+	} req = {
+		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
+			.nlmsg_flags = NLM_F_REQUEST },
+		.ifi = { .ifi_family = AF_UNSPEC, .ifi_index = (int)ifindex },
+	};
+	char buf[16384];
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_ROUTE);
+	ssize_t n = -1;
+
+	if (fd < 0)
+		return -errno;
+	if (send(fd, &req, sizeof(req), 0) == sizeof(req))
+		n = recv(fd, buf, sizeof(buf), 0);
+	close(fd);
+	if (n < (ssize_t)sizeof(*nh) || !NLMSG_OK(nh, (size_t)n) ||
+	    nh->nlmsg_type != RTM_NEWLINK)
+		return -EIO;
+	{
+		struct ifinfomsg *ifi = NLMSG_DATA(nh);
+		struct rtattr *a = IFLA_RTA(ifi);
+		int left = IFLA_PAYLOAD(nh);
+
+		c->flags = ifi->ifi_flags;
+		for (; RTA_OK(a, left); a = RTA_NEXT(a, left))
+			if (a->rta_type == IFLA_STATS64 &&
+			    RTA_PAYLOAD(a) >= sizeof(c->st))
+				memcpy(&c->st, RTA_DATA(a), sizeof(c->st));
+	}
+	return 0;
+}
+
+static void link_speed(uint32_t ifindex, struct if_counters *c)
+{
+	struct ethtool_cmd cmd = { .cmd = ETHTOOL_GSET };
+	struct ifreq ifr = { .ifr_data = (void *)&cmd };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	if (if_indextoname(ifindex, ifr.ifr_name) &&
+	    !ioctl(fd, SIOCETHTOOL, &ifr)) {
+		uint32_t mbps = ethtool_cmd_speed(&cmd);
+
+		if (mbps && mbps != (uint32_t)SPEED_UNKNOWN)
+			c->speed = (uint64_t)mbps * 1000000;
+		c->duplex = cmd.duplex == DUPLEX_FULL ? 1 :
+			    cmd.duplex == DUPLEX_HALF ? 2 : 0;
+	}
+	close(fd);
+}
+
+static void put_counters(struct stream *d, struct source *src,
+			 const struct if_counters *c)
+{
+	const struct rtnl_link_stats64 *st = &c->st;
+
+	put32(d, FMT_COUNTERS_EXPANDED);
+	put32(d, COUNTER_SAMPLE - 8);
+	put32(d, ++src->counter_seq);
+	put32(d, 0);			/* source: ifIndex */
+	put32(d, src->ifindex);
+	put32(d, 1);			/* one record */
+	put32(d, FMT_GENERIC_IF);
+	put32(d, 88);
+	put32(d, src->ifindex);
+	put32(d, IFTYPE_ETHERNET);
+	put64(d, c->speed);
+	put32(d, c->duplex);
+	put32(d, (c->flags & IFF_UP ? 1 : 0) | (c->flags & IFF_RUNNING ? 2 : 0));
+	put64(d, st->rx_bytes);
+	put32(d, (uint32_t)(st->rx_packets - st->multicast));
+	put32(d, (uint32_t)st->multicast);
+	put32(d, UNKNOWN32);		/* broadcast: Linux does not count it */
+	put32(d, (uint32_t)st->rx_dropped);
+	put32(d, (uint32_t)st->rx_errors);
+	put32(d, UNKNOWN32);		/* unknown protocols */
+	put64(d, st->tx_bytes);
+	put32(d, (uint32_t)st->tx_packets);
+	put32(d, UNKNOWN32);
+	put32(d, UNKNOWN32);
+	put32(d, (uint32_t)st->tx_dropped);
+	put32(d, (uint32_t)st->tx_errors);
+	put32(d, c->flags & IFF_PROMISC ? 1 : 0);
+}
+
+static void send_counters(struct xs_sflow *s)
+{
+	struct stream *d = &s->counters;
+
+	for (unsigned int i = 0; i < s->cfg.n_ifaces; i++) {
+		struct if_counters c = { 0 };
+
+		if (link_stats(s->src[i].ifindex, &c))
+			continue;	/* gone: the capture notices */
+		link_speed(s->src[i].ifindex, &c);
+		if (d->len + COUNTER_SAMPLE > s->cfg.max_datagram)
+			flush(s, d);
+		put_counters(d, &s->src[i], &c);
+		d->n_samples++;
+		s->st.counter_samples++;
+	}
+	flush(s, d);
+}
+
+void xs_sflow_tick(struct xs_sflow *s)
+{
+	uint64_t now = mono_ns();
+
+	if (s->flows.n_samples && now - s->flows.first_ns >= FLUSH_NS)
+		flush(s, &s->flows);
+	if (s->cfg.counter_secs && now >= s->next_counters_ns) {
+		send_counters(s);
+		s->next_counters_ns = now + s->cfg.counter_secs * FLUSH_NS;
+	}
+}
+
+void xs_sflow_close(struct xs_sflow *s, struct xs_sflow_stats *st)
+{
+	if (!s)
+		return;
+	if (s->fd >= 0)
+		flush(s, &s->flows);
+	if (st)
+		*st = s->st;
+	if (s->fd >= 0)
+		close(s->fd);
+	for (unsigned int i = 0; i < XS_SFLOW_MAX_IFACES; i++)
+		free(s->src[i].pool_cpu);
+	free(s->flows.buf);
+	free(s->counters.buf);
+	free(s);
+}
+
+const char *xs_sflow_collector_name(const struct xs_sflow *s)
+{
+	return s->name;
+}

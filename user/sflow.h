@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sFlow v5 export: the samples as expanded flow samples with a raw packet
+ * header record, interface counters as expanded counter samples, sent over
+ * UDP to one collector.
+ */
+#ifndef XDPSAMPLE_SFLOW_H
+#define XDPSAMPLE_SFLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include "packet.h"
+
+#define XS_SFLOW_PORT		6343
+#define XS_SFLOW_MIN_DATAGRAM	200
+#define XS_SFLOW_MAX_DATAGRAM	65000
+#define XS_SFLOW_DEF_DATAGRAM	1400
+#define XS_SFLOW_MAX_HEADER	128
+#define XS_SFLOW_MAX_IFACES	16
+#define XS_SFLOW_COUNTER_SECS	30
+
+struct xs_sflow_addr {
+	int family;		/* AF_INET or AF_INET6; 0: not set */
+	uint8_t bytes[16];
+};
+
+struct xs_sflow_cfg {
+	struct sockaddr_storage collector;
+	socklen_t collector_len;
+	struct xs_sflow_addr agent;	/* family 0: the route's source */
+	uint32_t max_datagram;
+	uint32_t counter_secs;		/* 0: no counter samples */
+	uint32_t rate;
+	uint32_t snaplen;
+	unsigned int n_ifaces;
+	uint32_t ifindex[XS_SFLOW_MAX_IFACES];
+};
+
+struct xs_sflow_stats {
+	uint64_t flow_samples, counter_samples;
+	uint64_t datagrams, send_errors;
+	int last_errno;
+};
+
+struct xs_sflow;
+
+/*
+ * COLLECTOR[:PORT] (an IPv6 address in brackets when a port follows) to a
+ * socket address; a usage error (message printed, -EINVAL) when it does
+ * not resolve or the port is not 1..65535.
+ */
+int xs_sflow_resolve(const char *spec, struct sockaddr_storage *ss,
+		     socklen_t *len);
+/* An IPv4 or IPv6 literal for --sflow-agent; -EINVAL with a message. */
+int xs_sflow_parse_agent(const char *s, struct xs_sflow_addr *a);
+/*
+ * The socket, connected to the collector: open it in the network
+ * namespace the collector is reached from. Interfaces are named later.
+ */
+int xs_sflow_open(struct xs_sflow **out, const struct xs_sflow_cfg *cfg);
+/* Set the interfaces (ifindex per index), once they are known. */
+void xs_sflow_set_ifaces(struct xs_sflow *s, unsigned int n,
+			 const uint32_t *ifindex);
+/* One sample; -ENOENT for a packet of an interface not exported. */
+int xs_sflow_packet(struct xs_sflow *s, const struct xs_packet *pkt);
+/* Kernel losses so far on interface idx (the samples' drops field). */
+void xs_sflow_set_drops(struct xs_sflow *s, unsigned int idx, uint64_t n);
+/* Send what waits for a second or more; counter samples when due. */
+void xs_sflow_tick(struct xs_sflow *s);
+/* Flush, close; the counts. */
+void xs_sflow_close(struct xs_sflow *s, struct xs_sflow_stats *st);
+const char *xs_sflow_collector_name(const struct xs_sflow *s);
+
+/* Encoding, exposed for the unit tests. */
+size_t xs_sflow_header_len(const struct xs_sflow_addr *agent);
+
+#endif
