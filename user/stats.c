@@ -80,7 +80,7 @@ static void print_sflow(const struct xs_user_stats *u, bool quiet)
 			u->exported, u->sflow_to, s->datagrams,
 			s->counter_samples);
 	if (s->send_errors)
-		fprintf(stderr, "%" PRIu64 " sFlow datagrams not sent: %s\n",
+		fprintf(stderr, "%" PRIu64 " sFlow datagrams lost: %s\n",
 			s->send_errors, strerror(s->last_errno));
 }
 
