@@ -9,6 +9,7 @@
 #     wire length + 4; counter samples name the interface. pmacct's sfacctd
 #     (renormalizing) counts exactly P packets and sum(len + 4) bytes with
 #     the right addresses, ports and input interface.
+#     With a filter, the pool counts the matching packets only.
 #  2. nfdump-sflow's sfcapd + nfdump, 200-byte datagrams: exactly P.
 #  3. N=100: sfacctd's renormalized count within 3/sqrt(samples) of P.
 #  4. Overload (16 KiB buffer, consumer stopped): drops rise in the samples
@@ -55,13 +56,15 @@ json_sum() {
 	sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1" | awk '{ s += $1 } END { print s + 0 }'
 }
 lo_start() {	# PCAP PORT: the exported datagrams, as they cross lo
-	tcpdump -i lo -n -w "$1" udp port "$2" 2>"$WORK/lo.err" &
+	tcpdump -i lo -n -B 16384 -w "$1" udp port "$2" 2>"$WORK/lo.err" &
 	LO_PID=$!
 	BG_PIDS+=("$LO_PID")
 	xs_wait_for "$WORK/lo.err" "listening on" $LO_PID || fail "tcpdump on lo"
 }
 lo_stop() {
-	sleep 0.5
+	# tcpdump hands over a ring block after up to 1 s and does not drain
+	# the rest on SIGINT.
+	sleep 1.2
 	kill -INT $LO_PID
 	wait $LO_PID
 }
@@ -137,6 +140,20 @@ want_bytes=$(awk '{ s += $2 + 4 } END { print s }' "$WORK/want")
 grep -v "\"iface_in\": $IFINDEX, \"ip_src\": \"$XS_IP_A\", \"ip_dst\": \"$XS_IP_B\", \"port_src\": 40000, \"port_dst\": 9, \"ip_proto\": \"udp\"" \
 	"$WORK/n1.json" | grep -q . && fail "sfacctd saw other flows: $(head -3 "$WORK/n1.json")"
 note "N=1: $P samples, pmacct $P packets / $want_bytes bytes"
+
+# --- 1b. With a filter the pool counts the matching packets ---------------
+sfacctd_start $PORT "$WORK/filtered.json"
+lo_start "$WORK/filtered.pcap" $PORT
+xs_start "$WORK/xs.err" --sflow 127.0.0.1:$PORT 'udp[8:4] = 0x58535351 and udp[12:4] < 500'
+send 1000 -r 10000
+sleep 1.2
+xs_stop
+lo_stop
+sfacctd_stop
+pool=$(sf "$WORK/filtered.pcap" sflow.flow_sample.sample_pool | tr ',' '\n' | grep . | tail -1)
+[ "$(counter "$WORK/xs.err" "packets seen by XDP")" = 1000 ] && [ "$pool" = 500 ] &&
+	[ "$(counter "$WORK/xs.err" "packets matched the filter")" = 500 ] ||
+	fail "filtered: last pool ${pool:-none}: $(cat "$WORK/xs.err")"
 
 # --- 2. nfdump-sflow, 200-byte datagrams --------------------------------
 mkdir -p "$WORK/nfd"
