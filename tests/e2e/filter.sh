@@ -71,18 +71,6 @@ tshark -r "$WORK/out.pcapng" -X read_format:"MIME Files Format" -T fields \
 	fail "isb_filteraccept $(isb "$WORK/out.pcapng" accepted_by_filter)"
 
 # Refusals: exit 2, the reason, nothing attached, no file.
-refuse() {
-	local want=$1; shift
-	rm -f "$WORK/no.pcap"
-	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/no.pcap" "$@" \
-		2>"$WORK/err"
-	rc=$?
-	[ $rc = 2 ] || fail "'$*': exit $rc, want 2"
-	grep -q "$want" "$WORK/err" || fail "'$*': message: $(cat "$WORK/err")"
-	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "'$*': more than one line: $(cat "$WORK/err")"
-	[ ! -e "$WORK/no.pcap" ] || fail "'$*' left a file"
-	assert_detached
-}
 refuse "syntax error" udp and port
 refuse "invalid filter 'tcp port 99999'" tcp port 99999
 refuse "protochain" ip6 protochain 6

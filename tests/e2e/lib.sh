@@ -168,3 +168,18 @@ assert_clean_file() {
 	out=$(grep -v '^Running as user "root"' <<<"$out")
 	[ -z "$out" ] || fail "tshark warned: $out"
 }
+
+# refuse WANT ARGS...: xdpsample on B with ARGS (and -w) is a usage error:
+# exit 2, one line containing WANT, no file, nothing attached.
+refuse() {
+	local want=$1 rc; shift
+	rm -f "$WORK/no.pcap"
+	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/no.pcap" "$@" \
+		2>"$WORK/err"
+	rc=$?
+	[ $rc = 2 ] || fail "'$*': exit $rc, want 2: $(cat "$WORK/err")"
+	grep -q "$want" "$WORK/err" || fail "'$*': message: $(cat "$WORK/err")"
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "'$*': more than one line: $(cat "$WORK/err")"
+	[ ! -e "$WORK/no.pcap" ] || fail "'$*' left a file"
+	assert_detached
+}

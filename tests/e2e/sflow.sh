@@ -226,17 +226,6 @@ grep -q "^[1-9][0-9]* sFlow datagrams lost: Connection refused" "$WORK/xs.err" |
 [ "$(packets "$WORK/out.pcap")" = 1000 ] || fail "the file lost packets"
 
 # --- 6. Bad input ---------------------------------------------------------
-refuse() {	# WANT ARGS...
-	local want=$1; shift
-	rm -f "$WORK/no.pcap"
-	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/no.pcap" "$@" 2>"$WORK/err"
-	rc=$?
-	[ $rc = 2 ] || fail "'$*': exit $rc, want 2: $(cat "$WORK/err")"
-	grep -q "$want" "$WORK/err" || fail "'$*': $(cat "$WORK/err")"
-	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "'$*': more than one line"
-	[ ! -e "$WORK/no.pcap" ] || fail "'$*' left a file"
-	assert_detached
-}
 refuse "cannot resolve sFlow collector 'no-such-host.invalid'" --sflow no-such-host.invalid
 refuse "port must be 1..65535" --sflow 127.0.0.1:0
 refuse "port must be 1..65535" --sflow 127.0.0.1:65536
