@@ -152,7 +152,7 @@ for ((run = 1; run <= RUNS; run++)); do
 		1000 1000000 "net 198.18.0.0/15 and udp"
 	progcost "filter-vlan-100-and-udp-(miss)" xdpsample ringbuf 1000 \
 		1000000 "vlan 100 and udp"
-	progcost "filter-udp[8:2]=0-and-greater-60-(miss)" xdpsample ringbuf \
+	progcost "filter-udp[8:2]=0-and-greater-60-(match)" xdpsample ringbuf \
 		1000 1000000 "udp[8:2] = 0 and greater 60"
 done
 

@@ -29,9 +29,9 @@ struct xs_filter {
 
 /*
  * The XDP program hands the filter XS_FILTER_SCRATCH_BYTES (sample.h) of
- * scratch in r9: M[0..15], spill slots for A and X around helper calls, a
- * bounce buffer for loads from the non-linear part of a frame, and the
- * whole frame length. The splice replaces its one r0 = XS_FILTER_MAGIC.
+ * scratch in r9: M[0..15], spill slots for A and X around helper calls and
+ * a bounce buffer for loads from the non-linear part of a frame. The splice
+ * replaces its one r0 = XS_FILTER_MAGIC.
  */
 
 /* Join argv[0..argc-1] with spaces; NULL on allocation failure. */

@@ -30,12 +30,11 @@
 #define R_END	BPF_REG_8
 #define R_MEM	BPF_REG_9
 
-/* Scratch layout (XS_FILTER_SCRATCH_BYTES): M[16], spills, buffer, len. */
+/* Scratch layout (XS_FILTER_SCRATCH_BYTES): M[16], spills, buffer. */
 #define OFF_SPILL_A	64
 #define OFF_SPILL_X	72
 #define OFF_BUF		80
-#define OFF_LEN		88
-_Static_assert(OFF_LEN + 4 <= XS_FILTER_SCRATCH_BYTES, "scratch too small");
+_Static_assert(OFF_BUF + 4 <= XS_FILTER_SCRATCH_BYTES, "scratch too small");
 
 #define MEMWORDS	16
 /* Loads from frame offsets this large are out of any frame: return 0. */
@@ -384,6 +383,23 @@ static const char *ancillary_name(__u32 k)
 	return "a Linux ancillary offset (SKF_NET_OFF, SKF_LL_OFF)";
 }
 
+/*
+ * dst = the whole frame's length, all fragments: a helper call, made only
+ * where the filter asks (it clobbers r0-r5, so the other of A and X is
+ * kept in its spill slot across it).
+ */
+static void emit_len(struct xlat *x, __u8 dst)
+{
+	__u8 keep = dst == R_A ? R_X : R_A;
+	__s16 slot = keep == R_A ? OFF_SPILL_A : OFF_SPILL_X;
+
+	emit(x, BPF_STX | BPF_MEM | BPF_DW, R_MEM, keep, slot, 0);
+	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T1, R_CTX, 0, 0);
+	emit(x, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_xdp_get_buff_len);
+	emit(x, BPF_LDX | BPF_MEM | BPF_DW, keep, R_MEM, slot, 0);
+	emit(x, BPF_ALU | BPF_MOV | BPF_X, dst, R_RES, 0, 0);
+}
+
 static int do_ld(struct xlat *x, unsigned int i, __u8 dst)
 {
 	const struct xs_cbpf_insn *c = &x->c[i];
@@ -416,7 +432,7 @@ static int do_ld(struct xlat *x, unsigned int i, __u8 dst)
 		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_MEM, c->k * 4, 0);
 		return 0;
 	case BPF_LEN:
-		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_MEM, OFF_LEN, 0);
+		emit_len(x, dst);
 		return 0;
 	case BPF_MSH:	/* X = 4 * (P[k] & 0xf): an IPv4 header length */
 		if (BPF_CLASS(c->code) != BPF_LDX)
@@ -477,12 +493,11 @@ static int do_insn(struct xlat *x, unsigned int i)
 
 /*
  * A and X start at 0; the M[] words the program reads are zeroed (the
- * verifier refuses reads of unwritten stack); the frame's whole length
- * (all fragments) is stored once if the filter asks for it.
+ * verifier refuses reads of unwritten stack).
  */
 static void prologue(struct xlat *x)
 {
-	bool len = false, mem[MEMWORDS] = { false };
+	bool mem[MEMWORDS] = { false };
 
 	for (unsigned int i = 0; i < x->n; i++) {
 		const struct xs_cbpf_insn *c = &x->c[i];
@@ -491,16 +506,8 @@ static void prologue(struct xlat *x)
 
 		if (!x->reach[i] || !ld)
 			continue;
-		if (BPF_MODE(c->code) == BPF_LEN)
-			len = true;
 		if (BPF_MODE(c->code) == BPF_MEM && c->k < MEMWORDS)
 			mem[c->k] = true;
-	}
-	/* First: the call clobbers r1-r5, A and X among them. */
-	if (len) {
-		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T1, R_CTX, 0, 0);
-		emit(x, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_xdp_get_buff_len);
-		emit(x, BPF_STX | BPF_MEM | BPF_W, R_MEM, R_RES, OFF_LEN, 0);
 	}
 	emit(x, BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0);
 	emit(x, BPF_ALU | BPF_MOV | BPF_K, R_X, 0, 0, 0);
