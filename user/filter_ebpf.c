@@ -51,6 +51,17 @@ struct fixup {
 	long target;		/* classic index, TO_RET0 or TO_RESUME */
 };
 
+/* A load's helper path, emitted after the code (emit_cold). */
+struct cold {
+	unsigned int from[2];	/* the jumps to it */
+	unsigned int n_from;
+	unsigned int join;	/* where it goes back to */
+	unsigned int bytes;
+	__u32 k;
+	__u8 dst;
+	bool ind;
+};
+
 struct xlat {
 	const struct xs_cbpf_insn *c;
 	unsigned int n;
@@ -60,6 +71,8 @@ struct xlat {
 	unsigned int len, cap;
 	struct fixup *fix;
 	unsigned int nfix, fixcap;
+	struct cold *cold;
+	unsigned int ncold, coldcap;
 	bool nomem;
 	char *err;
 	size_t errlen;
@@ -118,7 +131,7 @@ static void jump_to(struct xlat *x, __u8 code, __u8 dst, __u8 src, __s32 imm,
 	x->fix[x->nfix++] = (struct fixup){ .at = at, .target = target };
 }
 
-/* Point a local forward jump emitted at index at to the next instruction. */
+/* Point a jump emitted at index at to the next instruction. */
 static void land(struct xlat *x, unsigned int at)
 {
 	if (!x->nomem)
@@ -150,52 +163,70 @@ static void emit_slow_load(struct xlat *x, __u8 dst, unsigned int bytes)
 	emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, R_MEM, OFF_BUF, 0);
 }
 
-/* dst = the big-endian value of bytes at k (abs) or X + k (ind). */
+/*
+ * dst = the big-endian value of bytes at k (abs) or X + k (ind). The
+ * direct packet access is inline; the helper path is emitted out of line
+ * (emit_cold) so the common case runs straight through.
+ */
 static void emit_load(struct xlat *x, __u8 dst, unsigned int bytes, bool ind,
 		      __u32 k)
 {
-	unsigned int to_slow[2], n_slow = 0, done = 0;
-	bool fast = false;
+	struct cold c = { .dst = dst, .bytes = bytes, .ind = ind, .k = k };
 
 	if (!ind && k + bytes <= 0x7fff) {
 		/* The verifier's own idiom: if (data + k + size > end). */
 		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T1, R_DATA, 0, 0);
 		emit(x, BPF_ALU64 | BPF_ADD | BPF_K, R_T1, 0, 0, k + bytes);
-		to_slow[n_slow++] = emit(x, BPF_JMP | BPF_JGT | BPF_X, R_T1,
-					 R_END, 0, 0);
+		c.from[c.n_from++] = emit(x, BPF_JMP | BPF_JGT | BPF_X, R_T1,
+					  R_END, 0, 0);
 		emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, R_DATA, k,
 		     0);
-		fast = true;
 	} else if (ind) {
 		/* X is bounded before it is added to the packet pointer. */
 		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T2, R_X, 0, 0);
 		if (k)
 			emit(x, BPF_ALU64 | BPF_ADD | BPF_K, R_T2, 0, 0, k);
-		to_slow[n_slow++] = emit(x, BPF_JMP | BPF_JGT | BPF_K, R_T2,
-					 0, 0, MAX_DIRECT - bytes);
+		c.from[c.n_from++] = emit(x, BPF_JMP | BPF_JGT | BPF_K, R_T2,
+					  0, 0, MAX_DIRECT - bytes);
 		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T1, R_DATA, 0, 0);
 		emit(x, BPF_ALU64 | BPF_ADD | BPF_X, R_T1, R_T2, 0, 0);
 		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, R_T3, R_T1, 0, 0);
 		emit(x, BPF_ALU64 | BPF_ADD | BPF_K, R_T3, 0, 0, bytes);
-		to_slow[n_slow++] = emit(x, BPF_JMP | BPF_JGT | BPF_X, R_T3,
-					 R_END, 0, 0);
+		c.from[c.n_from++] = emit(x, BPF_JMP | BPF_JGT | BPF_X, R_T3,
+					  R_END, 0, 0);
 		emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, R_T1, 0, 0);
-		fast = true;
+	} else {
+		/* Past the verifier's packet range: the helper only. */
+		c.from[c.n_from++] = emit(x, BPF_JMP | BPF_JA, 0, 0, 0, 0);
 	}
-	if (fast)
-		done = emit(x, BPF_JMP | BPF_JA, 0, 0, 0, 0);
-	for (unsigned int i = 0; i < n_slow; i++)
-		land(x, to_slow[i]);
-	if (ind)	/* X + k past 2 GiB is outside any frame */
-		jump_to(x, BPF_JMP | BPF_JGT | BPF_K, R_T2, 0, MAX_OFFSET,
-			TO_RET0);
-	else
-		emit(x, BPF_ALU64 | BPF_MOV | BPF_K, R_T2, 0, 0, k);
-	emit_slow_load(x, dst, bytes);
-	if (fast)
-		land(x, done);
+	c.join = x->len;
 	if (bytes > 1)
 		emit(x, BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, bytes * 8);
+	if (!grow((void **)&x->cold, &x->coldcap, x->ncold + 1,
+		  sizeof(*x->cold))) {
+		x->nomem = true;
+		return;
+	}
+	x->cold[x->ncold++] = c;
+}
+
+/* The helper paths of the loads, after the code, each jumping back. */
+static void emit_cold(struct xlat *x)
+{
+	for (unsigned int i = 0; i < x->ncold && !x->nomem; i++) {
+		const struct cold *c = &x->cold[i];
+
+		for (unsigned int j = 0; j < c->n_from; j++)
+			land(x, c->from[j]);
+		if (c->ind)	/* X + k past 2 GiB is outside any frame */
+			jump_to(x, BPF_JMP | BPF_JGT | BPF_K, R_T2, 0,
+				MAX_OFFSET, TO_RET0);
+		else
+			emit(x, BPF_ALU64 | BPF_MOV | BPF_K, R_T2, 0, 0, c->k);
+		emit_slow_load(x, c->dst, c->bytes);
+		emit(x, BPF_JMP | BPF_JA, 0, 0,
+		     (__s16)((long)c->join - (long)x->len - 1), 0);
+	}
 }
 
 static unsigned int load_bytes(__u16 code)
@@ -324,6 +355,17 @@ static int do_alu(struct xlat *x, unsigned int i)
 	return 0;
 }
 
+/* The unsigned condition that is true exactly when op is false, or 0. */
+static __u8 inverse(__u8 op)
+{
+	switch (op) {
+	case BPF_JEQ: return BPF_JNE;
+	case BPF_JGT: return BPF_JLE;
+	case BPF_JGE: return BPF_JLT;
+	}
+	return 0;	/* JSET has no inverse in eBPF */
+}
+
 /* Classic conditional jump: jt when true, jf when false; unsigned 32-bit. */
 static int do_jmp(struct xlat *x, unsigned int i)
 {
@@ -340,6 +382,13 @@ static int do_jmp(struct xlat *x, unsigned int i)
 		return fail(x, -EINVAL,
 			    "filter: unsupported jump at classic BPF instruction %u (code 0x%x)",
 			    i, c->code);
+	/* True falls through (libpcap's usual shape): jump on the inverse. */
+	if (t != f && t == next_reachable(x, i) && inverse(op)) {
+		op = inverse(op);
+		t = f;
+		f = next_reachable(x, i);
+	}
+	/* When t == f both ways lead to the same place: no test. */
 	if (t != f && BPF_SRC(c->code) == BPF_X)
 		jump_to(x, BPF_JMP32 | op | BPF_X, R_A, R_X, 0, t);
 	else if (t != f)
@@ -564,6 +613,8 @@ static int translate(struct xlat *x, unsigned int start, unsigned int resume)
 		x->pos[i] = x->len;
 		err = do_insn(x, i);
 	}
+	if (!err)
+		emit_cold(x);
 	return err ?: resolve(x, start, resume);
 }
 
@@ -583,6 +634,7 @@ int xs_filter_translate(const struct xs_cbpf_insn *c, unsigned int n,
 	free(x.reach);
 	free(x.pos);
 	free(x.fix);
+	free(x.cold);
 	if (ret) {
 		free(x.code);
 		return ret;
@@ -602,6 +654,7 @@ static const char *const alu_names[16] = {
 static const char *const jmp_names[16] = {
 	[BPF_JEQ >> 4] = "==", [BPF_JGT >> 4] = ">", [BPF_JGE >> 4] = ">=",
 	[BPF_JSET >> 4] = "&", [BPF_JNE >> 4] = "!=", [BPF_JLT >> 4] = "<",
+	[BPF_JLE >> 4] = "<=",
 };
 static const char *const size_names[4] = {
 	[BPF_W >> 3] = "u32", [BPF_H >> 3] = "u16", [BPF_B >> 3] = "u8",
