@@ -578,6 +578,11 @@ static int resolve(struct xlat *x, unsigned int start, unsigned int resume)
 	}
 	if (x->nomem)
 		return -ENOMEM;
+	/* Then every jump inside the code fits the 16-bit offset. */
+	if (x->len > 32767)
+		return fail(x, -E2BIG,
+			    "filter: too long for XDP (%u instructions after translation, %u allowed)",
+			    x->len, 32767);
 	for (unsigned int f = 0; f < x->nfix; f++) {
 		long at = x->fix[f].at, to;
 
