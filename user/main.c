@@ -274,9 +274,10 @@ static int check_filter_loads(struct run *r, const struct xs_prog_cfg *cfg)
 	return err;
 }
 
-static int prepare(struct run *r)
+/* The program's settings, from the options and the compiled filter. */
+static struct xs_prog_cfg prog_cfg(struct run *r)
 {
-	struct xs_prog_cfg cfg = {
+	return (struct xs_prog_cfg){
 		.rate = r->opt.rate,
 		.sample_mode = r->opt.sample_mode,
 		.snaplen = r->opt.snaplen,
@@ -285,6 +286,11 @@ static int prepare(struct run *r)
 		.immediate = r->opt.immediate,
 		.filter = r->filter.len ? &r->filter : NULL,
 	};
+}
+
+static int prepare(struct run *r)
+{
+	struct xs_prog_cfg cfg = prog_cfg(r);
 	int err;
 
 	/* The export socket belongs to the namespace we started in. */
@@ -459,12 +465,7 @@ static void sum_kernel_stats(struct run *r, struct xs_stats *sum)
 			r->failed = 1;
 			continue;
 		}
-		sum->seen += k.seen;
-		sum->matched += k.matched;
-		sum->sampled += k.sampled;
-		sum->emitted += k.emitted;
-		sum->ring_full += k.ring_full;
-		sum->copy_fail += k.copy_fail;
+		xs_stats_add(sum, &k);
 	}
 }
 
@@ -544,12 +545,7 @@ static int prepare_filter(struct run *r)
 /* --dump-filter: the eBPF exactly as it is spliced in, like tcpdump -d. */
 static int dump_filter(struct run *r)
 {
-	struct xs_prog_cfg cfg = {
-		.rate = r->opt.rate, .snaplen = r->opt.snaplen,
-		.transport = r->opt.transport,
-		.buffer_bytes = r->opt.buffer_kib * 1024,
-		.filter = &r->filter,
-	};
+	struct xs_prog_cfg cfg = prog_cfg(r);
 	struct xs_loader *l;
 	int err;
 

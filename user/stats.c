@@ -13,6 +13,16 @@
 
 #include "stats.h"
 
+void xs_stats_add(struct xs_stats *sum, const struct xs_stats *k)
+{
+	sum->seen += k->seen;
+	sum->matched += k->matched;
+	sum->sampled += k->sampled;
+	sum->emitted += k->emitted;
+	sum->ring_full += k->ring_full;
+	sum->copy_fail += k->copy_fail;
+}
+
 int xs_stats_read(int map_fd, struct xs_stats *sum)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -31,12 +41,7 @@ int xs_stats_read(int map_fd, struct xs_stats *sum)
 		goto out;
 	}
 	for (int i = 0; i < ncpu; i++) {
-		sum->seen += per[i].seen;
-		sum->matched += per[i].matched;
-		sum->sampled += per[i].sampled;
-		sum->emitted += per[i].emitted;
-		sum->ring_full += per[i].ring_full;
-		sum->copy_fail += per[i].copy_fail;
+		xs_stats_add(sum, &per[i]);
 	}
 out:
 	free(per);

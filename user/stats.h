@@ -26,6 +26,8 @@ static inline uint64_t xs_stats_lost(const struct xs_stats *k)
 	return k->ring_full + k->copy_fail;
 }
 
+/* Add the counters of k to sum (the per-CPU countdown is not a count). */
+void xs_stats_add(struct xs_stats *sum, const struct xs_stats *k);
 /* Sum the per-CPU kernel counters. */
 int xs_stats_read(int map_fd, struct xs_stats *sum);
 /* rx_dropped of an interface in the current network namespace, or 0. */
