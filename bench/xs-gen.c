@@ -119,6 +119,9 @@ int main(int argc, char **argv)
 		die("no such interface");
 	if (gen__load(skel))
 		die("cannot load the generator program");
+	/* Held, not used: see gen.bpf.c. Released when the process exits. */
+	if (!bpf_program__attach_xdp(skel->progs.xs_gen, skel->rodata->ifindex))
+		die("cannot attach the generator program to the interface");
 	template(&c, frame);
 	t0 = now();
 	while (sent < c.count) {
