@@ -8,14 +8,34 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <linux/bpf.h>
 #include <linux/perf_event.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "drain.h"
 #include "sample.h"
 
+/*
+ * The BPF ring buffer, read directly rather than through libbpf's
+ * ring_buffer, which publishes the consumer position after every record:
+ * the XDP program reads that position on every reserve, so each record
+ * would pull its cache line across CPUs twice. xs_ring_consume publishes
+ * it once per RING_RELEASE bytes and when it has caught up.
+ */
+struct xs_ring {
+	struct xs_ring_view v;
+	void *producer_map;		/* position page + data mapped twice */
+	size_t page;
+	int epfd;
+};
+
+#define RING_RELEASE (64 * 1024)
+
 struct xs_drain {
-	struct ring_buffer *rb;
+	struct xs_ring *rb;
 	struct perf_buffer *pb;
 	xs_packet_fn fn;
 	void *ctx;
@@ -100,9 +120,113 @@ static void deliver(struct xs_drain *d, const void *data, size_t size)
 	d->fn(d->ctx, &pkt);
 }
 
-static int on_ringbuf(void *ctx, void *data, size_t size)
+static void ring_free(struct xs_ring *r)
+{
+	if (!r)
+		return;
+	if (r->epfd >= 0)
+		close(r->epfd);
+	if (r->producer_map)
+		munmap(r->producer_map, r->page + 2 * (r->v.mask + 1));
+	if (r->v.consumer)
+		munmap(r->v.consumer, r->page);
+	free(r);
+}
+
+static int ring_open(struct xs_ring **out, int map_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	struct xs_ring *r;
+	void *p;
+	int err;
+
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
+		return -errno;
+	/* The kernel's ring sizes are powers of two, a page or more. */
+	if (!info.max_entries || info.max_entries & (info.max_entries - 1))
+		return -EINVAL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->page = sysconf(_SC_PAGESIZE);
+	r->v.mask = info.max_entries - 1;
+	r->epfd = -1;
+	p = mmap(NULL, r->page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	r->v.consumer = p;
+	/* The data is mapped twice in a row: a record that wraps reads on. */
+	p = mmap(NULL, r->page + 2 * (r->v.mask + 1), PROT_READ, MAP_SHARED,
+		 map_fd, r->page);
+	if (p == MAP_FAILED)
+		goto fail;
+	r->producer_map = p;
+	r->v.producer = p;
+	r->v.data = (const uint8_t *)p + r->page;
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epfd < 0 || epoll_ctl(r->epfd, EPOLL_CTL_ADD, map_fd, &ev))
+		goto fail;
+	*out = r;
+	return 0;
+fail:
+	err = -errno;
+	ring_free(r);
+	return err;
+}
+
+int xs_ring_consume(const struct xs_ring_view *r, xs_raw_fn fn, void *ctx)
+{
+	unsigned long cons, prod, released;
+	int err = 0;
+
+	cons = released = __atomic_load_n(r->consumer, __ATOMIC_RELAXED);
+	/* One snapshot of the producer: the caller's loop comes back. */
+	prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
+	while (cons < prod) {
+		const uint32_t *hdr = (const void *)(r->data + (cons & r->mask));
+		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		uint32_t size = len & ~(BPF_RINGBUF_BUSY_BIT |
+					 BPF_RINGBUF_DISCARD_BIT);
+
+		if (len & BPF_RINGBUF_BUSY_BIT)
+			break;
+		/* A length past the committed data: resume at the producer,
+		 * the only position known to start a record. */
+		if (size > r->mask + 1 ||
+		    prod - cons < BPF_RINGBUF_HDR_SZ + (unsigned long)size) {
+			cons = prod;
+			err = -EBADMSG;
+			break;
+		}
+		if (!(len & BPF_RINGBUF_DISCARD_BIT))
+			fn(ctx, hdr + 2, size);
+		cons += (size + BPF_RINGBUF_HDR_SZ + 7) & ~7UL;
+		if (cons - released >= RING_RELEASE) {
+			__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
+			released = cons;
+		}
+	}
+	__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
+	return err;
+}
+
+static void on_ringbuf(void *ctx, const void *data, size_t size)
 {
 	deliver(ctx, data, size);
+}
+
+static int ring_poll(struct xs_drain *d, int timeout_ms)
+{
+	struct epoll_event ev;
+
+	if (epoll_wait(d->rb->epfd, &ev, 1, timeout_ms) < 0 && errno != EINTR)
+		return -errno;
+	if (xs_ring_consume(&d->rb->v, on_ringbuf, d) == -EBADMSG) {
+		d->st.received++;
+		d->st.bad++;
+	}
 	return 0;
 }
 
@@ -167,9 +291,7 @@ int xs_drain_open(struct xs_drain **out, uint32_t transport, int map_fd,
 	d->snaplen = snaplen;
 	d->wall_offset = xs_mono_to_wall_offset();
 	if (transport == XS_TRANSPORT_RINGBUF) {
-		d->rb = ring_buffer__new(map_fd, on_ringbuf, d, NULL);
-		if (!d->rb)
-			err = -errno;
+		err = ring_open(&d->rb, map_fd);
 	} else {
 		err = open_perf(d, map_fd, buffer_bytes, immediate);
 	}
@@ -186,9 +308,7 @@ int xs_drain_poll(struct xs_drain *d, int timeout_ms)
 	int err;
 
 	if (d->rb) {
-		err = ring_buffer__poll(d->rb, timeout_ms);
-		if (err >= 0 || err == -EINTR)
-			err = ring_buffer__consume(d->rb);
+		err = ring_poll(d, timeout_ms);
 	} else {
 		err = perf_buffer__poll(d->pb, timeout_ms);
 		if (err >= 0 || err == -EINTR)
@@ -201,7 +321,7 @@ void xs_drain_close(struct xs_drain *d)
 {
 	if (!d)
 		return;
-	ring_buffer__free(d->rb);
+	ring_free(d->rb);
 	perf_buffer__free(d->pb);
 	free(d);
 }

@@ -33,6 +33,24 @@ const struct xs_drain_stats *xs_drain_stats(const struct xs_drain *d);
  */
 int xs_record_check(const void *data, size_t size, uint32_t snaplen,
 		    struct xs_packet *pkt);
+/* One BPF ring buffer as the kernel maps it (linux/bpf.h's ring ABI). */
+struct xs_ring_view {
+	unsigned long *consumer;	/* our position, written back */
+	const unsigned long *producer;	/* the kernel's */
+	const uint8_t *data;		/* mask + 1 bytes, mapped twice in a row */
+	size_t mask;
+};
+
+typedef void (*xs_raw_fn)(void *ctx, const void *data, size_t size);
+
+/*
+ * Hand fn every committed, not discarded record between the consumer
+ * position and one snapshot of the producer's, stopping at one still being
+ * written; advance the consumer. A header whose length runs past the
+ * committed data skips to the producer and returns -EBADMSG.
+ */
+int xs_ring_consume(const struct xs_ring_view *r, xs_raw_fn fn, void *ctx);
+
 /* Offset that turns CLOCK_MONOTONIC ns into CLOCK_REALTIME ns. */
 int64_t xs_mono_to_wall_offset(void);
 

@@ -2,6 +2,7 @@
 /* Record checks: every length from the kernel is validated before use. */
 #include <errno.h>
 #include <stdint.h>
+#include <linux/bpf.h>
 #include <string.h>
 #include <time.h>
 
@@ -93,10 +94,101 @@ static void test_clock_offset(void)
 	CHECK(off % 1000000000LL != 0, "offset looks second-granular");
 }
 
+/*
+ * A BPF ring buffer in memory as the kernel lays it out and xdpsample maps
+ * it: RING bytes of data mapped twice in a row, so every byte is written
+ * to both copies.
+ */
+#define RING 4096
+
+static uint8_t ring[2 * RING];
+static unsigned long ring_cons, ring_prod;
+static const struct xs_ring_view view = {
+	.consumer = &ring_cons, .producer = &ring_prod, .data = ring,
+	.mask = RING - 1,
+};
+static struct { const void *data; size_t size; } got[8];
+static int n_got;
+
+static void ring_put(unsigned long pos, const void *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		ring[(pos + i) & (RING - 1)] = ((const uint8_t *)src)[i];
+		ring[((pos + i) & (RING - 1)) + RING] = ((const uint8_t *)src)[i];
+	}
+}
+
+/* A record of size bytes (filled with fill) at pos; returns the next. */
+static unsigned long ring_rec(unsigned long pos, uint32_t size, uint32_t flags,
+			      uint8_t fill)
+{
+	uint32_t hdr[2] = { size | flags, 0 };
+
+	ring_put(pos, hdr, sizeof(hdr));
+	for (uint32_t i = 0; i < size; i++)
+		ring_put(pos + 8 + i, &fill, 1);
+	return pos + ((size + 8 + 7) & ~7UL);
+}
+
+static void on_raw(void *ctx, const void *data, size_t size)
+{
+	(void)ctx;
+	if (n_got < 8) {
+		got[n_got].data = data;
+		got[n_got].size = size;
+	}
+	n_got++;
+}
+
+static int consume_at(unsigned long cons, unsigned long prod)
+{
+	ring_cons = cons;
+	ring_prod = prod;
+	n_got = 0;
+	return xs_ring_consume(&view, on_raw, NULL);
+}
+
+static void test_ring(void)
+{
+	unsigned long p, wrap = 3 * RING - 16;
+	const uint8_t *d;
+
+	p = ring_rec(0, 100, 0, 0xaa);
+	p = ring_rec(p, 60, BPF_RINGBUF_DISCARD_BIT, 0xbb);
+	p = ring_rec(p, 5, 0, 0xcc);
+	CHECK(consume_at(0, p) == 0 && n_got == 2, "got %d records", n_got);
+	CHECK(got[0].size == 100 && got[0].data == ring + 8 &&
+	      got[1].size == 5 && ((const uint8_t *)got[1].data)[4] == 0xcc,
+	      "records handed over wrong");
+	CHECK(ring_cons == p, "consumer at %lu, not %lu", ring_cons, p);
+
+	/* A record still being written stops the reader before it. */
+	ring_rec(p, 50, BPF_RINGBUF_BUSY_BIT, 0);
+	CHECK(consume_at(p, p + 64) == 0 && n_got == 0 && ring_cons == p,
+	      "read past a busy record");
+
+	/* One that wraps around the end is read whole through the mirror. */
+	ring_rec(wrap, 200, 0, 0xdd);
+	CHECK(consume_at(wrap, wrap + 208) == 0 && n_got == 1 &&
+	      got[0].size == 200, "wrapped record missing");
+	d = got[0].data;
+	CHECK(d == ring + (wrap & (RING - 1)) + 8 && d[0] == 0xdd &&
+	      d[199] == 0xdd, "wrapped record not contiguous");
+
+	/* Lengths the committed data cannot hold: skip to the producer. */
+	ring_put(0, (uint32_t[2]){ RING + 8, 0 }, 8);
+	CHECK(consume_at(0, 2 * RING) == -EBADMSG && n_got == 0 &&
+	      ring_cons == 2 * RING, "a length beyond the ring was used");
+	ring_rec(0, 100, 0, 0);
+	CHECK(consume_at(0, 64) == -EBADMSG && n_got == 0 && ring_cons == 64,
+	      "a length beyond the producer was used");
+}
+
 int main(void)
 {
 	test_valid();
 	test_invalid();
 	test_clock_offset();
+	test_ring();
 	return unit_result();
 }
