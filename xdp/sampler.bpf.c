@@ -96,15 +96,43 @@ static __always_inline __u64 wake_flag(__u64 rec_bytes)
 	return BPF_RB_NO_WAKEUP;
 }
 
+/*
+ * Ring slots come in powers of two from 64 bytes up to snaplen, so a short
+ * packet under a large snaplen takes a short slot: a ring holds as many
+ * 64-byte frames at -s 16384 as at -s 128. bpf_ringbuf_reserve wants a
+ * constant size, hence one call per size; sizes at or above snaplen are
+ * pruned by the verifier, which knows snaplen.
+ */
+#define XS_SLOT_MIN	64
+#define XS_SLOT_SIZES	9	/* 64 .. 16384 = XS_MAX_SNAPLEN */
+
+static __always_inline void *reserve_slot(__u64 len, __u64 *slot)
+{
+#pragma unroll
+	for (int i = 0; i < XS_SLOT_SIZES; i++) {
+		__u64 size = XS_SLOT_MIN << i;
+
+		if (size >= snaplen)
+			break;
+		if (len <= size) {
+			*slot = size;
+			return bpf_ringbuf_reserve(&xs_ringbuf,
+						   sizeof(struct xs_record) + size, 0);
+		}
+	}
+	*slot = snaplen;
+	return bpf_ringbuf_reserve(&xs_ringbuf, sizeof(struct xs_record) + snaplen, 0);
+}
+
 static __always_inline void emit_ringbuf(struct xdp_md *ctx,
 					 struct xs_stats *st,
 					 __u32 wire_len, __u32 cap_len)
 {
 	/*
 	 * A zero-extended 64-bit copy, bounded after a barrier: the verifier
-	 * must see 1..snaplen in the very register passed as the length.
+	 * must see 1..slot in the very register passed as the length.
 	 */
-	__u64 len = cap_len;
+	__u64 len = cap_len, slot;
 	struct xs_record *r;
 
 	barrier_var(len);
@@ -112,7 +140,7 @@ static __always_inline void emit_ringbuf(struct xdp_md *ctx,
 		st->copy_fail++;
 		return;
 	}
-	r = bpf_ringbuf_reserve(&xs_ringbuf, sizeof(*r) + snaplen, 0);
+	r = reserve_slot(len, &slot);
 	if (!r) {
 		st->ring_full++;
 		return;
@@ -124,7 +152,7 @@ static __always_inline void emit_ringbuf(struct xdp_md *ctx,
 		return;
 	}
 	/* Ring records carry an 8-byte header and are 8-byte aligned. */
-	bpf_ringbuf_submit(r, wake_flag((sizeof(*r) + snaplen + 8 + 7) & ~7ULL));
+	bpf_ringbuf_submit(r, wake_flag((sizeof(*r) + slot + 8 + 7) & ~7ULL));
 	st->emitted++;
 }
 

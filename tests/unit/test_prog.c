@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The XDP program itself, through BPF_PROG_TEST_RUN, for both transports:
- * every packet at N=1 with the right bytes and lengths, --sample count
- * exact, --sample random within 4 sigma. Needs root (CAP_BPF).
+ * every packet at N=1 with the right bytes and lengths at several snaplens,
+ * short frames in short ring slots, --sample count exact, --sample random
+ * within 4 sigma. Needs root (CAP_BPF).
  */
 #include <errno.h>
 #include <math.h>
@@ -18,11 +19,12 @@
 
 #define SNAP 128
 #define MAX_GOT 64
+#define MAX_FRAME 1514
 
 struct got {
 	unsigned int n;
 	struct xs_packet pkt[MAX_GOT];
-	uint8_t data[MAX_GOT][SNAP];
+	uint8_t data[MAX_GOT][MAX_FRAME];
 };
 
 static void collect(void *ctx, const struct xs_packet *p)
@@ -45,10 +47,10 @@ struct rig {
 };
 
 static int rig_up(struct rig *r, uint32_t transport, uint32_t rate,
-		  uint32_t mode)
+		  uint32_t mode, uint32_t snaplen)
 {
 	struct xs_prog_cfg cfg = {
-		.rate = rate, .sample_mode = mode, .snaplen = SNAP,
+		.rate = rate, .sample_mode = mode, .snaplen = snaplen,
 		.transport = transport, .buffer_bytes = 1 << 20,
 	};
 
@@ -59,7 +61,7 @@ static int rig_up(struct rig *r, uint32_t transport, uint32_t rate,
 	    xs_loader_load(r->l))
 		return -1;
 	return xs_drain_open(&r->d, transport, r->map_fd, cfg.buffer_bytes,
-			     false, SNAP, collect, &r->got);
+			     false, snaplen, collect, &r->got);
 }
 
 static void rig_down(struct rig *r)
@@ -90,41 +92,73 @@ static void make_pkt(uint8_t *p, uint32_t len, int seed)
 	p[13] = 0x00;
 }
 
-static void test_every_packet(uint32_t transport)
+static void test_every_packet(uint32_t transport, uint32_t snap)
 {
-	static const uint32_t lens[] = { 60, 127, 128, 129, 1514 };
-	static uint8_t pkt[1514];
+	static const uint32_t lens[] = { 60, 63, 64, 65, 127, 128, 129, 255,
+					  256, 257, 1513, 1514 };
+	const unsigned int n = sizeof(lens) / sizeof(lens[0]);
+	const char *name = xs_transport_name(transport);
+	static uint8_t pkt[MAX_FRAME];
 	struct xs_stats st;
 	struct rig r;
 
-	if (rig_up(&r, transport, 1, XS_SAMPLE_RANDOM)) {
-		CHECK(0, "cannot set up %s", xs_transport_name(transport));
+	if (rig_up(&r, transport, 1, XS_SAMPLE_RANDOM, snap)) {
+		CHECK(0, "cannot set up %s at snaplen %u", name, snap);
 		return;
 	}
-	for (int i = 0; i < 5; i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		make_pkt(pkt, lens[i], i);
 		run(&r, pkt, lens[i], 1);
 	}
 	xs_drain_poll(r.d, 0);
-	CHECK(r.got.n == 5, "%s: %u records, want 5",
-	      xs_transport_name(transport), r.got.n);
-	for (unsigned int i = 0; i < r.got.n && i < 5; i++) {
-		uint32_t cap = lens[i] < SNAP ? lens[i] : SNAP;
+	CHECK(r.got.n == n, "%s -s %u: %u records, want %u", name, snap,
+	      r.got.n, n);
+	for (unsigned int i = 0; i < r.got.n && i < n; i++) {
+		uint32_t cap = lens[i] < snap ? lens[i] : snap;
 
 		make_pkt(pkt, lens[i], i);
 		CHECK(r.got.pkt[i].wire_len == lens[i] &&
 		      r.got.pkt[i].cap_len == cap,
-		      "%s: record %u len %u cap %u", xs_transport_name(transport),
-		      i, r.got.pkt[i].wire_len, r.got.pkt[i].cap_len);
-		CHECK(!memcmp(r.got.data[i], pkt, cap), "%s: record %u bytes",
-		      xs_transport_name(transport), i);
+		      "%s -s %u: record %u len %u cap %u", name, snap, i,
+		      r.got.pkt[i].wire_len, r.got.pkt[i].cap_len);
+		CHECK(!memcmp(r.got.data[i], pkt, cap),
+		      "%s -s %u: record %u bytes", name, snap, i);
 	}
 	CHECK(xs_stats_read(xs_loader_stats_fd(r.l), &st) == 0, "stats");
-	CHECK(st.seen == 5 && st.sampled == 5 && st.emitted == 5 &&
-	      !st.ring_full && !st.copy_fail, "%s: counters %llu/%llu/%llu",
-	      xs_transport_name(transport), (unsigned long long)st.seen,
-	      (unsigned long long)st.sampled, (unsigned long long)st.emitted);
+	CHECK(st.seen == n && st.sampled == n && st.emitted == n &&
+	      !st.ring_full && !st.copy_fail,
+	      "%s -s %u: counters %llu/%llu/%llu", name, snap,
+	      (unsigned long long)st.seen, (unsigned long long)st.sampled,
+	      (unsigned long long)st.emitted);
 	CHECK(xs_drain_stats(r.d)->bad == 0, "bad records");
+	rig_down(&r);
+}
+
+/*
+ * Short frames take short ring slots whatever the snaplen: 2,000 64-byte
+ * frames at -s 16384 fit a 1 MiB ring unread (16 KiB slots would hold 63).
+ */
+static void test_ring_slots(void)
+{
+	static uint8_t pkt[64];
+	struct xs_stats st;
+	struct rig r;
+
+	if (rig_up(&r, XS_TRANSPORT_RINGBUF, 1, XS_SAMPLE_RANDOM,
+		   XS_MAX_SNAPLEN)) {
+		CHECK(0, "cannot set up ringbuf at snaplen %u", XS_MAX_SNAPLEN);
+		return;
+	}
+	make_pkt(pkt, sizeof(pkt), 3);
+	run(&r, pkt, sizeof(pkt), 2000);
+	CHECK(xs_stats_read(xs_loader_stats_fd(r.l), &st) == 0, "stats");
+	CHECK(st.emitted == 2000 && !st.ring_full,
+	      "-s %u: %llu of 2000 frames in the ring, %llu full",
+	      XS_MAX_SNAPLEN, (unsigned long long)st.emitted,
+	      (unsigned long long)st.ring_full);
+	xs_drain_poll(r.d, 0);
+	CHECK(r.got.n == 2000 && xs_drain_stats(r.d)->bad == 0,
+	      "%u of 2000 read back", r.got.n);
 	rig_down(&r);
 }
 
@@ -135,7 +169,7 @@ static void test_rate(uint32_t transport, uint32_t mode, uint32_t runs)
 	struct xs_stats st;
 	struct rig r;
 
-	if (rig_up(&r, transport, 100, mode)) {
+	if (rig_up(&r, transport, 100, mode, SNAP)) {
 		CHECK(0, "cannot set up %s", xs_transport_name(transport));
 		return;
 	}
@@ -167,9 +201,13 @@ int main(void)
 	if (geteuid())
 		SKIP("loading BPF programs needs root");
 	for (uint32_t t = XS_TRANSPORT_PERF; t <= XS_TRANSPORT_RINGBUF; t++) {
-		test_every_packet(t);
+		test_every_packet(t, 64);
+		test_every_packet(t, SNAP);
+		test_every_packet(t, 1518);
+		test_every_packet(t, XS_MAX_SNAPLEN);
 		test_rate(t, XS_SAMPLE_COUNT, 10000);
 		test_rate(t, XS_SAMPLE_RANDOM, 100000);
 	}
+	test_ring_slots();
 	return unit_result();
 }
