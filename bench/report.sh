@@ -16,12 +16,12 @@ packets in the file per second. Each scenario ran right after an XDP_PASS
 run of its own; the ratios are medians of the per-run ratios to that run
 (captured ÷ xdpdump: of the two medians), since this VM's speed drifts.
 
-| scenario | link Mpps | captured Mpps | in file | lost | lost % | capture CPU s | µs CPU / packet | RSS MiB | link ÷ XDP_PASS | captured ÷ xdpdump | captured ÷ tcpdump |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+| scenario | link Mpps | captured Mpps | in file | lost | lost % | loss counters | capture CPU s | µs CPU / packet | RSS MiB | link ÷ XDP_PASS | captured ÷ xdpdump | captured ÷ tcpdump |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
 HEAD
 awk -v dat="$dat" '
 { n = $1; k = ++cnt[n]; off[n, k] = $2; sec[n, k] = $3; got[n, k] = $4
-  lost[n, k] = $5; cpu[n, k] = $6; rss[n, k] = $7; pair[n, k] = $8
+  lost[n, k] = $5; cpu[n, k] = $6; rss[n, k] = $7; pair[n, k] = $8; ctr[n, k] = $9
   if (!(n in seen)) { seen[n] = 1; order[++m] = n } }
 # The median over the runs of the link (w == "link") or captured rate,
 # each divided by the XDP_PASS rate measured just before it.
@@ -46,10 +46,12 @@ END {
 	for (i = 1; i <= m; i++) { n = order[i]; r = pick[n]
 		ceil = (n ~ /^XDP_/)
 		total = got[n, r] + lost[n, r]
-		printf "| %s | %.3f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, link[n],
+		c = ctr[n, r]; gsub(/_/, " ", c); gsub(/=/, " ", c); gsub(/,/, ", ", c)
+		printf "| %s | %.3f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, link[n],
 			ceil ? "–" : sprintf("%.3f", capt[n]), ceil ? "–" : got[n, r],
 			ceil ? "–" : lost[n, r],
 			ceil ? "–" : sprintf("%.1f", total ? 100 * lost[n, r] / total : 0),
+			ceil ? "–" : c,
 			ceil ? "–" : cpu[n, r],
 			ceil || !got[n, r] ? "–" : sprintf("%.3f", cpu[n, r] * 1e6 / got[n, r]),
 			ceil ? "–" : rss[n, r],

@@ -38,10 +38,20 @@ rss_of() {
 	awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' /proc/"$1"/status
 }
 
-# record NAME OFFERED SECONDS INFILE LOSSES CPU RSS: with the XDP_PASS rate
-# measured just before, which the report divides by.
+# record NAME OFFERED SECONDS INFILE LOSSES CPU RSS [COUNTERS]: with the
+# XDP_PASS rate measured just before, which the report divides by. COUNTERS:
+# the tool's own non-zero loss counters, "name=count,..." with no spaces.
 record() {
-	echo "$* $PAIR" >>"$RAW"
+	echo "$1 $2 $3 $4 $5 $6 $7 $PAIR ${8:--}" >>"$RAW"
+}
+
+# counters NAME=COUNT...: the non-zero ones, comma-separated, or "none".
+counters() {
+	local c out=
+	for c in "$@"; do
+		[ "${c#*=}" -gt 0 ] 2>/dev/null && out=${out:+$out,}$c
+	done
+	echo "${out:-none}"
 }
 
 xdp_on() { ip -n "$XS_NS_B" link set dev "$XS_IF_B" xdpdrv obj "$1" sec xdp; }
@@ -95,7 +105,8 @@ sampler() {	# NAME TRANSPORT RATE [OPTIONS...]
 	[ "$(capinfos -M -c "$WORK/cap.pcap" | sed -n 's/^Number of packets: *//p')" = "$written" ] ||
 		die "$name: the file does not hold the $written packets written"
 	# Offered at 1 in RATE: what could have been written.
-	record "$name" "$O" "$S" "$written" "$lost" "$CPU" "$RSS"
+	record "$name" "$O" "$S" "$written" "$lost" "$CPU" "$RSS" "$(counters $(sed -n \
+		's/^\([0-9]*\) packets lost: \(.*\)/\2=\1/p' "$err" | tr ' ' _))"
 }
 
 # Tools without --netns enter B through nsenter, which execs them: the pid
@@ -105,24 +116,28 @@ IN_B=(nsenter --net=/run/netns/"$XS_NS_B")
 count_of() { sed -n "s/^\([0-9]*\) $1\$/\1/p" "$2"; }
 
 xdpdump_run() {
-	local got
+	local got ring
 	command -v xdpdump >/dev/null || return 0
 	capture xdpdump "$WORK/xd.err" "${IN_B[@]}" xdpdump -i "$XS_IF_B" \
 		--load-xdp-program -w "$WORK/cap.pcap" -s 128
 	got=$(count_of "packets captured" "$WORK/xd.err")
+	ring=$(count_of "packets dropped by perf ring" "$WORK/xd.err")
 	# What did not reach the file was lost, whatever xdpdump counted.
-	record xdpdump "$O" "$S" "${got:-0}" $((O - ${got:-0})) "$CPU" "$RSS"
+	record xdpdump "$O" "$S" "${got:-0}" $((O - ${got:-0})) "$CPU" "$RSS" \
+		"$(counters perf_ring="${ring:-0}" uncounted=$((O - ${got:-0} - ${ring:-0})))"
 }
 
 tcpdump_run() {
-	local got
+	local got kernel
 	# veth hands redirected frames only to a peer with an XDP program.
 	xdp_on "$ROOT/build/xdp_pass.bpf.o" || die "cannot attach xdp_pass"
 	capture tcpdump "$WORK/td.err" "${IN_B[@]}" tcpdump -Z root -n -i "$XS_IF_B" \
 		-w "$WORK/cap.pcap" -s 128
 	xdp_off
 	got=$(count_of "packets captured" "$WORK/td.err")
-	record tcpdump "$O" "$S" "${got:-0}" $((O - ${got:-0})) "$CPU" "$RSS"
+	kernel=$(count_of "packets dropped by kernel" "$WORK/td.err")
+	record tcpdump "$O" "$S" "${got:-0}" $((O - ${got:-0})) "$CPU" "$RSS" \
+		"$(counters dropped_by_kernel="${kernel:-0}" uncounted=$((O - ${got:-0} - ${kernel:-0})))"
 }
 
 progcost() {	# NAME ARGS...

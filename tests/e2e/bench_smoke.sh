@@ -15,6 +15,6 @@ done
 	fail "per-packet costs missing: $(cat "$WORK/results.md")"
 [ "$(grep -c '^| .*-(m[a-z]*) | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 5 ] ||
 	fail "filter costs missing: $(cat "$WORK/results.md")"
-grep -q "^| xdpsample-ringbuf-N1 | [0-9.]* | [0-9.]* | 20000 | 0 |" "$WORK/results.md" ||
+grep -q "^| xdpsample-ringbuf-N1 | [0-9.]* | [0-9.]* | 20000 | 0 | 0.0 | none |" "$WORK/results.md" ||
 	fail "N=1 ringbuf did not write all 20,000 packets: $(grep ringbuf-N1 "$WORK/results.md")"
 exit 0
