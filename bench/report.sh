@@ -1,9 +1,8 @@
 #!/bin/bash
 # report.sh RAW COST PACKETS RUNS DAT: the Markdown tables of `make bench`
-# on stdout, and the plot's data in DAT. The absolute figures are those of
-# the run with the median link rate; each ratio is the median over the runs
-# of the scenario's rate divided by the XDP_PASS rate measured just before it
-# (RAW's 8th field), so that the VM's drift cancels out.
+# on stdout, and the plot's data in DAT. Each figure is that of the run
+# with the median link rate; XDP_PASS ran before every scenario, so its
+# median is over all of those runs and spans the same minutes.
 raw=$1 cost=$2 pkts=$3 runs=$4 dat=$5
 cat <<HEAD
 # xdpsample benchmark
@@ -12,26 +11,16 @@ $(date -u +%Y-%m-%d), $(uname -r), $(nproc) CPUs; $pkts 64-byte frames per
 scenario from xs-gen (BPF_PROG_TEST_RUN live frames, redirected into a
 veth), median of $runs runs. The generator and the XDP program share one
 core, so "link Mpps" is the rate XDP kept up with; "captured Mpps" is
-packets in the file per second. Each scenario ran right after an XDP_PASS
-run of its own; the ratios are medians of the per-run ratios to that run
-(captured ÷ xdpdump: of the two medians), since this VM's speed drifts.
+packets in the file per second. XDP_PASS ran before every scenario: its
+row is the median of all those runs.
 
 | scenario | link Mpps | captured Mpps | in file | lost | lost % | loss counters | capture CPU s | µs CPU / packet | RSS MiB | link ÷ XDP_PASS | captured ÷ xdpdump | captured ÷ tcpdump |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|
 HEAD
 awk -v dat="$dat" '
 { n = $1; k = ++cnt[n]; off[n, k] = $2; sec[n, k] = $3; got[n, k] = $4
-  lost[n, k] = $5; cpu[n, k] = $6; rss[n, k] = $7; pair[n, k] = $8; ctr[n, k] = $9
+  lost[n, k] = $5; cpu[n, k] = $6; rss[n, k] = $7; ctr[n, k] = $8
   if (!(n in seen)) { seen[n] = 1; order[++m] = n } }
-# The median over the runs of the link (w == "link") or captured rate,
-# each divided by the XDP_PASS rate measured just before it.
-function mednorm(n, w,   i, j, t, v) {
-	for (i = 1; i <= cnt[n]; i++)
-		v[i] = (w == "link" ? off[n, i] : got[n, i]) / sec[n, i] / 1e6 / pair[n, i]
-	for (i = 1; i <= cnt[n]; i++) for (j = i + 1; j <= cnt[n]; j++)
-		if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
-	return cnt[n] % 2 ? v[(cnt[n] + 1) / 2] : (v[cnt[n] / 2] + v[cnt[n] / 2 + 1]) / 2
-}
 function median(n,   i, j, t, idx) {	# the run with the median link rate
 	for (i = 1; i <= cnt[n]; i++) idx[i] = i
 	for (i = 1; i <= cnt[n]; i++) for (j = i + 1; j <= cnt[n]; j++)
@@ -55,9 +44,9 @@ END {
 			ceil ? "–" : cpu[n, r],
 			ceil || !got[n, r] ? "–" : sprintf("%.3f", cpu[n, r] * 1e6 / got[n, r]),
 			ceil ? "–" : rss[n, r],
-			n == "XDP_PASS" ? "1.00" : sprintf("%.2f", mednorm(n, "link")),
-			ceil || !("xdpdump" in seen) ? "–" : ratio(mednorm(n, "capt"), mednorm("xdpdump", "capt")),
-			ceil || !("tcpdump" in seen) ? "–" : ratio(mednorm(n, "capt"), mednorm("tcpdump", "capt"))
+			ratio(link[n], link["XDP_PASS"]),
+			ceil ? "–" : ratio(capt[n], capt["xdpdump"]),
+			ceil ? "–" : ratio(capt[n], capt["tcpdump"])
 		printf "%s %.4f %.4f %.2f\n", n, link[n], ceil ? link[n] : capt[n],
 			ceil || !total ? 0 : 100 * lost[n, r] / total >dat
 	}

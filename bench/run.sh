@@ -1,7 +1,7 @@
 #!/bin/bash
 # make bench: every scenario in one go, so the ratios compare like with like.
 # Environment: BENCH_PACKETS (default 3000000), BENCH_RUNS (5; the median is
-# reported), BENCH_OUT (bench/: results.md, results.png), BENCH_PLOT (1),
+# reported), BENCH_OUT (bench/: results.md, .png, .raw), BENCH_PLOT (1),
 # BENCH_TMP (/dev/shm: where the capture files go).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,11 +38,11 @@ rss_of() {
 	awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' /proc/"$1"/status
 }
 
-# record NAME OFFERED SECONDS INFILE LOSSES CPU RSS [COUNTERS]: with the
-# XDP_PASS rate measured just before, which the report divides by. COUNTERS:
-# the tool's own non-zero loss counters, "name=count,..." with no spaces.
+# record NAME OFFERED SECONDS INFILE LOSSES CPU RSS [COUNTERS]: COUNTERS
+# are the tool's own non-zero loss counters, "name=count,..." with no
+# spaces.
 record() {
-	echo "$1 $2 $3 $4 $5 $6 $7 $PAIR ${8:--}" >>"$RAW"
+	echo "$1 $2 $3 $4 $5 $6 $7 ${8:--}" >>"$RAW"
 }
 
 # counters NAME=COUNT...: the non-zero ones, comma-separated, or "none".
@@ -62,14 +62,13 @@ ceiling() {	# NAME OBJECT
 	xdp_on "$ROOT/build/$2" || die "cannot attach $2"
 	read -r o s < <(gen)
 	xdp_off
-	[ "$1" = XDP_PASS ] && PAIR=$(awk -v o="$o" -v s="$s" 'BEGIN { print o / s / 1e6 }')
 	record "$1" "$o" "$s" "$o" 0 0 0
 }
 
-# This VM's speed drifts by a third over seconds (XDP_PASS alone: 3.5 to
-# 6 Mpps in consecutive runs), so every scenario is measured right after an
-# XDP_PASS run of its own, and its ratios are taken against that one.
-paired() {	# SCENARIO ARGS...
+# This VM's speed varies by a third from run to run (XDP_PASS alone: 3.5
+# to 6 Mpps in consecutive runs): XDP_PASS runs before every scenario, so
+# that its median comes from many runs spread over the same minutes.
+after_pass() {	# SCENARIO ARGS...
 	ceiling XDP_PASS xdp_pass.bpf.o
 	"$@"
 }
@@ -153,23 +152,22 @@ xdp_on "$ROOT/build/xdp_pass.bpf.o" || die "cannot attach xdp_pass"
 taskset -c 0 "$ROOT/build/xs-gen" --netns "$XS_NS_A" -i "$XS_IF_A" -d $DST_MAC \
 	-S "$XS_IP_A" -D "$XS_IP_B" -n "$PKTS" -z 64 >/dev/null || die "the generator failed"
 xdp_off
-PAIR=0
 : >"$RAW"; : >"$WORK/cost"
 for ((run = 1; run <= RUNS; run++)); do
 	echo "bench: run $run of $RUNS, $PKTS packets per scenario" >&2
-	paired ceiling "XDP_DROP" xdp_drop.bpf.o
+	after_pass ceiling "XDP_DROP" xdp_drop.bpf.o
 	for t in ringbuf perf; do
 		for n in 1 100 1000; do
-			paired sampler "xdpsample-$t-N$n" $t $n
+			after_pass sampler "xdpsample-$t-N$n" $t $n
 		done
 	done
 	# The knobs, one at a time, against xdpsample-ringbuf-N1.
-	paired sampler "knob-immediate-ringbuf" ringbuf 1 --immediate-mode
-	paired sampler "knob-immediate-perf" perf 1 --immediate-mode
-	paired sampler "knob-snaplen1518-ringbuf" ringbuf 1 -s 1518
-	paired sampler "knob-buffer256k-ringbuf" ringbuf 1 -B 256
-	paired xdpdump_run
-	paired tcpdump_run
+	after_pass sampler "knob-immediate-ringbuf" ringbuf 1 --immediate-mode
+	after_pass sampler "knob-immediate-perf" perf 1 --immediate-mode
+	after_pass sampler "knob-snaplen1518-ringbuf" ringbuf 1 -s 1518
+	after_pass sampler "knob-buffer256k-ringbuf" ringbuf 1 -B 256
+	after_pass xdpdump_run
+	after_pass tcpdump_run
 	progcost "XDP_PASS" pass "$ROOT/build/xdp_pass.bpf.o" 1000000
 	for t in ringbuf perf; do
 		for n in 1 100 1000; do
@@ -191,6 +189,9 @@ for ((run = 1; run <= RUNS; run++)); do
 done
 
 mkdir -p "$OUT"
+# Every run's figures, for whoever wants another statistic than the median:
+# NAME OFFERED SECONDS INFILE LOST CPU_S RSS_MIB LOSS_COUNTERS.
+cp "$RAW" "$OUT/results.raw"
 "$ROOT/bench/report.sh" "$RAW" "$WORK/cost" "$PKTS" "$RUNS" "$OUT/results.dat" \
 	>"$OUT/results.md" ||
 	die "cannot write the report"
