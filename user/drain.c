@@ -219,11 +219,19 @@ static void on_ringbuf(void *ctx, const void *data, size_t size)
 
 static int ring_poll(struct xs_drain *d, int timeout_ms)
 {
+	const struct xs_ring_view *v = &d->rb->v;
 	struct epoll_event ev;
 
+	/*
+	 * Records committed while the last call was reading woke nobody (the
+	 * kernel wakes for the record at the published consumer position):
+	 * don't sleep on them.
+	 */
+	if (__atomic_load_n(v->producer, __ATOMIC_ACQUIRE) != *v->consumer)
+		timeout_ms = 0;
 	if (epoll_wait(d->rb->epfd, &ev, 1, timeout_ms) < 0 && errno != EINTR)
 		return -errno;
-	if (xs_ring_consume(&d->rb->v, on_ringbuf, d) == -EBADMSG) {
+	if (xs_ring_consume(v, on_ringbuf, d) == -EBADMSG) {
 		d->st.received++;
 		d->st.bad++;
 	}
