@@ -62,6 +62,7 @@ ceiling() {	# NAME OBJECT
 	xdp_on "$ROOT/build/$2" || die "cannot attach $2"
 	read -r o s < <(gen)
 	xdp_off
+	[ -n "$s" ] || die "$1: the generator failed"
 	record "$1" "$o" "$s" "$o" 0 0 0
 }
 
@@ -147,11 +148,8 @@ progcost() {	# NAME ARGS...
 "$ROOT/netns-scripts/setup.sh" || die "cannot make the namespaces"
 sysctl -qw kernel.bpf_stats_enabled=0
 # The first run after the namespaces are made is slow (page pools and
-# caches still cold, measured 20-40% below the next): warm up, unrecorded.
-xdp_on "$ROOT/build/xdp_pass.bpf.o" || die "cannot attach xdp_pass"
-taskset -c 0 "$ROOT/build/xs-gen" --netns "$XS_NS_A" -i "$XS_IF_A" -d $DST_MAC \
-	-S "$XS_IP_A" -D "$XS_IP_B" -n "$PKTS" -z 64 >/dev/null || die "the generator failed"
-xdp_off
+# caches still cold, measured 20-40% below the next): warm up, then forget it.
+ceiling XDP_PASS xdp_pass.bpf.o
 : >"$RAW"; : >"$WORK/cost"
 for ((run = 1; run <= RUNS; run++)); do
 	echo "bench: run $run of $RUNS, $PKTS packets per scenario" >&2
