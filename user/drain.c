@@ -89,6 +89,14 @@ static int64_t ts_ns(const struct timespec *t)
 	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
+uint64_t xs_mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return ts_ns(&t);
+}
+
 int64_t xs_mono_to_wall_offset(void)
 {
 	struct timespec r1, m, r2;

@@ -51,6 +51,8 @@ typedef void (*xs_raw_fn)(void *ctx, const void *data, size_t size);
  */
 int xs_ring_consume(const struct xs_ring_view *r, xs_raw_fn fn, void *ctx);
 
+/* CLOCK_MONOTONIC now, in ns: the clock of the records' timestamps. */
+uint64_t xs_mono_ns(void);
 /* Offset that turns CLOCK_MONOTONIC ns into CLOCK_REALTIME ns. */
 int64_t xs_mono_to_wall_offset(void);
 

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "drain.h"
@@ -386,14 +385,6 @@ static int start(struct run *r)
 	return 0;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ULL + t.tv_nsec;
-}
-
 /* An interface that was deleted ends the capture, after a full drain. */
 static void check_ifaces(struct run *r)
 {
@@ -410,7 +401,7 @@ static void check_ifaces(struct run *r)
 /* Per-poll housekeeping: interfaces, drop counts, time-based rotation. */
 static void housekeeping(struct run *r)
 {
-	uint64_t now = mono_ns();
+	uint64_t now = xs_mono_ns();
 	int err;
 
 	if (now >= r->next_iface_check) {

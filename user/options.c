@@ -102,7 +102,7 @@ static void usage(FILE *f)
 		XS_SFLOW_DEF_DATAGRAM);
 }
 
-static int bad(const char *what, const char *val, const char *why)
+int xs_bad_value(const char *what, const char *val, const char *why)
 {
 	fprintf(stderr, "xdpsample: invalid %s '%s': %s\n", what, val, why);
 	return -EINVAL;
@@ -116,11 +116,11 @@ static int parse_u64(const char *what, const char *s, uint64_t min,
 	char *end;
 
 	if (!*s || *s < '0' || *s > '9')
-		return bad(what, s, "not a number");
+		return xs_bad_value(what, s, "not a number");
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (*end)
-		return bad(what, s, "not a number");
+		return xs_bad_value(what, s, "not a number");
 	if (errno == ERANGE || v < min || v > max) {
 		fprintf(stderr,
 			"xdpsample: invalid %s '%s': must be %llu..%llu\n",
@@ -153,7 +153,7 @@ static int parse_word(const char *what, const char *s,
 			return 0;
 		}
 	}
-	return bad(what, s, "unknown value");
+	return xs_bad_value(what, s, "unknown value");
 }
 
 static const char *const transports[] = { "perf", "ringbuf" };
@@ -170,7 +170,7 @@ static int parse_size(const char *s, uint64_t *out)
 	size_t n = strlen(s);
 
 	if (!n || n >= sizeof(num))
-		return bad("file size", s, "not a size");
+		return xs_bad_value("file size", s, "not a size");
 	memcpy(num, s, n + 1);
 	u = strchr(units, num[n - 1] | 0x20);
 	if (u && num[n - 1] >= 'A') {
@@ -196,12 +196,12 @@ static int parse_one(struct xs_options *o, int c, const char *arg)
 	switch (c) {
 	case 'i':
 		if (!*arg || strlen(arg) >= IF_NAMESIZE)
-			return bad("interface", arg, "bad interface name");
+			return xs_bad_value("interface", arg, "bad interface name");
 		if (o->n_ifaces == XS_MAX_IFACES)
-			return bad("interface", arg, "too many interfaces");
+			return xs_bad_value("interface", arg, "too many interfaces");
 		for (unsigned int i = 0; i < o->n_ifaces; i++)
 			if (!strcmp(o->ifnames[i], arg))
-				return bad("interface", arg, "given twice");
+				return xs_bad_value("interface", arg, "given twice");
 		o->ifnames[o->n_ifaces++] = arg;
 		return 0;
 	case 'C':
@@ -213,14 +213,14 @@ static int parse_one(struct xs_options *o, int c, const char *arg)
 		return parse_u32("file count", arg, 1, 1000000, &o->max_files);
 	case 'Z':
 		if (!*arg)
-			return bad("user", arg, "empty name");
+			return xs_bad_value("user", arg, "empty name");
 		o->user = arg;
 		return 0;
 	case OPT_FORMAT:
 		return parse_word("--format", arg, formats, 2, &o->format);
 	case 'w':
 		if (!*arg)
-			return bad("output file", arg, "empty path");
+			return xs_bad_value("output file", arg, "empty path");
 		o->outfile = arg;
 		return 0;
 	case 's':
@@ -235,7 +235,7 @@ static int parse_one(struct xs_options *o, int c, const char *arg)
 				 MAX_BUFFER_KIB, &o->buffer_kib);
 	case OPT_NETNS:
 		if (!*arg || strchr(arg, '/') || arg[0] == '.')
-			return bad("netns", arg, "bad namespace name");
+			return xs_bad_value("netns", arg, "bad namespace name");
 		o->netns = arg;
 		return 0;
 	case OPT_SAMPLE:
@@ -245,7 +245,7 @@ static int parse_one(struct xs_options *o, int c, const char *arg)
 				  &o->transport);
 	case OPT_SFLOW:
 		if (!*arg)
-			return bad("sFlow collector", arg, "empty");
+			return xs_bad_value("sFlow collector", arg, "empty");
 		o->sflow = arg;
 		return 0;
 	case OPT_SFLOW_AGENT:

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
@@ -28,6 +27,8 @@
 #include <linux/sockios.h>
 #include <bpf/libbpf.h>
 
+#include "drain.h"
+#include "options.h"
 #include "sflow.h"
 
 #define SFLOW_VERSION		5
@@ -77,20 +78,6 @@ struct xs_sflow {
 	char name[80];
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ULL + t.tv_nsec;
-}
-
-static int bad(const char *what, const char *val, const char *why)
-{
-	fprintf(stderr, "xdpsample: invalid %s '%s': %s\n", what, val, why);
-	return -EINVAL;
-}
-
 /* Split COLLECTOR[:PORT]; [v6]:port, or a bare IPv6 address. */
 static int split_host_port(const char *spec, char *host, size_t hlen,
 			   const char **port)
@@ -103,7 +90,7 @@ static int split_host_port(const char *spec, char *host, size_t hlen,
 		const char *end = strchr(spec, ']');
 
 		if (!end || (end[1] && end[1] != ':'))
-			return bad("sFlow collector", spec, "expected [ADDRESS]:PORT");
+			return xs_bad_value("sFlow collector", spec, "expected [ADDRESS]:PORT");
 		n = end - spec - 1;
 		*port = end[1] ? end + 2 : NULL;
 		spec++;
@@ -114,7 +101,7 @@ static int split_host_port(const char *spec, char *host, size_t hlen,
 		n = strlen(spec);	/* a name, IPv4, or bare IPv6 */
 	}
 	if (!n || n >= hlen)
-		return bad("sFlow collector", spec, "no host");
+		return xs_bad_value("sFlow collector", spec, "no host");
 	memcpy(host, spec, n);
 	host[n] = '\0';
 	return 0;
@@ -129,11 +116,11 @@ static int parse_port(const char *spec, const char *p, uint16_t *port)
 	if (!p)
 		return 0;
 	if (*p < '0' || *p > '9')
-		return bad("sFlow collector", spec, "the port is not a number");
+		return xs_bad_value("sFlow collector", spec, "the port is not a number");
 	errno = 0;
 	v = strtol(p, &end, 10);
 	if (*end || errno || v < 1 || v > 65535)
-		return bad("sFlow collector", spec, "the port must be 1..65535");
+		return xs_bad_value("sFlow collector", spec, "the port must be 1..65535");
 	*port = (uint16_t)v;
 	return 0;
 }
@@ -174,7 +161,7 @@ int xs_sflow_parse_agent(const char *s, struct xs_sflow_addr *a)
 	else if (inet_pton(AF_INET6, s, a->bytes) == 1)
 		a->family = AF_INET6;
 	else
-		return bad("sFlow agent address", s,
+		return xs_bad_value("sFlow agent address", s,
 			   "not an IPv4 or IPv6 address");
 	return 0;
 }
@@ -284,7 +271,7 @@ int xs_sflow_open(struct xs_sflow **out, const struct xs_sflow_cfg *cfg)
 		goto fail;
 	s->hdr_len = xs_sflow_header_len(&s->agent);
 	s->flows.len = s->counters.len = s->hdr_len;
-	s->start_ns = mono_ns();
+	s->start_ns = xs_mono_ns();
 	s->next_counters_ns = s->start_ns + cfg->counter_secs * FLUSH_NS;
 	*out = s;
 	return 0;
@@ -334,7 +321,7 @@ static void flush(struct xs_sflow *s, struct stream *d)
 	p += s->agent.family == AF_INET6 ? 24 : 12;
 	put_at(p, d->sub_agent);
 	put_at(p + 4, ++d->seq);
-	put_at(p + 8, (uint32_t)((mono_ns() - s->start_ns) / 1000000));
+	put_at(p + 8, (uint32_t)((xs_mono_ns() - s->start_ns) / 1000000));
 	put_at(p + 12, d->n_samples);
 	if (send_datagram(s, d) < 0) {
 		/* A refusing collector: counted, the capture goes on. */
@@ -384,7 +371,7 @@ int xs_sflow_packet(struct xs_sflow *s, const struct xs_packet *pkt)
 	if (hlen > (room & ~3U))
 		hlen = room & ~3U;
 	if (!d->n_samples)
-		d->first_ns = mono_ns();
+		d->first_ns = xs_mono_ns();
 	put32(d, FMT_FLOW_EXPANDED);
 	put32(d, FLOW_FIXED - 8 + ((hlen + 3) & ~3U));
 	put32(d, ++src->flow_seq);
@@ -536,7 +523,7 @@ static void send_counters(struct xs_sflow *s)
 
 void xs_sflow_tick(struct xs_sflow *s)
 {
-	uint64_t now = mono_ns();
+	uint64_t now = xs_mono_ns();
 
 	if (s->flows.n_samples && now - s->flows.first_ns >= FLUSH_NS)
 		flush(s, &s->flows);
