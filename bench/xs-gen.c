@@ -23,7 +23,6 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <linux/if_ether.h>
 
 #include "gen.skel.h"
 #include "xs-tool.h"
@@ -41,28 +40,6 @@ struct cfg {
 static void die(const char *m)
 {
 	xs_die("xs-gen", m);
-}
-
-/* Ethernet/IPv4/UDP with "XSSQ" + sequence at the start of the payload. */
-static void template(const struct cfg *c, unsigned char *f)
-{
-	unsigned char ip[20] = { 0x45, 0, 0, 0, 0, 0, 0, 0, 64, 17 };
-	unsigned int n = c->size;
-
-	memset(f, 0, n);
-	memcpy(f, c->a.dmac, 6);
-	memcpy(f + 6, "\x02\x58\x53\x00\x00\x01", 6);
-	f[12] = 0x08;
-	ip[2] = (n - 14) >> 8;
-	ip[3] = (n - 14) & 0xff;
-	memcpy(ip + 12, &c->a.sip, 4);
-	memcpy(ip + 16, &c->a.dip, 4);
-	*(unsigned short *)(ip + 10) = xs_csum(ip, 20);
-	memcpy(f + 14, ip, 20);
-	f[34] = 40000 >> 8; f[35] = 40000 & 0xff;
-	f[36] = 0; f[37] = 9;
-	f[38] = (n - 34) >> 8; f[39] = (n - 34) & 0xff;
-	memcpy(f + 42, "XSSQ", 4);
 }
 
 static void parse(struct cfg *c, int argc, char **argv)
@@ -124,7 +101,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xs-gen: warning: cannot keep the program in the "
 			"XDP dispatcher (%s): every batch will wait for RCU\n",
 			strerror(errno));
-	template(&c, frame);
+	/* Sequence 0: the program stamps each frame's own. */
+	xs_frame(&c.a, (const uint8_t *)"\x02\x58\x53\x00\x00\x01", frame,
+		 c.size, 0);
 	t0 = now();
 	while (sent < c.count) {
 		unsigned long n = c.count - sent < c.batch ? c.count - sent : c.batch;

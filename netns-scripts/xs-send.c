@@ -34,7 +34,6 @@
 
 #define MAX_SIZES 64
 #define MAX_FRAME 9018
-#define HDRS (14 + 20 + 8)
 
 struct cfg {
 	struct xs_addr a;
@@ -49,39 +48,6 @@ static void die(const char *what)
 	xs_die("xs-send", what);
 }
 
-static void build(const struct cfg *c, uint8_t *f, unsigned int len,
-		  uint32_t seq)
-{
-	struct ether_header *eth = (void *)f;
-	struct iphdr *ip = (void *)(f + 14);
-	struct udphdr *udp = (void *)(f + 34);
-	uint8_t *pl = f + HDRS;
-	uint32_t nseq = htonl(seq);
-
-	memcpy(eth->ether_dhost, c->a.dmac, 6);
-	memcpy(eth->ether_shost, c->smac, 6);
-	eth->ether_type = htons(ETHERTYPE_IP);
-	memset(ip, 0, sizeof(*ip));
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = IPPROTO_UDP;
-	ip->tot_len = htons(len - 14);
-	ip->id = htons(seq & 0xffff);
-	ip->saddr = c->a.sip.s_addr;
-	ip->daddr = c->a.dip.s_addr;
-	ip->check = xs_csum(ip, sizeof(*ip));
-	udp->source = htons(40000);
-	udp->dest = htons(9);	/* discard */
-	udp->len = htons(len - 34);
-	udp->check = 0;
-	memcpy(pl, "XSSQ", 4);
-	memcpy(pl + 4, &nseq, 4);
-	/* A pattern that differs per packet, so byte comparisons mean something. */
-	for (unsigned int i = 8; i < len - HDRS; i++)
-		pl[i] = (uint8_t)(seq * 7 + i);
-}
-
 static void parse_sizes(struct cfg *c, char *s)
 {
 	char *tok, *save = NULL;
@@ -90,7 +56,7 @@ static void parse_sizes(struct cfg *c, char *s)
 	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		unsigned long v = strtoul(tok, NULL, 10);
 
-		if (v < HDRS + 8 || v > MAX_FRAME || c->nsizes == MAX_SIZES)
+		if (v < XS_FRAME_HDRS + 8 || v > MAX_FRAME || c->nsizes == MAX_SIZES)
 			die("bad -z size (50..9018, at most 64 sizes)");
 		c->sizes[c->nsizes++] = v;
 	}
@@ -187,7 +153,7 @@ int main(int argc, char **argv)
 
 		if (c.seconds && (i & 255) == 0 && elapsed(&t0) >= c.seconds)
 			break;
-		build(&c, frame, len, (uint32_t)i);
+		xs_frame(&c.a, c.smac, frame, len, (uint32_t)i);
 		pace(&c, i, &t0);
 		while (send(fd, frame, len, 0) != (ssize_t)len) {
 			if (errno != ENOBUFS && errno != EAGAIN)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the traffic tools (xs-send, bench/xs-gen) share: where to send
- * (namespace, interface, addresses), the IPv4 checksum, entering the
+ * (namespace, interface, addresses), the frame they send, entering the
  * namespace.
  */
 #ifndef XDPSAMPLE_XS_TOOL_H
@@ -9,10 +9,14 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/ethernet.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 struct xs_addr {
@@ -81,6 +85,46 @@ static inline uint16_t xs_csum(const void *p, size_t n)
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return ~s;
+}
+
+/* Ethernet + IPv4 + UDP headers; the payload starts "XSSQ" + sequence. */
+#define XS_FRAME_HDRS (14 + 20 + 8)
+
+/*
+ * Ethernet/IPv4/UDP 40000 -> 9 (discard) of len bytes, len >= HDRS + 8:
+ * "XSSQ" and seq (big-endian) open the payload, then a pattern that differs
+ * per packet, so byte comparisons mean something.
+ */
+static inline void xs_frame(const struct xs_addr *a, const uint8_t smac[6],
+			    uint8_t *f, unsigned int len, uint32_t seq)
+{
+	struct ether_header *eth = (void *)f;
+	struct iphdr *ip = (void *)(f + 14);
+	struct udphdr *udp = (void *)(f + 34);
+	uint8_t *pl = f + XS_FRAME_HDRS;
+	uint32_t nseq = htonl(seq);
+
+	memcpy(eth->ether_dhost, a->dmac, 6);
+	memcpy(eth->ether_shost, smac, 6);
+	eth->ether_type = htons(ETHERTYPE_IP);
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(len - 14);
+	ip->id = htons(seq & 0xffff);
+	ip->saddr = a->sip.s_addr;
+	ip->daddr = a->dip.s_addr;
+	ip->check = xs_csum(ip, sizeof(*ip));
+	udp->source = htons(40000);
+	udp->dest = htons(9);
+	udp->len = htons(len - 34);
+	udp->check = 0;
+	memcpy(pl, "XSSQ", 4);
+	memcpy(pl + 4, &nseq, 4);
+	for (unsigned int i = 8; i < len - XS_FRAME_HDRS; i++)
+		pl[i] = (uint8_t)(seq * 7 + i);
 }
 
 #endif
