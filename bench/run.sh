@@ -78,11 +78,15 @@ after_pass() {	# SCENARIO ARGS...
 # traffic; sets O S CPU RSS RC (offered, seconds, CPU s, RSS MiB, exit code).
 capture() {
 	local name=$1 err=$2 pid; shift 2
-	rm -f "$WORK/cap.pcap"
+	# The log is new for this start: the last scenario's "listening on"
+	# must not start the generator before this tool has attached.
+	rm -f "$WORK/cap.pcap" "$err"
 	taskset -c 1 "$@" >"$err" 2>&1 &
 	pid=$!
 	xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
 	read -r O S < <(gen)
+	# A measuring window, the same for every tool: what it still had
+	# queued is processed (and its CPU time counted) before it is read.
 	sleep 0.5
 	CPU=$(cpu_of $pid)
 	RSS=$(rss_of $pid)

@@ -11,18 +11,23 @@ trap '"$here/teardown.sh"' EXIT
 "$here/setup.sh" || exit 1
 echo "== namespaces $XS_NS_A ($XS_IF_A $XS_IP_A) -> $XS_NS_B ($XS_IF_B $XS_IP_B)"
 rm -f "$out"
-"$root/build/xdpsample" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$out" -N 1 &
+log=$(mktemp)
+trap '"$here/teardown.sh"; rm -f "$log"' EXIT
+"$root/build/xdpsample" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$out" -N 1 2>"$log" &
 xs=$!
-for ((i = 0; i < 100; i++)); do
-	ip -n "$XS_NS_B" link show "$XS_IF_B" | grep -q "prog/xdp" && break
-	sleep 0.05
-done
+xs_wait_for "$log" "listening on" $xs || { cat "$log" >&2; exit 1; }
+cat "$log" >&2
 echo "== sending 1000 UDP packets of 60..1514 bytes from $XS_NS_A"
 "$root/build/xs-send" --netns "$XS_NS_A" -i "$XS_IF_A" -d "$XS_MAC_B" \
 	-S "$XS_IP_A" -D "$XS_IP_B" -n 1000 -r 10000 >/dev/null
-sleep 0.3
+# Until XDP has run on every frame (the last may wait for its softirq).
+for ((i = 0; i < 200; i++)); do
+	[ "$(xdp_seen)" -ge 1000 ] && break
+	sleep 0.05
+done
 kill -INT $xs
-wait $xs || exit 1
+wait $xs || { sed 1d "$log" >&2; exit 1; }
+sed 1d "$log" >&2
 echo "== capinfos $out"
 capinfos -M -c -s -l "$out" | sed 1d
 echo "== tshark -r $out (first 5 packets)"

@@ -25,13 +25,40 @@ xs_in() {
 	nsenter --net=/run/netns/"$ns" "$@"
 }
 
-# Wait until FILE contains PATTERN; fails when PID dies or SECS pass.
+# xs_wait_for FILE PATTERN PID [SECS] [COUNT]: wait until COUNT lines of
+# FILE (default 1) match PATTERN; false when PID dies or SECS (10) pass.
+# FILE must be new for PID: a line left by an earlier process would answer.
 xs_wait_for() {
-	local file=$1 pattern=$2 pid=$3 secs=${4:-10} i
+	local file=$1 pattern=$2 pid=$3 secs=${4:-10} want=${5:-1} i n
 	for ((i = 0; i < secs * 20; i++)); do
-		grep -q "$pattern" "$file" 2>/dev/null && return 0
+		n=$(grep -c "$pattern" "$file" 2>/dev/null)
+		[ "${n:-0}" -ge "$want" ] && return 0
 		kill -0 "$pid" 2>/dev/null || return 1
 		sleep 0.05
 	done
 	return 1
+}
+
+# hex: mawk has no strtonum.
+HEX='function hex(s,   i, v) { v = 0; s = tolower(s)
+	for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	return v }'
+
+# xdp_seen [IFACE]: packets the xdpsample program on B's IFACE has run on
+# so far: the first u64 ("seen", xdp/sample.h) of its per-CPU counters,
+# read live with bpftool and summed over CPUs; 0 when nothing is attached.
+xdp_seen() {
+	local id m stats=
+	# Our program's own id, also when it runs inside libxdp's dispatcher.
+	id=$(xs_in "$XS_NS_B" xdp-loader status "${1:-$XS_IF_B}" 2>/dev/null |
+		awk '/ xdpsample / { for (i = 1; i < NF; i++)
+			if ($i ~ /^[0-9]+$/ && length($(i + 1)) == 16) print $i }' | head -1)
+	[ -n "$id" ] || { echo 0; return; }
+	for m in $(bpftool prog show id "$id" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p' | tr , ' '); do
+		bpftool map show id "$m" | grep -q " name xs_stats " && stats=$m
+	done
+	[ -n "$stats" ] || { echo 0; return; }
+	bpftool -j map dump id "$stats" | grep -o '"value":\[[^]]*\]' |
+		awk -F'"' "$HEX"'{ v = 0; for (i = 8; i >= 1; i--) v = v * 256 + hex(substr($(2 + 2 * i), 3)); s += v }
+			END { print s + 0 }'
 }

@@ -11,21 +11,21 @@ for run in "ringbuf pcap" "perf pcapng"; do
 	read -r transport format <<<"$run"
 	out=$WORK/small/out.$format
 	rm -f "$WORK"/small/*
-	xs_start "$WORK/xs.err" -w "$out" --transport $transport
+	xs_start xs -w "$out" --transport $transport
 	send 5000 -r 50000
 	xs_exits "$transport: the disk filled up"
 	rc=$XS_RC
 	[ "$rc" = 1 ] || fail "$transport: exit code $rc, want 1"
-	grep -q "xdpsample: cannot write $out: No space left on device" "$WORK/xs.err" ||
-		fail "$transport: no clear message: $(cat "$WORK/xs.err")"
+	grep -q "xdpsample: cannot write $out: No space left on device" "$XS_ERR" ||
+		fail "$transport: no clear message: $(cat "$XS_ERR")"
 	assert_detached
 	assert_clean_file "$out"
-	written=$(counter "$WORK/xs.err" "packets written")
-	failed=$(counter "$WORK/xs.err" "packets lost: write failed")
+	written=$(counter "$XS_ERR" "packets written")
+	failed=$(counter "$XS_ERR" "packets lost: write failed")
 	[ "$(packets "$out")" = "$written" ] ||
 		fail "$transport: file holds $(packets "$out"), summary says $written"
 	[ "$failed" -gt 0 ] || fail "$transport: no write failure counted"
-	assert_accounting "$WORK/xs.err"
+	assert_accounting "$XS_ERR"
 	note "$transport/$format: $written written, $failed failed"
 done
 exit 0

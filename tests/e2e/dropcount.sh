@@ -10,7 +10,7 @@ n=100000
 for transport in ringbuf perf; do
 	f=$WORK/$transport.pcapng
 	drops0=$(link_drops)
-	xs_start "$WORK/xs.err" -w "$f" -B 16 --transport $transport
+	xs_start xs -w "$f" -B 16 --transport $transport
 	send $n -r 40000 &
 	sender=$!
 	BG_PIDS+=($sender)
@@ -19,15 +19,15 @@ for transport in ringbuf perf; do
 	sleep 2
 	kill -CONT "$XS_PID"
 	wait "$sender"
-	sleep 0.3
+	xs_wait_seen $((n - ($(link_drops) - drops0)))
 	xs_stop
 	[ "$XS_RC" = 0 ] || fail "$transport: exit code $XS_RC"
 	assert_clean_file "$f"
-	assert_accounting "$WORK/xs.err"
-	seen=$(counter "$WORK/xs.err" "packets seen by XDP")
-	written=$(counter "$WORK/xs.err" "packets written")
-	lost=$(( $(counter "$WORK/xs.err" "packets lost: buffer full") +
-		 $(counter "$WORK/xs.err" "packets lost: copy failed") ))
+	assert_accounting "$XS_ERR"
+	seen=$(counter "$XS_ERR" "packets seen by XDP")
+	written=$(counter "$XS_ERR" "packets written")
+	lost=$(( $(counter "$XS_ERR" "packets lost: buffer full") +
+		 $(counter "$XS_ERR" "packets lost: copy failed") ))
 	[ "$lost" -gt 0 ] || fail "$transport: the overload lost nothing; the test proves nothing"
 	# Frames the veth pair itself dropped never reached XDP.
 	linkdrop=$(($(link_drops) - drops0))

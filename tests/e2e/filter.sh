@@ -23,26 +23,26 @@ run_filter() {
 	tcpdump -r "$WORK/mixed.pcap" -w "$WORK/want.pcap" "$expr" 2>/dev/null ||
 		fail "tcpdump rejects '$expr'"
 	want=$(packets "$WORK/want.pcap")
-	xs_start "$WORK/xs.err" -w "$WORK/out.pcap" --transport "$transport" \
+	xs_start xs -w "$WORK/out.pcap" --transport "$transport" \
 		-s 16384 "$expr"
 	xs_in "$XS_NS_A" tcpreplay -q -i "$XS_IF_A" "$WORK/mixed.pcap" \
 		>/dev/null 2>"$WORK/replay.err" ||
 		fail "tcpreplay: $(cat "$WORK/replay.err")"
-	sleep 0.3
+	xs_wait_seen "$total"
 	xs_stop
-	[ "$XS_RC" = 0 ] || fail "'$expr' ($transport): exit $XS_RC: $(cat "$WORK/xs.err")"
+	[ "$XS_RC" = 0 ] || fail "'$expr' ($transport): exit $XS_RC: $(cat "$XS_ERR")"
 	assert_detached
 	assert_clean_file "$WORK/out.pcap"
 	diff <(dump "$WORK/want.pcap") <(dump "$WORK/out.pcap") >"$WORK/diff" ||
 		fail "'$expr' ($transport): file differs from tcpdump's filter: $(head -5 "$WORK/diff")"
-	matched=$(counter "$WORK/xs.err" "packets matched the filter")
-	seen=$(counter "$WORK/xs.err" "packets seen by XDP")
+	matched=$(counter "$XS_ERR" "packets matched the filter")
+	seen=$(counter "$XS_ERR" "packets seen by XDP")
 	[ "$seen" = "$total" ] || fail "'$expr': seen $seen, sent $total"
 	[ "$matched" = "$want" ] ||
 		fail "'$expr' ($transport): matched $matched, tcpdump picks $want"
-	[ "$(counter "$WORK/xs.err" "packets written")" = "$want" ] ||
-		fail "'$expr': summary: $(cat "$WORK/xs.err")"
-	assert_accounting "$WORK/xs.err"
+	[ "$(counter "$XS_ERR" "packets written")" = "$want" ] ||
+		fail "'$expr': summary: $(cat "$XS_ERR")"
+	assert_accounting "$XS_ERR"
 	note "$transport '$expr': $want of $total"
 }
 
@@ -57,11 +57,11 @@ done
 # -F FILE, with a comment, and pcapng: the expression is the if_filter.
 printf '# web\ntcp port 443\n' >"$WORK/filter.txt"
 tcpdump -r "$WORK/mixed.pcap" -w "$WORK/want.pcap" 'tcp port 443' 2>/dev/null
-xs_start "$WORK/xs.err" -w "$WORK/out.pcapng" -s 16384 -F "$WORK/filter.txt"
+xs_start xs -w "$WORK/out.pcapng" -s 16384 -F "$WORK/filter.txt"
 xs_in "$XS_NS_A" tcpreplay -q -i "$XS_IF_A" "$WORK/mixed.pcap" >/dev/null 2>&1
-sleep 0.3
+xs_wait_seen "$total"
 xs_stop
-[ "$XS_RC" = 0 ] || fail "-F: exit $XS_RC: $(cat "$WORK/xs.err")"
+[ "$XS_RC" = 0 ] || fail "-F: exit $XS_RC: $(cat "$XS_ERR")"
 diff <(dump "$WORK/want.pcap") <(dump "$WORK/out.pcapng") >"$WORK/diff" ||
 	fail "-F: file differs: $(head -5 "$WORK/diff")"
 tshark -r "$WORK/out.pcapng" -X read_format:"MIME Files Format" -T fields \

@@ -3,7 +3,7 @@
 # second one writing the same file; the first keeps capturing everything.
 . "$(dirname "$0")/lib.sh"
 netns_up
-xs_start "$WORK/a.err" -w "$WORK/a.pcap"
+xs_start a -w "$WORK/a.pcap"
 first=$XS_PID
 "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/b.pcap" 2>"$WORK/b.err"
 rc=$?
@@ -18,7 +18,7 @@ grep -q "xdpsample: '$WORK/a.pcap' is being written by another process" "$WORK/c
 	fail "second writer said: $(cat "$WORK/c.err")"
 ip -n "$XS_NS_B" -d link show dev "$XS_IF_B2" | grep -q prog/xdp && fail "refused writer left a program on $XS_IF_B2"
 send 1000 -r 20000
-sleep 0.3
+xs_wait_seen 1000
 xs_stop
 [ "$XS_RC" = 0 ] || fail "first instance: exit $XS_RC"
 assert_clean_file "$WORK/a.pcap"

@@ -4,29 +4,33 @@
 # attaches normally. Exactly one program afterwards, none after exit.
 . "$(dirname "$0")/lib.sh"
 netns_up
-xs_start "$WORK/xs1.err" -w "$WORK/one.pcapng" -U
+xs_start xs1 -w "$WORK/one.pcapng" -U
 send 100 -r 20000
-sleep 0.2
+# With -U a packet is in the file once written: wait for all 100, then
+# kill -9 must leave them all there, and nothing to warn about.
+for ((i = 0; i < 200; i++)); do
+	[ "$(packets "$WORK/one.pcapng" 2>/dev/null)" = 100 ] && break
+	sleep 0.05
+done
 old=$(xdp_prog_id)
 kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
 [ -n "$(xdp_prog_id)" ] || skip "the attachment died with the process: nothing to clean"
-# With -U every packet is out before the kill: all of them, no warning.
 assert_clean_file "$WORK/one.pcapng"
 [ "$(packets "$WORK/one.pcapng")" = 100 ] || fail "-U file after kill -9 holds $(packets "$WORK/one.pcapng") packets"
-xs_start "$WORK/xs2.err" -w "$WORK/two.pcap"
-grep -q "removed stale xdpsample program (id $old)" "$WORK/xs2.err" ||
-	fail "stale program not reported: $(cat "$WORK/xs2.err")"
+xs_start xs2 -w "$WORK/two.pcap"
+grep -q "removed stale xdpsample program (id $old)" "$XS_ERR" ||
+	fail "stale program not reported: $(cat "$XS_ERR")"
 new=$(xdp_prog_id)
 [ -n "$new" ] && [ "$new" != "$old" ] || fail "program id $new after restart (old $old)"
 send 100 -r 20000
-sleep 0.2
+xs_wait_seen 100
 xs_stop
 [ "$XS_RC" = 0 ] || fail "exit code $XS_RC"
 [ "$(packets "$WORK/two.pcap")" = 100 ] || fail "second run wrote $(packets "$WORK/two.pcap")"
 assert_detached
 
 # --cleanup removes a stale program without capturing.
-xs_start "$WORK/xs4.err" -w "$WORK/four.pcap"
+xs_start xs4 -w "$WORK/four.pcap"
 stale=$(xdp_prog_id)
 kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
 "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" --cleanup 2>"$WORK/cleanup.err" || fail "--cleanup failed"
@@ -37,7 +41,7 @@ grep -q "nothing to clean up on '$XS_IF_B'" "$WORK/cleanup.err" || fail "second 
 
 # Without -U, kill -9 leaves what was flushed: the file opens, at most its
 # last packet cut short.
-xs_start "$WORK/xs3.err" -w "$WORK/three.pcapng"
+xs_start xs3 -w "$WORK/three.pcapng"
 send 20000 -r 100000
 kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
 out=$(capinfos -M -c "$WORK/three.pcapng" 2>&1)

@@ -7,7 +7,7 @@ netns_up
 for run in "ringbuf" "perf" "ringbuf --immediate-mode" "perf --immediate-mode"; do
 	read -r transport extra <<<"$run"
 	# shellcheck disable=SC2086
-	xs_start "$WORK/xs.err" -w "$WORK/out.pcap" -U --transport $transport $extra
+	xs_start xs -w "$WORK/out.pcap" -U --transport $transport $extra
 	for n in 1 2 3; do
 		send 1 -z 100
 		for ((i = 0; i < 10; i++)); do

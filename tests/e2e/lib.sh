@@ -30,13 +30,51 @@ netns_up() {
 	"$ROOT/netns-scripts/setup.sh" || fail "cannot create the namespaces"
 }
 
-# xs_start ERRFILE ARGS...: sample B's interface in the background.
+# bg_start [-o FILE] [-n LINES] NAME PATTERN CMD...: start CMD in the
+# background, stdout to FILE (default: ours), stderr to a log of its own,
+# $WORK/NAME.N.log, new for every start so that no earlier start's line can
+# answer; then wait until LINES lines of it (default 1) match PATTERN. The
+# log is opened before FILE, which may be a FIFO that blocks until read.
+# Sets BG_PID and BG_LOG; false when CMD ends first or 10 s pass.
+BG_N=0
+bg_start() {
+	local out=/dev/stdout lines=1 name pattern
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-o) out=$2; shift 2 ;;
+		-n) lines=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	name=$1 pattern=$2
+	shift 2
+	BG_N=$((BG_N + 1))
+	BG_LOG=$WORK/$name.$BG_N.log
+	"$@" 2>"$BG_LOG" >"$out" &
+	BG_PID=$!
+	BG_PIDS+=("$BG_PID")
+	xs_wait_for "$BG_LOG" "$pattern" "$BG_PID" 10 "$lines"
+}
+
+# xs_start [-o FILE] NAME ARGS...: sample B's interface (and any more -i in
+# ARGS) in the background until every interface says "listening on"; its
+# stderr is $XS_ERR.
 xs_start() {
-	local err=$1; shift
-	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" "$@" 2>"$err" &
-	XS_PID=$!
-	xs_wait_for "$err" "listening on" "$XS_PID" ||
-		fail "xdpsample did not start: $(cat "$err")"
+	local out=(-o /dev/stdout) name a n=1
+	if [ "$1" = -o ]; then
+		out=(-o "$2")
+		shift 2
+	fi
+	name=$1
+	shift
+	for a in "$@"; do
+		[ "$a" = -i ] && n=$((n + 1))
+	done
+	bg_start "${out[@]}" -n $n "$name" "listening on" \
+		"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" "$@"
+	XS_PID=$BG_PID XS_ERR=$BG_LOG
+	kill -0 "$XS_PID" 2>/dev/null && grep -q "listening on" "$XS_ERR" ||
+		fail "xdpsample did not start: $(cat "$XS_ERR")"
 }
 
 # xs_stop [SIGNAL]: stop it and set XS_RC to its exit code.
@@ -104,28 +142,54 @@ isb() {
 		-e "pcapng.options.option.data.interface.$2" 2>/dev/null
 }
 
-# tcpdump on B as the reference; ref_stop waits for it to finish writing.
+# tcpdump on B as the reference: what B receives, each packet written and
+# flushed as it arrives (libpcap's immediate mode hands over no ring block
+# later), so that ref_stop COUNT can wait for the COUNT packets sent. That
+# ring has a slot of snaplen bytes per packet: 9216 fits a jumbo frame and
+# gives 32 MiB some 3,500 slots.
 ref_start() {
+	REF_FILE=$1
 	# nsenter execs tcpdump, so REF_PID is tcpdump itself.
-	nsenter --net=/run/netns/"$XS_NS_B" tcpdump -Z root -i "$XS_IF_B" -s 262144 -B 32768 \
-		-n -w "$1" 2>"$WORK/tcpdump.err" &
-	REF_PID=$!
-	BG_PIDS+=("$REF_PID")
-	xs_wait_for "$WORK/tcpdump.err" "listening on" "$REF_PID" ||
-		fail "tcpdump did not start: $(cat "$WORK/tcpdump.err")"
+	bg_start tcpdump "listening on" nsenter --net=/run/netns/"$XS_NS_B" \
+		tcpdump -Z root -i "$XS_IF_B" -Q in --immediate-mode -U \
+		-s 9216 -B 32768 -n -w "$REF_FILE" ||
+		fail "tcpdump did not start: $(cat "$BG_LOG")"
+	REF_PID=$BG_PID REF_ERR=$BG_LOG
 }
 ref_stop() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(packets "$REF_FILE" 2>/dev/null)" = "$1" ] && break
+		sleep 0.05
+	done
 	kill -INT "$REF_PID"
 	wait "$REF_PID"
-	grep -q "^0 packets dropped by kernel" "$WORK/tcpdump.err" ||
-		fail "reference tcpdump dropped packets: $(cat "$WORK/tcpdump.err")"
+	grep -q "^0 packets dropped by kernel" "$REF_ERR" ||
+		fail "reference tcpdump dropped packets: $(cat "$REF_ERR")"
+	[ "$(packets "$REF_FILE")" = "$1" ] ||
+		fail "reference tcpdump captured $(packets "$REF_FILE") packets, want $1"
 }
 
-# The XDP program id on B's interface, empty when none is attached.
+# xdp_prog_id [IFACE]: the XDP program id on B's IFACE (default the first),
+# empty when none is attached.
 xdp_prog_id() {
-	ip -n "$XS_NS_B" -d link show dev "$XS_IF_B" |
+	ip -n "$XS_NS_B" -d link show dev "${1:-$XS_IF_B}" |
 		sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -1
 }
+
+# xs_wait_seen COUNT [IFACE]: wait until the program on B's IFACE has run on
+# COUNT packets: a frame xs-send has handed to the link may still be
+# waiting for its softirq, and a capture stopped before that never sees it.
+xs_wait_seen() {
+	local i n
+	for ((i = 0; i < 200; i++)); do
+		n=$(xdp_seen "${@:2}")
+		[ "$n" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "the XDP program on ${2:-$XS_IF_B} ran on $n packets after 10 s, want $1"
+}
+
 assert_detached() {
 	[ -z "$(xdp_prog_id)" ] || fail "an XDP program is still attached: $(ip -n "$XS_NS_B" link show dev "$XS_IF_B")"
 }

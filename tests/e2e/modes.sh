@@ -6,11 +6,11 @@
 netns_up
 ip -n "$XS_NS_B" link add xsbr0 type bridge || skip "no bridge support"
 ip -n "$XS_NS_B" link set xsbr0 up
-"$XS" --netns "$XS_NS_B" -i xsbr0 -w "$WORK/auto.pcap" 2>"$WORK/auto.err" &
-XS_PID=$!
-xs_wait_for "$WORK/auto.err" "listening on" "$XS_PID" || fail "auto: $(cat "$WORK/auto.err")"
-grep -q "listening on xsbr0 (generic, ringbuf, 1/1, snaplen 128)" "$WORK/auto.err" ||
-	fail "auto did not fall back to generic: $(head -1 "$WORK/auto.err")"
+bg_start auto "listening on" "$XS" --netns "$XS_NS_B" -i xsbr0 -w "$WORK/auto.pcap" ||
+	fail "auto: $(cat "$BG_LOG")"
+XS_PID=$BG_PID
+grep -q "listening on xsbr0 (generic, ringbuf, 1/1, snaplen 128)" "$BG_LOG" ||
+	fail "auto did not fall back to generic: $(head -1 "$BG_LOG")"
 xs_stop
 [ "$XS_RC" = 0 ] || fail "auto: exit code $XS_RC"
 "$XS" --netns "$XS_NS_B" -i xsbr0 -w "$WORK/native.pcap" --mode native 2>"$WORK/native.err"

@@ -7,14 +7,15 @@
 netns_up
 f=$WORK/out.pcapng
 ref_start "$WORK/ref.pcap"
-xs_start "$WORK/xs.err" -i "$XS_IF_B2" -w "$f"
-[ "$(grep -c "listening on" "$WORK/xs.err")" = 2 ] || fail "want a listening line per interface"
+xs_start xs -i "$XS_IF_B2" -w "$f"
+[ "$(grep -c "listening on" "$XS_ERR")" = 2 ] || fail "want a listening line per interface"
 send 1000 -r 20000
 send2 500 -r 20000 -z 60,1514
-sleep 1
+xs_wait_seen 1000
+xs_wait_seen 500 "$XS_IF_B2"
 xs_stop
-ref_stop
-[ "$XS_RC" = 0 ] || fail "exit code $XS_RC: $(cat "$WORK/xs.err")"
+ref_stop 1000
+[ "$XS_RC" = 0 ] || fail "exit code $XS_RC: $(cat "$XS_ERR")"
 assert_detached
 assert_clean_file "$f"
 capinfos "$f" >"$WORK/capinfos"
@@ -48,9 +49,9 @@ tshark -r "$f" -Y "frame.interface_id == 0" -w "$WORK/if0.pcapng" 2>/dev/null
 "$CMP" "$WORK/if0.pcapng" "$WORK/ref.pcap" 128 1000 >&2 || fail "bytes differ from tcpdump's"
 
 # The sampling rate is on every packet.
-xs_start "$WORK/xs2.err" -w "$WORK/n10.pcapng" -N 10 --sample count
+xs_start xs2 -w "$WORK/n10.pcapng" -N 10 --sample count
 send 1000 -r 20000
-sleep 0.3
+xs_wait_seen 1000
 xs_stop
 [ "$(fields "$WORK/n10.pcapng" frame.comment | sort -u)" = "sample 1/10" ] ||
 	fail "-N 10 comment: $(fields "$WORK/n10.pcapng" frame.comment | sort -u)"

@@ -18,15 +18,15 @@ sum_packets() {
 
 # -C 100k, pcapng: several files, each with its own header and statistics.
 mkdir "$WORK/c"
-xs_start "$WORK/xs.err" -w "$WORK/c/out.pcapng" -C 100k
+xs_start xs -w "$WORK/c/out.pcapng" -C 100k
 send 3000 -r 30000
-sleep 0.3
+xs_wait_seen 3000
 xs_stop
 [ "$XS_RC" = 0 ] || fail "-C: exit code $XS_RC"
 files=$(ls "$WORK/c" | sort -V | tr '\n' ' ')
 [ "${files%% *}" = out.pcapng ] && [ -e "$WORK/c/out.pcapng1" ] && [ -e "$WORK/c/out.pcapng2" ] ||
 	fail "-C file names: $files"
-written=$(counter "$WORK/xs.err" "packets written")
+written=$(counter "$XS_ERR" "packets written")
 [ "$written" = 3000 ] || fail "-C: written $written"
 [ "$(sum_packets "$WORK"/c/*)" = "$written" ] || fail "-C: files hold $(sum_packets "$WORK"/c/*)"
 for f in "$WORK"/c/*; do
@@ -38,9 +38,9 @@ note "-C: $(ls "$WORK/c" | wc -l) files"
 
 # -C 100k -W 3, classic pcap: a ring of out.pcap0..out.pcap2.
 mkdir "$WORK/w"
-xs_start "$WORK/xs.err" -w "$WORK/w/out.pcap" -C 100k -W 3
+xs_start xs -w "$WORK/w/out.pcap" -C 100k -W 3
 send 5000 -r 30000
-sleep 0.3
+xs_wait_seen 5000
 xs_stop
 [ "$XS_RC" = 0 ] || fail "-W: exit code $XS_RC"
 [ "$(ls "$WORK/w" | tr '\n' ' ')" = "out.pcap0 out.pcap1 out.pcap2 " ] ||
@@ -49,9 +49,9 @@ xs_stop
 
 # -G 1 -W 3 with no traffic at all: three files by the clock, then exit 0.
 mkdir "$WORK/g"
-xs_start "$WORK/xs.err" -w "$WORK/g/t-%Y%m%d-%H%M%S.pcapng" -G 1 -W 3
+xs_start xs -w "$WORK/g/t-%Y%m%d-%H%M%S.pcapng" -G 1 -W 3
 xs_exits "-G 1 -W 3 made its third file"
-[ "$XS_RC" = 0 ] || fail "-G -W: exit code $XS_RC: $(cat "$WORK/xs.err")"
+[ "$XS_RC" = 0 ] || fail "-G -W: exit code $XS_RC: $(cat "$XS_ERR")"
 [ "$(ls "$WORK/g" | grep -c '^t-[0-9]\{8\}-[0-9]\{6\}\.pcapng$')" = 3 ] ||
 	fail "-G -W 3 files: $(ls "$WORK/g")"
 for f in "$WORK"/g/*; do
@@ -62,10 +62,11 @@ assert_detached
 
 # -G 1 with traffic: packets spread over files, none lost between them.
 mkdir "$WORK/gt"
-xs_start "$WORK/xs.err" -w "$WORK/gt/t-%s.pcap" -G 1
+xs_start xs -w "$WORK/gt/t-%s.pcap" -G 1
 send 2500 -r 1000
+xs_wait_seen 2500
 xs_stop
-written=$(counter "$WORK/xs.err" "packets written")
+written=$(counter "$XS_ERR" "packets written")
 [ "$written" = 2500 ] || fail "-G: written $written"
 [ "$(ls "$WORK/gt" | wc -l)" -ge 2 ] || fail "-G: one file only"
 [ "$(sum_packets "$WORK"/gt/*)" = 2500 ] || fail "-G: files hold $(sum_packets "$WORK"/gt/*)"

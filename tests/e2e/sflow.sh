@@ -43,39 +43,64 @@ EOF
 	sfacctd -f "$WORK/sfacctd.conf" >"$WORK/sfacctd.log" 2>&1 &
 	SFA_PID=$!
 	BG_PIDS+=("$SFA_PID")
-	sleep 1
-	kill -0 $SFA_PID || fail "sfacctd did not start: $(cat "$WORK/sfacctd.log")"
+	SFA_PORT=$1
+	udp_wait $SFA_PID $1 bound
 }
-sfacctd_stop() {	# waits for its last purge
-	sleep 2
+# sfacctd_stop: once its socket has no datagram left unread, SIGINT (its
+# plugins write what they hold as they exit) and wait for it to end.
+sfacctd_stop() {
+	udp_wait $SFA_PID $SFA_PORT drained
 	kill -INT $SFA_PID
 	gone $SFA_PID 10 || fail "sfacctd does not stop"
+}
+# udp_wait PID PORT bound|drained: wait up to 10 s, while collector PID
+# runs, until a UDP socket is bound to PORT, or until it holds no unread
+# datagram (Recv-Q 0).
+udp_wait() {
+	local i q
+	for ((i = 0; i < 200; i++)); do
+		q=$(ss -Hlun "sport = :$2" | awk '{ print $2 }')
+		[ -n "$q" ] && { [ "$3" = bound ] || [ "$q" = 0 ]; } && return 0
+		kill -0 "$1" 2>/dev/null || fail "the collector on port $2 ended"
+		sleep 0.05
+	done
+	fail "the collector on port $2: not $3 after 10 s"
 }
 # json_sum FILE KEY: the sum of a numeric key over sfacctd's JSON lines.
 json_sum() {
 	sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1" | awk '{ s += $1 } END { print s + 0 }'
 }
-lo_start() {	# PCAP PORT: the exported datagrams, as they cross lo
-	tcpdump -i lo -n -B 16384 -w "$1" udp port "$2" 2>"$WORK/lo.err" &
-	LO_PID=$!
-	BG_PIDS+=("$LO_PID")
-	xs_wait_for "$WORK/lo.err" "listening on" $LO_PID || fail "tcpdump on lo"
+# lo_start PCAP PORT: the exported datagrams, as they cross lo, each
+# written as it arrives (immediate mode: no ring block held back). Its ring
+# has a slot of snaplen bytes per packet: 2 KiB holds any datagram here.
+lo_start() {
+	LO_FILE=$1
+	bg_start lo "listening on" tcpdump -i lo -n --immediate-mode -U \
+		-s 2048 -B 16384 -w "$1" udp port "$2" || fail "tcpdump on lo: $(cat "$BG_LOG")"
+	LO_PID=$BG_PID
 }
+# lo_stop: once the capture holds every datagram xdpsample's summary says
+# it sent.
 lo_stop() {
-	# tcpdump hands over a ring block after up to 1 s and does not drain
-	# the rest on SIGINT.
-	sleep 1.2
+	local want i
+	want=$(sed -n 's/.* exported to sFlow collector .* (\([0-9]*\) datagrams,.*/\1/p' "$XS_ERR")
+	for ((i = 0; i < 200; i++)); do
+		[ "$(packets "$LO_FILE" 2>/dev/null)" = "$want" ] && break
+		sleep 0.05
+	done
 	kill -INT $LO_PID
 	wait $LO_PID
+	[ "$(packets "$LO_FILE")" = "$want" ] ||
+		fail "tcpdump on lo captured $(packets "$LO_FILE") datagrams, xdpsample sent $want"
+}
+# counters_sent PCAP: true once a counter datagram (sub-agent 1) is in it.
+counters_sent() {
+	sf "$1" sflow_245.sub_agent_id | grep -q '^1$'
 }
 sf() {	# PCAP FIELD...: tshark fields of the sFlow datagrams
 	local f=$1; shift
 	tshark -n -r "$f" "${AS_SFLOW[@]}" -Y sflow -T fields "${@/#/-e}" 2>/dev/null
 }
-# hex: mawk has no strtonum.
-HEX='function hex(s,   i, v) { v = 0; s = tolower(s)
-	for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
-	return v }'
 # contiguous: the numbers on stdin are exactly 1..count, in order.
 contiguous() { awk '$1 != NR { bad = 1 } END { exit bad || NR == 0 }'; }
 
@@ -84,18 +109,23 @@ P=2000
 sfacctd_start $PORT "$WORK/n1.json"
 lo_start "$WORK/sflow.pcap" $PORT
 ref_start "$WORK/ref.pcap"
-xs_start "$WORK/xs.err" -w "$WORK/out.pcap" --sflow 127.0.0.1:$PORT \
+xs_start xs -w "$WORK/out.pcap" --sflow 127.0.0.1:$PORT \
 	--sflow-counters 1
 send $P -r 10000
-sleep 1.5
+xs_wait_seen $P
+# --sflow-counters 1: the first counter samples go out a second in.
+for ((i = 0; i < 100; i++)); do
+	counters_sent "$WORK/sflow.pcap" && break
+	sleep 0.05
+done
 xs_stop
-ref_stop
+ref_stop $P
 lo_stop
 sfacctd_stop
-[ "$XS_RC" = 0 ] || fail "exit $XS_RC: $(cat "$WORK/xs.err")"
+[ "$XS_RC" = 0 ] || fail "exit $XS_RC: $(cat "$XS_ERR")"
 assert_detached
-grep -q "^$P packets exported to sFlow collector 127.0.0.1:$PORT" "$WORK/xs.err" ||
-	fail "summary: $(cat "$WORK/xs.err")"
+grep -q "^$P packets exported to sFlow collector 127.0.0.1:$PORT" "$XS_ERR" ||
+	fail "summary: $(cat "$XS_ERR")"
 [ "$(packets "$WORK/out.pcap")" = $P ] || fail "the -w file beside sFlow holds $(packets "$WORK/out.pcap")"
 expert=$(tshark -n -r "$WORK/sflow.pcap" "${AS_SFLOW[@]}" -q -z expert 2>/dev/null | grep -i "warn\|error\|malformed")
 [ -z "$expert" ] || fail "tshark expert info: $expert"
@@ -110,7 +140,7 @@ sf "$WORK/sflow.pcap" sflow.flow_sample.sampling_rate | tr ',' '\n' | grep . | s
 [ "$(cat "$WORK/rates")" = 1 ] || fail "sampling rates: $(cat "$WORK/rates")"
 sf "$WORK/sflow.pcap" sflow.flow_sample.sample_pool | tr ',' '\n' | grep . >"$WORK/pools"
 awk 'NR > 1 && $1 < prev { exit 1 } { prev = $1 }' "$WORK/pools" || fail "the pool went down"
-seen=$(counter "$WORK/xs.err" "packets seen by XDP")
+seen=$(counter "$XS_ERR" "packets seen by XDP")
 [ "$(tail -1 "$WORK/pools")" = "$seen" ] || fail "last pool $(tail -1 "$WORK/pools"), seen $seen"
 sf "$WORK/sflow.pcap" sflow.flow_sample.input_interface_value sflow.flow_sample.output_interface_value \
 	sflow.flow_sample.source_id_index | tr '\t' '\n' | tr ',' '\n' | grep . | sort | uniq -c >"$WORK/ifs"
@@ -144,16 +174,16 @@ note "N=1: $P samples, pmacct $P packets / $want_bytes bytes"
 # --- 1b. With a filter the pool counts the matching packets ---------------
 sfacctd_start $PORT "$WORK/filtered.json"
 lo_start "$WORK/filtered.pcap" $PORT
-xs_start "$WORK/xs.err" --sflow 127.0.0.1:$PORT 'udp[8:4] = 0x58535351 and udp[12:4] < 500'
+xs_start xs --sflow 127.0.0.1:$PORT 'udp[8:4] = 0x58535351 and udp[12:4] < 500'
 send 1000 -r 10000
-sleep 1.2
+xs_wait_seen 1000
 xs_stop
 lo_stop
 sfacctd_stop
 pool=$(sf "$WORK/filtered.pcap" sflow.flow_sample.sample_pool | tr ',' '\n' | grep . | tail -1)
-[ "$(counter "$WORK/xs.err" "packets seen by XDP")" = 1000 ] && [ "$pool" = 500 ] &&
-	[ "$(counter "$WORK/xs.err" "packets matched the filter")" = 500 ] ||
-	fail "filtered: last pool ${pool:-none}: $(cat "$WORK/xs.err")"
+[ "$(counter "$XS_ERR" "packets seen by XDP")" = 1000 ] && [ "$pool" = 500 ] &&
+	[ "$(counter "$XS_ERR" "packets matched the filter")" = 500 ] ||
+	fail "filtered: last pool ${pool:-none}: $(cat "$XS_ERR")"
 
 # --- 2. nfdump-sflow, 200-byte datagrams --------------------------------
 mkdir -p "$WORK/nfd"
@@ -161,15 +191,17 @@ mkdir -p "$WORK/nfd"
 sfcapd -w "$WORK/nfd" -p $NFPORT -b 127.0.0.1 -B 8388608 >"$WORK/sfcapd.log" 2>&1 &
 NF_PID=$!
 BG_PIDS+=("$NF_PID")
+udp_wait $NF_PID $NFPORT bound
 lo_start "$WORK/small.pcap" $NFPORT
-xs_start "$WORK/xs.err" --sflow 127.0.0.1:$NFPORT --sflow-max-datagram 200
+xs_start xs --sflow 127.0.0.1:$NFPORT --sflow-max-datagram 200
 send $P -r 10000
-sleep 1.2
+xs_wait_seen $P
 xs_stop
 lo_stop
+udp_wait $NF_PID $NFPORT drained
 kill -TERM $NF_PID
 gone $NF_PID 10 || fail "sfcapd does not stop"
-[ "$XS_RC" = 0 ] || fail "nfdump run: exit $XS_RC: $(cat "$WORK/xs.err")"
+[ "$XS_RC" = 0 ] || fail "nfdump run: exit $XS_RC: $(cat "$XS_ERR")"
 got=$(nfdump -R "$WORK/nfd" -I 2>/dev/null | sed -n 's/^Packets: *\([0-9]*\)$/\1/p')
 [ "$got" = $P ] || fail "nfdump counts ${got:-nothing}, sent $P: $(tail -3 "$WORK/sfcapd.log")"
 big=$(tshark -n -r "$WORK/small.pcap" -T fields -e udp.length 2>/dev/null | awk '$1 - 8 > 200' | wc -l)
@@ -179,12 +211,12 @@ note "nfdump: $got packets in datagrams of at most 200 bytes"
 # --- 3. N=100: renormalized by pmacct ------------------------------------
 P=20000
 sfacctd_start $PORT "$WORK/n100.json"
-xs_start "$WORK/xs.err" --sflow 127.0.0.1:$PORT -N 100
+xs_start xs --sflow 127.0.0.1:$PORT -N 100
 send $P -r 20000
-sleep 1.2
+xs_wait_seen $P
 xs_stop
 sfacctd_stop
-samples=$(sed -n 's/^\([0-9]*\) packets exported to sFlow.*/\1/p' "$WORK/xs.err")
+samples=$(sed -n 's/^\([0-9]*\) packets exported to sFlow.*/\1/p' "$XS_ERR")
 got=$(json_sum "$WORK/n100.json" packets)
 awk -v g="$got" -v p=$P -v s="$samples" 'BEGIN {
 	d = g - p; if (d < 0) d = -d; exit !(s > 0 && d / p <= 3 / sqrt(s)) }' ||
@@ -195,18 +227,19 @@ note "N=100: $samples samples, sfacctd renormalized $got of $P"
 P=20000
 sfacctd_start $PORT "$WORK/over.json"
 lo_start "$WORK/over.pcap" $PORT
-xs_start "$WORK/xs.err" --sflow 127.0.0.1:$PORT -B 16
+xs_start xs --sflow 127.0.0.1:$PORT -B 16
 kill -STOP "$XS_PID"
+drops0=$(link_drops)
 send $P -r 20000 &
 sleep 0.5
 kill -CONT "$XS_PID"
 wait $!
-sleep 1.2
+xs_wait_seen $((P - ($(link_drops) - drops0)))
 xs_stop
 lo_stop
 sfacctd_stop
-lost=$(counter "$WORK/xs.err" "packets lost: buffer full")
-[ "$lost" -gt 0 ] || fail "overload lost nothing: $(cat "$WORK/xs.err")"
+lost=$(counter "$XS_ERR" "packets lost: buffer full")
+[ "$lost" -gt 0 ] || fail "overload lost nothing: $(cat "$XS_ERR")"
 drops=$(sf "$WORK/over.pcap" sflow.flow_sample.dropped_packets | tr ',' '\n' | grep . | sort -n | tail -1)
 [ "${drops:-0}" -gt 0 ] && [ "$drops" -le "$lost" ] ||
 	fail "drops in the samples ${drops:-none}, lost $lost"
@@ -216,13 +249,13 @@ awk -v g="$got" -v p=$P 'BEGIN { d = g - p; if (d < 0) d = -d; exit !(d / p <= 0
 note "overload: $lost samples lost, drops field $drops, sfacctd renormalized $got of $P"
 
 # --- 5. Nobody listening: counted, not fatal -----------------------------
-xs_start "$WORK/xs.err" -w "$WORK/out.pcap" --sflow 127.0.0.1:16399
+xs_start xs -w "$WORK/out.pcap" --sflow 127.0.0.1:16399
 send 1000 -r 10000
-sleep 1.2
+xs_wait_seen 1000
 xs_stop
 [ "$XS_RC" = 0 ] || fail "a refusing collector ended the run: $XS_RC"
-grep -q "^[1-9][0-9]* sFlow datagrams lost: Connection refused" "$WORK/xs.err" ||
-	fail "refusals not counted: $(cat "$WORK/xs.err")"
+grep -q "^[1-9][0-9]* sFlow datagrams lost: Connection refused" "$XS_ERR" ||
+	fail "refusals not counted: $(cat "$XS_ERR")"
 [ "$(packets "$WORK/out.pcap")" = 1000 ] || fail "the file lost packets"
 
 # --- 6. Bad input ---------------------------------------------------------

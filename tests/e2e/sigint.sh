@@ -5,19 +5,20 @@
 netns_up
 for sig in INT TERM; do
 	for transport in ringbuf perf; do
-		xs_start "$WORK/xs.err" -w "$WORK/out.pcap" --transport $transport
+		xs_start xs -w "$WORK/out.pcap" --transport $transport
 		send 400000 &
 		BG_PIDS+=($!)
-		sleep 0.4
+		# In the middle of the flood: well after its start, long before its end.
+		xs_wait_seen 20000
 		xs_stop $sig
-		[ "$XS_RC" = 0 ] || fail "$sig/$transport: exit code $XS_RC: $(cat "$WORK/xs.err")"
+		[ "$XS_RC" = 0 ] || fail "$sig/$transport: exit code $XS_RC: $(cat "$XS_ERR")"
 		assert_detached
 		assert_clean_file "$WORK/out.pcap"
-		written=$(counter "$WORK/xs.err" "packets written")
+		written=$(counter "$XS_ERR" "packets written")
 		[ "$written" -gt 0 ] || fail "$sig/$transport: nothing written"
 		[ "$(packets "$WORK/out.pcap")" = "$written" ] ||
 			fail "$sig/$transport: file holds $(packets "$WORK/out.pcap"), summary says $written"
-		assert_accounting "$WORK/xs.err"
+		assert_accounting "$XS_ERR"
 		note "$sig/$transport: $written packets written"
 		wait
 	done

@@ -6,11 +6,11 @@ netns_up
 for snap in 64 1518; do
 	for transport in ringbuf perf; do
 		ref_start "$WORK/ref.pcap"
-		xs_start "$WORK/xs.err" -w "$WORK/out.pcap" -s $snap --transport $transport
+		xs_start xs -w "$WORK/out.pcap" -s $snap --transport $transport
 		send 900 -r 20000
-		sleep 1
+		xs_wait_seen 900
 		xs_stop
-		ref_stop
+		ref_stop 900
 		[ "$XS_RC" = 0 ] || fail "exit code $XS_RC"
 		assert_clean_file "$WORK/out.pcap"
 		"$CMP" "$WORK/out.pcap" "$WORK/ref.pcap" $snap 900 >&2 ||

@@ -9,12 +9,10 @@ for format in pcap pcapng; do
 		>"$WORK/fields" 2>"$WORK/tshark.err" &
 	reader=$!
 	BG_PIDS+=($reader)
-	"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w - --format $format \
-		>"$WORK/pipe" 2>"$WORK/xs.err" &
-	XS_PID=$!
-	xs_wait_for "$WORK/xs.err" "listening on" "$XS_PID" || fail "no start: $(cat "$WORK/xs.err")"
+	# The FIFO blocks until tshark opens it; xs_start's log is new anyway.
+	xs_start -o "$WORK/pipe" xs -w - --format $format
 	send 1000 -r 20000
-	sleep 0.3
+	xs_wait_seen 1000
 	xs_stop
 	wait "$reader" || fail "$format: tshark failed: $(cat "$WORK/tshark.err")"
 	[ "$XS_RC" = 0 ] || fail "$format: exit code $XS_RC"
@@ -26,16 +24,14 @@ done
 # The reader leaves after 1000 bytes.
 head -c 1000 <"$WORK/pipe" >/dev/null &
 BG_PIDS+=($!)
-"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w - >"$WORK/pipe" 2>"$WORK/xs.err" &
-XS_PID=$!
-xs_wait_for "$WORK/xs.err" "listening on" "$XS_PID" || fail "no start: $(cat "$WORK/xs.err")"
+xs_start -o "$WORK/pipe" xs -w -
 send 20000 -r 100000
 xs_exits "its reader left"
 rc=$XS_RC
 [ "$rc" = 1 ] || fail "exit code $rc after EPIPE, want 1"
-grep -q "xdpsample: standard output closed by its reader (broken pipe)" "$WORK/xs.err" ||
-	fail "no broken-pipe message: $(cat "$WORK/xs.err")"
-[ "$(counter "$WORK/xs.err" "packets lost: write failed")" -gt 0 ] || fail "write failure not counted"
-assert_accounting "$WORK/xs.err"
+grep -q "xdpsample: standard output closed by its reader (broken pipe)" "$XS_ERR" ||
+	fail "no broken-pipe message: $(cat "$XS_ERR")"
+[ "$(counter "$XS_ERR" "packets lost: write failed")" -gt 0 ] || fail "write failure not counted"
+assert_accounting "$XS_ERR"
 assert_detached
 exit 0
