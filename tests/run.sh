@@ -1,55 +1,93 @@
 #!/bin/bash
-# Run every test: unit tests (build/tests/*) then end-to-end tests in veth
-# namespaces. A test passes with exit 0, is skipped with 77 (its reason is
-# printed), fails otherwise. Ends with "N passed, N failed, N skipped".
+# tests/run.sh [--repeat N] [PATTERN...]: run every test it finds, or those
+# whose name contains one of the PATTERNs (e.g. e2e/ or asan/):
+#   unit/NAME   build/tests/NAME        (tests/unit/NAME.c)
+#   asan/NAME   build/san/tests/NAME    (the same, ASan + UBSan)
+#   fuzz/record build/fuzz_record, 20 s (`make fuzz` for more)
+#   e2e/NAME    tests/e2e/NAME.sh, in veth namespaces (lib.sh is no test)
+# A test passes with exit 0, is skipped with 77 (its reason is printed),
+# fails otherwise. --repeat N runs the selection N times and then prints,
+# per test, how many runs failed. Ends with "N passed, N failed, N skipped".
 cd "$(dirname "$0")/.." || exit 1
+repeat=1
+if [ "${1:-}" = --repeat ]; then
+	repeat=$2
+	shift 2
+	[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --repeat needs a count" >&2; exit 2; }
+fi
 pass=0 failed=0 skipped=0 failures=()
+declare -A fails=()
+names=()
 
 run() {
 	local name=$1 t0 rc secs; shift
 	t0=$(date +%s%N)
-	"$@" >"$log" 2>&1
+	"$@" >"$log" 2>&1 </dev/null
 	rc=$?
 	secs=$((($(date +%s%N) - t0) / 1000000000))
 	case $rc in
 	0) pass=$((pass + 1)); echo "PASS $name (${secs}s)" ;;
 	77) skipped=$((skipped + 1)); echo "SKIP $name: $(sed -n 's/^SKIP: //p' "$log" | head -1)" ;;
-	*) failed=$((failed + 1)); failures+=("$name"); echo "FAIL $name (exit $rc)"; sed 's/^/    /' "$log" | tail -20 ;;
+	*) failed=$((failed + 1)); failures+=("$name")
+	   fails[$name]=$((${fails[$name]:-0} + 1))
+	   echo "FAIL $name (exit $rc)"; sed 's/^/    /' "$log" | tail -20 ;;
 	esac
 }
 
+# wanted NAME: no pattern given, or NAME contains one.
+wanted() {
+	local p
+	[ ${#patterns[@]} = 0 ] && return 0
+	for p in "${patterns[@]}"; do
+		[[ "$1" == *"$p"* ]] && return 0
+	done
+	return 1
+}
+
+# Every test as "NAME<TAB>COMMAND...", in the order they run.
+list() {
+	local f n
+	for f in tests/unit/test_*.c; do
+		n=$(basename "$f" .c)
+		printf 'unit/%s\tbuild/tests/%s\n' "$n" "$n"
+	done
+	for f in tests/unit/test_*.c; do
+		n=$(basename "$f" .c)
+		printf 'asan/%s\tbuild/san/tests/%s\n' "$n" "$n"
+	done
+	printf 'fuzz/record\tbuild/fuzz_record -max_total_time=20 build/fuzz-corpus\n'
+	for f in tests/e2e/*.sh; do
+		n=$(basename "$f" .sh)
+		[ "$n" = lib ] || printf 'e2e/%s\t%s\n' "$n" "$f"
+	done
+}
+
+patterns=("$@")
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # The BPF numbers must not carry the cost of run-time stats.
 sysctl -qw kernel.bpf_stats_enabled=0 2>/dev/null
-
-for t in test_record test_options test_output test_rotate test_prog test_filter test_sflow; do
-	run "unit/$t" "build/tests/$t"
-done
-# The same unit tests built with AddressSanitizer and UBSan.
-for t in test_record test_options test_output test_rotate test_prog test_filter test_sflow; do
-	run "asan/$t" "build/san/tests/$t"
-done
-# A short fuzzing run of the record checks and writers; `make fuzz` for more.
 mkdir -p build/fuzz-corpus
-run "fuzz/record (20 s)" build/fuzz_record -max_total_time=20 build/fuzz-corpus
-for transport in perf ringbuf; do
-	for mode in native generic; do
-		run "e2e/capture $transport $mode" tests/e2e/capture.sh $transport $mode
+while IFS=$'\t' read -r name cmd; do
+	wanted "$name" && names+=("$name") cmds+=("$cmd")
+done < <(list)
+[ ${#names[@]} -gt 0 ] || { echo "run.sh: no test matches: $*" >&2; exit 2; }
+
+for ((r = 1; r <= repeat; r++)); do
+	[ "$repeat" = 1 ] || echo "== run $r of $repeat"
+	for i in "${!names[@]}"; do
+		# shellcheck disable=SC2086
+		run "${names[$i]}" ${cmds[$i]}
 	done
 done
-for t in snaplen count sigint latency stdout diskfull modes kill9 refuse \
-	beside pcapng dropcount rotate zuser ifgone instances privs hostile filter \
-	sflow \
-	badinput; do
-	run "e2e/$t" "tests/e2e/$t.sh"
-done
-# The benchmark harness on a few packets; `make bench` for the real thing.
-run "e2e/bench_smoke" tests/e2e/bench_smoke.sh
-# The short soak; `make soak` runs 5 minutes per rate.
-run "e2e/soak (2 x 10 s)" tests/e2e/soak.sh 10 2
 
 echo
+if [ "$repeat" -gt 1 ]; then
+	echo "failed runs per test, of $repeat:"
+	for n in "${names[@]}"; do
+		printf '  %-24s %d\n' "$n" "${fails[$n]:-0}"
+	done
+fi
 [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
 echo "$pass passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
