@@ -1,14 +1,26 @@
 # xdpsample — build, test, demo, bench. `make V=1` shows the commands.
+#
+# Every object is built by one rule over a mirror of the source tree under
+# build/ (build/user/capture/loader.o from user/capture/loader.c), with -MMD
+# so that it depends on exactly the headers it includes; the sanitizer build
+# is the same rule under build/san/. Sources and unit tests come from
+# wildcards: a new file is picked up without editing this file.
 OUT       := build
+SAN_DIR   := $(OUT)/san
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
 CC        ?= cc
 ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine)
+PKGS      := libxdp libbpf libpcap
 
 CFLAGS    ?= -g -O2
-CFLAGS    += -Wall -Wextra -std=gnu11 -I$(OUT) -Ixdp -Iuser -Ipcap
-LDLIBS    := -lxdp -lbpf -lelf -lz -lpcap -lm
-BPF_CFLAGS := -g -O2 -target bpf -Wall -I$(ARCH_INC) -Ixdp
+# Deferred (=): on a fresh machine pkg-config exists only once deps has run.
+CFLAGS    += -Wall -Wextra -std=gnu11 -I. -I$(OUT) -MMD -MP \
+	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+BPF_CFLAGS := -g -O2 -target bpf -Wall -I$(ARCH_INC) -I. -MMD -MP
+SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	     -fno-sanitize-recover=all
 
 ifeq ($(V),1)
 Q :=
@@ -18,48 +30,44 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-USER_OBJS := $(addprefix $(OUT)/,options.o filter.o filter_ebpf.o sflow.o loader.o drain.o \
-	       stats.o privs.o \
-	       stream.o pcap_writer.o pcapng_writer.o rotate.o output.o)
+# Everything but main.c is a library the tools and unit tests link.
+LIB_SRCS  := $(sort $(wildcard user/*/*.c pcap/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(OUT)/%.o)
+SAN_OBJS  := $(LIB_SRCS:%.c=$(SAN_DIR)/%.o)
 BIN       := $(OUT)/xdpsample
-UNIT      := $(addprefix $(OUT)/tests/,test_record test_options test_output \
-	       test_rotate test_prog test_filter test_sflow)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT      := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
+SAN_UNIT  := $(UNIT_SRCS:tests/unit/%.c=$(SAN_DIR)/tests/%)
 TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp $(OUT)/xs-corpus $(OUT)/xs-gen \
 	     $(OUT)/xs-progcost
-
-# Sanitized builds: unit tests under ASan+UBSan, and the libFuzzer target.
-SAN_DIR   := $(OUT)/san
-SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
-	     -fno-sanitize-recover=all
-SAN_OBJS  := $(patsubst $(OUT)/%,$(SAN_DIR)/%,$(USER_OBJS))
-SAN_UNIT  := $(patsubst $(OUT)/tests/%,$(SAN_DIR)/tests/%,$(UNIT))
+TEST_BPF  := $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o $(OUT)/xdp_drop.bpf.o
+# The libFuzzer target: the record checks and the file writers.
 FUZZ      := $(OUT)/fuzz_record
-FUZZ_SRCS := user/drain.c pcap/output.c pcap/stream.c pcap/rotate.c \
-	     pcap/pcap_writer.c pcap/pcapng_writer.c
+FUZZ_SRCS := user/capture/drain.c user/capture/clock.c user/capture/log.c \
+	     $(wildcard pcap/*.c)
 
 .PHONY: all deps test demo clean sanitize fuzz soak bench
 .DELETE_ON_ERROR:
-.SECONDARY: $(SAN_OBJS) $(OUT)/sampler.bpf.o $(OUT)/gen.bpf.o
+.SECONDARY:
 
-all: $(BIN) $(UNIT) $(TOOLS) $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o \
-     $(OUT)/xdp_drop.bpf.o
+all: $(BIN) $(UNIT) $(TOOLS) $(TEST_BPF)
 
 deps:
 	$(Q)./netns-scripts/deps.sh
 
-$(OUT) $(OUT)/tests:
-	$(Q)mkdir -p $@
-
-$(OUT)/%.bpf.o: xdp/%.bpf.c xdp/sample.h | $(OUT)
+$(OUT)/%.bpf.o: xdp/%.bpf.c
 	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUT)/%.bpf.o: tests/bpf/%.bpf.c | $(OUT)
+$(OUT)/%.bpf.o: tests/bpf/%.bpf.c
 	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUT)/%.bpf.o: bench/%.bpf.c | $(OUT)
+$(OUT)/%.bpf.o: bench/%.bpf.c
 	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
@@ -67,62 +75,57 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@ 2> $@.log || \
 		{ cat $@.log; exit 1; }
 
-$(OUT)/xs-progcost: bench/xs-progcost.c $(USER_OBJS) | $(OUT)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< $(USER_OBJS) $(LDLIBS) -o $@
+# The skeleton is generated: -MMD cannot know of it before the first build.
+$(OUT)/user/capture/loader.o $(SAN_DIR)/user/capture/loader.o: $(OUT)/sampler.skel.h
 
-$(OUT)/xs-gen: bench/xs-gen.c $(OUT)/gen.skel.h netns-scripts/xs-tool.h | $(OUT)
+$(OUT)/%.o: %.c
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Inetns-scripts $< -lbpf -lelf -lz -o $@
-
-$(OUT)/loader.o: $(OUT)/sampler.skel.h
-
-$(OUT)/%.o: user/%.c $(wildcard user/*.h pcap/*.h) xdp/sample.h | $(OUT)
-	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUT)/%.o: pcap/%.c $(wildcard pcap/*.h) | $(OUT)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+$(SAN_DIR)/%.o: %.c
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
-$(BIN): $(OUT)/main.o $(USER_OBJS)
+$(BIN): $(OUT)/user/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-$(OUT)/tests/%: tests/unit/%.c tests/unit/unit.h $(USER_OBJS) | $(OUT)/tests
+$(OUT)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/unit $< $(USER_OBJS) $(LDLIBS) -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $< $(LIB_OBJS) $(LDLIBS) -o $@
 
-$(OUT)/xs-send: netns-scripts/xs-send.c netns-scripts/xs-tool.h | $(OUT)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -o $@
-
-$(OUT)/xs-%: tests/tools/xs-%.c | $(OUT)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -lpcap -o $@
-
-$(SAN_DIR) $(SAN_DIR)/tests:
-	$(Q)mkdir -p $@
-
-$(SAN_DIR)/loader.o: $(OUT)/sampler.skel.h
-
-$(SAN_DIR)/%.o: user/%.c $(wildcard user/*.h pcap/*.h) xdp/sample.h | $(SAN_DIR)
+$(SAN_DIR)/tests/%: tests/unit/%.c $(SAN_OBJS)
 	$(call msg,CC-SAN,$@)
-	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
-
-$(SAN_DIR)/%.o: pcap/%.c $(wildcard pcap/*.h) | $(SAN_DIR)
-	$(call msg,CC-SAN,$@)
-	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
-
-$(SAN_DIR)/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJS) | $(SAN_DIR)/tests
-	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit $< $(SAN_OBJS) $(LDLIBS) -o $@
 
-$(FUZZ): tests/fuzz/fuzz_record.c $(FUZZ_SRCS) $(wildcard user/*.h pcap/*.h) | $(OUT)
+$(OUT)/xs-progcost: bench/xs-progcost.c $(LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
+$(OUT)/xs-gen: bench/xs-gen.c $(OUT)/gen.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Inetns-scripts $< $(LDLIBS) -o $@
+
+$(OUT)/xs-send: netns-scripts/xs-send.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+$(OUT)/xs-%: tests/tools/xs-%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
+
+$(FUZZ): tests/fuzz/fuzz_record.c $(FUZZ_SRCS)
 	$(call msg,FUZZ,$@)
-	$(Q)$(CLANG) -g -O1 -Wall -I$(OUT) -Ixdp -Iuser -Ipcap \
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O1 -Wall -I. -I$(OUT) -MMD -MP \
 		-fsanitize=fuzzer,address,undefined $< $(FUZZ_SRCS) \
-		-lbpf -lpcap -o $@
+		$(LDLIBS) -o $@
 
 sanitize: $(SAN_UNIT)
 
@@ -149,3 +152,5 @@ demo: deps all
 
 clean:
 	$(Q)rm -rf $(OUT) demo.pcap
+
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)

@@ -18,10 +18,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "drain.h"
-#include "filter.h"
-#include "loader.h"
-#include "sample.h"
+#include "user/capture/drain.h"
+#include "user/filter/filter.h"
+#include "user/capture/loader.h"
+#include "xdp/sample.h"
 
 static unsigned char frame[64] = {
 	0x02, 0x58, 0x53, 0, 0, 0x02, 0x02, 0x58, 0x53, 0, 0, 0x01, 0x08, 0x00,

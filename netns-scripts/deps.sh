@@ -4,7 +4,7 @@
 # Debian's archive only; nothing else is downloaded.
 set -e
 pkgs=(make gcc clang llvm libbpf-dev libxdp-dev xdp-tools libpcap-dev
-      libelf-dev zlib1g-dev bpftool iproute2 util-linux tshark tcpdump
+      libelf-dev zlib1g-dev pkgconf bpftool iproute2 util-linux tshark tcpdump
       libcap2-bin libclang-rt-14-dev tcpreplay procps pmacct nfdump-sflow "$@")
 missing=()
 for p in "${pkgs[@]}"; do

@@ -17,9 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "output.h"
-#include "pcap_writer.h"
-#include "pcapng_writer.h"
+#include "user/capture/clock.h"
+#include "user/capture/log.h"
+#include "pcap/output.h"
+#include "pcap/pcap_writer.h"
+#include "pcap/pcapng_writer.h"
 
 #ifndef XS_VERSION
 #define XS_VERSION "0.2.0"
@@ -50,14 +52,6 @@ struct xs_output {
 	bool reported;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (uint64_t)t.tv_sec * 1000000000ULL + t.tv_nsec;
-}
-
 enum xs_format xs_output_guess_format(const char *path)
 {
 	size_t n = strlen(path);
@@ -77,10 +71,10 @@ static int report(struct xs_output *o, int err)
 		return err;
 	o->reported = true;
 	if (err == -EPIPE)
-		fprintf(stderr, "xdpsample: %s closed by its reader (broken pipe)\n",
+		pr_err("%s closed by its reader (broken pipe)",
 			shown_name(o));
 	else
-		fprintf(stderr, "xdpsample: cannot write %s: %s\n",
+		pr_err("cannot write %s: %s",
 			shown_name(o), strerror(-err));
 	return err;
 }
@@ -96,7 +90,7 @@ static int open_dir(struct xs_output *o)
 	o->dirfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (o->dirfd < 0) {
 		err = -errno;
-		fprintf(stderr, "xdpsample: cannot open '%s' for writing: %s\n",
+		pr_err("cannot open '%s' for writing: %s",
 			o->pattern, strerror(errno));
 	}
 	free(copy);
@@ -115,10 +109,10 @@ static int open_error(const char *name)
 	int err = -errno;
 
 	if (errno == ELOOP)
-		fprintf(stderr, "xdpsample: refusing to write '%s': it is a symbolic link\n",
+		pr_err("refusing to write '%s': it is a symbolic link",
 			name);
 	else
-		fprintf(stderr, "xdpsample: cannot open '%s' for writing: %s\n",
+		pr_err("cannot open '%s' for writing: %s",
 			name, strerror(errno));
 	return err;
 }
@@ -135,7 +129,7 @@ static int lock_file(int fd, const char *name)
 	    !flock(fd, LOCK_EX | LOCK_NB))
 		return 0;
 	if (errno == EWOULDBLOCK) {
-		fprintf(stderr, "xdpsample: '%s' is being written by another process\n",
+		pr_err("'%s' is being written by another process",
 			name);
 		return -EBUSY;
 	}
@@ -181,7 +175,7 @@ int xs_output_open(struct xs_output **out, const struct xs_output_cfg *cfg)
 		err = o->fd < 0 ? open_error("standard output") : 0;
 	} else if (xs_rotate_name(&o->rot, o->pattern, o->name,
 				  sizeof(o->name))) {
-		fprintf(stderr, "xdpsample: file name '%s' is too long\n",
+		pr_err("file name '%s' is too long",
 			o->pattern);
 		err = -ENAMETOOLONG;
 	} else {
@@ -227,7 +221,7 @@ static int write_header(struct xs_output *o)
 		read_counters(o, i, &o->ifs[i].at_open);
 		o->ifs[i].delivered = 0;
 	}
-	o->file_start_ns = now_ns();
+	o->file_start_ns = xs_wall_ns();
 	if (o->cfg.format == XS_FORMAT_PCAP)
 		return xs_pcap_header(o->s, o->cfg.snaplen);
 	if (!uname(&u)) {
@@ -280,7 +274,7 @@ static uint64_t since(uint64_t now, uint64_t then)
 /* One statistics block per interface: what this file's window saw. */
 static void write_stats(struct xs_output *o)
 {
-	uint64_t end = now_ns();
+	uint64_t end = xs_wall_ns();
 
 	for (unsigned int i = 0; i < o->cfg.n_ifaces; i++) {
 		struct iface_state *f = &o->ifs[i];
@@ -415,7 +409,7 @@ int xs_output_chown(struct xs_output *o, uid_t uid, gid_t gid)
 	    !S_ISREG(st.st_mode))
 		return 0;
 	if (fchown(o->cur_fd, uid, gid)) {
-		fprintf(stderr, "xdpsample: cannot give '%s' to the -Z user: %s\n",
+		pr_err("cannot give '%s' to the -Z user: %s",
 			o->name, strerror(errno));
 		return -errno;
 	}

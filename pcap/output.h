@@ -5,9 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "packet.h"
-#include "rotate.h"
-#include "stream.h"
+#include "user/capture/packet.h"
+#include "pcap/rotate.h"
+#include "pcap/stream.h"
 
 #define XS_MAX_IFACES 16
 

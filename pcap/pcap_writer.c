@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 
-#include "pcap_writer.h"
+#include "pcap/pcap_writer.h"
 
 #define PCAP_FILE_HDR	24
 #define PCAP_PKT_HDR	16

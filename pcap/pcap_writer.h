@@ -3,8 +3,8 @@
 #define XDPSAMPLE_PCAP_WRITER_H
 
 #include <stdint.h>
-#include "packet.h"
-#include "stream.h"
+#include "user/capture/packet.h"
+#include "pcap/stream.h"
 
 /* Classic pcap through libpcap: nanosecond timestamps, Ethernet. */
 int xs_pcap_header(struct xs_stream *s, uint32_t snaplen);

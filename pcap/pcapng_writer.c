@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "pcapng_writer.h"
+#include "pcap/pcapng_writer.h"
 
 #define BT_SHB		0x0A0D0D0A
 #define BT_IDB		0x00000001

@@ -3,8 +3,8 @@
 #define XDPSAMPLE_PCAPNG_WRITER_H
 
 #include <stdint.h>
-#include "packet.h"
-#include "stream.h"
+#include "user/capture/packet.h"
+#include "pcap/stream.h"
 
 /* Interface Statistics Block values; times in ns since the epoch. */
 struct xs_isb {

@@ -9,7 +9,7 @@
  */
 #include <stdio.h>
 
-#include "rotate.h"
+#include "pcap/rotate.h"
 
 static int digits_for(uint32_t max_files)
 {

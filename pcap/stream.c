@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "stream.h"
+#include "pcap/stream.h"
 
 #define STREAM_BUF (256 * 1024)
 

@@ -12,14 +12,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "drain.h"
-#include "filter.h"
-#include "loader.h"
-#include "options.h"
-#include "output.h"
-#include "privs.h"
-#include "sflow.h"
-#include "stats.h"
+#include "user/capture/log.h"
+#include "user/capture/clock.h"
+#include "user/capture/drain.h"
+#include "user/filter/filter.h"
+#include "user/capture/loader.h"
+#include "user/cli/options.h"
+#include "pcap/output.h"
+#include "user/capture/privs.h"
+#include "user/sflow/sflow.h"
+#include "user/capture/stats.h"
 
 #define POLL_MS 50		/* upper bound on a lone packet's delay */
 #define DROP_CHECK_NS 20000000	/* how often losses are read for pcapng */
@@ -177,8 +179,8 @@ static int enter_netns(const char *name)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
 		err = -errno;
-		fprintf(stderr,
-			"xdpsample: cannot enter network namespace '%s': %s\n",
+		pr_err(
+			"cannot enter network namespace '%s': %s",
 			name, strerror(errno));
 	}
 	if (fd >= 0)
@@ -196,10 +198,10 @@ static int find_ifaces(struct run *r)
 		if (f->ifindex)
 			continue;
 		if (r->opt.netns)
-			fprintf(stderr, "xdpsample: no such interface '%s' in network namespace '%s'\n",
+			pr_err("no such interface '%s' in network namespace '%s'",
 				f->name, r->opt.netns);
 		else
-			fprintf(stderr, "xdpsample: no such interface '%s'\n",
+			pr_err("no such interface '%s'",
 				f->name);
 		return -ENODEV;
 	}
@@ -265,7 +267,7 @@ static int check_filter_loads(struct run *r, const struct xs_prog_cfg *cfg)
 	err = xs_loader_load_quiet(l);
 	xs_loader_close(l);
 	if (err) {
-		fprintf(stderr, "xdpsample: the kernel refused the filter '%s' as translated: %s%s\n",
+		pr_err("the kernel refused the filter '%s' as translated: %s%s",
 			r->filter.expr, strerror(-err),
 			r->opt.verbose ? "" : " (-v shows the verifier's log)");
 		r->bad_filter = true;
@@ -307,7 +309,7 @@ static int prepare(struct run *r)
 			    cfg.buffer_bytes, cfg.immediate, r->opt.snaplen,
 			    on_packet, r);
 	if (err) {
-		fprintf(stderr, "xdpsample: cannot open the %s consumer: %s\n",
+		pr_err("cannot open the %s consumer: %s",
 			xs_transport_name(r->opt.transport), strerror(-err));
 		return err;
 	}
@@ -377,8 +379,8 @@ static int start(struct run *r)
 	    (err = drop_privileges(r)))
 		return err;
 	for (unsigned int i = 0; !r->opt.quiet && i < r->opt.n_ifaces; i++)
-		fprintf(stderr,
-			"xdpsample: listening on %s (%s, %s, 1/%u, snaplen %u)\n",
+		pr_err(
+			"listening on %s (%s, %s, 1/%u, snaplen %u)",
 			r->ifs[i].name, r->ifs[i].mode_name,
 			xs_transport_name(r->opt.transport), r->opt.rate,
 			r->opt.snaplen);
@@ -391,7 +393,7 @@ static void check_ifaces(struct run *r)
 	for (unsigned int i = 0; i < r->opt.n_ifaces; i++) {
 		if (if_nametoindex(r->ifs[i].name) == (unsigned int)r->ifs[i].ifindex)
 			continue;
-		fprintf(stderr, "xdpsample: interface '%s' is gone; stopping\n",
+		pr_err("interface '%s' is gone; stopping",
 			r->ifs[i].name);
 		r->iface_gone = true;
 		stop = 1;
@@ -434,7 +436,7 @@ static void capture(struct run *r)
 	while (!stop) {
 		err = xs_drain_poll(r->drain, POLL_MS);
 		if (err && err != -EINTR) {
-			fprintf(stderr, "xdpsample: reading the %s buffer failed: %s\n",
+			pr_err("reading the %s buffer failed: %s",
 				xs_transport_name(r->opt.transport),
 				strerror(-err));
 			r->failed = 1;
@@ -451,7 +453,7 @@ static void sum_kernel_stats(struct run *r, struct xs_stats *sum)
 	*sum = (struct xs_stats){ 0 };
 	for (unsigned int i = 0; i < r->opt.n_ifaces; i++) {
 		if (xs_stats_read(xs_loader_stats_fd(r->ifs[i].loader), &k)) {
-			fprintf(stderr, "xdpsample: cannot read the counters of '%s': %s\n",
+			pr_err("cannot read the counters of '%s': %s",
 				r->ifs[i].name, strerror(errno));
 			r->failed = 1;
 			continue;
@@ -526,7 +528,7 @@ static int prepare_filter(struct run *r)
 	err = xs_filter_translate(r->filter.insns, r->filter.len, 0, 0, &code,
 				  &n, msg, sizeof(msg));
 	if (err) {
-		fprintf(stderr, "xdpsample: %s\n", msg);
+		pr_err("%s", msg);
 		return err;
 	}
 	free(code);
@@ -581,7 +583,7 @@ static int cleanup_only(struct run *r)
 		if (err < 0)
 			return XS_EXIT_RUNTIME;
 		if (!err)
-			fprintf(stderr, "xdpsample: nothing to clean up on '%s'\n",
+			pr_err("nothing to clean up on '%s'",
 				r->ifs[i].name);
 	}
 	return XS_EXIT_OK;

@@ -9,8 +9,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "drain.h"
-#include "output.h"
+#include "user/capture/clock.h"
+#include "user/capture/drain.h"
+#include "pcap/output.h"
 
 static struct xs_output *out[2];
 

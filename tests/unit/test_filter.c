@@ -12,10 +12,10 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "filter.h"
-#include "loader.h"
-#include "sample.h"
-#include "stats.h"
+#include "user/filter/filter.h"
+#include "user/capture/loader.h"
+#include "xdp/sample.h"
+#include "user/capture/stats.h"
 #include "unit.h"
 
 #define MAX_PKTS	96

@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "options.h"
-#include "sample.h"
+#include "user/cli/options.h"
+#include "xdp/sample.h"
 #include "unit.h"
 
 static int parse(struct xs_options *o, const char *const *args)

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <pcap/pcap.h>
 
-#include "output.h"
+#include "pcap/output.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/xs-unit-XXXXXX";

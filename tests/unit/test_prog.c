@@ -11,10 +11,10 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "drain.h"
-#include "loader.h"
-#include "sample.h"
-#include "stats.h"
+#include "user/capture/drain.h"
+#include "user/capture/loader.h"
+#include "xdp/sample.h"
+#include "user/capture/stats.h"
 #include "unit.h"
 
 #define SNAP 128

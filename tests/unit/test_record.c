@@ -6,8 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "drain.h"
-#include "sample.h"
+#include "user/capture/clock.h"
+#include "user/capture/drain.h"
+#include "xdp/sample.h"
 #include "unit.h"
 
 #define SNAP 128

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rotate.h"
+#include "pcap/rotate.h"
 #include "unit.h"
 
 static const char *name(struct xs_rotate *r, const char *pattern)

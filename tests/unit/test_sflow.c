@@ -12,7 +12,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "sflow.h"
+#include "user/sflow/sflow.h"
 #include "unit.h"
 
 static int listener(struct sockaddr_storage *ss, socklen_t *len)

@@ -11,7 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "stats.h"
+#include "user/capture/stats.h"
 
 void xs_stats_add(struct xs_stats *sum, const struct xs_stats *k)
 {

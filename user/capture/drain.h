@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "packet.h"
+#include "user/capture/packet.h"
 
 /* Called for every record that passed the checks; owns no error path. */
 typedef void (*xs_packet_fn)(void *ctx, const struct xs_packet *pkt);
@@ -50,10 +50,5 @@ typedef void (*xs_raw_fn)(void *ctx, const void *data, size_t size);
  * committed data skips to the producer and returns -EBADMSG.
  */
 int xs_ring_consume(const struct xs_ring_view *r, xs_raw_fn fn, void *ctx);
-
-/* CLOCK_MONOTONIC now, in ns: the clock of the records' timestamps. */
-uint64_t xs_mono_ns(void);
-/* Offset that turns CLOCK_MONOTONIC ns into CLOCK_REALTIME ns. */
-int64_t xs_mono_to_wall_offset(void);
 
 #endif

@@ -17,7 +17,7 @@
 #include <linux/bpf.h>
 #include <linux/filter.h>
 
-#include "filter.h"
+#include "user/filter/filter.h"
 
 #define R_RES	BPF_REG_0
 #define R_T1	BPF_REG_1

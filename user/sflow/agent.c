@@ -27,9 +27,9 @@
 #include <linux/sockios.h>
 #include <bpf/libbpf.h>
 
-#include "drain.h"
-#include "options.h"
-#include "sflow.h"
+#include "user/capture/log.h"
+#include "user/capture/clock.h"
+#include "user/sflow/sflow.h"
 
 #define SFLOW_VERSION		5
 #define ADDR_IP_V4		1
@@ -139,7 +139,7 @@ int xs_sflow_resolve(const char *spec, struct sockaddr_storage *ss,
 		return -EINVAL;
 	err = getaddrinfo(host, NULL, &hints, &ai);
 	if (err) {
-		fprintf(stderr, "xdpsample: cannot resolve sFlow collector '%s': %s\n",
+		pr_err("cannot resolve sFlow collector '%s': %s",
 			host, gai_strerror(err));
 		return -EINVAL;
 	}
@@ -242,7 +242,7 @@ static int open_socket(struct xs_sflow *s)
 	if (s->fd < 0 || connect(s->fd, sa, s->cfg.collector_len) ||
 	    (!s->agent.family && route_source(s))) {
 		err = -errno;
-		fprintf(stderr, "xdpsample: cannot reach sFlow collector %s: %s\n",
+		pr_err("cannot reach sFlow collector %s: %s",
 			s->name, strerror(errno));
 		return err;
 	}

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "output.h"	/* XS_MAX_IFACES, enum xs_format */
+#include "pcap/output.h"	/* XS_MAX_IFACES, enum xs_format */
 
 #define XS_VERSION "0.2.0"
 
@@ -49,7 +49,5 @@ struct xs_options {
 /* 0 to run, 1 when help/version was printed, -EINVAL on a usage error. */
 int xs_options_parse(struct xs_options *o, int argc, char **argv);
 const char *xs_transport_name(uint32_t transport);
-/* "xdpsample: invalid WHAT 'VAL': WHY" on stderr; returns -EINVAL. */
-int xs_bad_value(const char *what, const char *val, const char *why);
 
 #endif

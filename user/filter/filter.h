@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "sample.h"
+#include "xdp/sample.h"
 
 struct bpf_insn;
 

@@ -5,7 +5,8 @@
 #include <string.h>
 #include <pcap/pcap.h>
 
-#include "filter.h"
+#include "user/capture/log.h"
+#include "user/filter/filter.h"
 
 _Static_assert(sizeof(struct xs_cbpf_insn) == sizeof(struct bpf_insn),
 	       "classic BPF instruction layout");
@@ -37,7 +38,7 @@ char *xs_filter_read_file(const char *path)
 	ssize_t n;
 
 	if (!f) {
-		fprintf(stderr, "xdpsample: cannot read filter file '%s': %s\n",
+		pr_err("cannot read filter file '%s': %s",
 			path, strerror(errno));
 		return NULL;
 	}
@@ -62,7 +63,7 @@ char *xs_filter_read_file(const char *path)
 	fclose(f);
 	return s ? s : strdup("");
 fail:
-	fprintf(stderr, "xdpsample: cannot read filter file '%s': %s\n", path,
+	pr_err("cannot read filter file '%s': %s", path,
 		strerror(errno ? errno : ENOMEM));
 	free(line);
 	free(s);
@@ -82,7 +83,7 @@ int xs_filter_compile(struct xs_filter *f, const char *expr, uint32_t snaplen)
 	if (!p)
 		return -ENOMEM;
 	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN)) {
-		fprintf(stderr, "xdpsample: invalid filter '%s': %s\n", expr,
+		pr_err("invalid filter '%s': %s", expr,
 			pcap_geterr(p));
 		goto out;
 	}

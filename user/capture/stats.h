@@ -4,9 +4,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "sample.h"
-#include "drain.h"
-#include "sflow.h"
+#include "xdp/sample.h"
+#include "user/capture/drain.h"
+#include "user/sflow/sflow.h"
 
 /* Userspace's side of the accounting. */
 struct xs_user_stats {

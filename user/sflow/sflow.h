@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
-#include "packet.h"
+#include "user/capture/packet.h"
 
 #define XS_SFLOW_PORT		6343
 #define XS_SFLOW_MIN_DATAGRAM	200

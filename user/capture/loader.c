@@ -20,9 +20,10 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
-#include "filter.h"
-#include "loader.h"
-#include "sample.h"
+#include "user/capture/log.h"
+#include "user/filter/filter.h"
+#include "user/capture/loader.h"
+#include "xdp/sample.h"
 #include "sampler.skel.h"
 
 #define PROG_NAME "xdpsample"
@@ -38,27 +39,6 @@ struct xs_loader {
 	char ifname[32];
 };
 
-static bool verbose_libs;
-
-/*
- * Library logs only with -v: libxdp's dispatcher probe fails by design on
- * kernels that refuse freplace, and its warnings would read as our errors.
- * Our own messages name every failure; -v shows the verifier log behind it.
- */
-static int print_libbpf(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	(void)level;
-	return verbose_libs ? vfprintf(stderr, fmt, ap) : 0;
-}
-
-static int print_libxdp(enum libxdp_print_level level, const char *fmt,
-			va_list ap)
-{
-	(void)level;
-	return verbose_libs ? vfprintf(stderr, fmt, ap) : 0;
-}
-
 int xs_ensure_bpffs(void)
 {
 	struct statfs st;
@@ -68,7 +48,7 @@ int xs_ensure_bpffs(void)
 	if (mount("bpf", BPFFS, "bpf", 0, "mode=0700")) {
 		int err = -errno;
 
-		fprintf(stderr, "xdpsample: cannot mount bpffs at %s: %s\n",
+		pr_err("cannot mount bpffs at %s: %s",
 			BPFFS, strerror(errno));
 		return err;
 	}
@@ -89,7 +69,7 @@ int xs_transport_create(const struct xs_prog_cfg *cfg)
 				    libbpf_num_possible_cpus(), NULL);
 	if (fd < 0) {
 		fd = -errno;
-		fprintf(stderr, "xdpsample: cannot create the %s buffer: %s\n",
+		pr_err("cannot create the %s buffer: %s",
 			rb ? "ring" : "perf", strerror(errno));
 	}
 	return fd;
@@ -109,7 +89,7 @@ static int use_transport(struct xs_loader *l, int fd)
 	err = bpf_map__reuse_fd(rb ? l->skel->maps.xs_ringbuf :
 				     l->skel->maps.xs_perf, fd);
 	if (err)
-		fprintf(stderr, "xdpsample: cannot use the %s buffer: %s\n",
+		pr_err("cannot use the %s buffer: %s",
 			rb ? "ring" : "perf", strerror(-err));
 	return err;
 }
@@ -169,7 +149,7 @@ static int splice(const struct bpf_insn *prog, size_t n, long at,
 	err = xs_filter_translate(f->insns, f->len, n, at + 1, &code, &n_code,
 				  msg, sizeof(msg));
 	if (err) {
-		fprintf(stderr, "xdpsample: %s\n", msg);
+		pr_err("%s", msg);
 		return err;
 	}
 	all = calloc(n + n_code, sizeof(*all));
@@ -197,7 +177,7 @@ static int add_filter(struct xs_loader *l, const struct xs_filter *f)
 	int err;
 
 	if (at < 0 || n > 32767) {
-		fprintf(stderr, "xdpsample: the BPF program has no single filter placeholder\n");
+		pr_err("the BPF program has no single filter placeholder");
 		return -EINVAL;
 	}
 	err = splice(prog, n, at, f, &all, &n_all);
@@ -206,7 +186,7 @@ static int add_filter(struct xs_loader *l, const struct xs_filter *f)
 	err = bpf_program__set_insns(p, all, n_all);
 	free(all);
 	if (err) {
-		fprintf(stderr, "xdpsample: cannot add the filter: %s\n",
+		pr_err("cannot add the filter: %s",
 			strerror(-err));
 		return err;
 	}
@@ -221,17 +201,14 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	struct xs_loader *l;
 	int err;
 
-	verbose_libs = verbose;
-	libbpf_set_print(print_libbpf);
-	libxdp_set_print(print_libxdp);
-
+	xs_log_init(verbose);
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
 	l->skel = sampler__open();
 	if (!l->skel) {
 		err = -errno;
-		fprintf(stderr, "xdpsample: cannot open BPF program: %s\n",
+		pr_err("cannot open BPF program: %s",
 			strerror(-err));
 		free(l);
 		return err;
@@ -261,8 +238,8 @@ int xs_loader_load(struct xs_loader *l)
 	int err = sampler__load(l->skel);
 
 	if (err)
-		fprintf(stderr, "xdpsample: cannot load BPF program: %s%s\n",
-			strerror(-err), verbose_libs ? "" : " (-v shows why)");
+		pr_err("cannot load BPF program: %s%s",
+			strerror(-err), xs_log_verbose() ? "" : " (-v shows why)");
 	return err;
 }
 
@@ -335,8 +312,8 @@ static int handle_ours(struct xdp_multiprog *mp, struct xdp_program *p,
 	int owner = prog_owner(id), err;
 
 	if (owner > 0) {
-		fprintf(stderr,
-			"xdpsample: '%s' is already sampled by xdpsample (pid %d, program id %u)\n",
+		pr_err(
+			"'%s' is already sampled by xdpsample (pid %d, program id %u)",
 			ifname, owner, id);
 		return -EBUSY;
 	}
@@ -346,13 +323,12 @@ static int handle_ours(struct xdp_multiprog *mp, struct xdp_program *p,
 		err = xdp_program__detach(p, ifindex,
 					  xdp_multiprog__attach_mode(mp), 0);
 	if (err) {
-		fprintf(stderr,
-			"xdpsample: cannot remove stale xdpsample program (id %u) from '%s': %s\n",
+		pr_err(
+			"cannot remove stale xdpsample program (id %u) from '%s': %s",
 			id, ifname, strerror(-err));
 		return err;
 	}
-	fprintf(stderr,
-		"xdpsample: removed stale xdpsample program (id %u) from '%s'; its process is gone\n",
+	pr_warn("removed stale xdpsample program (id %u) from '%s'; its process is gone",
 		id, ifname);
 	return 0;
 }
@@ -361,9 +337,8 @@ static int refuse_foreign(struct xdp_multiprog *mp, const char *ifname)
 {
 	struct xdp_program *p = xdp_multiprog__main_prog(mp);
 
-	fprintf(stderr,
-		"xdpsample: '%s' already has XDP program '%s' (id %u, %s mode) and no libxdp dispatcher to share it; "
-		"remove it first ('xdp-loader unload %s --all') or stop its owner\n",
+	pr_err("'%s' already has XDP program '%s' (id %u, %s mode) and no libxdp dispatcher to share it; "
+		"remove it first ('xdp-loader unload %s --all') or stop its owner",
 		ifname, xdp_program__name(p), xdp_program__id(p),
 		mode_str(xdp_multiprog__attach_mode(mp)), ifname);
 	return -EEXIST;
@@ -385,7 +360,7 @@ static int scan_iface(int ifindex, const char *ifname, bool foreign_fatal)
 	if (err == -ENOENT || !mp)
 		return 0;
 	if (err) {
-		fprintf(stderr, "xdpsample: cannot query XDP programs on '%s': %s\n",
+		pr_err("cannot query XDP programs on '%s': %s",
 			ifname, strerror(-err));
 		return err;
 	}
@@ -443,7 +418,7 @@ int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 	err = libxdp_get_error(l->xprog);
 	if (err) {
 		l->xprog = NULL;
-		fprintf(stderr, "xdpsample: cannot prepare XDP program: %s\n",
+		pr_err("cannot prepare XDP program: %s",
 			strerror(-err));
 		return err;
 	}
@@ -457,8 +432,8 @@ int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 		err = try_attach(l, XDP_MODE_SKB);
 	if (err) {
 		libxdp_strerror(err, msg, sizeof(msg));
-		fprintf(stderr, "xdpsample: cannot attach XDP program to '%s': %s%s\n",
-			ifname, msg, verbose_libs ? "" : " (-v shows why)");
+		pr_err("cannot attach XDP program to '%s': %s%s",
+			ifname, msg, xs_log_verbose() ? "" : " (-v shows why)");
 		return err;
 	}
 	*mode_name = mode_str(l->attached_mode);
@@ -479,8 +454,8 @@ void xs_loader_detach(struct xs_loader *l)
 	}
 	err = xdp_program__detach(l->xprog, l->ifindex, l->attached_mode, 0);
 	if (err)
-		fprintf(stderr,
-			"xdpsample: cannot detach XDP program from '%s': %s\n",
+		pr_err(
+			"cannot detach XDP program from '%s': %s",
 			l->ifname, strerror(-err));
 	l->attached_mode = XDP_MODE_UNSPEC;
 }

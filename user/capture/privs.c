@@ -15,7 +15,8 @@
 #include <sys/wait.h>
 #include <linux/capability.h>
 
-#include "privs.h"
+#include "user/capture/log.h"
+#include "user/capture/privs.h"
 
 #define DETACH_REQ 'D'
 #define DETACHED   'K'
@@ -41,7 +42,7 @@ int xs_privs_require(void)
 
 		if (d[c / 32].effective & (1u << (c % 32)))
 			continue;
-		fprintf(stderr, "xdpsample: missing capability %s (needed for %s); run as root\n",
+		pr_err("missing capability %s (needed for %s); run as root",
 			needed[i].name, needed[i].why);
 		return -EPERM;
 	}
@@ -57,7 +58,7 @@ int xs_privs_check(struct xs_privsep *p, const char *user)
 	errno = 0;
 	pw = getpwnam(user);
 	if (!pw) {
-		fprintf(stderr, "xdpsample: unknown user '%s' (-Z)\n", user);
+		pr_err("unknown user '%s' (-Z)", user);
 		return errno ? -errno : -ENOENT;
 	}
 	p->uid = pw->pw_uid;
@@ -68,7 +69,7 @@ int xs_privs_check(struct xs_privsep *p, const char *user)
 static int become(const struct xs_privsep *p, const char *user)
 {
 	if (initgroups(user, p->gid) || setgid(p->gid) || setuid(p->uid)) {
-		fprintf(stderr, "xdpsample: cannot become user '%s': %s\n",
+		pr_err("cannot become user '%s': %s",
 			user, strerror(errno));
 		return -errno;
 	}

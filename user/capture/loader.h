@@ -4,8 +4,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include "filter.h"
-#include "options.h"
+#include "user/filter/filter.h"
+#include "user/cli/options.h"
 
 struct xs_loader;
 

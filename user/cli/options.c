@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter.h"
-#include "options.h"
-#include "output.h"
-#include "sample.h"
-#include "sflow.h"
+#include "user/capture/log.h"
+#include "user/filter/filter.h"
+#include "user/cli/options.h"
+#include "pcap/output.h"
+#include "xdp/sample.h"
+#include "user/sflow/sflow.h"
 
 #define MIN_BUFFER_KIB	16
 #define MAX_BUFFER_KIB	(1024 * 1024)
@@ -102,12 +103,6 @@ static void usage(FILE *f)
 		XS_SFLOW_DEF_DATAGRAM);
 }
 
-int xs_bad_value(const char *what, const char *val, const char *why)
-{
-	fprintf(stderr, "xdpsample: invalid %s '%s': %s\n", what, val, why);
-	return -EINVAL;
-}
-
 /* Decimal only: no sign, no trailing junk, inside [min, max]. */
 static int parse_u64(const char *what, const char *s, uint64_t min,
 		     uint64_t max, uint64_t *out)
@@ -122,8 +117,8 @@ static int parse_u64(const char *what, const char *s, uint64_t min,
 	if (*end)
 		return xs_bad_value(what, s, "not a number");
 	if (errno == ERANGE || v < min || v > max) {
-		fprintf(stderr,
-			"xdpsample: invalid %s '%s': must be %llu..%llu\n",
+		pr_err(
+			"invalid %s '%s': must be %llu..%llu",
 			what, s, (unsigned long long)min,
 			(unsigned long long)max);
 		return -EINVAL;
@@ -281,7 +276,7 @@ static void set_defaults(struct xs_options *o)
 
 static int usage_error(const char *msg)
 {
-	fprintf(stderr, "xdpsample: %s\n", msg);
+	pr_err("%s", msg);
 	return -EINVAL;
 }
 
@@ -335,7 +330,7 @@ static int check(struct xs_options *o, int argc, char **argv)
 		return o->filter_expr ? 0 :
 			usage_error("--dump-filter needs a filter expression");
 	if (!o->n_ifaces) {
-		fprintf(stderr, "xdpsample: no interface given (-i IFACE)\n");
+		pr_err("no interface given (-i IFACE)");
 		return -EINVAL;
 	}
 	if (o->cleanup)
@@ -346,8 +341,8 @@ static int check(struct xs_options *o, int argc, char **argv)
 	if (!o->sflow_max_datagram)
 		o->sflow_max_datagram = XS_SFLOW_DEF_DATAGRAM;
 	if (!o->outfile && !o->sflow) {
-		fprintf(stderr,
-			"xdpsample: no output given (-w FILE, -w - for stdout, or --sflow COLLECTOR)\n");
+		pr_err(
+			"no output given (-w FILE, -w - for stdout, or --sflow COLLECTOR)");
 		return -EINVAL;
 	}
 	if (!o->outfile)
@@ -355,8 +350,8 @@ static int check(struct xs_options *o, int argc, char **argv)
 		       o->unbuffered || o->format != FORMAT_GUESS ?
 			usage_error("-C, -G, -W, -U and --format need -w") : 0;
 	if (o->buffer_kib & (o->buffer_kib - 1)) {
-		fprintf(stderr,
-			"xdpsample: invalid buffer size '%u': must be a power of two\n",
+		pr_err(
+			"invalid buffer size '%u': must be a power of two",
 			o->buffer_kib);
 		return -EINVAL;
 	}
@@ -383,11 +378,11 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 		case 'h': usage(stdout); return 1;
 		case OPT_VERSION: printf("xdpsample " XS_VERSION "\n"); return 1;
 		case ':':
-			fprintf(stderr, "xdpsample: option '%s' needs a value\n",
+			pr_err("option '%s' needs a value",
 				argv[optind - 1]);
 			return -EINVAL;
 		case '?':
-			fprintf(stderr, "xdpsample: unknown option '%s' (see --help)\n",
+			pr_err("unknown option '%s' (see --help)",
 				argv[optind - 1]);
 			return -EINVAL;
 		default:

@@ -15,8 +15,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "drain.h"
-#include "sample.h"
+#include "user/capture/clock.h"
+#include "user/capture/drain.h"
+#include "xdp/sample.h"
 
 /*
  * The BPF ring buffer, read directly rather than through libbpf's
@@ -82,37 +83,6 @@ int xs_record_check(const void *data, size_t size, uint32_t snaplen,
 	pkt->pool = r.pool;
 	pkt->data = (const uint8_t *)data + sizeof(r);
 	return 0;
-}
-
-static int64_t ts_ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
-}
-
-uint64_t xs_mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return ts_ns(&t);
-}
-
-int64_t xs_mono_to_wall_offset(void)
-{
-	struct timespec r1, m, r2;
-	int64_t best_gap = INT64_MAX, off = 0;
-
-	/* Bracket the monotonic read; keep the tightest of a few tries. */
-	for (int i = 0; i < 5; i++) {
-		clock_gettime(CLOCK_REALTIME, &r1);
-		clock_gettime(CLOCK_MONOTONIC, &m);
-		clock_gettime(CLOCK_REALTIME, &r2);
-		if (ts_ns(&r2) - ts_ns(&r1) < best_gap) {
-			best_gap = ts_ns(&r2) - ts_ns(&r1);
-			off = ts_ns(&r1) + best_gap / 2 - ts_ns(&m);
-		}
-	}
-	return off;
 }
 
 static void deliver(struct xs_drain *d, const void *data, size_t size)
