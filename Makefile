@@ -44,7 +44,7 @@ TEST_BPF  := $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o $(OUT)/xdp_drop.bpf
 # The libFuzzer target: the record checks and the file writers.
 FUZZ      := $(OUT)/fuzz_record
 FUZZ_SRCS := user/capture/drain.c user/capture/clock.c user/capture/log.c \
-	     $(wildcard pcap/*.c)
+	     user/capture/sink.c $(wildcard pcap/*.c)
 
 .PHONY: all deps test demo clean sanitize fuzz soak bench
 .DELETE_ON_ERROR:

@@ -83,8 +83,10 @@ static int sampler(const char *transport, unsigned int rate,
 	fd = xs_transport_create(&cfg);
 	if (fd < 0 || xs_loader_open(&l, &cfg, fd, false) || xs_loader_load(l) ||
 	    xs_drain_open(&d, cfg.transport, fd, cfg.buffer_bytes, false, 128,
-			  discard, NULL))
+			  discard, NULL)) {
+		fprintf(stderr, "xs-progcost: cannot load the sampler\n");
 		return 1;
+	}
 	return run(xs_loader_prog_fd(l), repeat);
 }
 

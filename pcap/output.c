@@ -23,12 +23,7 @@
 #include "pcap/pcap_writer.h"
 #include "pcap/pcapng_writer.h"
 
-#ifndef XS_VERSION
-#define XS_VERSION "0.2.0"
-#endif
-
 struct iface_state {
-	char descr[192];
 	struct xs_iface_counters at_open;	/* counters when the file began */
 	uint64_t pending_drops;
 	uint64_t delivered;			/* handed to this file */
@@ -36,7 +31,8 @@ struct iface_state {
 
 struct xs_output {
 	struct xs_output_cfg cfg;
-	struct iface_state ifs[XS_MAX_IFACES];
+	const struct xs_ifaces *ifs;	/* from start */
+	struct iface_state st[XS_MAX_IFACES];
 	struct xs_rotate rot;
 	struct xs_write_counts total;	/* files already closed */
 	struct xs_stream *s;
@@ -195,20 +191,12 @@ fail:
 	return err;
 }
 
-void xs_output_describe(struct xs_output *o, unsigned int idx,
-			const char *descr)
-{
-	if (idx < o->cfg.n_ifaces)
-		snprintf(o->ifs[idx].descr, sizeof(o->ifs[idx].descr), "%s",
-			 descr);
-}
-
 static void read_counters(struct xs_output *o, unsigned int i,
 			  struct xs_iface_counters *c)
 {
 	memset(c, 0, sizeof(*c));
-	if (o->cfg.stats)
-		o->cfg.stats(o->cfg.stats_ctx, i, c);
+	if (o->ifs->counters)
+		o->ifs->counters(o->ifs->ctx, i, c);
 }
 
 static int write_header(struct xs_output *o)
@@ -217,9 +205,9 @@ static int write_header(struct xs_output *o)
 	struct utsname u;
 	int err;
 
-	for (unsigned int i = 0; i < o->cfg.n_ifaces; i++) {
-		read_counters(o, i, &o->ifs[i].at_open);
-		o->ifs[i].delivered = 0;
+	for (unsigned int i = 0; i < o->ifs->n; i++) {
+		read_counters(o, i, &o->st[i].at_open);
+		o->st[i].delivered = 0;
 	}
 	o->file_start_ns = xs_wall_ns();
 	if (o->cfg.format == XS_FORMAT_PCAP)
@@ -228,10 +216,11 @@ static int write_header(struct xs_output *o)
 		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
 		snprintf(hw, sizeof(hw), "%s", u.machine);
 	}
-	err = xs_pcapng_shb(o->s, hw, os, "xdpsample " XS_VERSION);
-	for (unsigned int i = 0; !err && i < o->cfg.n_ifaces; i++)
-		err = xs_pcapng_idb(o->s, o->cfg.ifnames[i], o->ifs[i].descr,
-				    o->cfg.snaplen, o->cfg.filter);
+	err = xs_pcapng_shb(o->s, hw, os, o->cfg.app);
+	for (unsigned int i = 0; !err && i < o->ifs->n; i++)
+		err = xs_pcapng_idb(o->s, o->ifs->at[i].name,
+				    o->ifs->at[i].descr, o->cfg.snaplen,
+				    o->cfg.filter);
 	return err;
 }
 
@@ -251,11 +240,12 @@ static int begin_file(struct xs_output *o, int fd)
 	return report(o, err);
 }
 
-int xs_output_start(struct xs_output *o)
+int xs_output_start(struct xs_output *o, const struct xs_ifaces *ifs)
 {
 	struct stat st;
 	int fd = o->fd;
 
+	o->ifs = ifs;
 	o->fd = -1;
 	o->created = false;	/* from here on the file is the capture */
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && ftruncate(fd, 0)) {
@@ -276,8 +266,8 @@ static void write_stats(struct xs_output *o)
 {
 	uint64_t end = xs_wall_ns();
 
-	for (unsigned int i = 0; i < o->cfg.n_ifaces; i++) {
-		struct iface_state *f = &o->ifs[i];
+	for (unsigned int i = 0; i < o->ifs->n; i++) {
+		struct iface_state *f = &o->st[i];
 		struct xs_iface_counters c;
 		struct xs_isb isb;
 
@@ -316,7 +306,7 @@ static int end_file(struct xs_output *o)
 
 static int open_next(struct xs_output *o)
 {
-	int fd;
+	int fd, err;
 
 	if (xs_rotate_name(&o->rot, o->pattern, o->name, sizeof(o->name)))
 		return report(o, -ENAMETOOLONG);
@@ -327,10 +317,13 @@ static int open_next(struct xs_output *o)
 		o->reported = true;
 		return open_error(o->name);
 	}
-	if (lock_file(fd, o->name) || ftruncate(fd, 0)) {
+	err = lock_file(fd, o->name);
+	if (!err && ftruncate(fd, 0))
+		err = report(o, -errno);
+	if (err) {
 		o->reported = true;
 		close(fd);
-		return -EBUSY;
+		return err;
 	}
 	return begin_file(o, fd);
 }
@@ -346,21 +339,12 @@ static int rotate(struct xs_output *o, bool by_time)
 	return open_next(o);
 }
 
-static int iface_idx(const struct xs_output *o, uint32_t ifindex)
+int xs_output_packet(struct xs_output *o, unsigned int idx,
+		     const struct xs_packet *pkt)
 {
-	for (unsigned int i = 0; i < o->cfg.n_ifaces; i++)
-		if (o->cfg.ifindex[i] == ifindex)
-			return i;
-	return -ENOENT;
-}
-
-int xs_output_packet(struct xs_output *o, const struct xs_packet *pkt)
-{
-	int idx = iface_idx(o, pkt->ifindex), err;
 	struct iface_state *f;
+	int err;
 
-	if (idx < 0)
-		return idx;
 	if (!o->s) {		/* the next file could not be opened */
 		o->total.failed++;
 		return -EIO;
@@ -374,7 +358,7 @@ int xs_output_packet(struct xs_output *o, const struct xs_packet *pkt)
 			return err;
 		}
 	}
-	f = &o->ifs[idx];
+	f = &o->st[idx];
 	f->delivered++;
 	if (o->cfg.format == XS_FORMAT_PCAP)
 		err = xs_pcap_packet(o->s, pkt);
@@ -389,8 +373,8 @@ int xs_output_packet(struct xs_output *o, const struct xs_packet *pkt)
 
 void xs_output_add_drops(struct xs_output *o, unsigned int idx, uint64_t n)
 {
-	if (idx < o->cfg.n_ifaces)
-		o->ifs[idx].pending_drops += n;
+	if (o->ifs && idx < o->ifs->n)
+		o->st[idx].pending_drops += n;
 }
 
 int xs_output_tick(struct xs_output *o)
@@ -408,11 +392,9 @@ int xs_output_chown(struct xs_output *o, uid_t uid, gid_t gid)
 	if (o->is_stdout || !o->s || fstat(o->cur_fd, &st) ||
 	    !S_ISREG(st.st_mode))
 		return 0;
-	if (fchown(o->cur_fd, uid, gid)) {
-		pr_err("cannot give '%s' to the -Z user: %s",
-			o->name, strerror(errno));
-		return -errno;
-	}
+	if (fchown(o->cur_fd, uid, gid))
+		return pr_errno(-errno, "cannot give '%s' to the -Z user",
+				o->name);
 	return 0;
 }
 

@@ -6,19 +6,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "user/capture/packet.h"
+#include "user/capture/sink.h"
 #include "pcap/rotate.h"
 #include "pcap/stream.h"
 
-#define XS_MAX_IFACES 16
-
 enum xs_format { XS_FORMAT_PCAP, XS_FORMAT_PCAPNG };
-
-/* Cumulative per-interface counters, for Interface Statistics Blocks. */
-struct xs_iface_counters {
-	uint64_t seen, matched, sampled, lost, rx_dropped;
-};
-typedef int (*xs_iface_stats_fn)(void *ctx, unsigned int idx,
-				 struct xs_iface_counters *c);
 
 struct xs_output_cfg {
 	const char *path;		/* "-" = stdout */
@@ -26,13 +18,9 @@ struct xs_output_cfg {
 	uint32_t snaplen;
 	uint32_t rate;
 	const char *filter;		/* expression, or NULL */
+	const char *app;		/* pcapng shb_userappl */
 	bool unbuffered;
 	struct xs_rotate_cfg rotate;
-	unsigned int n_ifaces;
-	const char *ifnames[XS_MAX_IFACES];
-	uint32_t ifindex[XS_MAX_IFACES];
-	xs_iface_stats_fn stats;	/* may be NULL */
-	void *stats_ctx;
 };
 
 struct xs_output;
@@ -42,17 +30,19 @@ struct xs_output;
  * created) so a bad path fails before any BPF work.
  */
 int xs_output_open(struct xs_output **out, const struct xs_output_cfg *cfg);
-/* if_description of interface idx, known once it is attached. */
-void xs_output_describe(struct xs_output *o, unsigned int idx,
-			const char *descr);
-/* Truncate the first file and write its header: the capture starts. */
-int xs_output_start(struct xs_output *o);
 /*
- * Write one packet (rotating by size first). 0, -ENOENT for a packet of an
- * interface not captured, -ECANCELED when -G -W made its last file, or the
- * write error, which ends the run.
+ * Truncate the first file and write its header: the capture starts. The
+ * interfaces (names, descriptions, counters for the statistics blocks)
+ * must outlive the output.
  */
-int xs_output_packet(struct xs_output *o, const struct xs_packet *pkt);
+int xs_output_start(struct xs_output *o, const struct xs_ifaces *ifs);
+/*
+ * Write one packet of interface idx (rotating by size first). 0,
+ * -ECANCELED when -G -W made its last file, or the write error, which ends
+ * the run.
+ */
+int xs_output_packet(struct xs_output *o, unsigned int idx,
+		     const struct xs_packet *pkt);
 /* Losses on interface idx to report with its next packet (epb_dropcount). */
 void xs_output_add_drops(struct xs_output *o, unsigned int idx, uint64_t n);
 /* Rotate by time when due; same returns as xs_output_packet. */

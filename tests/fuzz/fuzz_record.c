@@ -14,16 +14,20 @@
 #include "pcap/output.h"
 
 static struct xs_output *out[2];
+static const struct xs_ifaces ifs = {
+	.n = 2, .at = { { .name = "fz0", .ifindex = 1 },
+			{ .name = "fz1", .ifindex = 2 } },
+};
 
 static struct xs_output *open_sink(enum xs_format f)
 {
 	struct xs_output_cfg c = {
 		.path = "/dev/null", .format = f, .snaplen = 16384, .rate = 7,
-		.n_ifaces = 2, .ifnames = { "fz0", "fz1" }, .ifindex = { 1, 2 },
+		.app = "xdpsample fuzz",
 	};
 	struct xs_output *o;
 
-	if (xs_output_open(&o, &c) || xs_output_start(o))
+	if (xs_output_open(&o, &c) || xs_output_start(o, &ifs))
 		abort();
 	return o;
 }
@@ -46,6 +50,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Accepted: cap_len bytes must really be there, and the writers
 	 * must cope with any lengths and timestamps the checks let through. */
 	xs_output_add_drops(out[1], pkt.ifindex & 1, pkt.rx_queue);
-	xs_output_packet(out[data[0] & 1], &pkt);
+	xs_output_packet(out[data[0] & 1], pkt.ifindex & 1, &pkt);
 	return 0;
 }

@@ -58,7 +58,7 @@ static void test_datagram(void)
 	struct xs_sflow_stats st;
 	struct xs_sflow *s;
 	struct xs_packet p;
-	uint32_t ifx = 7;
+	struct xs_ifaces ifx = { .n = 1, .at = { { .name = "x", .ifindex = 7 } } };
 	ssize_t n;
 	int fd;
 
@@ -70,17 +70,15 @@ static void test_datagram(void)
 		CHECK(0, "open");
 		return;
 	}
-	xs_sflow_set_ifaces(s, 1, &ifx);
+	xs_sflow_set_ifaces(s, &ifx);
 	/* CPU 0 at 10, CPU 1 at 25, CPU 0 at 30: pools 10, 35, 55. */
 	p = pkt(0, 10, 60);
-	xs_sflow_packet(s, &p);
+	xs_sflow_packet(s, 0, &p);
 	p = pkt(1, 25, 1514);
-	xs_sflow_packet(s, &p);
+	xs_sflow_packet(s, 0, &p);
 	p = pkt(0, 30, 100);
-	xs_sflow_packet(s, &p);
-	p = pkt(0, 30, 100);
-	p.ifindex = 8;
-	CHECK(xs_sflow_packet(s, &p) == -ENOENT, "foreign interface");
+	xs_sflow_packet(s, 0, &p);
+	CHECK(xs_sflow_packet(s, 1, &p) == -EINVAL, "an interface not set");
 	xs_sflow_set_drops(s, 0, 4);
 	xs_sflow_close(s, &st);
 	n = recv(fd, d, sizeof(d), 0);
@@ -116,7 +114,7 @@ static void test_small(void)
 	struct xs_sflow_stats st;
 	struct xs_sflow *s;
 	uint8_t d[2048];
-	uint32_t ifx = 7;
+	struct xs_ifaces ifx = { .n = 1, .at = { { .name = "x", .ifindex = 7 } } };
 	ssize_t n;
 	int fd, got = 0;
 
@@ -125,11 +123,11 @@ static void test_small(void)
 		CHECK(0, "open");
 		return;
 	}
-	xs_sflow_set_ifaces(s, 1, &ifx);
+	xs_sflow_set_ifaces(s, &ifx);
 	for (uint64_t i = 1; i <= 5; i++) {
 		struct xs_packet p = pkt(0, i, 1514);
 
-		xs_sflow_packet(s, &p);
+		xs_sflow_packet(s, 0, &p);
 	}
 	xs_sflow_close(s, &st);
 	while ((n = recv(fd, d, sizeof(d), MSG_DONTWAIT)) > 0) {

@@ -228,19 +228,9 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	return 0;
 }
 
-int xs_loader_load_quiet(struct xs_loader *l)
-{
-	return sampler__load(l->skel);
-}
-
 int xs_loader_load(struct xs_loader *l)
 {
-	int err = sampler__load(l->skel);
-
-	if (err)
-		pr_err("cannot load BPF program: %s%s",
-			strerror(-err), xs_log_verbose() ? "" : " (-v shows why)");
-	return err;
+	return sampler__load(l->skel);
 }
 
 /*
@@ -356,8 +346,9 @@ static int scan_iface(int ifindex, const char *ifname, bool foreign_fatal)
 	int err, removed = 0;
 
 	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	/* NULL with errno set is an error like any other; ENOENT: none. */
 	err = libxdp_get_error(mp);
-	if (err == -ENOENT || !mp)
+	if (err == -ENOENT || (!err && !mp))
 		return 0;
 	if (err) {
 		pr_err("cannot query XDP programs on '%s': %s",

@@ -5,7 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "user/filter/filter.h"
-#include "user/cli/options.h"
+
+enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
 
 struct xs_loader;
 
@@ -27,10 +28,11 @@ int xs_transport_create(const struct xs_prog_cfg *cfg);
 /* Open a skeleton using that map and configure it; nothing is loaded. */
 int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 		   int transport_fd, bool verbose);
-/* Load without attaching (unit tests drive it with BPF_PROG_TEST_RUN). */
+/*
+ * Load without attaching (a verifier check; unit tests drive it with
+ * BPF_PROG_TEST_RUN): 0 or -errno, nothing printed: the caller says what.
+ */
 int xs_loader_load(struct xs_loader *l);
-/* The same, with no message: the caller says what failed. */
-int xs_loader_load_quiet(struct xs_loader *l);
 /*
  * Refuse a foreign program already on the interface; remove one of ours
  * whose owning process is gone. Run before attaching.

@@ -68,11 +68,8 @@ int xs_privs_check(struct xs_privsep *p, const char *user)
 
 static int become(const struct xs_privsep *p, const char *user)
 {
-	if (initgroups(user, p->gid) || setgid(p->gid) || setuid(p->uid)) {
-		pr_err("cannot become user '%s': %s",
-			user, strerror(errno));
-		return -errno;
-	}
+	if (initgroups(user, p->gid) || setgid(p->gid) || setuid(p->uid))
+		return pr_errno(-errno, "cannot become user '%s'", user);
 	/* Dying with the parent: the parent then detaches on its own. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	return 0;

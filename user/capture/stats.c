@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Reads the per-CPU counters and prints the closing summary. */
 #include <errno.h>
-#include <ifaddrs.h>
 #include <inttypes.h>
 #include <string.h>
-#include <linux/if_link.h>
-#include <netpacket/packet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <bpf/bpf.h>
@@ -48,74 +45,31 @@ out:
 	return err;
 }
 
-uint64_t xs_iface_rx_dropped(const char *ifname)
-{
-	struct ifaddrs *all, *a;
-	uint64_t v = 0;
-
-	if (getifaddrs(&all))
-		return 0;
-	for (a = all; a; a = a->ifa_next) {
-		if (a->ifa_addr && a->ifa_addr->sa_family == AF_PACKET &&
-		    a->ifa_data && !strcmp(a->ifa_name, ifname)) {
-			v = ((struct rtnl_link_stats *)a->ifa_data)->rx_dropped;
-			break;
-		}
-	}
-	freeifaddrs(all);
-	return v;
-}
-
-/* A line per counter; zero losses are dropped when quiet. */
-static void line(uint64_t v, const char *what, bool loss, bool quiet)
-{
-	if (quiet && (!loss || !v))
-		return;
-	fprintf(stderr, "%" PRIu64 " %s\n", v, what);
-}
-
-static void print_sflow(const struct xs_user_stats *u, bool quiet)
-{
-	const struct xs_sflow_stats *s = &u->sflow;
-
-	if (!quiet)
-		fprintf(stderr,
-			"%" PRIu64 " packets exported to sFlow collector %s (%" PRIu64
-			" datagrams, %" PRIu64 " counter samples)\n",
-			u->exported, u->sflow_to, s->datagrams,
-			s->counter_samples);
-	if (s->send_errors)
-		fprintf(stderr, "%" PRIu64 " sFlow datagrams lost: %s\n",
-			s->send_errors, strerror(s->last_errno));
-}
-
 void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
-		    const struct xs_user_stats *u, uint32_t rate, bool filter,
+		    const struct xs_sinks *sinks, uint32_t rate, bool filter,
 		    bool quiet)
 {
 	char sampled[64];
 
 	snprintf(sampled, sizeof(sampled), "packets sampled (1 in %u%s)", rate,
 		 filter ? " matching" : "");
-	line(k->seen, "packets seen by XDP", false, quiet);
+	xs_summary_line(k->seen, "packets seen by XDP", false, quiet);
 	if (filter)
-		line(k->matched, "packets matched the filter", false, quiet);
-	line(k->sampled, sampled, false, quiet);
-	if (u->file)
-		line(u->written, "packets written", false, quiet);
-	if (u->sflow_to)
-		print_sflow(u, quiet);
-	line(k->ring_full, "packets lost: buffer full", true, quiet);
-	line(k->copy_fail, "packets lost: copy failed", true, quiet);
-	line(d->bad + u->foreign, "packets lost: bad record", true, quiet);
-	if (u->file)
-		line(u->write_failed, "packets lost: write failed", true, quiet);
-	if (u->over_count)
-		line(u->over_count,
-		     "packets not written: count or file limit reached",
-		     false, quiet);
+		xs_summary_line(k->matched, "packets matched the filter", false,
+				quiet);
+	xs_summary_line(k->sampled, sampled, false, quiet);
+	xs_sinks_summary(sinks, XS_SUMMARY_DELIVERED, quiet);
+	xs_summary_line(k->ring_full, "packets lost: buffer full", true, quiet);
+	xs_summary_line(k->copy_fail, "packets lost: copy failed", true, quiet);
+	xs_summary_line(d->bad + sinks->foreign, "packets lost: bad record",
+			true, quiet);
+	xs_sinks_summary(sinks, XS_SUMMARY_LOSSES, quiet);
+	if (sinks->over)
+		xs_summary_line(sinks->over,
+				"packets not written: count or file limit reached",
+				false, quiet);
 	if (d->perf_lost)
-		line(d->perf_lost,
-		     "packets reported lost by perf (counted in buffer full)",
-		     false, quiet);
+		xs_summary_line(d->perf_lost,
+				"packets reported lost by perf (counted in buffer full)",
+				false, quiet);
 }

@@ -4,16 +4,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "pcap/output.h"	/* XS_MAX_IFACES, enum xs_format */
+#include "user/capture/loader.h"	/* enum xs_mode */
+#include "user/capture/sink.h"		/* XS_MAX_IFACES */
+#include "pcap/output.h"		/* enum xs_format */
 
 #define XS_VERSION "0.2.0"
-
-/* Exit codes: only main maps results to these. */
-#define XS_EXIT_OK	0
-#define XS_EXIT_RUNTIME	1
-#define XS_EXIT_USAGE	2
-
-enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
 
 struct xs_options {
 	const char *ifnames[XS_MAX_IFACES];

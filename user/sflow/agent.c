@@ -29,6 +29,7 @@
 
 #include "user/capture/log.h"
 #include "user/capture/clock.h"
+#include "user/capture/iface.h"
 #include "user/sflow/sflow.h"
 
 #define SFLOW_VERSION		5
@@ -69,7 +70,8 @@ struct xs_sflow {
 	struct xs_sflow_cfg cfg;
 	struct xs_sflow_addr agent;
 	struct stream flows, counters;
-	struct source src[XS_SFLOW_MAX_IFACES];
+	struct source src[XS_MAX_IFACES];
+	unsigned int n_ifaces;
 	struct xs_sflow_stats st;
 	uint64_t start_ns, next_counters_ns;
 	size_t hdr_len;
@@ -280,14 +282,16 @@ fail:
 	return err;
 }
 
-void xs_sflow_set_ifaces(struct xs_sflow *s, unsigned int n,
-			 const uint32_t *ifindex)
+int xs_sflow_set_ifaces(struct xs_sflow *s, const struct xs_ifaces *ifs)
 {
-	for (unsigned int i = 0; i < n && i < XS_SFLOW_MAX_IFACES; i++) {
-		s->src[i].ifindex = ifindex[i];
+	for (unsigned int i = 0; i < ifs->n; i++) {
+		s->src[i].ifindex = ifs->at[i].ifindex;
 		s->src[i].pool_cpu = calloc(s->ncpus, sizeof(uint64_t));
+		if (!s->src[i].pool_cpu)
+			return -ENOMEM;
 	}
-	s->cfg.n_ifaces = n;
+	s->n_ifaces = ifs->n;
+	return 0;
 }
 
 /*
@@ -334,14 +338,6 @@ static void flush(struct xs_sflow *s, struct stream *d)
 	d->n_samples = 0;
 }
 
-static struct source *find_source(struct xs_sflow *s, uint32_t ifindex)
-{
-	for (unsigned int i = 0; i < s->cfg.n_ifaces; i++)
-		if (s->src[i].ifindex == ifindex)
-			return &s->src[i];
-	return NULL;
-}
-
 /* Per-CPU counts only grow: the sum moves by this CPU's increase. */
 static void update_pool(struct xs_sflow *s, struct source *src,
 			const struct xs_packet *pkt)
@@ -353,14 +349,15 @@ static void update_pool(struct xs_sflow *s, struct source *src,
 	src->pool_cpu[pkt->cpu] = pkt->pool;
 }
 
-int xs_sflow_packet(struct xs_sflow *s, const struct xs_packet *pkt)
+int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
+		    const struct xs_packet *pkt)
 {
-	struct source *src = find_source(s, pkt->ifindex);
+	struct source *src = &s->src[idx];
 	struct stream *d = &s->flows;
 	uint32_t hlen, room;
 
-	if (!src)
-		return -ENOENT;
+	if (idx >= s->n_ifaces)
+		return -EINVAL;
 	update_pool(s, src, pkt);
 	hlen = pkt->cap_len < XS_SFLOW_MAX_HEADER ? pkt->cap_len :
 						    XS_SFLOW_MAX_HEADER;
@@ -399,79 +396,20 @@ int xs_sflow_packet(struct xs_sflow *s, const struct xs_packet *pkt)
 
 void xs_sflow_set_drops(struct xs_sflow *s, unsigned int idx, uint64_t n)
 {
-	if (idx < s->cfg.n_ifaces)
+	if (idx < s->n_ifaces)
 		s->src[idx].drops = n;
 }
 
 struct if_counters {
-	struct rtnl_link_stats64 st;
-	uint32_t flags;
+	struct xs_link l;
 	uint64_t speed;		/* bits per second, 0 unknown */
 	uint32_t duplex;	/* sFlow ifDirection: 0 unknown, 1 full, 2 half */
 };
 
-/* RTM_GETLINK for one interface: flags and 64-bit statistics. */
-static int link_stats(uint32_t ifindex, struct if_counters *c)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct ifinfomsg ifi;
-	} req = {
-		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
-			.nlmsg_flags = NLM_F_REQUEST },
-		.ifi = { .ifi_family = AF_UNSPEC, .ifi_index = (int)ifindex },
-	};
-	char buf[16384];
-	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
-	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_ROUTE);
-	ssize_t n = -1;
-
-	if (fd < 0)
-		return -errno;
-	if (send(fd, &req, sizeof(req), 0) == sizeof(req))
-		n = recv(fd, buf, sizeof(buf), 0);
-	close(fd);
-	if (n < (ssize_t)sizeof(*nh) || !NLMSG_OK(nh, (size_t)n) ||
-	    nh->nlmsg_type != RTM_NEWLINK)
-		return -EIO;
-	{
-		struct ifinfomsg *ifi = NLMSG_DATA(nh);
-		struct rtattr *a = IFLA_RTA(ifi);
-		int left = IFLA_PAYLOAD(nh);
-
-		c->flags = ifi->ifi_flags;
-		for (; RTA_OK(a, left); a = RTA_NEXT(a, left))
-			if (a->rta_type == IFLA_STATS64 &&
-			    RTA_PAYLOAD(a) >= sizeof(c->st))
-				memcpy(&c->st, RTA_DATA(a), sizeof(c->st));
-	}
-	return 0;
-}
-
-static void link_speed(uint32_t ifindex, struct if_counters *c)
-{
-	struct ethtool_cmd cmd = { .cmd = ETHTOOL_GSET };
-	struct ifreq ifr = { .ifr_data = (void *)&cmd };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return;
-	if (if_indextoname(ifindex, ifr.ifr_name) &&
-	    !ioctl(fd, SIOCETHTOOL, &ifr)) {
-		uint32_t mbps = ethtool_cmd_speed(&cmd);
-
-		if (mbps && mbps != (uint32_t)SPEED_UNKNOWN)
-			c->speed = (uint64_t)mbps * 1000000;
-		c->duplex = cmd.duplex == DUPLEX_FULL ? 1 :
-			    cmd.duplex == DUPLEX_HALF ? 2 : 0;
-	}
-	close(fd);
-}
-
 static void put_counters(struct stream *d, struct source *src,
 			 const struct if_counters *c)
 {
-	const struct rtnl_link_stats64 *st = &c->st;
+	const struct rtnl_link_stats64 *st = &c->l.st;
 
 	put32(d, FMT_COUNTERS_EXPANDED);
 	put32(d, COUNTER_SAMPLE - 8);
@@ -485,7 +423,8 @@ static void put_counters(struct stream *d, struct source *src,
 	put32(d, IFTYPE_ETHERNET);
 	put64(d, c->speed);
 	put32(d, c->duplex);
-	put32(d, (c->flags & IFF_UP ? 1 : 0) | (c->flags & IFF_RUNNING ? 2 : 0));
+	put32(d, (c->l.flags & IFF_UP ? 1 : 0) |
+		 (c->l.flags & IFF_RUNNING ? 2 : 0));
 	put64(d, st->rx_bytes);
 	put32(d, (uint32_t)(st->rx_packets - st->multicast));
 	put32(d, (uint32_t)st->multicast);
@@ -499,19 +438,19 @@ static void put_counters(struct stream *d, struct source *src,
 	put32(d, UNKNOWN32);
 	put32(d, (uint32_t)st->tx_dropped);
 	put32(d, (uint32_t)st->tx_errors);
-	put32(d, c->flags & IFF_PROMISC ? 1 : 0);
+	put32(d, c->l.flags & IFF_PROMISC ? 1 : 0);
 }
 
 static void send_counters(struct xs_sflow *s)
 {
 	struct stream *d = &s->counters;
 
-	for (unsigned int i = 0; i < s->cfg.n_ifaces; i++) {
+	for (unsigned int i = 0; i < s->n_ifaces; i++) {
 		struct if_counters c = { 0 };
 
-		if (link_stats(s->src[i].ifindex, &c))
+		if (xs_iface_link(s->src[i].ifindex, &c.l))
 			continue;	/* gone: the capture notices */
-		link_speed(s->src[i].ifindex, &c);
+		xs_iface_speed(s->src[i].ifindex, &c.speed, &c.duplex);
 		if (d->len + COUNTER_SAMPLE > s->cfg.max_datagram)
 			flush(s, d);
 		put_counters(d, &s->src[i], &c);
@@ -543,7 +482,7 @@ void xs_sflow_close(struct xs_sflow *s, struct xs_sflow_stats *st)
 		*st = s->st;
 	if (s->fd >= 0)
 		close(s->fd);
-	for (unsigned int i = 0; i < XS_SFLOW_MAX_IFACES; i++)
+	for (unsigned int i = 0; i < XS_MAX_IFACES; i++)
 		free(s->src[i].pool_cpu);
 	free(s->flows.buf);
 	free(s->counters.buf);

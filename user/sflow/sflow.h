@@ -11,13 +11,13 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include "user/capture/packet.h"
+#include "user/capture/sink.h"
 
 #define XS_SFLOW_PORT		6343
 #define XS_SFLOW_MIN_DATAGRAM	200
 #define XS_SFLOW_MAX_DATAGRAM	65000
 #define XS_SFLOW_DEF_DATAGRAM	1400
 #define XS_SFLOW_MAX_HEADER	128
-#define XS_SFLOW_MAX_IFACES	16
 #define XS_SFLOW_COUNTER_SECS	30
 
 struct xs_sflow_addr {
@@ -33,8 +33,6 @@ struct xs_sflow_cfg {
 	uint32_t counter_secs;		/* 0: no counter samples */
 	uint32_t rate;
 	uint32_t snaplen;
-	unsigned int n_ifaces;
-	uint32_t ifindex[XS_SFLOW_MAX_IFACES];
 };
 
 struct xs_sflow_stats {
@@ -59,11 +57,11 @@ int xs_sflow_parse_agent(const char *s, struct xs_sflow_addr *a);
  * namespace the collector is reached from. Interfaces are named later.
  */
 int xs_sflow_open(struct xs_sflow **out, const struct xs_sflow_cfg *cfg);
-/* Set the interfaces (ifindex per index), once they are known. */
-void xs_sflow_set_ifaces(struct xs_sflow *s, unsigned int n,
-			 const uint32_t *ifindex);
-/* One sample; -ENOENT for a packet of an interface not exported. */
-int xs_sflow_packet(struct xs_sflow *s, const struct xs_packet *pkt);
+/* The interfaces, once they are known; 0 or -ENOMEM. */
+int xs_sflow_set_ifaces(struct xs_sflow *s, const struct xs_ifaces *ifs);
+/* One sample of interface idx; -EINVAL for an idx not set. */
+int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
+		    const struct xs_packet *pkt);
 /* Kernel losses so far on interface idx (the samples' drops field). */
 void xs_sflow_set_drops(struct xs_sflow *s, unsigned int idx, uint64_t n);
 /* Send what waits for a second or more; counter samples when due. */

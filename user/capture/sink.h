@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sinks: every consumer of sampled packets (the capture files, the sFlow
+ * exporter, ...) is one table of operations. The core maps a record's
+ * interface once (unknown: foreign, no sink sees it), hands it to every sink,
+ * applies -c, and ends the run when one sink is finished or has failed.
+ */
+#ifndef XDPSAMPLE_SINK_H
+#define XDPSAMPLE_SINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "user/capture/packet.h"
+
+#define XS_MAX_IFACES	16
+#define XS_MAX_SINKS	4
+
+/* Cumulative per-interface counters (statistics blocks, sFlow). */
+struct xs_iface_counters {
+	uint64_t seen, matched, sampled, lost, rx_dropped;
+};
+
+struct xs_iface {
+	const char *name;
+	uint32_t ifindex;
+	char descr[160];	/* how it is sampled, once attached */
+};
+
+/* The captured interfaces; a packet's idx is its place here. */
+struct xs_ifaces {
+	unsigned int n;
+	struct xs_iface at[XS_MAX_IFACES];
+	/* Interface idx's counters so far: 0 or -errno. */
+	int (*counters)(void *ctx, unsigned int idx,
+			struct xs_iface_counters *c);
+	void *ctx;
+};
+
+/* The summary comes in two parts: what was delivered, then the losses. */
+enum xs_summary_part { XS_SUMMARY_DELIVERED, XS_SUMMARY_LOSSES };
+
+/* Any operation but packet may be NULL: nothing to do. */
+struct xs_sink_ops {
+	const char *name;
+	/* The capture starts (files get their headers): 0 or -errno. */
+	int (*start)(void *p, const struct xs_ifaces *ifs);
+	/* 0; -ECANCELED: this sink is finished (-G -W); other -errno: fatal. */
+	int (*packet)(void *p, unsigned int idx, const struct xs_packet *pkt);
+	/* Samples the kernel lost on interface idx so far (a running total). */
+	void (*losses)(void *p, unsigned int idx, uint64_t total);
+	/* Timers (rotation, datagram flush, counters): as packet returns. */
+	int (*tick)(void *p, uint64_t now_ns);
+	/* -Z: hand what is open to another owner; 0 or -errno. */
+	int (*chown)(void *p, uid_t uid, gid_t gid);
+	/* Flush and close; the sink stays for summary: 0 or -errno. */
+	int (*close)(void *p);
+	/* Give up before or after start (nothing left half-written); frees. */
+	void (*abort)(void *p);
+	/* Its lines of the closing summary, on stderr. */
+	void (*summary)(const void *p, enum xs_summary_part part, bool quiet);
+	/* After close and summary. */
+	void (*free)(void *p);
+};
+
+struct xs_sinks {
+	struct {
+		const struct xs_sink_ops *ops;
+		void *p;
+	} s[XS_MAX_SINKS];
+	unsigned int n;
+	const struct xs_ifaces *ifs;	/* set by start */
+	uint64_t count;		/* -c: stop after this many handed; 0: none */
+	uint64_t handed;	/* packets given to the sinks */
+	uint64_t foreign;	/* records of an interface not captured */
+	uint64_t over;		/* arrived after a sink or -c ended the run */
+	bool done;		/* a sink finished, or -c was reached */
+	bool failed;		/* a sink failed: the run ends, exit 1 */
+	bool closed;		/* xs_sinks_close ran: release frees */
+};
+
+/* Take ownership of sink p; -E2BIG past XS_MAX_SINKS (p is aborted). */
+int xs_sinks_add(struct xs_sinks *k, const struct xs_sink_ops *ops, void *p);
+int xs_sinks_start(struct xs_sinks *k, const struct xs_ifaces *ifs);
+/* The drain's callback: ctx is the struct xs_sinks. */
+void xs_sinks_packet(void *ctx, const struct xs_packet *pkt);
+void xs_sinks_losses(struct xs_sinks *k, unsigned int idx, uint64_t total);
+void xs_sinks_tick(struct xs_sinks *k, uint64_t now_ns);
+int xs_sinks_chown(struct xs_sinks *k, uid_t uid, gid_t gid);
+/* True once the run should end: a sink finished or failed, or -c. */
+bool xs_sinks_over(const struct xs_sinks *k);
+/* Close every sink: 0 or the first error (each sink reported its own). */
+int xs_sinks_close(struct xs_sinks *k);
+void xs_sinks_summary(const struct xs_sinks *k, enum xs_summary_part part,
+		      bool quiet);
+/* Abort the sinks not closed, free every sink. */
+void xs_sinks_release(struct xs_sinks *k);
+
+/* "N WHAT" on stderr; a loss of 0 is left out when quiet, all else is. */
+void xs_summary_line(uint64_t v, const char *what, bool loss, bool quiet);
+/* The index of ifindex in ifs, or -ENOENT. */
+int xs_ifaces_find(const struct xs_ifaces *ifs, uint32_t ifindex);
+
+#endif

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The sink operations over the sFlow agent, and its summary lines. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "user/sflow/sink.h"
+
+struct sflow_sink {
+	struct xs_sflow *agent;		/* NULL once closed */
+	struct xs_sflow_stats st;
+	char collector[80];
+};
+
+int xs_sflow_sink_open(void **sink, const struct xs_sflow_cfg *cfg)
+{
+	struct sflow_sink *f = calloc(1, sizeof(*f));
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = xs_sflow_open(&f->agent, cfg);
+	if (err) {
+		free(f);
+		return err;
+	}
+	snprintf(f->collector, sizeof(f->collector), "%s",
+		 xs_sflow_collector_name(f->agent));
+	*sink = f;
+	return 0;
+}
+
+static int sflow_start(void *p, const struct xs_ifaces *ifs)
+{
+	struct sflow_sink *f = p;
+
+	return xs_sflow_set_ifaces(f->agent, ifs);
+}
+
+static int sflow_packet(void *p, unsigned int idx,
+			const struct xs_packet *pkt)
+{
+	struct sflow_sink *f = p;
+
+	return xs_sflow_packet(f->agent, idx, pkt);
+}
+
+/* The samples' drops field is the running total of kernel losses. */
+static void sflow_losses(void *p, unsigned int idx, uint64_t total)
+{
+	struct sflow_sink *f = p;
+
+	xs_sflow_set_drops(f->agent, idx, total);
+}
+
+/* A refusing collector is counted, never fatal: the capture goes on. */
+static int sflow_tick(void *p, uint64_t now_ns)
+{
+	struct sflow_sink *f = p;
+
+	(void)now_ns;
+	xs_sflow_tick(f->agent);
+	return 0;
+}
+
+static int sflow_close(void *p)
+{
+	struct sflow_sink *f = p;
+
+	xs_sflow_close(f->agent, &f->st);
+	f->agent = NULL;
+	return 0;
+}
+
+static void sflow_abort(void *p)
+{
+	struct sflow_sink *f = p;
+
+	xs_sflow_close(f->agent, NULL);
+	free(f);
+}
+
+static void sflow_summary(const void *p, enum xs_summary_part part,
+			  bool quiet)
+{
+	const struct sflow_sink *f = p;
+
+	if (part != XS_SUMMARY_DELIVERED)
+		return;
+	if (!quiet)
+		fprintf(stderr,
+			"%" PRIu64 " packets exported to sFlow collector %s (%" PRIu64
+			" datagrams, %" PRIu64 " counter samples)\n",
+			f->st.flow_samples, f->collector, f->st.datagrams,
+			f->st.counter_samples);
+	if (f->st.send_errors)
+		fprintf(stderr, "%" PRIu64 " sFlow datagrams lost: %s\n",
+			f->st.send_errors, strerror(f->st.last_errno));
+}
+
+const struct xs_sink_ops xs_sflow_sink_ops = {
+	.name = "sflow",
+	.start = sflow_start,
+	.packet = sflow_packet,
+	.losses = sflow_losses,
+	.tick = sflow_tick,
+	.close = sflow_close,
+	.abort = sflow_abort,
+	.summary = sflow_summary,
+	.free = free,
+};
