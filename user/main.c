@@ -18,6 +18,7 @@
 #include "user/capture/iface.h"
 #include "user/capture/loader.h"
 #include "user/capture/log.h"
+#include "user/capture/owner.h"
 #include "user/capture/privs.h"
 #include "user/capture/sink.h"
 #include "user/capture/stats.h"
@@ -161,7 +162,7 @@ static int open_programs(struct run *r, const struct xs_prog_cfg *cfg)
 		err = xs_loader_open(&r->loader[i], cfg, r->transport_fd,
 				     r->opt.verbose);
 		if (!err)
-			err = xs_loader_check_iface(r->ifs.at[i].ifindex,
+			err = xs_owner_check(r->ifs.at[i].ifindex,
 						    r->ifs.at[i].name);
 	}
 	return err;
@@ -396,8 +397,6 @@ static void cleanup(struct run *r)
  */
 static int prepare_filter(struct run *r)
 {
-	struct bpf_insn *code;
-	unsigned int n;
 	char msg[256];
 	int err;
 
@@ -407,14 +406,11 @@ static int prepare_filter(struct run *r)
 				r->opt.snaplen);
 	if (err)
 		return err;
-	err = xs_filter_translate(r->filter.insns, r->filter.len, 0, 0, &code,
-				  &n, msg, sizeof(msg));
-	if (err) {
+	/* Once: every interface's program gets the same code. */
+	err = xs_filter_translate(&r->filter, msg, sizeof(msg));
+	if (err)
 		pr_err("%s", msg);
-		return err;
-	}
-	free(code);
-	return 0;
+	return err;
 }
 
 /* --dump-filter: the eBPF exactly as it is spliced in, like tcpdump -d. */
@@ -459,7 +455,7 @@ static int cleanup_only(struct run *r)
 	    xs_ensure_bpffs())
 		return XS_EXIT_RUNTIME;
 	for (unsigned int i = 0; i < r->ifs.n; i++) {
-		err = xs_loader_cleanup(r->ifs.at[i].ifindex, r->ifs.at[i].name);
+		err = xs_owner_cleanup(r->ifs.at[i].ifindex, r->ifs.at[i].name);
 		if (err < 0)
 			return XS_EXIT_RUNTIME;
 		if (!err)

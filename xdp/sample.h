@@ -17,11 +17,30 @@
 #define XS_WAKE_FRACTION	4
 
 /*
- * The filter splice point (see user/filter.h): scratch bytes handed to the
- * generated code and the placeholder instruction's immediate.
+ * The filter splice ABI, the one place it is written down. The program
+ * holds one placeholder, r0 = XS_FILTER_MAGIC (xdp/sampler.bpf.c,
+ * filter_match); userspace turns it into a jump to eBPF translated from
+ * libpcap's classic BPF (user/filter/), appended after the program's last
+ * instruction. When that code runs:
+ *   r6 = ctx, r7 = packet start, r8 = end of the linear part,
+ *   r9 = XS_FILTER_SCRATCH_BYTES of 8-aligned scratch: M[0..15] (classic
+ *        BPF's scratch words) at XS_FILTER_OFF_MEM, A and X spilled around
+ *        helper calls at XS_FILTER_OFF_SPILL_A/X, a bounce buffer for loads
+ *        from the non-linear part at XS_FILTER_OFF_BUF.
+ * It writes only r0-r5 and the scratch, and jumps back to the instruction
+ * after the placeholder with its verdict in r0 (0: no match). Unspliced,
+ * the placeholder matches every packet.
  */
-#define XS_FILTER_SCRATCH_BYTES	96
 #define XS_FILTER_MAGIC		0x58534654	/* "XSFT" */
+#define XS_FILTER_REG_CTX	6
+#define XS_FILTER_REG_DATA	7
+#define XS_FILTER_REG_END	8
+#define XS_FILTER_REG_SCRATCH	9
+#define XS_FILTER_OFF_MEM	0
+#define XS_FILTER_OFF_SPILL_A	64
+#define XS_FILTER_OFF_SPILL_X	72
+#define XS_FILTER_OFF_BUF	80
+#define XS_FILTER_SCRATCH_BYTES	96
 
 #define XS_RECORD_MAGIC		0x58535231	/* "XSR1" */
 

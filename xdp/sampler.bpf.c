@@ -173,14 +173,10 @@ static __always_inline void emit_perf(struct xdp_md *ctx, struct xs_stats *st,
 		st->copy_fail++;
 }
 
-/*
- * The filter's splice point. Userspace replaces the one placeholder
- * instruction with a jump to eBPF translated from libpcap's classic BPF
- * and appended after the program's last instruction; that code reads the
- * registers pinned here (ctx, packet start, linear end, scratch), writes
- * only r0-r5 and the scratch, and jumps back with its verdict in r0.
- * Unspliced, the placeholder matches every packet.
- */
+/* The filter's splice point: the registers the ABI in sample.h names. */
+_Static_assert(XS_FILTER_REG_CTX == 6 && XS_FILTER_REG_DATA == 7 &&
+	       XS_FILTER_REG_END == 8 && XS_FILTER_REG_SCRATCH == 9,
+	       "the asm registers below are the splice ABI's");
 static __always_inline int filter_match(struct xdp_md *ctx)
 {
 	__u64 scratch[XS_FILTER_SCRATCH_BYTES / 8];

@@ -26,7 +26,6 @@
 #include "xdp/sample.h"
 #include "sampler.skel.h"
 
-#define PROG_NAME "xdpsample"
 #define BPFFS "/sys/fs/bpf"
 
 struct xs_loader {
@@ -111,86 +110,28 @@ static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
 		__builtin_ctz(cfg->buffer_bytes / XS_WAKE_FRACTION);
 }
 
-static bool is_placeholder(const struct bpf_insn *in)
-{
-	return in->code == (BPF_ALU64 | BPF_MOV | BPF_K) &&
-	       in->dst_reg == BPF_REG_0 && in->imm == XS_FILTER_MAGIC;
-}
-
-/* Where the filter goes: the placeholder's index, or -1 unless once. */
-static long find_placeholder(const struct bpf_insn *insns, size_t n)
-{
-	long at = -1;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!is_placeholder(&insns[i]))
-			continue;
-		if (at >= 0)
-			return -1;
-		at = (long)i;
-	}
-	return at;
-}
-
-/*
- * Turn the placeholder into a jump to the filter, appended after the last
- * instruction, which jumps back to the one after the placeholder. Nothing
- * before the end moves, so libbpf's relocations and line info hold.
- */
-static int splice(const struct bpf_insn *prog, size_t n, long at,
-		  const struct xs_filter *f, struct bpf_insn **out,
-		  size_t *n_out)
-{
-	struct bpf_insn *code, *all;
-	unsigned int n_code;
-	char msg[256];
-	int err;
-
-	err = xs_filter_translate(f->insns, f->len, n, at + 1, &code, &n_code,
-				  msg, sizeof(msg));
-	if (err) {
-		pr_err("%s", msg);
-		return err;
-	}
-	all = calloc(n + n_code, sizeof(*all));
-	if (!all) {
-		free(code);
-		return -ENOMEM;
-	}
-	memcpy(all, prog, n * sizeof(*all));
-	memcpy(all + n, code, n_code * sizeof(*all));
-	all[at] = (struct bpf_insn){ .code = BPF_JMP | BPF_JA,
-				     .off = (__s16)(n - at - 1) };
-	free(code);
-	*out = all;
-	*n_out = n + n_code;
-	return 0;
-}
-
+/* The filter, translated once (filter/), spliced into this program. */
 static int add_filter(struct xs_loader *l, const struct xs_filter *f)
 {
 	struct bpf_program *p = l->skel->progs.xdpsample;
-	const struct bpf_insn *prog = bpf_program__insns(p);
 	size_t n = bpf_program__insn_cnt(p), n_all;
-	long at = find_placeholder(prog, n);
 	struct bpf_insn *all;
+	unsigned int at;
 	int err;
 
-	if (at < 0 || n > 32767) {
-		pr_err("the BPF program has no single filter placeholder");
-		return -EINVAL;
-	}
-	err = splice(prog, n, at, f, &all, &n_all);
+	err = xs_filter_splice(f, bpf_program__insns(p), n, &all, &n_all, &at);
+	if (err == -E2BIG)
+		pr_err("filter: too long for XDP (%zu instructions with the program)",
+		       n + f->code_len);
+	else if (err)
+		pr_errno(err, "cannot splice the filter into the BPF program");
 	if (err)
 		return err;
 	err = bpf_program__set_insns(p, all, n_all);
 	free(all);
-	if (err) {
-		pr_err("cannot add the filter: %s",
-			strerror(-err));
-		return err;
-	}
-	l->filter_at = (unsigned int)at;
+	if (err)
+		return pr_errno(err, "cannot add the filter");
+	l->filter_at = at;
 	l->filter_start = (unsigned int)n;
 	return 0;
 }
@@ -233,53 +174,7 @@ int xs_loader_load(struct xs_loader *l)
 	return sampler__load(l->skel);
 }
 
-/*
- * Another process holding an fd of the program owns it; -ENOENT when none
- * does. Our own process is skipped: libxdp's query just opened the program.
- */
-static int prog_owner(__u32 prog_id)
-{
-	struct dirent *p, *f;
-	char path[600], line[128];
-	DIR *proc, *fds;
-	int pid = -ENOENT, self = getpid();
-
-	proc = opendir("/proc");
-	if (!proc)
-		return -errno;
-	while (pid < 0 && (p = readdir(proc))) {
-		if (p->d_name[0] < '1' || p->d_name[0] > '9' ||
-		    atoi(p->d_name) == self)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/fdinfo", p->d_name);
-		fds = opendir(path);
-		if (!fds)
-			continue;
-		while (pid < 0 && (f = readdir(fds))) {
-			FILE *fp;
-			unsigned int id;
-
-			snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s",
-				 p->d_name, f->d_name);
-			fp = fopen(path, "r");
-			if (!fp)
-				continue;
-			while (fgets(line, sizeof(line), fp)) {
-				if (sscanf(line, "prog_id: %u", &id) == 1 &&
-				    id == prog_id) {
-					pid = atoi(p->d_name);
-					break;
-				}
-			}
-			fclose(fp);
-		}
-		closedir(fds);
-	}
-	closedir(proc);
-	return pid;
-}
-
-static const char *mode_str(enum xdp_attach_mode m)
+const char *xs_xdp_mode_name(enum xdp_attach_mode m)
 {
 	switch (m) {
 	case XDP_MODE_NATIVE: return "native";
@@ -287,104 +182,6 @@ static const char *mode_str(enum xdp_attach_mode m)
 	case XDP_MODE_HW: return "offload";
 	default: return "unknown";
 	}
-}
-
-static bool is_ours(struct xdp_program *p)
-{
-	return !strcmp(xdp_program__name(p), PROG_NAME);
-}
-
-/* Detach a program of ours left by a dead process; refuse a live one. */
-static int handle_ours(struct xdp_multiprog *mp, struct xdp_program *p,
-		       int ifindex, const char *ifname)
-{
-	__u32 id = xdp_program__id(p);
-	int owner = prog_owner(id), err;
-
-	if (owner > 0) {
-		pr_err(
-			"'%s' is already sampled by xdpsample (pid %d, program id %u)",
-			ifname, owner, id);
-		return -EBUSY;
-	}
-	if (xdp_multiprog__is_legacy(mp))
-		err = xdp_multiprog__detach(mp);
-	else
-		err = xdp_program__detach(p, ifindex,
-					  xdp_multiprog__attach_mode(mp), 0);
-	if (err) {
-		pr_err(
-			"cannot remove stale xdpsample program (id %u) from '%s': %s",
-			id, ifname, strerror(-err));
-		return err;
-	}
-	pr_warn("removed stale xdpsample program (id %u) from '%s'; its process is gone",
-		id, ifname);
-	return 0;
-}
-
-static int refuse_foreign(struct xdp_multiprog *mp, const char *ifname)
-{
-	struct xdp_program *p = xdp_multiprog__main_prog(mp);
-
-	pr_err("'%s' already has XDP program '%s' (id %u, %s mode) and no libxdp dispatcher to share it; "
-		"remove it first ('xdp-loader unload %s --all') or stop its owner",
-		ifname, xdp_program__name(p), xdp_program__id(p),
-		mode_str(xdp_multiprog__attach_mode(mp)), ifname);
-	return -EEXIST;
-}
-
-/*
- * Walk the programs on the interface: remove ours whose process is gone
- * (1 per removal); refuse a live one of ours and, when foreign_fatal, a
- * foreign program with no dispatcher to share the interface.
- */
-static int scan_iface(int ifindex, const char *ifname, bool foreign_fatal)
-{
-	struct xdp_program *p = NULL;
-	struct xdp_multiprog *mp;
-	int err, removed = 0;
-
-	mp = xdp_multiprog__get_from_ifindex(ifindex);
-	/* NULL with errno set is an error like any other; ENOENT: none. */
-	err = libxdp_get_error(mp);
-	if (err == -ENOENT || (!err && !mp))
-		return 0;
-	if (err) {
-		pr_err("cannot query XDP programs on '%s': %s",
-			ifname, strerror(-err));
-		return err;
-	}
-	if (xdp_multiprog__is_legacy(mp)) {
-		p = xdp_multiprog__main_prog(mp);
-		if (p && is_ours(p))
-			err = handle_ours(mp, p, ifindex, ifname);
-		else if (p && foreign_fatal)
-			err = refuse_foreign(mp, ifname);
-		removed = !err && p && is_ours(p);
-		goto out;
-	}
-	while (!err && (p = xdp_multiprog__next_prog(p, mp))) {
-		if (is_ours(p) && prog_owner(xdp_program__id(p)) < 0) {
-			err = handle_ours(mp, p, ifindex, ifname);
-			removed += !err;
-		}
-	}
-out:
-	xdp_multiprog__close(mp);
-	return err ? err : removed;
-}
-
-int xs_loader_check_iface(int ifindex, const char *ifname)
-{
-	int err = scan_iface(ifindex, ifname, true);
-
-	return err < 0 ? err : 0;
-}
-
-int xs_loader_cleanup(int ifindex, const char *ifname)
-{
-	return scan_iface(ifindex, ifname, false);
 }
 
 static int try_attach(struct xs_loader *l, enum xdp_attach_mode m)
@@ -401,7 +198,7 @@ int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts,
 			    .obj = l->skel->obj,
-			    .prog_name = PROG_NAME);
+			    .prog_name = XS_PROG_NAME);
 	char msg[256];
 	int err;
 
@@ -427,7 +224,7 @@ int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 			ifname, msg, xs_log_verbose() ? "" : " (-v shows why)");
 		return err;
 	}
-	*mode_name = mode_str(l->attached_mode);
+	*mode_name = xs_xdp_mode_name(l->attached_mode);
 	return 0;
 }
 

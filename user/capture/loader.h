@@ -4,7 +4,11 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <xdp/libxdp.h>
 #include "user/filter/filter.h"
+
+/* The name every program of ours carries: how stale ones are found. */
+#define XS_PROG_NAME "xdpsample"
 
 enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
 
@@ -33,16 +37,6 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
  * BPF_PROG_TEST_RUN): 0 or -errno, nothing printed: the caller says what.
  */
 int xs_loader_load(struct xs_loader *l);
-/*
- * Refuse a foreign program already on the interface; remove one of ours
- * whose owning process is gone. Run before attaching.
- */
-int xs_loader_check_iface(int ifindex, const char *ifname);
-/*
- * Only remove programs of ours whose process is gone (--cleanup): number
- * removed, or -errno. A foreign or live program is left alone, said once.
- */
-int xs_loader_cleanup(int ifindex, const char *ifname);
 /* Load and attach through libxdp; *mode_name gets "native" or "generic". */
 int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 		     enum xs_mode mode, const char **mode_name);
@@ -55,6 +49,9 @@ int xs_loader_dump_filter(const struct xs_loader *l, FILE *f);
 
 int xs_loader_prog_fd(const struct xs_loader *l);
 int xs_loader_stats_fd(const struct xs_loader *l);
+
+/* "native", "generic", "offload" or "unknown". */
+const char *xs_xdp_mode_name(enum xdp_attach_mode m);
 
 /* Mount bpffs at /sys/fs/bpf when it is not there (libxdp needs it). */
 int xs_ensure_bpffs(void);

@@ -108,6 +108,7 @@ void xs_filter_free(struct xs_filter *f)
 {
 	free(f->expr);
 	free(f->insns);
+	free(f->code);
 	memset(f, 0, sizeof(*f));
 }
 

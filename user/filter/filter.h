@@ -25,14 +25,11 @@ struct xs_filter {
 	char *expr;			/* as given, words joined by spaces */
 	struct xs_cbpf_insn *insns;	/* libpcap's compiled program */
 	unsigned int len;
+	struct bpf_insn *code;		/* its translation, once translated */
+	unsigned int code_len;
 };
 
-/*
- * The XDP program hands the filter XS_FILTER_SCRATCH_BYTES (sample.h) of
- * scratch in r9: M[0..15], spill slots for A and X around helper calls and
- * a bounce buffer for loads from the non-linear part of a frame. The splice
- * replaces its one r0 = XS_FILTER_MAGIC.
- */
+/* The contract between the XDP program and this code: xdp/sample.h. */
 
 /* Join argv[0..argc-1] with spaces; NULL on allocation failure. */
 char *xs_filter_join(int argc, char **argv);
@@ -50,15 +47,22 @@ int xs_filter_reference(const struct xs_filter *f, const uint8_t *pkt,
 			uint32_t len);
 
 /*
- * Translate the classic program to eBPF that will sit at instruction
- * index start of the program and jump to index resume with the verdict in
- * r0 (0 = no match). *out is malloc'ed. 0, or -EINVAL/-E2BIG with a
- * message naming the construct in err.
+ * Translate the compiled program to eBPF (f->code) that leaves with the
+ * verdict in r0 (0 = no match) through its last instruction, a jump whose
+ * offset xs_filter_splice sets: the same code serves every interface. 0,
+ * or -EINVAL/-E2BIG with a message naming the construct in err.
  */
-int xs_filter_translate(const struct xs_cbpf_insn *c, unsigned int n,
-			unsigned int start, unsigned int resume,
-			struct bpf_insn **out, unsigned int *n_out,
-			char *err, size_t errlen);
+int xs_filter_translate(struct xs_filter *f, char *err, size_t errlen);
+/*
+ * The sampler program prog[0..n-1] with the translated filter appended
+ * and its one placeholder (r0 = XS_FILTER_MAGIC) turned into a jump to it;
+ * nothing before the end moves, so libbpf's relocations and line info
+ * hold. *out is malloc'ed, *at is the placeholder's index. -ENOENT: no
+ * single placeholder; -E2BIG: the jumps do not fit 16 bits.
+ */
+int xs_filter_splice(const struct xs_filter *f, const struct bpf_insn *prog,
+		     size_t n, struct bpf_insn **out, size_t *n_out,
+		     unsigned int *at);
 /* Print eBPF instructions, numbered from base, as tcpdump -d would. */
 void xs_filter_dump(FILE *f, const struct bpf_insn *insns, unsigned int n,
 		    unsigned int base);

@@ -5,10 +5,9 @@
  * load outside the frame makes the filter return 0, so does a division by
  * zero, shifts by 32 or more give 0, comparisons are unsigned 32-bit.
  *
- * Registers, fixed by the asm block in xdp/sampler.bpf.c: r6 = ctx,
- * r7 = packet start, r8 = end of the linear part, r9 = scratch memory;
- * the verdict goes back in r0. The code keeps A in w4 and X in w5 and only
- * ever writes r0-r5, so the program's r6-r9 survive the detour.
+ * Registers and scratch as the splice ABI in xdp/sample.h has them; the
+ * code keeps A in w4 and X in w5 and only ever writes r0-r5, so the
+ * program's r6-r9 survive the detour.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -25,18 +24,18 @@
 #define R_T3	BPF_REG_3
 #define R_A	BPF_REG_4
 #define R_X	BPF_REG_5
-#define R_CTX	BPF_REG_6
-#define R_DATA	BPF_REG_7
-#define R_END	BPF_REG_8
-#define R_MEM	BPF_REG_9
+#define R_CTX	XS_FILTER_REG_CTX
+#define R_DATA	XS_FILTER_REG_DATA
+#define R_END	XS_FILTER_REG_END
+#define R_MEM	XS_FILTER_REG_SCRATCH
 
-/* Scratch layout (XS_FILTER_SCRATCH_BYTES): M[16], spills, buffer. */
-#define OFF_SPILL_A	64
-#define OFF_SPILL_X	72
-#define OFF_BUF		80
-_Static_assert(OFF_BUF + 4 <= XS_FILTER_SCRATCH_BYTES, "scratch too small");
-
+#define OFF_MEM		XS_FILTER_OFF_MEM
+#define OFF_SPILL_A	XS_FILTER_OFF_SPILL_A
+#define OFF_SPILL_X	XS_FILTER_OFF_SPILL_X
+#define OFF_BUF		XS_FILTER_OFF_BUF
 #define MEMWORDS	16
+_Static_assert(OFF_MEM + MEMWORDS * 4 <= OFF_SPILL_A &&
+	       OFF_BUF + 4 <= XS_FILTER_SCRATCH_BYTES, "scratch layout");
 /* Loads from frame offsets this large are out of any frame: return 0. */
 #define MAX_OFFSET	0x7fffffffU
 /* Past the verifier's packet-range limit the load goes through a helper. */
@@ -478,7 +477,7 @@ static int do_ld(struct xlat *x, unsigned int i, __u8 dst)
 	case BPF_MEM:
 		if (check_mem(x, i))
 			return -EINVAL;
-		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_MEM, c->k * 4, 0);
+		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_MEM, OFF_MEM + c->k * 4, 0);
 		return 0;
 	case BPF_LEN:
 		emit_len(x, dst);
@@ -510,7 +509,7 @@ static int do_insn(struct xlat *x, unsigned int i)
 		if (check_mem(x, i))
 			return -EINVAL;
 		emit(x, BPF_STX | BPF_MEM | BPF_W, R_MEM,
-		     BPF_CLASS(c->code) == BPF_ST ? R_A : R_X, c->k * 4, 0);
+		     BPF_CLASS(c->code) == BPF_ST ? R_A : R_X, OFF_MEM + c->k * 4, 0);
 		return 0;
 	case BPF_ALU:
 		return do_alu(x, i);
@@ -562,20 +561,24 @@ static void prologue(struct xlat *x)
 	emit(x, BPF_ALU | BPF_MOV | BPF_K, R_X, 0, 0, 0);
 	for (unsigned int k = 0; k < MEMWORDS; k++)
 		if (mem[k])
-			emit(x, BPF_ST | BPF_MEM | BPF_W, R_MEM, 0, k * 4, 0);
+			emit(x, BPF_ST | BPF_MEM | BPF_W, R_MEM, 0, OFF_MEM + k * 4, 0);
 }
 
-static int resolve(struct xlat *x, unsigned int start, unsigned int resume)
+/*
+ * Every way out goes through the last instruction, one jump back to the
+ * program whose offset the splice sets: the code itself does not depend on
+ * where it lands, so it is translated once for every interface.
+ */
+static int resolve(struct xlat *x)
 {
-	unsigned int ret0 = 0;
+	unsigned int ret0 = 0, exit_at;
 	bool need_ret0 = false;
 
 	for (unsigned int f = 0; f < x->nfix; f++)
 		need_ret0 |= x->fix[f].target == TO_RET0;
-	if (need_ret0) {
+	if (need_ret0)	/* falls through to the exit */
 		ret0 = emit(x, BPF_ALU | BPF_MOV | BPF_K, R_RES, 0, 0, 0);
-		jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, TO_RESUME);
-	}
+	exit_at = emit(x, BPF_JMP | BPF_JA, 0, 0, 0, 0);
 	if (x->nomem)
 		return -ENOMEM;
 	/* Then every jump inside the code fits the 16-bit offset. */
@@ -587,7 +590,7 @@ static int resolve(struct xlat *x, unsigned int start, unsigned int resume)
 		long at = x->fix[f].at, to;
 
 		if (x->fix[f].target == TO_RESUME)
-			to = (long)resume - (long)start;
+			to = exit_at;
 		else if (x->fix[f].target == TO_RET0)
 			to = ret0;
 		else
@@ -601,7 +604,7 @@ static int resolve(struct xlat *x, unsigned int start, unsigned int resume)
 	return 0;
 }
 
-static int translate(struct xlat *x, unsigned int start, unsigned int resume)
+static int translate(struct xlat *x)
 {
 	int err;
 
@@ -620,22 +623,20 @@ static int translate(struct xlat *x, unsigned int start, unsigned int resume)
 	}
 	if (!err)
 		emit_cold(x);
-	return err ?: resolve(x, start, resume);
+	return err ?: resolve(x);
 }
 
-int xs_filter_translate(const struct xs_cbpf_insn *c, unsigned int n,
-			unsigned int start, unsigned int resume,
-			struct bpf_insn **out, unsigned int *n_out,
-			char *err, size_t errlen)
+int xs_filter_translate(struct xs_filter *f, char *err, size_t errlen)
 {
-	struct xlat x = { .c = c, .n = n, .err = err, .errlen = errlen };
+	struct xlat x = { .c = f->insns, .n = f->len, .err = err,
+			  .errlen = errlen };
 	int ret = -ENOMEM;
 
 	snprintf(err, errlen, "filter: out of memory");
-	x.reach = calloc(n + 1, sizeof(*x.reach));
-	x.pos = calloc(n + 1, sizeof(*x.pos));
+	x.reach = calloc(x.n + 1, sizeof(*x.reach));
+	x.pos = calloc(x.n + 1, sizeof(*x.pos));
 	if (x.reach && x.pos)
-		ret = translate(&x, start, resume);
+		ret = translate(&x);
 	free(x.reach);
 	free(x.pos);
 	free(x.fix);
@@ -644,97 +645,8 @@ int xs_filter_translate(const struct xs_cbpf_insn *c, unsigned int n,
 		free(x.code);
 		return ret;
 	}
-	*out = x.code;
-	*n_out = x.len;
+	free(f->code);
+	f->code = x.code;
+	f->code_len = x.len;
 	return 0;
-}
-
-/* The subset of eBPF the translation emits, in LLVM's syntax. */
-static const char *const alu_names[16] = {
-	[BPF_ADD >> 4] = "+=", [BPF_SUB >> 4] = "-=", [BPF_MUL >> 4] = "*=",
-	[BPF_DIV >> 4] = "/=", [BPF_OR >> 4] = "|=", [BPF_AND >> 4] = "&=",
-	[BPF_LSH >> 4] = "<<=", [BPF_RSH >> 4] = ">>=", [BPF_MOD >> 4] = "%=",
-	[BPF_XOR >> 4] = "^=", [BPF_MOV >> 4] = "=",
-};
-static const char *const jmp_names[16] = {
-	[BPF_JEQ >> 4] = "==", [BPF_JGT >> 4] = ">", [BPF_JGE >> 4] = ">=",
-	[BPF_JSET >> 4] = "&", [BPF_JNE >> 4] = "!=", [BPF_JLT >> 4] = "<",
-	[BPF_JLE >> 4] = "<=",
-};
-static const char *const size_names[4] = {
-	[BPF_W >> 3] = "u32", [BPF_H >> 3] = "u16", [BPF_B >> 3] = "u8",
-	[BPF_DW >> 3] = "u64",
-};
-
-static void dump_one(FILE *f, const struct bpf_insn *in, unsigned int idx,
-		     unsigned int base)
-{
-	bool wide = BPF_CLASS(in->code) == BPF_ALU64 ||
-		    BPF_CLASS(in->code) == BPF_JMP;
-	char r = wide ? 'r' : 'w';
-	const char *op = alu_names[BPF_OP(in->code) >> 4];
-	long to = (long)idx + 1 + in->off;
-	char src[16], target[16];
-
-	if (BPF_SRC(in->code) == BPF_X)
-		snprintf(src, sizeof(src), "%c%d", r, in->src_reg);
-	else
-		snprintf(src, sizeof(src), "%#x", (unsigned int)in->imm);
-	if (to < (long)base)
-		snprintf(target, sizeof(target), "out");
-	else
-		snprintf(target, sizeof(target), "%ld", to);
-	switch (BPF_CLASS(in->code)) {
-	case BPF_ALU:
-	case BPF_ALU64:
-		if (BPF_OP(in->code) == BPF_END)
-			fprintf(f, "w%d = be%d w%d", in->dst_reg, in->imm,
-				in->dst_reg);
-		else if (BPF_OP(in->code) == BPF_NEG)
-			fprintf(f, "%c%d = -%c%d", r, in->dst_reg, r,
-				in->dst_reg);
-		else
-			fprintf(f, "%c%d %s %s", r, in->dst_reg, op, src);
-		break;
-	case BPF_LDX:
-		fprintf(f, "%c%d = *(%s *)(r%d %+d)",
-			BPF_SIZE(in->code) == BPF_DW ? 'r' : 'w', in->dst_reg,
-			size_names[BPF_SIZE(in->code) >> 3], in->src_reg,
-			in->off);
-		break;
-	case BPF_ST:
-	case BPF_STX:
-		fprintf(f, "*(%s *)(r%d %+d) = ",
-			size_names[BPF_SIZE(in->code) >> 3], in->dst_reg,
-			in->off);
-		if (BPF_CLASS(in->code) == BPF_ST)
-			fprintf(f, "%d", in->imm);
-		else
-			fprintf(f, "%c%d", BPF_SIZE(in->code) == BPF_DW ?
-				'r' : 'w', in->src_reg);
-		break;
-	case BPF_JMP:
-	case BPF_JMP32:
-		if (BPF_OP(in->code) == BPF_CALL)
-			fprintf(f, "call %s", in->imm == BPF_FUNC_xdp_load_bytes ?
-				"bpf_xdp_load_bytes" : "bpf_xdp_get_buff_len");
-		else if (BPF_OP(in->code) == BPF_JA)
-			fprintf(f, "goto %s", target);
-		else
-			fprintf(f, "if %c%d %s %s goto %s", r, in->dst_reg,
-				jmp_names[BPF_OP(in->code) >> 4], src, target);
-		break;
-	default:
-		fprintf(f, "code %#x", in->code);
-	}
-}
-
-void xs_filter_dump(FILE *f, const struct bpf_insn *insns, unsigned int n,
-		    unsigned int base)
-{
-	for (unsigned int i = 0; i < n; i++) {
-		fprintf(f, "(%03u) ", base + i);
-		dump_one(f, &insns[i], base + i, base);
-		fputc('\n', f);
-	}
 }
