@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Command line: getopt_long table, defaults, cross-option checks, usage. */
+/*
+ * Command line: one table row per option (name, letter, argument, help,
+ * parser), from which getopt's tables and the usage text are made, as
+ * xdp-tools' DEFINE_OPTION does; then the defaults and the cross-option
+ * checks.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +23,8 @@
 
 #define MIN_BUFFER_KIB	16
 #define MAX_BUFFER_KIB	(1024 * 1024)
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 
 enum {
 	OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION,
@@ -26,82 +34,28 @@ enum {
 
 #define FORMAT_GUESS 99	/* from the file name, once it is known */
 
-static const struct option long_opts[] = {
-	{ "interface",		required_argument, NULL, 'i' },
-	{ "write",		required_argument, NULL, 'w' },
-	{ "snaplen",		required_argument, NULL, 's' },
-	{ "rate",		required_argument, NULL, 'N' },
-	{ "count",		required_argument, NULL, 'c' },
-	{ "buffer-size",	required_argument, NULL, 'B' },
-	{ "file-size",		required_argument, NULL, 'C' },
-	{ "rotate-seconds",	required_argument, NULL, 'G' },
-	{ "file-count",		required_argument, NULL, 'W' },
-	{ "relinquish-privileges", required_argument, NULL, 'Z' },
-	{ "format",		required_argument, NULL, OPT_FORMAT },
-	{ "cleanup",		no_argument,	   NULL, OPT_CLEANUP },
-	{ "immediate-mode",	no_argument,	   NULL, OPT_IMMEDIATE },
-	{ "filter-file",	required_argument, NULL, 'F' },
-	{ "dump-filter",	no_argument,	   NULL, OPT_DUMP_FILTER },
-	{ "sflow",		required_argument, NULL, OPT_SFLOW },
-	{ "sflow-agent",	required_argument, NULL, OPT_SFLOW_AGENT },
-	{ "sflow-max-datagram",	required_argument, NULL, OPT_SFLOW_DATAGRAM },
-	{ "sflow-counters",	required_argument, NULL, OPT_SFLOW_COUNTERS },
-	{ "packet-buffered",	no_argument,	   NULL, 'U' },
-	{ "quiet",		no_argument,	   NULL, 'q' },
-	{ "verbose",		no_argument,	   NULL, 'v' },
-	{ "help",		no_argument,	   NULL, 'h' },
-	{ "netns",		required_argument, NULL, OPT_NETNS },
-	{ "sample",		required_argument, NULL, OPT_SAMPLE },
-	{ "transport",		required_argument, NULL, OPT_TRANSPORT },
-	{ "mode",		required_argument, NULL, OPT_MODE },
-	{ "version",		no_argument,	   NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
-};
+static const char *const transports[] = { "perf", "ringbuf" };
+static const char *const samples[] = { "random", "count" };
+static const char *const modes[] = { "auto", "native", "generic" };
+static const char *const formats[] = { "pcap", "pcapng" };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-"Usage: xdpsample -i IFACE [-i IFACE...] -w FILE|- [options] [EXPRESSION]\n"
-"       xdpsample -i IFACE... --sflow COLLECTOR[:PORT] [-w FILE] [options]\n"
-"       xdpsample --dump-filter EXPRESSION\n"
-"  EXPRESSION              tcpdump filter, decided in the XDP program before\n"
-"                          sampling: 1 in N of the matching packets\n"
-"  -F, --filter-file FILE  read the filter expression from FILE\n"
-"      --dump-filter       print the filter's generated eBPF and exit\n"
-"  -i, --interface IFACE   interface to sample (its XDP hook); repeatable\n"
-"      --netns NAME        enter /run/netns/NAME before attaching\n"
-"  -w, --write FILE        capture file to write, '-' for stdout\n"
-"      --format pcap|pcapng  file format (default: pcapng for *.pcapng)\n"
-"  -C, --file-size SIZE    rotate when a file exceeds SIZE x 1,000,000 bytes\n"
-"                          (or SIZEk/SIZEm/SIZEg: KiB, MiB, GiB)\n"
-"  -G, --rotate-seconds N  rotate every N seconds; FILE may hold strftime %%-codes\n"
-"  -W, --file-count N      -C: reuse N files in a ring; -G: stop after N files\n"
-"  -Z, --relinquish-privileges USER  run as USER once attached\n"
-"      --cleanup           remove programs left by a dead xdpsample, then exit\n"
-"  -s, --snaplen N         bytes kept per packet, %d..%d (default %d)\n"
-"  -N, --rate N            sample 1 in N packets (default 1 = all)\n"
-"      --sample random|count  random choice (default) or every Nth per CPU\n"
-"      --transport ringbuf|perf  kernel-to-user channel (default ringbuf)\n"
-"      --mode auto|native|generic  XDP attach mode (default auto)\n"
-"  -c, --count N           stop after N packets written\n"
-"  -B, --buffer-size KIB   ring buffer size, per CPU for perf (default 4096)\n"
-"  -U, --packet-buffered   flush the file after every packet\n"
-"      --immediate-mode    wake the reader for every packet (lowest latency,\n"
-"                          most CPU); by default it is woken per quarter buffer\n"
-"      --sflow COLLECTOR[:PORT]  export the samples as sFlow v5 (port 6343);\n"
-"                          with or without -w\n"
-"      --sflow-agent ADDR  agent address (default: source of the route to\n"
-"                          the collector)\n"
-"      --sflow-max-datagram BYTES  %d..%d (default %d)\n"
-"      --sflow-counters SECS  interface counters every SECS, 0 = never\n"
-"                          (default 30)\n"
-"  -q, --quiet             only errors and non-zero loss counters\n"
-"  -v, --verbose           libbpf/libxdp diagnostics\n"
-"      --version           print the version\n",
-		XS_MIN_SNAPLEN, XS_MAX_SNAPLEN, XS_DEFAULT_SNAPLEN,
-		XS_SFLOW_MIN_DATAGRAM, XS_SFLOW_MAX_DATAGRAM,
-		XS_SFLOW_DEF_DATAGRAM);
-}
+struct opt;
+typedef int (*opt_parser)(struct xs_options *o, const struct opt *d,
+			  const char *arg);
+
+struct opt {
+	const char *name;	/* --name */
+	int key;		/* its letter, or an OPT_ value */
+	const char *arg;	/* the argument's name; NULL: none */
+	const char *help;	/* '\n' starts a continuation line */
+	opt_parser parse;
+	size_t off;		/* the field in struct xs_options */
+	const char *what;	/* the value's name in messages */
+	uint64_t min, max;	/* numbers: the accepted range */
+	const char *const *words; /* words: the accepted values */
+	unsigned int n_words;
+	const char *empty;	/* strings: why an empty one is refused */
+};
 
 /* Decimal only: no sign, no trailing junk, inside [min, max]. */
 static int parse_u64(const char *what, const char *s, uint64_t min,
@@ -117,65 +71,239 @@ static int parse_u64(const char *what, const char *s, uint64_t min,
 	if (*end)
 		return xs_bad_value(what, s, "not a number");
 	if (errno == ERANGE || v < min || v > max) {
-		pr_err(
-			"invalid %s '%s': must be %llu..%llu",
-			what, s, (unsigned long long)min,
-			(unsigned long long)max);
+		pr_err("invalid %s '%s': must be %llu..%llu", what, s,
+		       (unsigned long long)min, (unsigned long long)max);
 		return -EINVAL;
 	}
 	*out = v;
 	return 0;
 }
 
-static int parse_u32(const char *what, const char *s, uint32_t min,
-		     uint32_t max, uint32_t *out)
+static void *field(struct xs_options *o, const struct opt *d)
+{
+	return (char *)o + d->off;
+}
+
+static int p_u64(struct xs_options *o, const struct opt *d, const char *arg)
+{
+	return parse_u64(d->what, arg, d->min, d->max, field(o, d));
+}
+
+static int p_u32(struct xs_options *o, const struct opt *d, const char *arg)
 {
 	uint64_t v;
 	int err;
 
-	err = parse_u64(what, s, min, max, &v);
+	err = parse_u64(d->what, arg, d->min, d->max, &v);
 	if (!err)
-		*out = (uint32_t)v;
+		*(uint32_t *)field(o, d) = (uint32_t)v;
 	return err;
 }
 
-static int parse_word(const char *what, const char *s,
-		      const char *const *words, int n, uint32_t *out)
+static int p_word(struct xs_options *o, const struct opt *d, const char *arg)
 {
-	for (int i = 0; i < n; i++) {
-		if (!strcmp(s, words[i])) {
-			*out = i;
+	for (unsigned int i = 0; i < d->n_words; i++) {
+		if (!strcmp(arg, d->words[i])) {
+			*(uint32_t *)field(o, d) = i;
 			return 0;
 		}
 	}
-	return xs_bad_value(what, s, "unknown value");
+	return xs_bad_value(d->what, arg, "unknown value");
 }
 
-static const char *const transports[] = { "perf", "ringbuf" };
-static const char *const samples[] = { "random", "count" };
-static const char *const modes[] = { "auto", "native", "generic" };
-static const char *const formats[] = { "pcap", "pcapng" };
+static int p_flag(struct xs_options *o, const struct opt *d, const char *arg)
+{
+	(void)arg;
+	*(bool *)field(o, d) = true;
+	return 0;
+}
+
+static int p_str(struct xs_options *o, const struct opt *d, const char *arg)
+{
+	if (!*arg && d->empty)
+		return xs_bad_value(d->what, arg, d->empty);
+	*(const char **)field(o, d) = arg;
+	return 0;
+}
+
+static int p_iface(struct xs_options *o, const struct opt *d, const char *arg)
+{
+	if (!*arg || strlen(arg) >= IF_NAMESIZE)
+		return xs_bad_value(d->what, arg, "bad interface name");
+	if (o->n_ifaces == XS_MAX_IFACES)
+		return xs_bad_value(d->what, arg, "too many interfaces");
+	for (unsigned int i = 0; i < o->n_ifaces; i++)
+		if (!strcmp(o->ifnames[i], arg))
+			return xs_bad_value(d->what, arg, "given twice");
+	o->ifnames[o->n_ifaces++] = arg;
+	return 0;
+}
+
+static int p_netns(struct xs_options *o, const struct opt *d, const char *arg)
+{
+	if (!*arg || strchr(arg, '/') || arg[0] == '.')
+		return xs_bad_value(d->what, arg, "bad namespace name");
+	o->netns = arg;
+	return 0;
+}
 
 /* tcpdump's -C: millions of bytes, or a k/m/g suffix for KiB/MiB/GiB. */
-static int parse_size(const char *s, uint64_t *out)
+static int p_size(struct xs_options *o, const struct opt *d, const char *arg)
 {
 	static const char units[] = "kmg";
 	char num[32], *u;
 	uint64_t v, mult = 1000000;
-	size_t n = strlen(s);
+	size_t n = strlen(arg);
 
 	if (!n || n >= sizeof(num))
-		return xs_bad_value("file size", s, "not a size");
-	memcpy(num, s, n + 1);
+		return xs_bad_value(d->what, arg, "not a size");
+	memcpy(num, arg, n + 1);
 	u = strchr(units, num[n - 1] | 0x20);
 	if (u && num[n - 1] >= 'A') {
 		mult = 1ULL << (10 * (u - units + 1));
 		num[n - 1] = 0;
 	}
-	if (parse_u64("file size", num, 1, UINT64_MAX / mult, &v))
+	if (parse_u64(d->what, num, 1, UINT64_MAX / mult, &v))
 		return -EINVAL;
-	*out = v * mult;
+	o->rotate_bytes = v * mult;
 	return 0;
+}
+
+static void usage(FILE *f);
+
+/* Help and version are printed: 1 tells the caller to exit 0. */
+static int p_help(struct xs_options *o, const struct opt *d, const char *arg)
+{
+	(void)o, (void)d, (void)arg;
+	usage(stdout);
+	return 1;
+}
+
+static int p_version(struct xs_options *o, const struct opt *d,
+		     const char *arg)
+{
+	(void)o, (void)d, (void)arg;
+	printf("xdpsample " XS_VERSION "\n");
+	return 1;
+}
+
+#define F(x) .off = offsetof(struct xs_options, x)
+#define WORDS(w) .words = w, .n_words = sizeof(w) / sizeof(w[0])
+
+/* In the order --help lists them. */
+static const struct opt opts[] = {
+	{ "filter-file", 'F', "FILE", "read the filter expression from FILE",
+	  p_str, F(filter_file) },
+	{ "dump-filter", OPT_DUMP_FILTER, NULL,
+	  "print the filter's generated eBPF and exit", p_flag, F(dump_filter) },
+	{ "interface", 'i', "IFACE",
+	  "interface to sample (its XDP hook); repeatable", p_iface,
+	  .what = "interface" },
+	{ "netns", OPT_NETNS, "NAME", "enter /run/netns/NAME before attaching",
+	  p_netns, .what = "netns" },
+	{ "write", 'w', "FILE", "capture file to write, '-' for stdout", p_str,
+	  F(outfile), .what = "output file", .empty = "empty path" },
+	{ "format", OPT_FORMAT, "pcap|pcapng",
+	  "file format (default: pcapng for *.pcapng)", p_word, F(format),
+	  .what = "--format", WORDS(formats) },
+	{ "file-size", 'C', "SIZE",
+	  "rotate when a file exceeds SIZE x 1,000,000 bytes\n"
+	  "(or SIZEk/SIZEm/SIZEg: KiB, MiB, GiB)", p_size,
+	  .what = "file size" },
+	{ "rotate-seconds", 'G', "N",
+	  "rotate every N seconds; FILE may hold strftime %-codes", p_u32,
+	  F(rotate_seconds), .what = "rotation interval", .min = 1,
+	  .max = 31536000 },
+	{ "file-count", 'W', "N",
+	  "-C: reuse N files in a ring; -G: stop after N files", p_u32,
+	  F(max_files), .what = "file count", .min = 1, .max = 1000000 },
+	{ "relinquish-privileges", 'Z', "USER", "run as USER once attached",
+	  p_str, F(user), .what = "user", .empty = "empty name" },
+	{ "cleanup", OPT_CLEANUP, NULL,
+	  "remove programs left by a dead xdpsample, then exit", p_flag,
+	  F(cleanup) },
+	{ "snaplen", 's', "N",
+	  "bytes kept per packet, " STR(XS_MIN_SNAPLEN) ".." STR(XS_MAX_SNAPLEN)
+	  " (default " STR(XS_DEFAULT_SNAPLEN) ")", p_u32, F(snaplen),
+	  .what = "snaplen", .min = XS_MIN_SNAPLEN, .max = XS_MAX_SNAPLEN },
+	{ "rate", 'N', "N", "sample 1 in N packets (default 1 = all)", p_u32,
+	  F(rate), .what = "sample rate", .min = 1, .max = UINT32_MAX },
+	{ "sample", OPT_SAMPLE, "random|count",
+	  "random choice (default) or every Nth per CPU", p_word,
+	  F(sample_mode), .what = "--sample", WORDS(samples) },
+	{ "transport", OPT_TRANSPORT, "ringbuf|perf",
+	  "kernel-to-user channel (default ringbuf)", p_word, F(transport),
+	  .what = "--transport", WORDS(transports) },
+	{ "mode", OPT_MODE, "auto|native|generic",
+	  "XDP attach mode (default auto)", p_word, F(mode), .what = "--mode",
+	  WORDS(modes) },
+	{ "count", 'c', "N", "stop after N packets written", p_u64, F(count),
+	  .what = "count", .min = 1, .max = UINT64_MAX },
+	{ "buffer-size", 'B', "KIB",
+	  "ring buffer size, per CPU for perf (default 4096)", p_u32,
+	  F(buffer_kib), .what = "buffer size", .min = MIN_BUFFER_KIB,
+	  .max = MAX_BUFFER_KIB },
+	{ "packet-buffered", 'U', NULL, "flush the file after every packet",
+	  p_flag, F(unbuffered) },
+	{ "immediate-mode", OPT_IMMEDIATE, NULL,
+	  "wake the reader for every packet (lowest latency,\n"
+	  "most CPU); by default it is woken per quarter buffer", p_flag,
+	  F(immediate) },
+	{ "sflow", OPT_SFLOW, "COLLECTOR[:PORT]",
+	  "export the samples as sFlow v5 (port " STR(XS_SFLOW_PORT) ");\n"
+	  "with or without -w", p_str, F(sflow), .what = "sFlow collector",
+	  .empty = "empty" },
+	{ "sflow-agent", OPT_SFLOW_AGENT, "ADDR",
+	  "agent address (default: source of the route to\nthe collector)",
+	  p_str, F(sflow_agent) },
+	{ "sflow-max-datagram", OPT_SFLOW_DATAGRAM, "BYTES",
+	  STR(XS_SFLOW_MIN_DATAGRAM) ".." STR(XS_SFLOW_MAX_DATAGRAM)
+	  " (default " STR(XS_SFLOW_DEF_DATAGRAM) ")", p_u32,
+	  F(sflow_max_datagram), .what = "sFlow datagram size",
+	  .min = XS_SFLOW_MIN_DATAGRAM, .max = XS_SFLOW_MAX_DATAGRAM },
+	{ "sflow-counters", OPT_SFLOW_COUNTERS, "SECS",
+	  "interface counters every SECS, 0 = never\n(default "
+	  STR(XS_SFLOW_COUNTER_SECS) ")", p_u32, F(sflow_counter_secs),
+	  .what = "sFlow counter interval", .min = 0, .max = 86400 },
+	{ "quiet", 'q', NULL, "only errors and non-zero loss counters", p_flag,
+	  F(quiet) },
+	{ "verbose", 'v', NULL, "libbpf/libxdp diagnostics", p_flag,
+	  F(verbose) },
+	{ "help", 'h', NULL, "print this help", p_help, .off = 0 },
+	{ "version", OPT_VERSION, NULL, "print the version", p_version,
+	  .off = 0 },
+};
+#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+#define HELP_COL 26
+
+static void usage_row(FILE *f, const struct opt *d)
+{
+	char left[80];
+	const char *h = d->help, *nl;
+	int n;
+
+	n = snprintf(left, sizeof(left), "  %c%c%s--%s%s%s",
+		     d->key < 256 ? '-' : ' ', d->key < 256 ? d->key : ' ',
+		     d->key < 256 ? ", " : "  ", d->name, d->arg ? " " : "",
+		     d->arg ? d->arg : "");
+	fprintf(f, "%s%*s", left, n < HELP_COL ? HELP_COL - n : 2, "");
+	while ((nl = strchr(h, '\n'))) {
+		fprintf(f, "%.*s\n%*s", (int)(nl - h), h, HELP_COL, "");
+		h = nl + 1;
+	}
+	fprintf(f, "%s\n", h);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: xdpsample -i IFACE [-i IFACE...] -w FILE|- [options] [EXPRESSION]\n"
+"       xdpsample -i IFACE... --sflow COLLECTOR[:PORT] [-w FILE] [options]\n"
+"       xdpsample --dump-filter EXPRESSION\n"
+"  EXPRESSION              tcpdump filter, decided in the XDP program before\n"
+"                          sampling: 1 in N of the matching packets\n");
+	for (size_t i = 0; i < N_OPTS; i++)
+		usage_row(f, &opts[i]);
 }
 
 const char *xs_transport_name(uint32_t transport)
@@ -183,82 +311,31 @@ const char *xs_transport_name(uint32_t transport)
 	return transport < 2 ? transports[transport] : "?";
 }
 
-static int parse_one(struct xs_options *o, int c, const char *arg)
+/* getopt_long's two tables, from the one above. */
+static void getopt_tables(struct option *longs, char *shorts)
 {
-	uint32_t mode = 0;
-	int err;
-
-	switch (c) {
-	case 'i':
-		if (!*arg || strlen(arg) >= IF_NAMESIZE)
-			return xs_bad_value("interface", arg, "bad interface name");
-		if (o->n_ifaces == XS_MAX_IFACES)
-			return xs_bad_value("interface", arg, "too many interfaces");
-		for (unsigned int i = 0; i < o->n_ifaces; i++)
-			if (!strcmp(o->ifnames[i], arg))
-				return xs_bad_value("interface", arg, "given twice");
-		o->ifnames[o->n_ifaces++] = arg;
-		return 0;
-	case 'C':
-		return parse_size(arg, &o->rotate_bytes);
-	case 'G':
-		return parse_u32("rotation interval", arg, 1, 31536000,
-				 &o->rotate_seconds);
-	case 'W':
-		return parse_u32("file count", arg, 1, 1000000, &o->max_files);
-	case 'Z':
-		if (!*arg)
-			return xs_bad_value("user", arg, "empty name");
-		o->user = arg;
-		return 0;
-	case OPT_FORMAT:
-		return parse_word("--format", arg, formats, 2, &o->format);
-	case 'w':
-		if (!*arg)
-			return xs_bad_value("output file", arg, "empty path");
-		o->outfile = arg;
-		return 0;
-	case 's':
-		return parse_u32("snaplen", arg, XS_MIN_SNAPLEN,
-				 XS_MAX_SNAPLEN, &o->snaplen);
-	case 'N':
-		return parse_u32("sample rate", arg, 1, UINT32_MAX, &o->rate);
-	case 'c':
-		return parse_u64("count", arg, 1, UINT64_MAX, &o->count);
-	case 'B':
-		return parse_u32("buffer size", arg, MIN_BUFFER_KIB,
-				 MAX_BUFFER_KIB, &o->buffer_kib);
-	case OPT_NETNS:
-		if (!*arg || strchr(arg, '/') || arg[0] == '.')
-			return xs_bad_value("netns", arg, "bad namespace name");
-		o->netns = arg;
-		return 0;
-	case OPT_SAMPLE:
-		return parse_word("--sample", arg, samples, 2, &o->sample_mode);
-	case OPT_TRANSPORT:
-		return parse_word("--transport", arg, transports, 2,
-				  &o->transport);
-	case OPT_SFLOW:
-		if (!*arg)
-			return xs_bad_value("sFlow collector", arg, "empty");
-		o->sflow = arg;
-		return 0;
-	case OPT_SFLOW_AGENT:
-		o->sflow_agent = arg;
-		return 0;
-	case OPT_SFLOW_DATAGRAM:
-		return parse_u32("sFlow datagram size", arg,
-				 XS_SFLOW_MIN_DATAGRAM, XS_SFLOW_MAX_DATAGRAM,
-				 &o->sflow_max_datagram);
-	case OPT_SFLOW_COUNTERS:
-		return parse_u32("sFlow counter interval", arg, 0, 86400,
-				 &o->sflow_counter_secs);
-	case OPT_MODE:
-		err = parse_word("--mode", arg, modes, 3, &mode);
-		o->mode = (enum xs_mode)mode;
-		return err;
+	*shorts++ = ':';	/* a missing value is told apart */
+	for (size_t i = 0; i < N_OPTS; i++) {
+		longs[i] = (struct option){
+			opts[i].name, opts[i].arg ? required_argument : no_argument,
+			NULL, opts[i].key,
+		};
+		if (opts[i].key >= 256)
+			continue;
+		*shorts++ = (char)opts[i].key;
+		if (opts[i].arg)
+			*shorts++ = ':';
 	}
-	return -EINVAL;
+	longs[N_OPTS] = (struct option){ 0 };
+	*shorts = '\0';
+}
+
+static const struct opt *find_opt(int key)
+{
+	for (size_t i = 0; i < N_OPTS; i++)
+		if (opts[i].key == key)
+			return &opts[i];
+	return NULL;
 }
 
 static void set_defaults(struct xs_options *o)
@@ -360,36 +437,29 @@ static int check(struct xs_options *o, int argc, char **argv)
 
 int xs_options_parse(struct xs_options *o, int argc, char **argv)
 {
+	struct option longs[N_OPTS + 1];
+	char shorts[2 * N_OPTS + 2];
+	const struct opt *d;
 	int c, err;
 
 	set_defaults(o);
+	getopt_tables(longs, shorts);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":i:w:s:N:c:B:C:G:W:Z:F:Uqvh", long_opts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'U': o->unbuffered = true; break;
-		case 'q': o->quiet = true; break;
-		case 'v': o->verbose = true; break;
-		case OPT_CLEANUP: o->cleanup = true; break;
-		case OPT_IMMEDIATE: o->immediate = true; break;
-		case OPT_DUMP_FILTER: o->dump_filter = true; break;
-		case 'F': o->filter_file = optarg; break;
-		case 'h': usage(stdout); return 1;
-		case OPT_VERSION: printf("xdpsample " XS_VERSION "\n"); return 1;
-		case ':':
-			pr_err("option '%s' needs a value",
-				argv[optind - 1]);
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == ':') {
+			pr_err("option '%s' needs a value", argv[optind - 1]);
 			return -EINVAL;
-		case '?':
-			pr_err("unknown option '%s' (see --help)",
-				argv[optind - 1]);
-			return -EINVAL;
-		default:
-			err = parse_one(o, c, optarg);
-			if (err)
-				return err;
 		}
+		d = find_opt(c);
+		if (!d) {
+			pr_err("unknown option '%s' (see --help)",
+			       argv[optind - 1]);
+			return -EINVAL;
+		}
+		err = d->parse(o, d, optarg);
+		if (err)
+			return err;
 	}
 	return check(o, argc, argv);
 }

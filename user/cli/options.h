@@ -32,7 +32,7 @@ struct xs_options {
 	uint32_t rate;
 	uint32_t sample_mode;		/* enum xs_sample_mode */
 	uint32_t transport;		/* enum xs_transport */
-	enum xs_mode mode;
+	uint32_t mode;			/* enum xs_mode */
 	bool cleanup;		/* --cleanup: remove stale programs only */
 	bool dump_filter;	/* --dump-filter: print the filter's eBPF */
 	bool unbuffered;
