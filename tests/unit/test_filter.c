@@ -392,21 +392,6 @@ static int run_one(struct xs_loader *l, const struct pkt *p, int *verdict)
 }
 
 
-/* libpcap's compile, then the translation the loader splices in. */
-static int build(struct xs_filter *f, const char *expr)
-{
-	char msg[256];
-
-	if (xs_filter_compile(f, expr, SNAP))
-		return -EINVAL;
-	if (xs_filter_translate(f, msg, sizeof(msg))) {
-		fprintf(stderr, "%s\n", msg);
-		xs_filter_free(f);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static unsigned int oracle(const char *expr, int transport_fd,
 			   unsigned int *mismatches)
 {
@@ -418,7 +403,7 @@ static unsigned int oracle(const char *expr, int transport_fd,
 	struct xs_loader *l;
 	unsigned int hits = 0;
 
-	if (build(&f, expr)) {
+	if (xs_filter_build(&f, expr, SNAP)) {
 		CHECK(0, "'%s' does not compile and translate", expr);
 		return 0;
 	}
@@ -480,7 +465,7 @@ static void test_sample_after_filter(int transport_fd)
 	struct xs_loader *l;
 	struct xs_filter f;
 
-	if (build(&f, "udp")) {
+	if (xs_filter_build(&f, "udp", SNAP)) {
 		CHECK(0, "'udp' does not compile and translate");
 		return;
 	}

@@ -13,7 +13,6 @@
 
 #include "user/capture/drain.h"
 #include "user/capture/loader.h"
-#include "user/cli/options.h"
 #include "xdp/sample.h"
 #include "user/capture/stats.h"
 #include "unit.h"

@@ -51,6 +51,36 @@ int xs_iface_resolve(const char *name, const char *netns)
 	return -ENODEV;
 }
 
+int xs_ifaces_resolve(struct xs_ifaces *ifs, const char *const *names,
+		      unsigned int n, const char *netns)
+{
+	int ifindex;
+
+	ifs->n = n;
+	for (unsigned int i = 0; i < n; i++) {
+		ifindex = xs_iface_resolve(names[i], netns);
+		if (ifindex < 0)
+			return ifindex;
+		ifs->at[i].name = names[i];
+		ifs->at[i].ifindex = (uint32_t)ifindex;
+	}
+	return 0;
+}
+
+/* Same index, same name: a renamed or re-created one counts as gone. */
+bool xs_ifaces_gone(const struct xs_ifaces *ifs)
+{
+	bool gone = false;
+
+	for (unsigned int i = 0; i < ifs->n; i++) {
+		if (if_nametoindex(ifs->at[i].name) == ifs->at[i].ifindex)
+			continue;
+		pr_err("interface '%s' is gone; stopping", ifs->at[i].name);
+		gone = true;
+	}
+	return gone;
+}
+
 static void parse_link(const struct nlmsghdr *nh, struct xs_link *l)
 {
 	const struct ifinfomsg *ifi = NLMSG_DATA(nh);

@@ -54,6 +54,12 @@ int xs_ensure_bpffs(void)
 	return 0;
 }
 
+const char *xs_transport_name(uint32_t transport)
+{
+	return transport == XS_TRANSPORT_RINGBUF ? "ringbuf" :
+	       transport == XS_TRANSPORT_PERF ? "perf" : "?";
+}
+
 int xs_transport_create(const struct xs_prog_cfg *cfg)
 {
 	bool rb = cfg->transport == XS_TRANSPORT_RINGBUF;
@@ -288,4 +294,20 @@ int xs_loader_prog_fd(const struct xs_loader *l)
 int xs_loader_stats_fd(const struct xs_loader *l)
 {
 	return bpf_map__fd(l->skel->maps.xs_stats);
+}
+
+int xs_loader_print_filter(const struct xs_prog_cfg *cfg, bool verbose,
+			   FILE *f)
+{
+	struct xs_loader *l;
+	int err;
+
+	err = xs_loader_open(&l, cfg, -1, verbose);
+	if (err)
+		return err;
+	fprintf(f, "; filter '%s': %u classic BPF instructions\n",
+		cfg->filter->expr, cfg->filter->len);
+	err = xs_loader_dump_filter(l, f);
+	xs_loader_close(l);
+	return err ?: (fflush(f) ? -errno : 0);
 }

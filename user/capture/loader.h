@@ -24,6 +24,8 @@ struct xs_prog_cfg {
 	const struct xs_filter *filter;	/* NULL: every packet */
 };
 
+/* "ringbuf" or "perf". */
+const char *xs_transport_name(uint32_t transport);
 /*
  * Create the transport map (ring buffer or perf event array) that the
  * programs of all interfaces share; returns its fd or -errno.
@@ -46,6 +48,12 @@ void xs_loader_forget(struct xs_loader *l);
 void xs_loader_close(struct xs_loader *l);
 /* Print the filter's eBPF as spliced (--dump-filter); -ENOENT if none. */
 int xs_loader_dump_filter(const struct xs_loader *l, FILE *f);
+/*
+ * --dump-filter: a program opened (not loaded) with cfg's filter, its
+ * filter printed as spliced; 0, or -errno when it could not be.
+ */
+int xs_loader_print_filter(const struct xs_prog_cfg *cfg, bool verbose,
+			   FILE *f);
 
 int xs_loader_prog_fd(const struct xs_loader *l);
 int xs_loader_stats_fd(const struct xs_loader *l);

@@ -160,3 +160,17 @@ int xs_owner_cleanup(int ifindex, const char *ifname)
 {
 	return scan_iface(ifindex, ifname, false);
 }
+
+int xs_owner_cleanup_all(const struct xs_ifaces *ifs)
+{
+	int err;
+
+	for (unsigned int i = 0; i < ifs->n; i++) {
+		err = xs_owner_cleanup(ifs->at[i].ifindex, ifs->at[i].name);
+		if (err < 0)
+			return err;
+		if (!err)
+			pr_info("nothing to clean up on '%s'", ifs->at[i].name);
+	}
+	return 0;
+}

@@ -3,6 +3,8 @@
 #ifndef XDPSAMPLE_OWNER_H
 #define XDPSAMPLE_OWNER_H
 
+#include "user/capture/sink.h"
+
 /*
  * Refuse a foreign program already on the interface; remove one of ours
  * whose owning process is gone. Run before attaching.
@@ -13,5 +15,8 @@ int xs_owner_check(int ifindex, const char *ifname);
  * removed, or -errno. A foreign or live program is left alone, said once.
  */
 int xs_owner_cleanup(int ifindex, const char *ifname);
+
+/* xs_owner_cleanup on each; says when there was nothing to remove. */
+int xs_owner_cleanup_all(const struct xs_ifaces *ifs);
 
 #endif

@@ -306,11 +306,6 @@ static void usage(FILE *f)
 		usage_row(f, &opts[i]);
 }
 
-const char *xs_transport_name(uint32_t transport)
-{
-	return transport < 2 ? transports[transport] : "?";
-}
-
 /* getopt_long's two tables, from the one above. */
 static void getopt_tables(struct option *longs, char *shorts)
 {

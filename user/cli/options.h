@@ -43,6 +43,5 @@ struct xs_options {
 
 /* 0 to run, 1 when help/version was printed, -EINVAL on a usage error. */
 int xs_options_parse(struct xs_options *o, int argc, char **argv);
-const char *xs_transport_name(uint32_t transport);
 
 #endif

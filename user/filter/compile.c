@@ -122,3 +122,19 @@ int xs_filter_reference(const struct xs_filter *f, const uint8_t *pkt,
 
 	return pcap_offline_filter(&prog, &h, pkt) != 0;
 }
+
+int xs_filter_build(struct xs_filter *f, const char *expr, uint32_t snaplen)
+{
+	char msg[256];
+	int err;
+
+	err = xs_filter_compile(f, expr, snaplen);
+	if (err)
+		return err;
+	err = xs_filter_translate(f, msg, sizeof(msg));
+	if (err) {
+		pr_err("%s", msg);
+		xs_filter_free(f);
+	}
+	return err;
+}

@@ -42,6 +42,12 @@ char *xs_filter_read_file(const char *path);
 int xs_filter_compile(struct xs_filter *f, const char *expr,
 		      uint32_t snaplen);
 void xs_filter_free(struct xs_filter *f);
+/*
+ * Compile, then translate once (every interface's program gets the same
+ * code): -EINVAL/-E2BIG with the reason said when libpcap or the
+ * translation refuses the expression.
+ */
+int xs_filter_build(struct xs_filter *f, const char *expr, uint32_t snaplen);
 /* libpcap's own verdict on a whole frame: the reference for the tests. */
 int xs_filter_reference(const struct xs_filter *f, const uint8_t *pkt,
 			uint32_t len);

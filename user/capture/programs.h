@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The sampler program of every captured interface, as one: opened on the
+ * shared transport, checked against what is already attached, attached,
+ * read (their counters), detached.
+ */
+#ifndef XDPSAMPLE_PROGRAMS_H
+#define XDPSAMPLE_PROGRAMS_H
+
+#include <stdbool.h>
+#include "xdp/sample.h"
+#include "user/capture/loader.h"
+#include "user/capture/sink.h"
+
+struct xs_programs {
+	const struct xs_ifaces *ifs;
+	struct xs_prog_cfg cfg;
+	struct xs_loader *l[XS_MAX_IFACES];
+	const char *mode_name[XS_MAX_IFACES];	/* once attached */
+	unsigned int n;				/* opened */
+};
+
+/*
+ * Open a program per interface on transport_fd and check each interface
+ * (a stale program of ours is removed, a live or foreign one refused).
+ * With a filter, one program is loaded first and thrown away: a filter
+ * the verifier refuses is then found before anything is attached, and
+ * *bad_filter says so.
+ */
+int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
+		     const struct xs_prog_cfg *cfg, int transport_fd,
+		     bool verbose, bool *bad_filter);
+/* Attach every program; each interface's description says how. */
+int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
+		       enum xs_mode mode);
+/* ctx is the struct xs_programs (the -Z parent calls it). */
+void xs_programs_detach(void *ctx);
+/* Another process (the -Z parent) detached them. */
+void xs_programs_forget(struct xs_programs *p);
+/* The counters of all interfaces, summed: 0 or the first error, said. */
+int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum);
+/* Each interface's kernel losses so far, to the sinks. */
+void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks);
+/* The xs_ifaces counters callback: ctx is the struct xs_programs. */
+int xs_programs_counters(void *ctx, unsigned int idx,
+			 struct xs_iface_counters *c);
+void xs_programs_close(struct xs_programs *p);
+
+#endif

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/* From the options to the settings of the programs, the files, sFlow. */
+#include <errno.h>
+
+#include "user/cli/config.h"
+
+struct xs_prog_cfg xs_config_prog(const struct xs_options *o,
+				  const struct xs_filter *f)
+{
+	return (struct xs_prog_cfg){
+		.rate = o->rate,
+		.sample_mode = o->sample_mode,
+		.snaplen = o->snaplen,
+		.transport = o->transport,
+		.buffer_bytes = o->buffer_kib * 1024,
+		.immediate = o->immediate,
+		.filter = f->len ? f : NULL,
+	};
+}
+
+struct xs_output_cfg xs_config_file(const struct xs_options *o,
+				    const struct xs_filter *f)
+{
+	return (struct xs_output_cfg){
+		.path = o->outfile,
+		.format = o->format,
+		.snaplen = o->snaplen,
+		.rate = o->rate,
+		.filter = f->len ? f->expr : NULL,
+		.app = "xdpsample " XS_VERSION,
+		.unbuffered = o->unbuffered,
+		.rotate = {
+			.size_limit = o->rotate_bytes,
+			.seconds = o->rotate_seconds,
+			.max_files = o->max_files,
+		},
+	};
+}
+
+int xs_config_sflow(const struct xs_options *o, struct xs_sflow_cfg *c)
+{
+	if (!o->sflow)
+		return 0;
+	c->max_datagram = o->sflow_max_datagram;
+	c->counter_secs = o->sflow_counter_secs;
+	c->rate = o->rate;
+	c->snaplen = o->snaplen;
+	if (o->sflow_agent && xs_sflow_parse_agent(o->sflow_agent, &c->agent))
+		return -EINVAL;
+	return xs_sflow_resolve(o->sflow, &c->collector, &c->collector_len);
+}

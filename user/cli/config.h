@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The parsed options as each module's settings. */
+#ifndef XDPSAMPLE_CONFIG_H
+#define XDPSAMPLE_CONFIG_H
+
+#include "user/cli/options.h"
+#include "user/capture/loader.h"
+#include "user/filter/filter.h"
+#include "user/sflow/sflow.h"
+#include "pcap/output.h"
+
+/* The programs' settings; f with len 0: no filter. */
+struct xs_prog_cfg xs_config_prog(const struct xs_options *o,
+				  const struct xs_filter *f);
+/* The files' settings (-w and what goes with it). */
+struct xs_output_cfg xs_config_file(const struct xs_options *o,
+				    const struct xs_filter *f);
+/*
+ * The exporter's settings (--sflow): the collector resolved, the agent
+ * parsed; -EINVAL, said, when either is bad. Nothing to do without --sflow.
+ */
+int xs_config_sflow(const struct xs_options *o, struct xs_sflow_cfg *c);
+
+#endif
