@@ -40,7 +40,14 @@ struct xs_output {
 	char name[4096];		/* current file, for messages */
 	char comment[32];
 	uint64_t file_start_ns;
-	int dirfd;
+	int dirfd;			/* the current file's directory */
+	struct made {			/* the files of this run */
+		dev_t dev;
+		ino_t ino;
+		uint32_t slot;
+	} *made;
+	size_t n_made, cap_made;
+	uint32_t slot;			/* -G intervals begun */
 	int fd;				/* first file, before start */
 	int cur_fd;			/* the file being written */
 	bool created;
@@ -75,19 +82,25 @@ static int report(struct xs_output *o, int err)
 	return err;
 }
 
-/* Files are created relative to a directory opened once, at the start. */
+/*
+ * Each file is opened in a directory of its own name's (strftime runs over
+ * the whole path, as with tcpdump): the directory first, then the file in
+ * it with O_NOFOLLOW, so no link is followed at the last step.
+ */
 static int open_dir(struct xs_output *o)
 {
-	char *copy = strdup(o->pattern);
+	char *copy = strdup(o->name);
 	int err = 0;
 
 	if (!copy)
 		return -ENOMEM;
+	if (o->dirfd >= 0)
+		close(o->dirfd);
 	o->dirfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (o->dirfd < 0) {
 		err = -errno;
-		pr_err("cannot open '%s' for writing: %s",
-			o->pattern, strerror(errno));
+		pr_err("cannot open '%s' for writing: %s", o->name,
+		       strerror(errno));
 	}
 	free(copy);
 	return err;
@@ -130,6 +143,59 @@ static int lock_file(int fd, const char *name)
 		return -EBUSY;
 	}
 	return 0;	/* a file system without locks: carry on */
+}
+
+/* Remember a file of this run: no later rotation may truncate it. */
+static void remember(struct xs_output *o, int fd)
+{
+	struct made *m;
+	struct stat st;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return;
+	if (o->n_made == o->cap_made) {
+		size_t cap = o->cap_made ? o->cap_made * 2 : 64;
+
+		m = realloc(o->made, cap * sizeof(*m));
+		if (!m)
+			return;
+		o->made = m;
+		o->cap_made = cap;
+	}
+	o->made[o->n_made++] = (struct made){ st.st_dev, st.st_ino, o->slot };
+}
+
+/*
+ * The name in o->name belongs to a file this run already wrote (a strftime
+ * name that repeats, -G without %-codes): unless it is the -C -W ring
+ * reusing a name of its own interval, which is what a ring is for.
+ */
+static bool ours(const struct xs_output *o, bool ring_step)
+{
+	struct stat st;
+
+	if (fstatat(o->dirfd, base_of(o->name), &st, AT_SYMLINK_NOFOLLOW))
+		return false;
+	for (size_t i = 0; i < o->n_made; i++) {
+		if (o->made[i].dev != st.st_dev || o->made[i].ino != st.st_ino)
+			continue;
+		return !(ring_step && o->made[i].slot == o->slot);
+	}
+	return false;
+}
+
+/* A repeated name gets the first free suffix: NAME.1, NAME.2, ... */
+static int unrepeat(struct xs_output *o, bool ring_step)
+{
+	size_t n = strlen(o->name);
+
+	for (unsigned int k = 1; ours(o, ring_step); k++) {
+		o->name[n] = '\0';
+		if (snprintf(o->name + n, sizeof(o->name) - n, ".%u", k) >=
+		    (int)(sizeof(o->name) - n))
+			return -ENAMETOOLONG;
+	}
+	return 0;
 }
 
 /* The first file: created if new (and removed again on abort). */
@@ -178,9 +244,15 @@ int xs_output_open(struct xs_output **out, const struct xs_output_cfg *cfg)
 		err = open_dir(o);
 		if (!err)
 			err = open_first(o);
+		if (!err)
+			remember(o, o->fd);
 	}
 	if (err)
 		goto fail;
+	if (cfg->format == XS_FORMAT_PCAPNG && cfg->filter &&
+	    strlen(cfg->filter) > XS_PCAPNG_MAX_FILTER)
+		pr_warn("the filter is longer than pcapng's if_filter holds (%zu bytes, %d allowed): the files will not record it",
+			strlen(cfg->filter), XS_PCAPNG_MAX_FILTER);
 	*out = o;
 	return 0;
 fail:
@@ -304,12 +376,19 @@ static int end_file(struct xs_output *o)
 	return report(o, err);
 }
 
-static int open_next(struct xs_output *o)
+static int open_next(struct xs_output *o, bool ring_step)
 {
 	int fd, err;
 
 	if (xs_rotate_name(&o->rot, o->pattern, o->name, sizeof(o->name)))
 		return report(o, -ENAMETOOLONG);
+	err = open_dir(o);
+	if (!err && unrepeat(o, ring_step))
+		err = report(o, -ENAMETOOLONG);
+	if (err) {
+		o->reported = true;
+		return err;
+	}
 	/* Not O_TRUNC: a file another run holds must not be emptied. */
 	fd = openat(o->dirfd, base_of(o->name),
 		    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -325,6 +404,7 @@ static int open_next(struct xs_output *o)
 		close(fd);
 		return err;
 	}
+	remember(o, fd);
 	return begin_file(o, fd);
 }
 
@@ -336,7 +416,8 @@ static int rotate(struct xs_output *o, bool by_time)
 		return err;
 	if (!xs_rotate_next(&o->rot, by_time, time(NULL)))
 		return -ECANCELED;
-	return open_next(o);
+	o->slot += by_time;
+	return open_next(o, !by_time && xs_rotate_is_ring(&o->rot));
 }
 
 int xs_output_packet(struct xs_output *o, unsigned int idx,
@@ -398,6 +479,21 @@ int xs_output_chown(struct xs_output *o, uid_t uid, gid_t gid)
 	return 0;
 }
 
+int xs_output_flush(struct xs_output *o)
+{
+	return o->s ? report(o, xs_stream_flush(o->s)) : 0;
+}
+
+void xs_output_counts(const struct xs_output *o, struct xs_write_counts *c)
+{
+	struct xs_write_counts cur = { 0 };
+
+	if (o->s)
+		xs_stream_counts(o->s, &cur);
+	c->written = o->total.written + cur.written;
+	c->failed = o->total.failed + cur.failed;
+}
+
 int xs_output_close(struct xs_output *o, struct xs_write_counts *c)
 {
 	int err;
@@ -412,6 +508,7 @@ int xs_output_close(struct xs_output *o, struct xs_write_counts *c)
 	if (c)
 		*c = o->total;
 	free(o->pattern);
+	free(o->made);
 	free(o);
 	return err;
 }

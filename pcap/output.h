@@ -49,6 +49,10 @@ void xs_output_add_drops(struct xs_output *o, unsigned int idx, uint64_t n);
 int xs_output_tick(struct xs_output *o);
 /* Hand the current file to another owner (-Z); 0 or -errno. */
 int xs_output_chown(struct xs_output *o, uid_t uid, gid_t gid);
+/* Write out what is buffered; 0 or the (reported) write error. */
+int xs_output_flush(struct xs_output *o);
+/* The counts over all files so far (exact once flushed). */
+void xs_output_counts(const struct xs_output *o, struct xs_write_counts *c);
 /* Statistics blocks, close; counts over all files; 0 or the first error. */
 int xs_output_close(struct xs_output *o, struct xs_write_counts *c);
 /* Give up before start: remove the file if this run created it. */

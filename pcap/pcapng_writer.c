@@ -5,6 +5,7 @@
  * every option is padded to 32 bits; timestamps are in ns (if_tsresol 9).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pcap/pcapng_writer.h"
@@ -45,18 +46,24 @@ static size_t pad4(size_t n)
 	return (n + 3) & ~(size_t)3;
 }
 
-/* Options are assembled in a small buffer; values longer are cut. */
+/*
+ * Options are assembled in a buffer the caller provides (on the stack, not
+ * zeroed, for every packet); a value that does not fit is left out.
+ */
 struct opts {
-	uint8_t buf[MAX_OPTS];
-	size_t len;
+	uint8_t *buf;
+	size_t cap, len;
 };
+#define OPTS(o, bytes)					\
+	uint8_t o##_buf[bytes];				\
+	struct opts o = { o##_buf, sizeof(o##_buf), 0 }
 
 static void opt_add(struct opts *o, uint16_t code, const void *val,
 		    size_t len)
 {
 	uint16_t hdr[2] = { code, (uint16_t)len };
 
-	if (o->len + 4 + pad4(len) + 4 > sizeof(o->buf))
+	if (len > UINT16_MAX || o->len + 4 + pad4(len) + 4 > o->cap)
 		return;		/* keep room for opt_endofopt */
 	memcpy(o->buf + o->len, hdr, 4);
 	memcpy(o->buf + o->len + 4, val, len);
@@ -125,7 +132,7 @@ int xs_pcapng_shb(struct xs_stream *s, const char *hardware, const char *os,
 		uint16_t major, minor;
 		int64_t section_len;
 	} __attribute__((packed)) b = { BYTE_ORDER_MAGIC, 1, 0, -1 };
-	struct opts o = { .len = 0 };
+	OPTS(o, MAX_OPTS);
 
 	opt_str(&o, SHB_HARDWARE, hardware);
 	opt_str(&o, SHB_OS, os);
@@ -141,23 +148,34 @@ int xs_pcapng_idb(struct xs_stream *s, const char *name, const char *descr,
 		uint16_t linktype, reserved;
 		uint32_t snaplen;
 	} b = { LINKTYPE_ETHERNET, 0, snaplen };
-	struct opts o = { .len = 0 };
+	size_t n = filter ? strlen(filter) : 0;
+	/* The whole filter: an option holds up to 65,535 bytes. */
+	struct opts o = { malloc(MAX_OPTS + 4 + pad4(n + 1)), 0, 0 };
 	uint8_t tsresol = 9;
+	char *f = NULL;
+	int err;
 
+	o.cap = MAX_OPTS + 4 + pad4(n + 1);
+	if (filter)
+		f = malloc(n + 1);
+	if (!o.buf || (filter && !f)) {
+		free(o.buf);
+		free(f);
+		return -ENOMEM;
+	}
 	opt_str(&o, IF_NAME, name);
 	opt_str(&o, IF_DESCRIPTION, descr);
 	opt_add(&o, IF_TSRESOL, &tsresol, 1);
-	if (filter) {
-		char f[256];
-		size_t n = strlen(filter);
-
-		n = n > sizeof(f) - 1 ? sizeof(f) - 1 : n;
+	if (filter && n + 1 <= XS_PCAPNG_MAX_FILTER + 1) {
 		f[0] = IF_FILTER_LIBPCAP;
 		memcpy(f + 1, filter, n);
 		opt_add(&o, IF_FILTER, f, n + 1);
 	}
 	opt_end(&o);
-	return block(s, BT_IDB, &b, sizeof(b), NULL, 0, &o, false);
+	err = block(s, BT_IDB, &b, sizeof(b), NULL, 0, &o, false);
+	free(f);
+	free(o.buf);
+	return err;
 }
 
 int xs_pcapng_epb(struct xs_stream *s, uint32_t if_id,
@@ -168,7 +186,7 @@ int xs_pcapng_epb(struct xs_stream *s, uint32_t if_id,
 		uint32_t if_id, ts_high, ts_low, caplen, origlen;
 	} b = { if_id, (uint32_t)(pkt->ts_ns >> 32), (uint32_t)pkt->ts_ns,
 		pkt->cap_len, pkt->wire_len };
-	struct opts o = { .len = 0 };
+	OPTS(o, MAX_OPTS);
 	uint32_t flags = EPB_INBOUND;
 
 	if (comment)
@@ -187,7 +205,7 @@ int xs_pcapng_isb(struct xs_stream *s, uint32_t if_id, uint64_t ts_ns,
 	struct {
 		uint32_t if_id, ts_high, ts_low;
 	} b = { if_id, (uint32_t)(ts_ns >> 32), (uint32_t)ts_ns };
-	struct opts o = { .len = 0 };
+	OPTS(o, MAX_OPTS);
 
 	opt_ts(&o, ISB_STARTTIME, st->start_ns);
 	opt_ts(&o, ISB_ENDTIME, st->end_ns);

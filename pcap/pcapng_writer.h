@@ -6,6 +6,9 @@
 #include "user/capture/packet.h"
 #include "pcap/stream.h"
 
+/* The longest filter if_filter holds (its first byte says "libpcap"). */
+#define XS_PCAPNG_MAX_FILTER 65534
+
 /* Interface Statistics Block values; times in ns since the epoch. */
 struct xs_isb {
 	uint64_t start_ns, end_ns;

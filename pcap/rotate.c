@@ -6,6 +6,11 @@
  *     zero-padded to N-1's width, reused in a ring.
  * -G: a new file every SECONDS, named by strftime(FILE) at its opening;
  *     with -W N the capture ends once N files have been made.
+ * -C with -G: each interval starts again at strftime(FILE), then
+ *     strftime(FILE)1, 2, ...; with -W N each interval is a ring of N
+ *     files of its own and the run goes on (tcpdump lets -W only shape the
+ *     names there, and its padding then grows; here -W keeps its -C
+ *     meaning and the width is fixed for the run).
  */
 #include <stdio.h>
 
@@ -66,16 +71,22 @@ bool xs_rotate_time_due(const struct xs_rotate *r, time_t now)
 bool xs_rotate_next(struct xs_rotate *r, bool by_time, time_t now)
 {
 	if (by_time) {
-		if (r->cfg.max_files && r->files >= r->cfg.max_files)
+		/* -G -W: that many files; with -C, -W is the ring's size. */
+		if (r->cfg.max_files && !r->cfg.size_limit &&
+		    r->files >= r->cfg.max_files)
 			return false;
 		r->slot_start = now;
 		r->count = 0;
 	} else {
 		r->count++;
-		if (r->cfg.max_files && !r->cfg.seconds &&
-		    r->count >= r->cfg.max_files)
-			r->count = 0;
+		if (r->cfg.max_files && r->count >= r->cfg.max_files)
+			r->count = 0;	/* the ring (of this interval) */
 	}
 	r->files++;
 	return true;
+}
+
+bool xs_rotate_is_ring(const struct xs_rotate *r)
+{
+	return r->cfg.size_limit && r->cfg.max_files;
 }

@@ -29,6 +29,8 @@ int xs_rotate_name(const struct xs_rotate *r, const char *pattern,
 		   char *buf, size_t len);
 bool xs_rotate_size_due(const struct xs_rotate *r, uint64_t file_size);
 bool xs_rotate_time_due(const struct xs_rotate *r, time_t now);
+/* True while a size rotation reuses the ring's names (-C -W). */
+bool xs_rotate_is_ring(const struct xs_rotate *r);
 /* Move to the next file; false when -G -W has made its last file. */
 bool xs_rotate_next(struct xs_rotate *r, bool by_time, time_t now);
 

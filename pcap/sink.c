@@ -69,6 +69,13 @@ static int file_tick(void *p, uint64_t now_ns)
 	return xs_output_tick(f->out);
 }
 
+static int file_flush(void *p)
+{
+	struct file_sink *f = p;
+
+	return xs_output_flush(f->out);
+}
+
 static int file_chown(void *p, uid_t uid, gid_t gid)
 {
 	struct file_sink *f = p;
@@ -97,13 +104,15 @@ static void file_summary(const void *p, enum xs_summary_part part,
 			 bool quiet)
 {
 	const struct file_sink *f = p;
+	struct xs_write_counts c = f->counts;
 
+	if (f->out)	/* still open: the counts so far */
+		xs_output_counts(f->out, &c);
 	if (part == XS_SUMMARY_DELIVERED)
-		xs_summary_line(f->counts.written, "packets written", false,
-				quiet);
+		xs_summary_line(c.written, "packets written", false, quiet);
 	else
-		xs_summary_line(f->counts.failed, "packets lost: write failed",
-				true, quiet);
+		xs_summary_line(c.failed, "packets lost: write failed", true,
+				quiet);
 }
 
 const struct xs_sink_ops xs_file_sink_ops = {
@@ -112,6 +121,7 @@ const struct xs_sink_ops xs_file_sink_ops = {
 	.packet = file_packet,
 	.losses = file_losses,
 	.tick = file_tick,
+	.flush = file_flush,
 	.chown = file_chown,
 	.close = file_close,
 	.abort = file_abort,

@@ -177,6 +177,12 @@ static void trim_tail(struct xs_stream *s)
 		(void)!ftruncate(s->fd, s->safe_end);
 }
 
+void xs_stream_counts(const struct xs_stream *s, struct xs_write_counts *c)
+{
+	c->written = s->written;
+	c->failed = s->err ? s->handed - s->written : 0;
+}
+
 int xs_stream_close(struct xs_stream *s, struct xs_write_counts *c)
 {
 	int err;

@@ -34,6 +34,11 @@ int xs_stream_flush(struct xs_stream *s);
 int xs_stream_error(const struct xs_stream *s);
 /* Bytes handed to the stream so far (file size once flushed). */
 uint64_t xs_stream_size(const struct xs_stream *s);
+/*
+ * The packets so far: wholly out, and lost to a failure. Those still in
+ * the buffer are neither (none once flushed).
+ */
+void xs_stream_counts(const struct xs_stream *s, struct xs_write_counts *c);
 /* Flush, close the fd, fill counts; 0 or -errno of the first failure. */
 int xs_stream_close(struct xs_stream *s, struct xs_write_counts *c);
 

@@ -27,7 +27,7 @@
 #define LOSS_CHECK_NS 20000000	/* how often losses are read for the sinks */
 #define IFACE_CHECK_NS 200000000 /* how often interfaces are checked */
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, want_stats, want_flush;
 
 struct run {
 	struct xs_options opt;
@@ -45,19 +45,58 @@ struct run {
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		want_stats = 1;
+	else if (sig == SIGUSR2)
+		want_flush = 1;
+	else
+		stop = 1;
 }
 
+/*
+ * tcpdump's signals: SIGUSR1 prints the statistics so far, SIGUSR2 flushes
+ * the files. Every other signal whose default would end the process, and
+ * leave the program attached, ends the capture cleanly instead (detach,
+ * drain, close, summary, exit 0): SIGHUP is what a capture gets when its
+ * ssh session drops. A full pipe (SIGPIPE) or a file size limit (SIGXFSZ)
+ * is a write error that says so. Only faults (SIGSEGV, SIGBUS, SIGILL,
+ * SIGFPE, SIGABRT, SIGSYS, SIGTRAP) and SIGKILL end it as they are; the
+ * next start removes what they left (see README, Signals).
+ */
 static void setup_signals(void)
 {
+	static const int ends[] = {
+		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGVTALRM, SIGPROF,
+		SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT, SIGUSR1, SIGUSR2,
+	};
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* A reader that goes away shows up as EPIPE from write(). */
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+		sigaction(ends[i], &sa, NULL);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaction(sig, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+}
+
+/* SIGUSR1 (and SIGUSR2): the files flushed, the counts so far printed. */
+static void on_request(struct run *r)
+{
+	struct xs_stats k;
+
+	if (!want_stats && !want_flush)
+		return;
+	xs_sinks_flush(&r->sinks);
+	want_flush = 0;
+	if (!want_stats)
+		return;
+	want_stats = 0;
+	if (xs_programs_stats(&r->progs, &k))
+		return;
+	pr_info("statistics so far:");
+	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.rate,
+		       r->filter.len > 0, false);
 }
 
 /* --sflow: the socket belongs to the namespace we start in. */
@@ -165,6 +204,7 @@ static void capture(struct run *r)
 			next_loss = now + LOSS_CHECK_NS;
 		}
 		xs_sinks_tick(&r->sinks, now);
+		on_request(r);
 	}
 }
 

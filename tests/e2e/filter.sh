@@ -5,7 +5,8 @@
 # packets tcpdump's own filter picks from the same frames, byte for byte,
 # and seen = matched + unmatched. Then the refusals: an expression libpcap
 # rejects and one XDP cannot run exit 2 with the message, nothing attached,
-# no file left; -F reads a file; --dump-filter prints the eBPF.
+# no file left; -F reads a file, and if_filter holds the expression, a
+# long one whole; --dump-filter prints the eBPF.
 . "$(dirname "$0")/lib.sh"
 netns_up
 command -v tcpreplay >/dev/null || skip "tcpreplay is not installed"
@@ -69,6 +70,14 @@ tshark -r "$WORK/out.pcapng" -X read_format:"MIME Files Format" -T fields \
 	grep -q 'tcp port 443' || fail "no if_filter in the pcapng IDB"
 [ "$(isb "$WORK/out.pcapng" accepted_by_filter)" = "$(packets "$WORK/want.pcap")" ] ||
 	fail "isb_filteraccept $(isb "$WORK/out.pcapng" accepted_by_filter)"
+
+# The whole expression in if_filter, however long (an option holds 64 KiB).
+long=$(seq 1000 1100 | sed 's/^/udp port /' | paste -sd '|' | sed 's/|/ or /g')
+xs_start long -w "$WORK/long.pcapng" "$long"
+xs_stop
+got=$(tshark -r "$WORK/long.pcapng" -X read_format:"MIME Files Format" -T fields \
+	-e pcapng.options.option.data.interface.filter.string 2>/dev/null | head -1)
+[ "$got" = "$long" ] || fail "if_filter holds ${#got} of the filter's ${#long} characters"
 
 # Refusals: exit 2, the reason, nothing attached, no file.
 refuse "syntax error" udp and port

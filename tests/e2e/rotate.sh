@@ -1,8 +1,10 @@
 #!/bin/bash
 # Rotation with tcpdump's semantics: -C by size (FILE, FILE1, ...), -C -W as
 # a ring (FILE0..FILE2), -G by time even with no traffic (a timer, not the
-# next packet), -G -W ending the run. Every file is a complete capture on
-# its own and the packets over all files add up to "packets written".
+# next packet), -G -W ending the run; -C -G -W a ring per interval that
+# runs on; a repeated name never empties a file of this run; strftime over
+# the directory too. Every file is a complete capture on its own and the
+# packets over all files add up to "packets written".
 . "$(dirname "$0")/lib.sh"
 netns_up
 
@@ -70,4 +72,63 @@ written=$(counter "$XS_ERR" "packets written")
 [ "$written" = 2500 ] || fail "-G: written $written"
 [ "$(ls "$WORK/gt" | wc -l)" -ge 2 ] || fail "-G: one file only"
 [ "$(sum_packets "$WORK"/gt/*)" = 2500 ] || fail "-G: files hold $(sum_packets "$WORK"/gt/*)"
+
+# -C 20k -G 1 -W 3: a ring of three per interval, one digit for the run,
+# and -W does not end it: it runs on into later intervals.
+mkdir "$WORK/cg"
+xs_start cg -w "$WORK/cg/c-%H%M%S.pcap" -C 20k -G 1 -W 3
+send 4000 -r 1000 &
+BG_PIDS+=($!)
+for ((i = 0; i < 100; i++)); do
+	[ "$(ls "$WORK/cg" | sed 's/\.pcap[0-9]*$//' | sort -u | wc -l)" -ge 3 ] && break
+	sleep 0.05
+done
+kill -0 "$XS_PID" || fail "-C -G -W: the run ended by itself: $(cat "$XS_ERR")"
+xs_stop
+wait
+[ "$XS_RC" = 0 ] || fail "-C -G -W: exit code $XS_RC"
+bad=$(ls "$WORK/cg" | grep -v '^c-[0-9]\{6\}\.pcap[0-2]$')
+[ -z "$bad" ] || fail "-C -G -W 3 names: $bad"
+[ "$(ls "$WORK/cg" | sed 's/\.pcap[0-9]*$//' | sort -u | wc -l)" -ge 3 ] ||
+	fail "-C -G -W: not three intervals: $(ls "$WORK/cg")"
+for f in "$WORK"/cg/*; do assert_clean_file "$f"; done
+note "-C -G -W 3: $(ls "$WORK/cg" | wc -l) files over $(ls "$WORK/cg" | sed 's/\.pcap[0-9]*$//' | sort -u | wc -l) intervals"
+
+# -G 1 with a name that repeats (no %-codes): no file of this run is
+# emptied by a later one; the repeats get .1, .2, ... and all add up.
+mkdir "$WORK/rep"
+xs_start rep -w "$WORK/rep/col.pcap" -G 1
+send 2500 -r 1000
+xs_wait_seen 2500
+xs_stop
+written=$(counter "$XS_ERR" "packets written")
+[ "$written" = 2500 ] || fail "repeated name: written $written"
+[ -e "$WORK/rep/col.pcap.1" ] && [ -e "$WORK/rep/col.pcap.2" ] ||
+	fail "repeated name: $(ls "$WORK/rep")"
+[ "$(sum_packets "$WORK"/rep/*)" = 2500 ] ||
+	fail "repeated name: files hold $(sum_packets "$WORK"/rep/*) of 2500"
+
+# strftime over the whole path: the directory too, as tcpdump does. One
+# that is missing at a rotation is a clear error; the files so far stay.
+mkdir -p "$WORK/day/$(date +%Y)"
+xs_start day -w "$WORK/day/%Y/cap-%H%M%S.pcap" -G 60
+send 100 -r 20000
+xs_wait_seen 100
+xs_stop
+[ "$(sum_packets "$WORK/day/$(date +%Y)"/cap-*.pcap)" = 100 ] ||
+	fail "strftime directory: $(ls -R "$WORK/day")"
+now=$(date +%s)
+for s in $((now - 1)) $now $((now + 1)) $((now + 2)); do mkdir -p "$WORK/sec/$s"; done
+xs_start sec -w "$WORK/sec/%s/x.pcap" -G 1
+send 5000 -r 1000 &
+BG_PIDS+=($!)
+xs_exits "a rotation into a missing directory"
+wait
+[ "$XS_RC" = 1 ] || fail "missing directory: exit code $XS_RC: $(cat "$XS_ERR")"
+grep -q "xdpsample: cannot open '$WORK/sec/[0-9]*/x.pcap' for writing: No such file or directory" "$XS_ERR" ||
+	fail "missing directory said: $(cat "$XS_ERR")"
+assert_accounting "$XS_ERR"
+[ "$(sum_packets "$WORK"/sec/*/x.pcap)" = "$(counter "$XS_ERR" "packets written")" ] ||
+	fail "missing directory: the files hold $(sum_packets "$WORK"/sec/*/x.pcap), written $(counter "$XS_ERR" "packets written")"
+assert_detached
 exit 0

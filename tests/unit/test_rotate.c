@@ -72,10 +72,43 @@ static void test_time(void)
 		      "-G alone stopped");
 }
 
+/* -C -G -W 3: a ring of three per interval; -W never ends the run. */
+static void test_size_time(void)
+{
+	struct xs_rotate_cfg c = { .size_limit = 1, .seconds = 60,
+				   .max_files = 3 };
+	struct xs_rotate r;
+
+	setenv("TZ", "UTC", 1);
+	xs_rotate_init(&r, &c, 1700000000);
+	CHECK(!strcmp(name(&r, "c-%H%M"), "c-22130"), "first: %s",
+	      name(&r, "c-%H%M"));
+	for (int i = 1; i <= 4; i++)
+		CHECK(xs_rotate_next(&r, false, 1700000000), "size rotation %d",
+		      i);
+	CHECK(!strcmp(name(&r, "c-%H%M"), "c-22131"),
+	      "a ring of 3 in the interval, width fixed: %s", name(&r, "c-%H%M"));
+	for (int i = 1; i <= 5; i++)
+		CHECK(xs_rotate_next(&r, true, 1700000000 + 60 * i),
+		      "-W 3 with -C ended the run at interval %d", i);
+	CHECK(!strcmp(name(&r, "c-%H%M"), "c-22180"),
+	      "a new interval starts its ring at 0: %s", name(&r, "c-%H%M"));
+	c.max_files = 0;
+	xs_rotate_init(&r, &c, 1700000000);
+	for (int i = 1; i <= 10; i++)
+		xs_rotate_next(&r, false, 1700000000);
+	CHECK(!strcmp(name(&r, "c-%H%M"), "c-221310"), "-C -G counts on: %s",
+	      name(&r, "c-%H%M"));
+	xs_rotate_next(&r, true, 1700000060);
+	CHECK(!strcmp(name(&r, "c-%H%M"), "c-2214"), "then starts again: %s",
+	      name(&r, "c-%H%M"));
+}
+
 int main(void)
 {
 	test_size();
 	test_size_ring();
 	test_time();
+	test_size_time();
 	return unit_result();
 }

@@ -75,6 +75,14 @@ static int become(const struct xs_privsep *p, const char *user)
 	return 0;
 }
 
+/* SIGUSR1/SIGUSR2 to the pid the user knows reach the capturing child. */
+static pid_t capturer;
+
+static void forward(int sig)
+{
+	kill(capturer, sig);
+}
+
 /* The parent's whole life after the split. */
 static void parent_loop(struct xs_privsep *p, void (*detach)(void *ctx),
 			void *ctx, volatile sig_atomic_t *stop)
@@ -114,6 +122,9 @@ int xs_privs_split(struct xs_privsep *p, const char *user,
 	if (p->child < 0)
 		return -errno;
 	if (p->child > 0) {
+		capturer = p->child;
+		signal(SIGUSR1, forward);
+		signal(SIGUSR2, forward);
 		close(up[1]);
 		close(down[0]);
 		p->from_peer = up[0];

@@ -125,6 +125,13 @@ int xs_sinks_chown(struct xs_sinks *k, uid_t uid, gid_t gid)
 	return 0;
 }
 
+void xs_sinks_flush(struct xs_sinks *k)
+{
+	for (unsigned int i = 0; i < k->n; i++)
+		if (k->s[i].ops->flush)
+			k->s[i].ops->flush(k->s[i].p);
+}
+
 bool xs_sinks_over(const struct xs_sinks *k)
 {
 	return k->done || k->failed;

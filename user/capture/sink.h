@@ -51,13 +51,15 @@ struct xs_sink_ops {
 	void (*losses)(void *p, unsigned int idx, uint64_t total);
 	/* Timers (rotation, datagram flush, counters): as packet returns. */
 	int (*tick)(void *p, uint64_t now_ns);
+	/* Push out what is buffered (SIGUSR1, SIGUSR2): 0 or -errno. */
+	int (*flush)(void *p);
 	/* -Z: hand what is open to another owner; 0 or -errno. */
 	int (*chown)(void *p, uid_t uid, gid_t gid);
 	/* Flush and close; the sink stays for summary: 0 or -errno. */
 	int (*close)(void *p);
 	/* Give up before or after start (nothing left half-written); frees. */
 	void (*abort)(void *p);
-	/* Its lines of the closing summary, on stderr. */
+	/* Its lines of the summary, on stderr (also while it runs). */
 	void (*summary)(const void *p, enum xs_summary_part part, bool quiet);
 	/* After close and summary. */
 	void (*free)(void *p);
@@ -87,6 +89,8 @@ void xs_sinks_packet(void *ctx, const struct xs_packet *pkt);
 void xs_sinks_losses(struct xs_sinks *k, unsigned int idx, uint64_t total);
 void xs_sinks_tick(struct xs_sinks *k, uint64_t now_ns);
 int xs_sinks_chown(struct xs_sinks *k, uid_t uid, gid_t gid);
+/* Flush every sink; a failure is each sink's to report, as with writes. */
+void xs_sinks_flush(struct xs_sinks *k);
 /* True once the run should end: a sink finished or failed, or -c. */
 bool xs_sinks_over(const struct xs_sinks *k);
 /* Close every sink: 0 or the first error (each sink reported its own). */

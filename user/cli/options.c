@@ -325,6 +325,20 @@ static void getopt_tables(struct option *longs, char *shorts)
 	*shorts = '\0';
 }
 
+/*
+ * The option getopt stopped at, as the user wrote it: a long one from argv,
+ * a short one by its letter, which may sit in a bundle ('-nn').
+ */
+static const char *offending(char **argv, char *buf, size_t len)
+{
+	const char *w = argv[optind - 1];
+
+	if (!strncmp(w, "--", 2) || optopt <= 0 || optopt >= 256)
+		return w;
+	snprintf(buf, len, "-%c", optopt);
+	return buf;
+}
+
 static const struct opt *find_opt(int key)
 {
 	for (size_t i = 0; i < N_OPTS; i++)
@@ -435,6 +449,7 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 	struct option longs[N_OPTS + 1];
 	char shorts[2 * N_OPTS + 2];
 	const struct opt *d;
+	char word[8];
 	int c, err;
 
 	set_defaults(o);
@@ -443,13 +458,14 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == ':') {
-			pr_err("option '%s' needs a value", argv[optind - 1]);
+			pr_err("option '%s' needs a value",
+			       offending(argv, word, sizeof(word)));
 			return -EINVAL;
 		}
 		d = find_opt(c);
 		if (!d) {
 			pr_err("unknown option '%s' (see --help)",
-			       argv[optind - 1]);
+			       offending(argv, word, sizeof(word)));
 			return -EINVAL;
 		}
 		err = d->parse(o, d, optarg);

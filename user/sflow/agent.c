@@ -472,6 +472,16 @@ void xs_sflow_tick(struct xs_sflow *s)
 	}
 }
 
+void xs_sflow_flush(struct xs_sflow *s)
+{
+	flush(s, &s->flows);
+}
+
+void xs_sflow_get_stats(const struct xs_sflow *s, struct xs_sflow_stats *st)
+{
+	*st = s->st;
+}
+
 void xs_sflow_close(struct xs_sflow *s, struct xs_sflow_stats *st)
 {
 	if (!s)

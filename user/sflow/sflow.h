@@ -66,6 +66,10 @@ int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 void xs_sflow_set_drops(struct xs_sflow *s, unsigned int idx, uint64_t n);
 /* Send what waits for a second or more; counter samples when due. */
 void xs_sflow_tick(struct xs_sflow *s);
+/* Send the flow samples that wait, now. */
+void xs_sflow_flush(struct xs_sflow *s);
+/* The counts so far. */
+void xs_sflow_get_stats(const struct xs_sflow *s, struct xs_sflow_stats *st);
 /* Flush, close; the counts. */
 void xs_sflow_close(struct xs_sflow *s, struct xs_sflow_stats *st);
 const char *xs_sflow_collector_name(const struct xs_sflow *s);

@@ -65,6 +65,14 @@ static int sflow_tick(void *p, uint64_t now_ns)
 	return 0;
 }
 
+static int sflow_flush(void *p)
+{
+	struct sflow_sink *f = p;
+
+	xs_sflow_flush(f->agent);
+	return 0;
+}
+
 static int sflow_close(void *p)
 {
 	struct sflow_sink *f = p;
@@ -86,18 +94,21 @@ static void sflow_summary(const void *p, enum xs_summary_part part,
 			  bool quiet)
 {
 	const struct sflow_sink *f = p;
+	struct xs_sflow_stats st = f->st;
 
 	if (part != XS_SUMMARY_DELIVERED)
 		return;
+	if (f->agent)	/* still open: the counts so far */
+		xs_sflow_get_stats(f->agent, &st);
 	if (!quiet)
 		fprintf(stderr,
 			"%" PRIu64 " packets exported to sFlow collector %s (%" PRIu64
 			" datagrams, %" PRIu64 " counter samples)\n",
-			f->st.flow_samples, f->collector, f->st.datagrams,
-			f->st.counter_samples);
-	if (f->st.send_errors)
+			st.flow_samples, f->collector, st.datagrams,
+			st.counter_samples);
+	if (st.send_errors)
 		fprintf(stderr, "%" PRIu64 " sFlow datagrams lost: %s\n",
-			f->st.send_errors, strerror(f->st.last_errno));
+			st.send_errors, strerror(st.last_errno));
 }
 
 const struct xs_sink_ops xs_sflow_sink_ops = {
@@ -106,6 +117,7 @@ const struct xs_sink_ops xs_sflow_sink_ops = {
 	.packet = sflow_packet,
 	.losses = sflow_losses,
 	.tick = sflow_tick,
+	.flush = sflow_flush,
 	.close = sflow_close,
 	.abort = sflow_abort,
 	.summary = sflow_summary,
