@@ -46,7 +46,23 @@ FUZZ      := $(OUT)/fuzz_record
 FUZZ_SRCS := user/capture/drain.c user/capture/clock.c user/capture/log.c \
 	     user/capture/sink.c $(wildcard pcap/*.c)
 
-.PHONY: all deps test demo clean sanitize fuzz soak bench
+# make install: the binary, the man page, and the link that makes it a
+# Wireshark extcap, in the folder tshark names (4.0, 4.2 and 4.4 differ).
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+SBINDIR   := $(PREFIX)/sbin
+MAN8DIR   := $(PREFIX)/share/man/man8
+EXTCAP_DIR ?= $(shell tshark -G folders 2>/dev/null | \
+		sed -n 's/^Extcap path:[[:space:]]*//p' | head -1)
+# make install-caps, opt-in as Debian's dumpcap: members of CAPTURE_GROUP
+# capture without root. The smallest set: attach (NET_ADMIN), load and
+# query programs, bpffs, setns (SYS_ADMIN), see whether another user's
+# capture owns a program before calling it stale (SYS_PTRACE).
+CAPTURE_GROUP ?= wireshark
+CAPS      := cap_net_admin,cap_sys_admin,cap_sys_ptrace+ep
+
+.PHONY: all deps test demo clean sanitize fuzz soak bench install uninstall \
+	install-caps
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -146,6 +162,27 @@ soak: deps all
 
 test: deps all sanitize $(FUZZ)
 	$(Q)./tests/run.sh
+
+install: $(BIN)
+	$(Q)install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/xdpsample
+	$(Q)install -D -m 0644 user/cli/xdpsample.8 $(DESTDIR)$(MAN8DIR)/xdpsample.8
+	$(Q)if [ -n "$(EXTCAP_DIR)" ]; then \
+		mkdir -p $(DESTDIR)$(EXTCAP_DIR) && \
+		ln -sf $(SBINDIR)/xdpsample $(DESTDIR)$(EXTCAP_DIR)/xdpsample; \
+	else \
+		echo "install: tshark does not say where its extcap folder is: no Wireshark link (README: Use from Wireshark)"; \
+	fi
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/xdpsample $(DESTDIR)$(MAN8DIR)/xdpsample.8
+	$(Q)[ -z "$(EXTCAP_DIR)" ] || rm -f $(DESTDIR)$(EXTCAP_DIR)/xdpsample
+
+# chgrp clears file capabilities: the group and mode first.
+install-caps: install
+	$(Q)getent group $(CAPTURE_GROUP) >/dev/null || groupadd --system $(CAPTURE_GROUP)
+	$(Q)chgrp $(CAPTURE_GROUP) $(DESTDIR)$(SBINDIR)/xdpsample
+	$(Q)chmod 0750 $(DESTDIR)$(SBINDIR)/xdpsample
+	$(Q)setcap $(CAPS) $(DESTDIR)$(SBINDIR)/xdpsample
 
 demo: deps all
 	$(Q)./netns-scripts/demo.sh

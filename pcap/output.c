@@ -53,6 +53,7 @@ struct xs_output {
 	bool created;
 	bool is_stdout;
 	bool reported;
+	bool reader_left;		/* a reader that may leave did */
 };
 
 enum xs_format xs_output_guess_format(const char *path)
@@ -68,8 +69,17 @@ static const char *shown_name(const struct xs_output *o)
 	return o->is_stdout ? "standard output" : o->name;
 }
 
+/*
+ * Said once. Where the reader may leave (Wireshark ends an extcap capture
+ * by closing its FIFO) a broken pipe is the end of the capture, not an
+ * error: -ECANCELED, as for a file limit.
+ */
 static int report(struct xs_output *o, int err)
 {
+	if (err == -EPIPE && o->cfg.reader_may_leave) {
+		o->reader_left = o->reported = true;
+		return -ECANCELED;
+	}
 	if (o->reported || !err)
 		return err;
 	o->reported = true;
@@ -482,6 +492,11 @@ int xs_output_chown(struct xs_output *o, uid_t uid, gid_t gid)
 int xs_output_flush(struct xs_output *o)
 {
 	return o->s ? report(o, xs_stream_flush(o->s)) : 0;
+}
+
+bool xs_output_reader_left(const struct xs_output *o)
+{
+	return o->reader_left;
 }
 
 void xs_output_counts(const struct xs_output *o, struct xs_write_counts *c)

@@ -19,6 +19,7 @@ struct xs_output_cfg {
 	uint32_t rate;
 	const char *filter;		/* expression, or NULL */
 	const char *app;		/* pcapng shb_userappl */
+	bool reader_may_leave;		/* its leaving ends the capture */
 	bool unbuffered;
 	struct xs_rotate_cfg rotate;
 };
@@ -51,6 +52,8 @@ int xs_output_tick(struct xs_output *o);
 int xs_output_chown(struct xs_output *o, uid_t uid, gid_t gid);
 /* Write out what is buffered; 0 or the (reported) write error. */
 int xs_output_flush(struct xs_output *o);
+/* A reader that may leave has (reader_may_leave): the run is over. */
+bool xs_output_reader_left(const struct xs_output *o);
 /* The counts over all files so far (exact once flushed). */
 void xs_output_counts(const struct xs_output *o, struct xs_write_counts *c);
 /* Statistics blocks, close; counts over all files; 0 or the first error. */

@@ -13,6 +13,7 @@
 struct file_sink {
 	struct xs_output *out;
 	struct xs_write_counts counts;	/* over all files, once closed */
+	bool reader_left;		/* the packets not taken are no loss */
 	uint64_t lost_reported[XS_MAX_IFACES];	/* already in a file */
 	enum xs_format format;
 };
@@ -86,10 +87,12 @@ static int file_chown(void *p, uid_t uid, gid_t gid)
 static int file_close(void *p)
 {
 	struct file_sink *f = p;
-	int err = xs_output_close(f->out, &f->counts);
+	int err;
 
+	f->reader_left = xs_output_reader_left(f->out);
+	err = xs_output_close(f->out, &f->counts);
 	f->out = NULL;
-	return err;
+	return err == -ECANCELED ? 0 : err;
 }
 
 static void file_abort(void *p)
@@ -110,6 +113,9 @@ static void file_summary(const void *p, enum xs_summary_part part,
 		xs_output_counts(f->out, &c);
 	if (part == XS_SUMMARY_DELIVERED)
 		xs_summary_line(c.written, "packets written", false, quiet);
+	else if (f->reader_left || (f->out && xs_output_reader_left(f->out)))
+		xs_summary_line(c.failed, "packets not written: the reader left",
+				false, quiet);
 	else
 		xs_summary_line(c.failed, "packets lost: write failed", true,
 				quiet);

@@ -20,6 +20,7 @@
 #include "user/capture/stats.h"
 #include "user/cli/config.h"
 #include "user/cli/exit.h"
+#include "user/cli/extcap.h"
 #include "pcap/sink.h"
 #include "user/sflow/sink.h"
 
@@ -264,40 +265,56 @@ static int exit_code(const struct run *r)
 	return r->failed || r->sinks.failed ? XS_EXIT_RUNTIME : XS_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+/* Everything after the options; the exit code. */
+static int sample(struct run *r)
 {
-	struct run r = { .transport_fd = -1 };
 	struct xs_sflow_cfg sflow = { 0 };
 	int err;
 
-	err = xs_options_parse(&r.opt, argc, argv);
-	if (err)
-		return err > 0 ? XS_EXIT_OK : XS_EXIT_USAGE;
-	xs_log_init(r.opt.verbose);
+	xs_log_init(r->opt.verbose);
 	/*
 	 * Before any BPF work: a filter libpcap rejects or XDP cannot run, a
 	 * collector that does not resolve, is bad input.
 	 */
-	if ((r.opt.filter_expr &&
-	     xs_filter_build(&r.filter, r.opt.filter_expr, r.opt.snaplen)) ||
-	    xs_config_sflow(&r.opt, &sflow))
+	if ((r->opt.filter_expr &&
+	     xs_filter_build(&r->filter, r->opt.filter_expr, r->opt.snaplen)) ||
+	    xs_config_sflow(&r->opt, &sflow))
 		return XS_EXIT_USAGE;
-	if (r.opt.dump_filter)
-		return dump_filter(&r);
+	if (r->opt.dump_filter)
+		return dump_filter(r);
 	if (xs_privs_require())
 		return XS_EXIT_RUNTIME;
-	if (r.opt.cleanup)
-		return cleanup_only(&r);
+	if (r->opt.cleanup)
+		return cleanup_only(r);
 	setup_signals();
-	err = prepare(&r, &sflow);
+	err = prepare(r, &sflow);
 	if (!err)
-		err = start(&r);
+		err = start(r);
 	if (err) {
-		cleanup(&r);
-		return r.bad_filter ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
+		cleanup(r);
+		return r->bad_filter ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
 	}
-	capture(&r);
-	finish(&r);
-	cleanup(&r);
-	return exit_code(&r);
+	capture(r);
+	finish(r);
+	cleanup(r);
+	return exit_code(r);
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = { .transport_fd = -1 };
+	int err;
+
+	/* Called by Wireshark (extcap): a query is answered, a capture runs. */
+	if (xs_extcap_call(argc, argv)) {
+		err = xs_extcap_run(&r.opt, argc, argv);
+		/* Wireshark shows a failure's stderr, whatever the code: 1. */
+		if (err < 0)
+			err = sample(&r) ? XS_EXIT_RUNTIME : XS_EXIT_OK;
+		return err;
+	}
+	err = xs_options_parse(&r.opt, argc, argv);
+	if (err)
+		return err > 0 ? XS_EXIT_OK : XS_EXIT_USAGE;
+	return sample(&r);
 }

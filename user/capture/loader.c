@@ -248,8 +248,7 @@ void xs_loader_detach(struct xs_loader *l)
 	}
 	err = xdp_program__detach(l->xprog, l->ifindex, l->attached_mode, 0);
 	if (err)
-		pr_err(
-			"cannot detach XDP program from '%s': %s",
+		pr_err("cannot detach XDP program from '%s': %s",
 			l->ifname, strerror(-err));
 	l->attached_mode = XDP_MODE_UNSPEC;
 }

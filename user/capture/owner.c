@@ -17,16 +17,72 @@
 #include "user/capture/log.h"
 #include "user/capture/owner.h"
 
+/* An fdinfo file names prog_id: that fd is the program's. */
+static bool names_prog(const char *path, __u32 prog_id)
+{
+	FILE *fp = fopen(path, "r");
+	char line[128];
+	unsigned int id;
+	bool found = false;
+
+	if (!fp)
+		return false;
+	while (!found && fgets(line, sizeof(line), fp))
+		found = sscanf(line, "prog_id: %u", &id) == 1 && id == prog_id;
+	fclose(fp);
+	return found;
+}
+
+/* 1: process PID holds the program; 0: it does not; -errno: cannot tell. */
+static int holds(const char *pid, __u32 prog_id)
+{
+	char path[600];
+	struct dirent *f;
+	DIR *fds;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s/fdinfo", pid);
+	fds = opendir(path);
+	if (!fds)	/* gone meanwhile: it holds nothing */
+		return errno == ENOENT || errno == ESRCH ? 0 : -errno;
+	while (!found && (f = readdir(fds))) {
+		snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", pid,
+			 f->d_name);
+		found = names_prog(path, prog_id);
+	}
+	closedir(fds);
+	return found;
+}
+
+/* Process PID is an xdpsample (its comm is readable by anyone). */
+static bool is_xdpsample(const char *pid)
+{
+	char path[300], comm[32] = "";
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	fp = fopen(path, "r");
+	if (!fp)
+		return false;
+	if (!fgets(comm, sizeof(comm), fp))
+		comm[0] = '\0';
+	fclose(fp);
+	return !strcmp(comm, XS_PROG_NAME "\n");
+}
+
 /*
  * Another process holding an fd of the program owns it; -ENOENT when none
- * does. Our own process is skipped: libxdp's query just opened the program.
+ * does, -EACCES when an xdpsample could not be looked into (another user's,
+ * without CAP_SYS_PTRACE): then nobody can say it is stale. Other processes
+ * we may not look into (a container's init) cannot be the owner. Our own
+ * process is skipped: libxdp's query just opened the program.
  */
 static int prog_owner(__u32 prog_id)
 {
-	struct dirent *p, *f;
-	char path[600], line[128];
-	DIR *proc, *fds;
-	int pid = -ENOENT, self = getpid();
+	int pid = -ENOENT, self = getpid(), r;
+	bool blind = false;
+	struct dirent *p;
+	DIR *proc;
 
 	proc = opendir("/proc");
 	if (!proc)
@@ -35,32 +91,13 @@ static int prog_owner(__u32 prog_id)
 		if (p->d_name[0] < '1' || p->d_name[0] > '9' ||
 		    atoi(p->d_name) == self)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/fdinfo", p->d_name);
-		fds = opendir(path);
-		if (!fds)
-			continue;
-		while (pid < 0 && (f = readdir(fds))) {
-			FILE *fp;
-			unsigned int id;
-
-			snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s",
-				 p->d_name, f->d_name);
-			fp = fopen(path, "r");
-			if (!fp)
-				continue;
-			while (fgets(line, sizeof(line), fp)) {
-				if (sscanf(line, "prog_id: %u", &id) == 1 &&
-				    id == prog_id) {
-					pid = atoi(p->d_name);
-					break;
-				}
-			}
-			fclose(fp);
-		}
-		closedir(fds);
+		r = holds(p->d_name, prog_id);
+		if (r > 0)
+			pid = atoi(p->d_name);
+		blind |= r < 0 && is_xdpsample(p->d_name);
 	}
 	closedir(proc);
-	return pid;
+	return pid < 0 && blind ? -EACCES : pid;
 }
 
 static bool is_ours(struct xdp_program *p)
@@ -76,10 +113,14 @@ static int handle_ours(struct xdp_multiprog *mp, struct xdp_program *p,
 	int owner = prog_owner(id), err;
 
 	if (owner > 0) {
-		pr_err(
-			"'%s' is already sampled by xdpsample (pid %d, program id %u)",
-			ifname, owner, id);
+		pr_err("'%s' is already sampled by xdpsample (pid %d, program id %u)",
+		       ifname, owner, id);
 		return -EBUSY;
+	}
+	if (owner == -EACCES) {
+		pr_err("'%s' has an xdpsample program (id %u) whose owner cannot be looked for: reading other users' processes needs CAP_SYS_PTRACE",
+		       ifname, id);
+		return -EPERM;
 	}
 	if (xdp_multiprog__is_legacy(mp))
 		err = xdp_multiprog__detach(mp);
@@ -87,8 +128,7 @@ static int handle_ours(struct xdp_multiprog *mp, struct xdp_program *p,
 		err = xdp_program__detach(p, ifindex,
 					  xdp_multiprog__attach_mode(mp), 0);
 	if (err) {
-		pr_err(
-			"cannot remove stale xdpsample program (id %u) from '%s': %s",
+		pr_err("cannot remove stale xdpsample program (id %u) from '%s': %s",
 			id, ifname, strerror(-err));
 		return err;
 	}

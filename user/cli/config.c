@@ -29,6 +29,7 @@ struct xs_output_cfg xs_config_file(const struct xs_options *o,
 		.filter = f->len ? f->expr : NULL,
 		.app = "xdpsample " XS_VERSION,
 		.unbuffered = o->unbuffered,
+		.reader_may_leave = o->extcap,
 		.rotate = {
 			.size_limit = o->rotate_bytes,
 			.seconds = o->rotate_seconds,

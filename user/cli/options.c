@@ -427,8 +427,7 @@ static int check(struct xs_options *o, int argc, char **argv)
 	if (!o->sflow_max_datagram)
 		o->sflow_max_datagram = XS_SFLOW_DEF_DATAGRAM;
 	if (!o->outfile && !o->sflow) {
-		pr_err(
-			"no output given (-w FILE, -w - for stdout, or --sflow COLLECTOR)");
+		pr_err("no output given (-w FILE, -w - for stdout, or --sflow COLLECTOR)");
 		return -EINVAL;
 	}
 	if (!o->outfile)
@@ -436,8 +435,7 @@ static int check(struct xs_options *o, int argc, char **argv)
 		       o->unbuffered || o->format != FORMAT_GUESS ?
 			usage_error("-C, -G, -W, -U and --format need -w") : 0;
 	if (o->buffer_kib & (o->buffer_kib - 1)) {
-		pr_err(
-			"invalid buffer size '%u': must be a power of two",
+		pr_err("invalid buffer size '%u': must be a power of two",
 			o->buffer_kib);
 		return -EINVAL;
 	}

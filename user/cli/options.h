@@ -39,6 +39,7 @@ struct xs_options {
 	bool immediate;		/* --immediate-mode */
 	bool quiet;
 	bool verbose;
+	bool extcap;		/* run by Wireshark (not an option) */
 };
 
 /* 0 to run, 1 when help/version was printed, -EINVAL on a usage error. */

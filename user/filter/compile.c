@@ -71,20 +71,23 @@ fail:
 	return NULL;
 }
 
-int xs_filter_compile(struct xs_filter *f, const char *expr, uint32_t snaplen)
+/* libpcap's compile; its complaint goes into msg, not to stderr. */
+static int compile(struct xs_filter *f, const char *expr, uint32_t snaplen,
+		   char *msg, size_t len)
 {
 	struct bpf_program prog;
 	pcap_t *p;
 	int err = -EINVAL;
 
 	memset(f, 0, sizeof(*f));
+	snprintf(msg, len, "filter: out of memory");
 	p = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, (int)snaplen,
 						 PCAP_TSTAMP_PRECISION_NANO);
 	if (!p)
 		return -ENOMEM;
 	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN)) {
-		pr_err("invalid filter '%s': %s", expr,
-			pcap_geterr(p));
+		snprintf(msg, len, "invalid filter '%s': %s", expr,
+			 pcap_geterr(p));
 		goto out;
 	}
 	f->expr = strdup(expr);
@@ -101,6 +104,16 @@ free_prog:
 	pcap_freecode(&prog);
 out:
 	pcap_close(p);
+	return err;
+}
+
+int xs_filter_compile(struct xs_filter *f, const char *expr, uint32_t snaplen)
+{
+	char msg[512];
+	int err = compile(f, expr, snaplen, msg, sizeof(msg));
+
+	if (err)
+		pr_err("%s", msg);
 	return err;
 }
 
@@ -123,18 +136,33 @@ int xs_filter_reference(const struct xs_filter *f, const uint8_t *pkt,
 	return pcap_offline_filter(&prog, &h, pkt) != 0;
 }
 
+static int build(struct xs_filter *f, const char *expr, uint32_t snaplen,
+		 char *msg, size_t len)
+{
+	int err = compile(f, expr, snaplen, msg, len);
+
+	if (!err && (err = xs_filter_translate(f, msg, len)))
+		xs_filter_free(f);
+	return err;
+}
+
 int xs_filter_build(struct xs_filter *f, const char *expr, uint32_t snaplen)
 {
-	char msg[256];
-	int err;
+	char msg[512];
+	int err = build(f, expr, snaplen, msg, sizeof(msg));
 
-	err = xs_filter_compile(f, expr, snaplen);
 	if (err)
-		return err;
-	err = xs_filter_translate(f, msg, sizeof(msg));
-	if (err) {
 		pr_err("%s", msg);
-		xs_filter_free(f);
-	}
+	return err;
+}
+
+int xs_filter_check(const char *expr, uint32_t snaplen, char *msg,
+		    size_t len)
+{
+	struct xs_filter f;
+	int err = build(&f, expr, snaplen, msg, len);
+
+	if (!err)
+		xs_filter_free(&f);
 	return err;
 }

@@ -48,6 +48,9 @@ void xs_filter_free(struct xs_filter *f);
  * translation refuses the expression.
  */
 int xs_filter_build(struct xs_filter *f, const char *expr, uint32_t snaplen);
+/* The same verdict, the reason in msg instead of on stderr. */
+int xs_filter_check(const char *expr, uint32_t snaplen, char *msg,
+		    size_t len);
 /* libpcap's own verdict on a whole frame: the reference for the tests. */
 int xs_filter_reference(const struct xs_filter *f, const uint8_t *pkt,
 			uint32_t len);

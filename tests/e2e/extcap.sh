@@ -1,0 +1,95 @@
+#!/bin/bash
+# Wireshark's extcap interface, with tshark: a personal configuration folder
+# made for the test (XDG_CONFIG_HOME) holds a link named xdpsample. Inside
+# the capture namespace tshark -D lists xdpsample-IFACE; a capture takes
+# exactly the packets sent, byte for byte against tcpdump; -o options and
+# -f filters act as on the command line; the queries need no root; a
+# capture XDP cannot run reaches tshark as an error; nothing stays attached.
+. "$(dirname "$0")/lib.sh"
+netns_up
+command -v tshark >/dev/null || skip "tshark is not installed"
+mkdir -p "$WORK/cfg/wireshark/extcap"
+ln -s "$XS" "$WORK/cfg/wireshark/extcap/xdpsample"
+TS=(nsenter --net=/run/netns/"$XS_NS_B" env XDG_CONFIG_HOME="$WORK/cfg" tshark)
+PREF=extcap.xdpsample_$XS_IF_B	# Wireshark's name: '-' becomes '_'
+
+# The queries: at once, as nobody, no BPF.
+id nobody >/dev/null 2>&1 || skip "no user nobody"
+out=$(xs_in "$XS_NS_B" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	"$XS" --extcap-interfaces --extcap-version=4.0) ||
+	fail "--extcap-interfaces as nobody failed: $out"
+grep -q "^extcap {version=[0-9.]*}" <<<"$out" || fail "no extcap line: $out"
+grep -qF "interface {value=xdpsample-$XS_IF_B}{display=XDP sampler: $XS_IF_B}" <<<"$out" ||
+	fail "no $XS_IF_B: $out"
+[ "$("$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-dlts)" = \
+	"dlt {number=1}{name=EN10MB}{display=Ethernet}" ] || fail "dlts"
+"$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-config |
+	grep -qF "arg {number=2}{call=--snaplen}{display=Snapshot length}{type=unsigned}{range=1,16384}{default=128}" ||
+	fail "config: $("$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-config)"
+[ -z "$("$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-capture-filter 'udp port 9')" ] ||
+	fail "a valid filter was not accepted"
+"$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-capture-filter 'udp and port' |
+	grep -q "syntax error" || fail "an invalid filter was not refused"
+
+"${TS[@]}" -D 2>/dev/null | grep -qF "xdpsample-$XS_IF_B (XDP sampler: $XS_IF_B)" ||
+	fail "tshark -D: $("${TS[@]}" -D 2>&1)"
+
+# ts_start NAME ARGS: tshark on the extcap interface in the background,
+# until its xdpsample has attached (a packet sampled from then on is kept).
+ts_start() {
+	local name=$1 i; shift
+	"${TS[@]}" -i "xdpsample-$XS_IF_B" "$@" >"$WORK/$name.out" 2>&1 &
+	TS_PID=$!
+	BG_PIDS+=("$TS_PID")
+	for ((i = 0; i < 200; i++)); do
+		[ -n "$(xdp_prog_id)" ] && return 0
+		kill -0 "$TS_PID" 2>/dev/null || fail "tshark ended: $(cat "$WORK/$name.out")"
+		sleep 0.05
+	done
+	fail "no program attached for tshark: $(cat "$WORK/$name.out")"
+}
+# ts_end: tshark has stopped by itself, and the extcap has detached.
+ts_end() {
+	local i
+	gone "$TS_PID" 10 || fail "tshark did not stop: $(cat "$WORK/$1.out")"
+	wait "$TS_PID" || fail "tshark failed: $(cat "$WORK/$1.out")"
+	for ((i = 0; i < 100; i++)); do
+		[ -z "$(xdp_prog_id)" ] && return 0
+		sleep 0.05
+	done
+	assert_detached
+}
+
+# 1,000 packets, exactly, as tcpdump saw them.
+ref_start "$WORK/ref.pcap"
+ts_start all -a packets:1000 -w "$WORK/all.pcapng"
+send 1000 -r 20000
+ts_end all
+ref_stop 1000
+[ "$(packets "$WORK/all.pcapng")" = 1000 ] || fail "tshark wrote $(packets "$WORK/all.pcapng")"
+"$CMP" "$WORK/all.pcapng" "$WORK/ref.pcap" 128 1000 >&2 || fail "differs from tcpdump's"
+grep -q "Error" "$WORK/all.out" && fail "tshark reported an error: $(cat "$WORK/all.out")"
+
+# Options from Wireshark's preferences: 1 in 10, counted: exactly 100.
+ts_start n10 -o "$PREF.rate:10" -o "$PREF.sample:count" -a packets:100 -w "$WORK/n10.pcapng"
+send 1000 -r 20000
+ts_end n10
+[ "$(packets "$WORK/n10.pcapng")" = 100 ] || fail "-o rate 10: $(packets "$WORK/n10.pcapng")"
+[ "$(fields "$WORK/n10.pcapng" frame.comment | sort -u)" = "sample 1/10" ] ||
+	fail "-o rate 10: comments $(fields "$WORK/n10.pcapng" frame.comment | sort -u)"
+
+# A capture filter, compiled into XDP: the odd sequence numbers only.
+ts_start odd -f 'udp[12:4] & 1 = 1' -a packets:500 -w "$WORK/odd.pcapng"
+send 1000 -r 20000
+ts_end odd
+fields "$WORK/odd.pcapng" udp.payload | awk "$HEX"'{ s = hex(substr($1, 9, 8))
+	if (s % 2 == 0 || seen[s]++) bad++; n++ } END { exit bad || n != 500 }' ||
+	fail "-f: not the 500 odd sequence numbers"
+
+# A filter XDP cannot run: tshark says why, and nothing is attached.
+"${TS[@]}" -i "xdpsample-$XS_IF_B" -f inbound -a duration:5 -w "$WORK/no.pcapng" \
+	>"$WORK/no.out" 2>&1 && fail "a filter XDP cannot run: tshark succeeded"
+grep -q "Error by extcap pipe: xdpsample: filter: the packet type" "$WORK/no.out" ||
+	fail "the error did not reach tshark: $(cat "$WORK/no.out")"
+assert_detached
+exit 0

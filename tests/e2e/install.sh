@@ -1,0 +1,79 @@
+#!/bin/bash
+# make install / install-caps / uninstall into a DESTDIR: the binary, the
+# man page (lint-clean, every --help option in it), the extcap link in the
+# folder tshark names; with the capabilities, a member of the capture group
+# captures without root and a non-member cannot run it; no live capture of
+# root's is taken for a stale one; uninstall removes every file.
+. "$(dirname "$0")/lib.sh"
+netns_up
+command -v setcap >/dev/null || skip "setcap (libcap2-bin) is not installed"
+D=$WORK/root
+G=xstest$$
+trap 'groupdel "$G" 2>/dev/null; e2e_cleanup' EXIT
+extcap=$(tshark -G folders 2>/dev/null | sed -n 's/^Extcap path:[[:space:]]*//p' | head -1)
+[ -n "$extcap" ] || fail "tshark -G folders names no extcap folder"
+
+make -s -C "$ROOT" install DESTDIR="$D" PREFIX=/usr >"$WORK/make.log" 2>&1 ||
+	fail "make install: $(cat "$WORK/make.log")"
+[ -x "$D/usr/sbin/xdpsample" ] || fail "no binary: $(find "$D")"
+[ "$(readlink "$D$extcap/xdpsample")" = /usr/sbin/xdpsample ] ||
+	fail "extcap link: $(ls -l "$D$extcap" 2>&1)"
+man8=$D/usr/share/man/man8/xdpsample.8
+[ -f "$man8" ] || fail "no man page"
+warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$man8" 2>&1 >/dev/null)
+[ -z "$warn" ] || fail "man --warnings: $warn"
+for o in $("$XS" --help | grep -o -- '--[a-z-]*' | sort -u); do
+	grep -qF -- "${o//-/\\-}" "$man8" || fail "$o is not in the man page"
+done
+
+# Opt-in capabilities: the group may run it, others may not.
+make -s -C "$ROOT" install-caps DESTDIR="$D" PREFIX=/usr CAPTURE_GROUP="$G" \
+	>"$WORK/make.log" 2>&1 || fail "make install-caps: $(cat "$WORK/make.log")"
+getcap "$D/usr/sbin/xdpsample" | grep -q "cap_net_admin,cap_sys_ptrace,cap_sys_admin=ep" ||
+	fail "capabilities: $(getcap "$D/usr/sbin/xdpsample")"
+[ "$(stat -c '%a %G' "$D/usr/sbin/xdpsample")" = "750 $G" ] ||
+	fail "mode and group: $(stat -c '%a %G' "$D/usr/sbin/xdpsample")"
+# as_nobody [-g GROUP] ARGS: the installed binary as nobody, in namespace B,
+# exec'ed by a shell that is nobody already (setpriv's own exec would still
+# pass the permission check).
+as_nobody() {
+	local groups=(--clear-groups)
+	[ "$1" = -g ] && { groups=(--groups "$2"); shift 2; }
+	xs_in "$XS_NS_B" setpriv --reuid=nobody --regid=nogroup "${groups[@]}" \
+		--inh-caps=-all sh -c 'exec "$0" "$@"' "$D/usr/sbin/xdpsample" "$@"
+}
+as_nobody --version >/dev/null 2>&1 && fail "someone outside the group can run it"
+mkdir "$WORK/n" && chown nobody "$WORK/n" && chmod 711 "$WORK"
+as_nobody -g "$G" -i "$XS_IF_B" -w "$WORK/n/out.pcap" -c 100 2>"$WORK/n.err" &
+pid=$!
+xs_wait_for "$WORK/n.err" "listening on" $pid || fail "as a group member: $(cat "$WORK/n.err")"
+send 200 -r 20000
+gone $pid 10 || fail "as a group member: -c 100 did not end it"
+wait $pid || fail "as a group member: exit $?: $(cat "$WORK/n.err")"
+[ "$(packets "$WORK/n/out.pcap")" = 100 ] || fail "as a group member: $(packets "$WORK/n/out.pcap") packets"
+assert_detached
+
+# Someone else's live capture is never taken for a stale one: with the
+# three capabilities it is seen; without CAP_SYS_PTRACE it cannot be, and
+# that is said - in both cases the root capture goes on.
+xs_start root -w "$WORK/root.pcap"
+as_nobody -g "$G" -i "$XS_IF_B" -w "$WORK/n/two.pcap" 2>"$WORK/n2.err" &&
+	fail "a second capture on $XS_IF_B as a group member started"
+grep -q "'$XS_IF_B' is already sampled by xdpsample (pid $XS_PID" "$WORK/n2.err" ||
+	fail "as a group member beside root's capture: $(cat "$WORK/n2.err")"
+setcap cap_net_admin,cap_sys_admin+ep "$D/usr/sbin/xdpsample"
+as_nobody -g "$G" -i "$XS_IF_B" -w "$WORK/n/two.pcap" 2>"$WORK/n3.err" &&
+	fail "without CAP_SYS_PTRACE a second capture started"
+grep -q "whose owner cannot be looked for: reading other users' processes needs CAP_SYS_PTRACE" "$WORK/n3.err" ||
+	fail "without CAP_SYS_PTRACE: $(cat "$WORK/n3.err")"
+send 100 -r 20000
+xs_wait_seen 100
+xs_stop
+[ "$XS_RC" = 0 ] && [ "$(packets "$WORK/root.pcap")" = 100 ] ||
+	fail "root's capture was disturbed: exit $XS_RC, $(packets "$WORK/root.pcap") packets"
+
+make -s -C "$ROOT" uninstall DESTDIR="$D" PREFIX=/usr >"$WORK/make.log" 2>&1 ||
+	fail "make uninstall: $(cat "$WORK/make.log")"
+left=$(find "$D" -type f -o -type l)
+[ -z "$left" ] || fail "uninstall left $left"
+exit 0

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The extcap calls as Wireshark/tshark 4.0 make them. Queries are answered
+ * at once, with no root and no BPF (Wireshark asks for the interfaces at
+ * every start and waits); a --capture call becomes the command line it
+ * stands for and runs like any other capture, so every check, message and
+ * guarantee is the CLI's.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "user/capture/log.h"
+#include "user/cli/extcap.h"
+#include "user/filter/filter.h"
+#include "xdp/sample.h"
+
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+
+enum query { Q_NONE, Q_INTERFACES, Q_DLTS, Q_CONFIG, Q_CAPTURE };
+
+struct call {
+	enum query q;
+	const char *iface;	/* without the prefix */
+	const char *fifo;
+	const char *filter;	/* NULL: none given */
+	char **rest;		/* our own options (--rate 100 ...) */
+	int n_rest;
+};
+
+/* Those that take a value, as Wireshark passes them (--x V or --x=V). */
+static const char *const with_value[] = {
+	"--extcap-interface", "--fifo", "--extcap-capture-filter",
+	"--extcap-version", "--debug-file", "--extcap-control-in",
+	"--extcap-control-out", "--extcap-reload-option",
+};
+
+bool xs_extcap_call(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "--extcap-", 9) ||
+		    !strcmp(argv[i], "--capture") ||
+		    !strncmp(argv[i], "--fifo", 6))
+			return true;
+	return false;
+}
+
+/* --name V or --name=V: the value, or NULL when argv[*i] is not --name. */
+static const char *value_of(const char *name, int argc, char **argv, int *i)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n))
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] || *i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+/* One of the extcap arguments that carry a value: taken, true. */
+static bool take_value(struct call *c, int argc, char **argv, int *i)
+{
+	const char *v;
+
+	for (size_t k = 0; k < sizeof(with_value) / sizeof(*with_value); k++) {
+		v = value_of(with_value[k], argc, argv, i);
+		if (!v)
+			continue;
+		if (k == 0)
+			c->iface = v;
+		else if (k == 1)
+			c->fifo = v;
+		else if (k == 2)
+			c->filter = v;
+		return true;	/* the others: nothing for us to do */
+	}
+	return false;
+}
+
+static int parse(struct call *c, int argc, char **argv)
+{
+	static const char *const queries[] = {
+		[Q_INTERFACES] = "--extcap-interfaces", [Q_DLTS] = "--extcap-dlts",
+		[Q_CONFIG] = "--extcap-config", [Q_CAPTURE] = "--capture",
+	};
+
+	c->rest = calloc(argc + 1, sizeof(*c->rest));
+	if (!c->rest)
+		return -ENOMEM;
+	for (int i = 1; i < argc; i++) {
+		enum query q = Q_NONE;
+
+		for (int k = Q_INTERFACES; k <= Q_CAPTURE; k++)
+			if (!strcmp(argv[i], queries[k]))
+				q = k;
+		if (q != Q_NONE)
+			c->q = q;
+		else if (strcmp(argv[i], "--debug") &&
+			 !take_value(c, argc, argv, &i))
+			c->rest[c->n_rest++] = argv[i];	/* --rate 100 ... */
+	}
+	return 0;
+}
+
+/*
+ * XDP runs on any device; the files say Ethernet, which is right for
+ * Ethernet-like devices (and loopback) only.
+ */
+static bool ethernet_like(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), type = -1;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (fd >= 0 && !ioctl(fd, SIOCGIFHWADDR, &ifr))
+		type = ifr.ifr_hwaddr.sa_family;
+	if (fd >= 0)
+		close(fd);
+	return type == ARPHRD_ETHER || type == ARPHRD_LOOPBACK;
+}
+
+static int interfaces(void)
+{
+	struct if_nameindex *all = if_nameindex(), *i;
+
+	printf("extcap {version=" XS_VERSION "}{help=man:xdpsample(8)}\n");
+	for (i = all; i && i->if_index; i++)
+		printf("interface {value=" XS_EXTCAP_PREFIX "%s}{display=XDP sampler: %s%s}\n",
+		       i->if_name, i->if_name,
+		       ethernet_like(i->if_name) ? "" :
+		       " (not Ethernet: not supported)");
+	if (all)
+		if_freenameindex(all);
+	return 0;
+}
+
+/* The CLI's own options, with its defaults and ranges. */
+static int config(void)
+{
+	printf("arg {number=0}{call=--rate}{display=Sample 1 in N packets}"
+	       "{type=unsigned}{range=1,4294967295}{default=1}"
+	       "{tooltip=1 samples every packet}\n"
+	       "arg {number=1}{call=--sample}{display=Sampling}{type=selector}"
+	       "{tooltip=which 1 in N}\n"
+	       "value {arg=1}{value=random}{display=random (each with chance 1/N)}{default=true}\n"
+	       "value {arg=1}{value=count}{display=count (every Nth per CPU)}{default=false}\n"
+	       "arg {number=2}{call=--snaplen}{display=Snapshot length}"
+	       "{type=unsigned}{range=" STR(XS_MIN_SNAPLEN) "," STR(XS_MAX_SNAPLEN)
+	       "}{default=" STR(XS_DEFAULT_SNAPLEN) "}{tooltip=bytes kept per packet}\n"
+	       "arg {number=3}{call=--transport}{display=Transport}{type=selector}"
+	       "{tooltip=kernel-to-user channel}\n"
+	       "value {arg=3}{value=ringbuf}{display=BPF ring buffer}{default=true}\n"
+	       "value {arg=3}{value=perf}{display=perf event array}{default=false}\n"
+	       "arg {number=4}{call=--buffer-size}{display=Buffer size (KiB)}"
+	       "{type=unsigned}{range=16,1048576}{default=4096}"
+	       "{tooltip=a power of two; per CPU for perf}\n"
+	       "arg {number=5}{call=--mode}{display=XDP mode}{type=selector}"
+	       "{tooltip=native (driver) or generic (skb)}\n"
+	       "value {arg=5}{value=auto}{display=auto (native, else generic)}{default=true}\n"
+	       "value {arg=5}{value=native}{display=native}{default=false}\n"
+	       "value {arg=5}{value=generic}{display=generic}{default=false}\n");
+	return 0;
+}
+
+/* Wireshark's filter check: nothing said is valid, else the reason. */
+static int check_filter(const char *expr)
+{
+	char msg[512];
+
+	if (*expr && xs_filter_check(expr, XS_DEFAULT_SNAPLEN, msg,
+				     sizeof(msg)))
+		printf("%s\n", msg);
+	return 0;
+}
+
+/* The command line a capture call stands for; it lives as long as we do. */
+static int capture(struct xs_options *o, const struct call *c)
+{
+	static const char *const fixed[] = {
+		"xdpsample", "--format", "pcapng", "-U", "-q",
+	};
+	char **av = calloc(16 + c->n_rest, sizeof(*av));
+	int n = 0;
+
+	if (!c->fifo) {
+		pr_err("--capture needs --fifo");
+		return 1;
+	}
+	if (!ethernet_like(c->iface)) {
+		pr_err("'%s' is not an Ethernet device: not supported yet",
+		       c->iface);
+		return 1;
+	}
+	if (!av)
+		return 1;
+	for (size_t k = 0; k < sizeof(fixed) / sizeof(*fixed); k++)
+		av[n++] = (char *)fixed[k];
+	av[n++] = "-i";
+	av[n++] = (char *)c->iface;
+	av[n++] = "-w";
+	av[n++] = (char *)c->fifo;
+	for (int k = 0; k < c->n_rest; k++)
+		av[n++] = c->rest[k];
+	if (c->filter && *c->filter) {
+		av[n++] = "--";
+		av[n++] = (char *)c->filter;
+	}
+	if (xs_options_parse(o, n, av))
+		return 1;
+	o->extcap = true;
+	return -1;
+}
+
+int xs_extcap_run(struct xs_options *o, int argc, char **argv)
+{
+	struct call c = { 0 };
+	size_t plen = strlen(XS_EXTCAP_PREFIX);
+
+	if (parse(&c, argc, argv))
+		return 1;
+	if (c.q == Q_INTERFACES)
+		return interfaces();
+	if (!c.iface || strncmp(c.iface, XS_EXTCAP_PREFIX, plen) ||
+	    !c.iface[plen]) {
+		pr_err("no xdpsample extcap interface given (--extcap-interface " XS_EXTCAP_PREFIX "IFACE)");
+		return 1;
+	}
+	c.iface += plen;
+	switch (c.q) {
+	case Q_DLTS:
+		printf("dlt {number=1}{name=EN10MB}{display=Ethernet}\n");
+		return 0;
+	case Q_CONFIG:
+		return config();
+	case Q_CAPTURE:
+		return capture(o, &c);
+	default:
+		if (c.filter)
+			return check_filter(c.filter);
+		pr_err("an extcap call needs --extcap-dlts, --extcap-config, --capture or --extcap-capture-filter");
+		return 1;
+	}
+}
