@@ -25,7 +25,7 @@
 #include "user/sflow/sink.h"
 
 #define POLL_MS 50		/* upper bound on a lone packet's delay */
-#define LOSS_CHECK_NS 20000000	/* how often losses are read for the sinks */
+#define LOSS_CHECK_NS 20000000	/* how often the sinks hear of losses */
 #define IFACE_CHECK_NS 200000000 /* how often interfaces are checked */
 
 static volatile sig_atomic_t stop, want_stats, want_flush;
@@ -195,7 +195,7 @@ static void capture(struct run *r)
 		}
 		now = xs_mono_ns();
 		if (now >= next_iface) {
-			/* A deleted interface ends the capture, fully drained. */
+			/* A deleted interface ends it, fully drained. */
 			r->iface_gone |= xs_ifaces_gone(&r->ifs);
 			stop |= r->iface_gone;
 			next_iface = now + IFACE_CHECK_NS;

@@ -106,7 +106,7 @@ static int parse(struct call *c, int argc, char **argv)
 			c->q = q;
 		else if (strcmp(argv[i], "--debug") &&
 			 !take_value(c, argc, argv, &i))
-			c->rest[c->n_rest++] = argv[i];	/* --rate 100 ... */
+			c->rest[c->n_rest++] = argv[i];	/* --rate 100 */
 	}
 	return 0;
 }

@@ -312,7 +312,8 @@ static void getopt_tables(struct option *longs, char *shorts)
 	*shorts++ = ':';	/* a missing value is told apart */
 	for (size_t i = 0; i < N_OPTS; i++) {
 		longs[i] = (struct option){
-			opts[i].name, opts[i].arg ? required_argument : no_argument,
+			opts[i].name,
+			opts[i].arg ? required_argument : no_argument,
 			NULL, opts[i].key,
 		};
 		if (opts[i].key >= 256)

@@ -477,7 +477,8 @@ static int do_ld(struct xlat *x, unsigned int i, __u8 dst)
 	case BPF_MEM:
 		if (check_mem(x, i))
 			return -EINVAL;
-		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_MEM, OFF_MEM + c->k * 4, 0);
+		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, R_MEM,
+		     OFF_MEM + c->k * 4, 0);
 		return 0;
 	case BPF_LEN:
 		emit_len(x, dst);
@@ -509,7 +510,8 @@ static int do_insn(struct xlat *x, unsigned int i)
 		if (check_mem(x, i))
 			return -EINVAL;
 		emit(x, BPF_STX | BPF_MEM | BPF_W, R_MEM,
-		     BPF_CLASS(c->code) == BPF_ST ? R_A : R_X, OFF_MEM + c->k * 4, 0);
+		     BPF_CLASS(c->code) == BPF_ST ? R_A : R_X,
+		     OFF_MEM + c->k * 4, 0);
 		return 0;
 	case BPF_ALU:
 		return do_alu(x, i);
@@ -561,7 +563,8 @@ static void prologue(struct xlat *x)
 	emit(x, BPF_ALU | BPF_MOV | BPF_K, R_X, 0, 0, 0);
 	for (unsigned int k = 0; k < MEMWORDS; k++)
 		if (mem[k])
-			emit(x, BPF_ST | BPF_MEM | BPF_W, R_MEM, 0, OFF_MEM + k * 4, 0);
+			emit(x, BPF_ST | BPF_MEM | BPF_W, R_MEM, 0,
+			     OFF_MEM + k * 4, 0);
 }
 
 /*
