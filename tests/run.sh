@@ -6,10 +6,12 @@
 #   fuzz/record build/fuzz_record, 20 s (`make fuzz` for more)
 #   e2e/NAME    tests/e2e/NAME.sh, in veth namespaces (lib.sh is no test)
 # A test passes with exit 0, is skipped with 77 (its reason is printed),
-# fails otherwise. --repeat N runs the selection N times and then prints,
-# per test, how many runs failed. Ends with "N passed, N failed, N skipped".
+# fails otherwise, or when it has not ended after LIMIT seconds (300).
+# --repeat N runs the selection N times and then prints, per test, how many
+# runs failed. Ends with "N passed, N failed, N skipped".
 cd "$(dirname "$0")/.." || exit 1
 repeat=1
+LIMIT=${LIMIT:-300}
 if [ "${1:-}" = --repeat ]; then
 	repeat=$2
 	shift 2
@@ -22,8 +24,10 @@ names=()
 run() {
 	local name=$1 t0 rc secs; shift
 	t0=$(date +%s%N)
-	"$@" >"$log" 2>&1 </dev/null
+	# A test that hangs is a failure with a name, not a run that never ends.
+	timeout --kill-after=10 "$LIMIT" "$@" >"$log" 2>&1 </dev/null
 	rc=$?
+	[ $rc = 124 ] && echo "TIMEOUT: no end after $LIMIT s" >>"$log"
 	secs=$((($(date +%s%N) - t0) / 1000000000))
 	case $rc in
 	0) pass=$((pass + 1)); echo "PASS $name (${secs}s)" ;;

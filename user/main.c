@@ -308,10 +308,13 @@ int main(int argc, char **argv)
 	/* Called by Wireshark (extcap): a query is answered, a capture runs. */
 	if (xs_extcap_call(argc, argv)) {
 		err = xs_extcap_run(&r.opt, argc, argv);
+		if (err >= 0)
+			return err;
 		/* Wireshark shows a failure's stderr, whatever the code: 1. */
-		if (err < 0)
-			err = sample(&r) ? XS_EXIT_RUNTIME : XS_EXIT_OK;
-		return err;
+		if (!sample(&r))
+			return XS_EXIT_OK;
+		xs_extcap_unblock(r.opt.outfile);
+		return XS_EXIT_RUNTIME;
 	}
 	err = xs_options_parse(&r.opt, argc, argv);
 	if (err)

@@ -86,9 +86,13 @@ fields "$WORK/odd.pcapng" udp.payload | awk "$HEX"'{ s = hex(substr($1, 9, 8))
 	if (s % 2 == 0 || seen[s]++) bad++; n++ } END { exit bad || n != 500 }' ||
 	fail "-f: not the 500 odd sequence numbers"
 
-# A filter XDP cannot run: tshark says why, and nothing is attached.
-"${TS[@]}" -i "xdpsample-$XS_IF_B" -f inbound -a duration:5 -w "$WORK/no.pcapng" \
-	>"$WORK/no.out" 2>&1 && fail "a filter XDP cannot run: tshark succeeded"
+# A filter XDP cannot run: tshark says why (and ends: the extcap lets its
+# FIFO's reader go), and nothing is attached.
+timeout 30 "${TS[@]}" -i "xdpsample-$XS_IF_B" -f inbound -a duration:5 \
+	-w "$WORK/no.pcapng" >"$WORK/no.out" 2>&1
+rc=$?
+[ $rc = 124 ] && fail "a filter XDP cannot run: tshark hung: $(cat "$WORK/no.out")"
+[ $rc != 0 ] || fail "a filter XDP cannot run: tshark succeeded"
 grep -q "Error by extcap pipe: xdpsample: filter: the packet type" "$WORK/no.out" ||
 	fail "the error did not reach tshark: $(cat "$WORK/no.out")"
 assert_detached

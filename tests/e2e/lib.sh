@@ -24,6 +24,8 @@ e2e_cleanup() {
 	rm -rf "$WORK"
 }
 trap e2e_cleanup EXIT
+# Stopped from outside (run.sh's time limit): still clean up.
+trap 'exit 143' TERM INT
 
 netns_up() {
 	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"

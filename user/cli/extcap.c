@@ -7,6 +7,7 @@
  * guarantee is the CLI's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "user/capture/log.h"
@@ -182,6 +185,26 @@ static int check_filter(const char *expr)
 	return 0;
 }
 
+void xs_extcap_unblock(const char *fifo)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	struct stat st;
+	int fd = -1;
+
+	if (!fifo || stat(fifo, &st) || !S_ISFIFO(st.st_mode))
+		return;
+	/* No reader yet (ENXIO): it is on its way; 2 s at the most. */
+	for (int i = 0; i < 200 && fd < 0; i++) {
+		fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 && errno != ENXIO)
+			return;
+		if (fd < 0)
+			nanosleep(&tick, NULL);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 /* The command line a capture call stands for; it lives as long as we do. */
 static int capture(struct xs_options *o, const struct call *c)
 {
@@ -198,6 +221,7 @@ static int capture(struct xs_options *o, const struct call *c)
 	if (!ethernet_like(c->iface)) {
 		pr_err("'%s' is not an Ethernet device: not supported yet",
 		       c->iface);
+		xs_extcap_unblock(c->fifo);
 		return 1;
 	}
 	if (!av)
@@ -214,8 +238,10 @@ static int capture(struct xs_options *o, const struct call *c)
 		av[n++] = "--";
 		av[n++] = (char *)c->filter;
 	}
-	if (xs_options_parse(o, n, av))
+	if (xs_options_parse(o, n, av)) {
+		xs_extcap_unblock(c->fifo);
 		return 1;
+	}
 	o->extcap = true;
 	return -1;
 }

@@ -21,5 +21,11 @@ bool xs_extcap_call(int argc, char **argv);
  * expression): -1, with o filled. Errors are one line on stderr, exit 1.
  */
 int xs_extcap_run(struct xs_options *o, int argc, char **argv);
+/*
+ * A capture that failed before writing a byte: open the FIFO and close it,
+ * so that its reader (dumpcap) sees the end instead of waiting for a
+ * writer forever; Wireshark then shows our error.
+ */
+void xs_extcap_unblock(const char *fifo);
 
 #endif
