@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The only file that includes the skeleton: opens it, configures it through
- * rodata and map sizes, attaches and detaches it through libxdp, and keeps
- * the interface free of stale programs of ours.
+ * rodata and map sizes, splices the filter in, loads, attaches and detaches
+ * it through libxdp. Who owns the programs already on an interface is
+ * owner.c's business.
  */
-#include <dirent.h>
 #include <net/if.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
