@@ -76,7 +76,7 @@ static int sampler(const char *transport, unsigned int rate,
 	struct xs_drain *d;
 	int fd;
 
-	if (expr && xs_filter_build(&f, expr, cfg.snaplen))
+	if (expr && xs_filter_build(&f, expr, cfg.snaplen, XS_FILTER_ETHERNET))
 		return 1;
 	cfg.filter = expr ? &f : NULL;
 	/* 256 MiB holds 1.6 million 160-byte records: no "buffer full". */

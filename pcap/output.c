@@ -293,7 +293,8 @@ static int write_header(struct xs_output *o)
 	}
 	o->file_start_ns = xs_wall_ns();
 	if (o->cfg.format == XS_FORMAT_PCAP)
-		return xs_pcap_header(o->s, o->cfg.snaplen);
+		return xs_pcap_header(o->s, o->ifs->at[0].linktype,
+				      o->cfg.snaplen);
 	if (!uname(&u)) {
 		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
 		snprintf(hw, sizeof(hw), "%s", u.machine);
@@ -301,8 +302,8 @@ static int write_header(struct xs_output *o)
 	err = xs_pcapng_shb(o->s, hw, os, o->cfg.app);
 	for (unsigned int i = 0; !err && i < o->ifs->n; i++)
 		err = xs_pcapng_idb(o->s, o->ifs->at[i].name,
-				    o->ifs->at[i].descr, o->cfg.snaplen,
-				    o->cfg.filter);
+				    o->ifs->at[i].descr, o->ifs->at[i].linktype,
+				    o->cfg.snaplen, o->cfg.filter);
 	return err;
 }
 
@@ -349,11 +350,15 @@ static void write_stats(struct xs_output *o)
 	uint64_t end = xs_wall_ns();
 
 	for (unsigned int i = 0; i < o->ifs->n; i++) {
+		const struct xs_iface *a = &o->ifs->at[i];
 		struct iface_state *f = &o->st[i];
 		struct xs_iface_counters c;
+		char note[64];
 		struct xs_isb isb;
 
 		read_counters(o, i, &c);
+		snprintf(note, sizeof(note), "renamed '%s' during the capture",
+			 a->now);
 		isb = (struct xs_isb){
 			.start_ns = o->file_start_ns,
 			.end_ns = end,
@@ -365,6 +370,7 @@ static void write_stats(struct xs_output *o)
 				since(c.sampled, f->at_open.sampled),
 			.osdrop = since(c.lost, f->at_open.lost),
 			.usrdeliv = f->delivered,
+			.comment = a->renamed ? note : NULL,
 		};
 		xs_pcapng_isb(o->s, i, end, &isb);
 	}

@@ -3,18 +3,19 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 
+#include "user/capture/iface.h"
 #include "pcap/pcap_writer.h"
 
 #define PCAP_FILE_HDR	24
 #define PCAP_PKT_HDR	16
 
-int xs_pcap_header(struct xs_stream *s, uint32_t snaplen)
+int xs_pcap_header(struct xs_stream *s, uint32_t linktype, uint32_t snaplen)
 {
 	pcap_dumper_t *d;
 	pcap_t *dead;
 
 	dead = pcap_open_dead_with_tstamp_precision(
-		DLT_EN10MB, snaplen, PCAP_TSTAMP_PRECISION_NANO);
+		xs_linktype_dlt(linktype), snaplen, PCAP_TSTAMP_PRECISION_NANO);
 	if (!dead)
 		return -ENOMEM;
 	/* The dumper is the stream itself; it stays ours to close. */

@@ -6,8 +6,8 @@
 #include "user/capture/packet.h"
 #include "pcap/stream.h"
 
-/* Classic pcap through libpcap: nanosecond timestamps, Ethernet. */
-int xs_pcap_header(struct xs_stream *s, uint32_t snaplen);
+/* Classic pcap through libpcap: nanosecond timestamps, one link type. */
+int xs_pcap_header(struct xs_stream *s, uint32_t linktype, uint32_t snaplen);
 int xs_pcap_packet(struct xs_stream *s, const struct xs_packet *pkt);
 
 #endif

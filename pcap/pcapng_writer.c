@@ -37,7 +37,6 @@
 #define ISB_OSDROP	7
 #define ISB_USRDELIV	8
 
-#define LINKTYPE_ETHERNET 1
 #define EPB_INBOUND	0x1
 #define MAX_OPTS	512	/* option bytes of any block we write */
 
@@ -142,12 +141,12 @@ int xs_pcapng_shb(struct xs_stream *s, const char *hardware, const char *os,
 }
 
 int xs_pcapng_idb(struct xs_stream *s, const char *name, const char *descr,
-		  uint32_t snaplen, const char *filter)
+		  uint32_t linktype, uint32_t snaplen, const char *filter)
 {
 	struct {
 		uint16_t linktype, reserved;
 		uint32_t snaplen;
-	} b = { LINKTYPE_ETHERNET, 0, snaplen };
+	} b = { (uint16_t)linktype, 0, snaplen };
 	size_t n = filter ? strlen(filter) : 0;
 	/* The whole filter: an option holds up to 65,535 bytes. */
 	struct opts o = { malloc(MAX_OPTS + 4 + pad4(n + 1)), 0, 0 };
@@ -207,6 +206,8 @@ int xs_pcapng_isb(struct xs_stream *s, uint32_t if_id, uint64_t ts_ns,
 	} b = { if_id, (uint32_t)(ts_ns >> 32), (uint32_t)ts_ns };
 	OPTS(o, MAX_OPTS);
 
+	if (st->comment)
+		opt_str(&o, OPT_COMMENT, st->comment);
 	opt_ts(&o, ISB_STARTTIME, st->start_ns);
 	opt_ts(&o, ISB_ENDTIME, st->end_ns);
 	opt_u64(&o, ISB_IFRECV, st->ifrecv);

@@ -17,13 +17,14 @@ struct xs_isb {
 	uint64_t filteraccept;	/* matched the filter; sampled if none */
 	uint64_t osdrop;	/* sampled but lost before the file */
 	uint64_t usrdeliv;	/* written to this file */
+	const char *comment;	/* opt_comment, or NULL */
 };
 
 int xs_pcapng_shb(struct xs_stream *s, const char *hardware, const char *os,
 		  const char *appl);
-/* filter: the libpcap expression (if_filter), or NULL. */
+/* linktype: LINKTYPE_*; filter: the libpcap expression (if_filter), or NULL. */
 int xs_pcapng_idb(struct xs_stream *s, const char *name, const char *descr,
-		  uint32_t snaplen, const char *filter);
+		  uint32_t linktype, uint32_t snaplen, const char *filter);
 /* Enhanced Packet Block: inbound, rx queue, drop count and a comment. */
 int xs_pcapng_epb(struct xs_stream *s, uint32_t if_id,
 		  const struct xs_packet *pkt, uint64_t dropcount,

@@ -32,15 +32,15 @@ static volatile sig_atomic_t stop, want_stats, want_flush;
 
 struct run {
 	struct xs_options opt;
-	struct xs_filter filter;	/* len 0: no filter */
+	struct xs_filter filter[XS_MAX_IFACES];	/* per interface; len 0: none */
 	struct xs_ifaces ifs;
 	struct xs_programs progs;
 	struct xs_sinks sinks;
 	struct xs_drain *drain;
 	struct xs_privsep privs;
 	int transport_fd;
-	bool iface_gone;	/* an interface was removed: exit 3 */
-	bool bad_filter;	/* the verifier refused the filter: exit 2 */
+	bool iface_gone;	/* an interface is no longer ours: exit 3 */
+	bool bad_input;		/* a filter or interface refused: exit 2 */
 	bool failed;		/* runtime error seen: exit 1 */
 };
 
@@ -97,7 +97,7 @@ static void on_request(struct run *r)
 		return;
 	pr_info("statistics so far:");
 	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.rate,
-		       r->filter.len > 0, false);
+		       r->filter[0].len > 0, false);
 }
 
 /* --sflow: the socket belongs to the namespace we start in. */
@@ -115,7 +115,7 @@ static int add_sflow_sink(struct run *r, const struct xs_sflow_cfg *c)
 /* -w: the first file is opened (a bad path fails) before any BPF work. */
 static int add_file_sink(struct run *r)
 {
-	struct xs_output_cfg c = xs_config_file(&r->opt, &r->filter);
+	struct xs_output_cfg c = xs_config_file(&r->opt, &r->filter[0]);
 	void *s;
 	int err;
 
@@ -139,24 +139,64 @@ static int open_drain(struct run *r, const struct xs_prog_cfg *cfg)
 			      xs_transport_name(cfg->transport)) : 0;
 }
 
+/* The interfaces, in the namespace we capture in; bad ones are bad input. */
+static int find_ifaces(struct run *r)
+{
+	int err;
+
+	if (r->opt.netns && (err = xs_netns_enter(r->opt.netns)))
+		return err;
+	err = xs_ifaces_resolve(&r->ifs, r->opt.ifnames, r->opt.n_ifaces,
+				r->opt.netns);
+	r->bad_input = err == -EINVAL;
+	return err;
+}
+
+/*
+ * The filter, compiled and translated for each interface's link type and
+ * netmask: a filter libpcap rejects there, or XDP cannot run, is bad
+ * input, found before any BPF work.
+ */
+static int build_filters(struct run *r)
+{
+	char where[64];
+	int err;
+
+	for (unsigned int i = 0; r->opt.filter_expr && i < r->ifs.n; i++) {
+		const struct xs_iface *f = &r->ifs.at[i];
+		struct xs_filter_link link = {
+			xs_linktype_dlt(f->linktype), f->netmask, where,
+		};
+
+		snprintf(where, sizeof(where), "%s (%s)", f->name,
+			 xs_linktype_name(f->linktype));
+		err = xs_filter_build(&r->filter[i], r->opt.filter_expr,
+				      r->opt.snaplen, link);
+		if (err) {
+			r->bad_input = true;
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int prepare(struct run *r, const struct xs_sflow_cfg *sflow)
 {
-	struct xs_prog_cfg cfg = xs_config_prog(&r->opt, &r->filter);
+	struct xs_prog_cfg cfg = xs_config_prog(&r->opt, NULL);
 	int err;
 
 	r->sinks.count = r->opt.count;
 	r->ifs.counters = xs_programs_counters;
 	r->ifs.ctx = &r->progs;
-	if ((err = add_sflow_sink(r, sflow)) ||
-	    (r->opt.netns && (err = xs_netns_enter(r->opt.netns))) ||
-	    (err = xs_ifaces_resolve(&r->ifs, r->opt.ifnames, r->opt.n_ifaces,
-				     r->opt.netns)) ||
+	if ((err = add_sflow_sink(r, sflow)) || (err = find_ifaces(r)) ||
+	    (err = build_filters(r)) ||
 	    (err = xs_privs_check(&r->privs, r->opt.user)) ||
 	    (err = xs_ensure_bpffs()) || (err = add_file_sink(r)) ||
 	    (err = open_drain(r, &cfg)))
 		return err;
-	return xs_programs_open(&r->progs, &r->ifs, &cfg, r->transport_fd,
-				r->opt.verbose, &r->bad_filter);
+	return xs_programs_open(&r->progs, &r->ifs, &cfg, r->filter,
+				r->transport_fd, r->opt.verbose,
+				&r->bad_input);
 }
 
 /* Attach, start the sinks, then -Z: files and process become USER's. */
@@ -195,8 +235,9 @@ static void capture(struct run *r)
 		}
 		now = xs_mono_ns();
 		if (now >= next_iface) {
-			/* A deleted interface ends it, fully drained. */
-			r->iface_gone |= xs_ifaces_gone(&r->ifs);
+			/* A renamed one goes on; one no longer ours ends it. */
+			xs_ifaces_follow(&r->ifs);
+			r->iface_gone |= xs_programs_lost(&r->progs);
 			stop |= r->iface_gone;
 			next_iface = now + IFACE_CHECK_NS;
 		}
@@ -226,7 +267,7 @@ static void finish(struct run *r)
 	xs_programs_losses(&r->progs, &r->sinks);
 	r->failed |= xs_sinks_close(&r->sinks) != 0;
 	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.rate,
-		       r->filter.len > 0, r->opt.quiet);
+		       r->filter[0].len > 0, r->opt.quiet);
 }
 
 static void cleanup(struct run *r)
@@ -236,15 +277,37 @@ static void cleanup(struct run *r)
 	xs_programs_close(&r->progs);
 	if (r->transport_fd > 0)
 		close(r->transport_fd);
+	for (unsigned int i = 0; i < XS_MAX_IFACES; i++)
+		xs_filter_free(&r->filter[i]);
 }
 
-/* --dump-filter: the eBPF exactly as it is spliced in, like tcpdump -d. */
+/*
+ * --dump-filter: the eBPF exactly as it is spliced in, like tcpdump -d:
+ * for Ethernet, or as compiled for each -i (its link type and netmask).
+ */
 static int dump_filter(struct run *r)
 {
-	struct xs_prog_cfg cfg = xs_config_prog(&r->opt, &r->filter);
+	unsigned int n = r->opt.n_ifaces ? r->opt.n_ifaces : 1;
+	int err;
 
-	return xs_loader_print_filter(&cfg, r->opt.verbose, stdout) ?
-		XS_EXIT_RUNTIME : XS_EXIT_OK;
+	if (r->opt.n_ifaces) {
+		if (find_ifaces(r) || build_filters(r))
+			return r->bad_input ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
+	} else if (xs_filter_build(&r->filter[0], r->opt.filter_expr,
+				   r->opt.snaplen, XS_FILTER_ETHERNET)) {
+		return XS_EXIT_USAGE;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		struct xs_prog_cfg cfg = xs_config_prog(&r->opt, &r->filter[i]);
+
+		if (r->opt.n_ifaces)
+			printf("; interface '%s': %s\n", r->ifs.at[i].name,
+			       xs_linktype_name(r->ifs.at[i].linktype));
+		err = xs_loader_print_filter(&cfg, r->opt.verbose, stdout);
+		if (err)
+			return XS_EXIT_RUNTIME;
+	}
+	return XS_EXIT_OK;
 }
 
 /* --cleanup: what the next start would do, without starting. */
@@ -272,13 +335,8 @@ static int sample(struct run *r)
 	int err;
 
 	xs_log_init(r->opt.verbose);
-	/*
-	 * Before any BPF work: a filter libpcap rejects or XDP cannot run, a
-	 * collector that does not resolve, is bad input.
-	 */
-	if ((r->opt.filter_expr &&
-	     xs_filter_build(&r->filter, r->opt.filter_expr, r->opt.snaplen)) ||
-	    xs_config_sflow(&r->opt, &sflow))
+	/* Before any BPF work: a collector that does not resolve is bad input. */
+	if (xs_config_sflow(&r->opt, &sflow))
 		return XS_EXIT_USAGE;
 	if (r->opt.dump_filter)
 		return dump_filter(r);
@@ -292,7 +350,7 @@ static int sample(struct run *r)
 		err = start(r);
 	if (err) {
 		cleanup(r);
-		return r->bad_filter ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
+		return r->bad_input ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
 	}
 	capture(r);
 	finish(r);

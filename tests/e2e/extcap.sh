@@ -21,14 +21,14 @@ out=$(xs_in "$XS_NS_B" setpriv --reuid=nobody --regid=nogroup --clear-groups \
 grep -q "^extcap {version=[0-9.]*}" <<<"$out" || fail "no extcap line: $out"
 grep -qF "interface {value=xdpsample-$XS_IF_B}{display=XDP sampler: $XS_IF_B}" <<<"$out" ||
 	fail "no $XS_IF_B: $out"
-[ "$("$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-dlts)" = \
+[ "$(xs_in "$XS_NS_B" "$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-dlts)" = \
 	"dlt {number=1}{name=EN10MB}{display=Ethernet}" ] || fail "dlts"
 "$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-config |
 	grep -qF "arg {number=2}{call=--snaplen}{display=Snapshot length}{type=unsigned}{range=1,16384}{default=128}" ||
 	fail "config: $("$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-config)"
-[ -z "$("$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-capture-filter 'udp port 9')" ] ||
+[ -z "$(xs_in "$XS_NS_B" "$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-capture-filter 'udp port 9')" ] ||
 	fail "a valid filter was not accepted"
-"$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-capture-filter 'udp and port' |
+xs_in "$XS_NS_B" "$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-capture-filter 'udp and port' |
 	grep -q "syntax error" || fail "an invalid filter was not refused"
 
 "${TS[@]}" -D 2>/dev/null | grep -qF "xdpsample-$XS_IF_B (XDP sampler: $XS_IF_B)" ||

@@ -14,7 +14,7 @@ for transport in ringbuf perf; do
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	[ "$ms" -le 1000 ] || fail "$transport: took $ms ms to notice"
 	[ "$XS_RC" = 3 ] || fail "$transport: exit code $XS_RC, want 3: $(cat "$XS_ERR")"
-	grep -q "xdpsample: interface '$XS_IF_B' is gone; stopping" "$XS_ERR" ||
+	grep -q "xdpsample: interface '$XS_IF_B' was deleted; stopping" "$XS_ERR" ||
 		fail "$transport: no clear message: $(cat "$XS_ERR")"
 	grep -q "cannot detach" "$XS_ERR" && fail "$transport: detach error on a deleted interface"
 	assert_clean_file "$WORK/gone.pcapng"

@@ -15,8 +15,8 @@
 
 static struct xs_output *out[2];
 static const struct xs_ifaces ifs = {
-	.n = 2, .at = { { .name = "fz0", .ifindex = 1 },
-			{ .name = "fz1", .ifindex = 2 } },
+	.n = 2, .at = { { .name = "fz0", .ifindex = 1, .linktype = 1 },
+			{ .name = "fz1", .ifindex = 2, .linktype = 101 } },
 };
 
 static struct xs_output *open_sink(enum xs_format f)

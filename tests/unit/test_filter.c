@@ -30,6 +30,9 @@ struct pkt {
 
 static struct pkt pkts[MAX_PKTS];
 static unsigned int n_pkts;
+/* The same IP packets as a raw-IP device (tun, WireGuard) hands them over. */
+static struct pkt raw[MAX_PKTS];
+static unsigned int n_raw;
 
 static const uint8_t MAC_A[6] = { 2, 0, 0, 0, 0, 1 };
 static const uint8_t MAC_B[6] = { 2, 0, 0, 0, 0, 2 };
@@ -392,8 +395,9 @@ static int run_one(struct xs_loader *l, const struct pkt *p, int *verdict)
 }
 
 
-static unsigned int oracle(const char *expr, int transport_fd,
-			   unsigned int *mismatches)
+static unsigned int oracle(const char *expr, struct xs_filter_link link,
+			   const struct pkt *set, unsigned int n,
+			   int transport_fd, unsigned int *mismatches)
 {
 	struct xs_prog_cfg cfg = {
 		.rate = 1000000, .sample_mode = XS_SAMPLE_COUNT, .snaplen = SNAP,
@@ -403,7 +407,7 @@ static unsigned int oracle(const char *expr, int transport_fd,
 	struct xs_loader *l;
 	unsigned int hits = 0;
 
-	if (xs_filter_build(&f, expr, SNAP)) {
+	if (xs_filter_build(&f, expr, SNAP, link)) {
 		CHECK(0, "'%s' does not compile and translate", expr);
 		return 0;
 	}
@@ -414,19 +418,20 @@ static unsigned int oracle(const char *expr, int transport_fd,
 		xs_filter_free(&f);
 		return 0;
 	}
-	for (unsigned int i = 0; i < n_pkts; i++) {
-		int want = xs_filter_reference(&f, pkts[i].b, pkts[i].len), got;
+	for (unsigned int i = 0; i < n; i++) {
+		int want = xs_filter_reference(&f, set[i].b, set[i].len), got;
 
-		if (run_one(l, &pkts[i], &got)) {
+		if (run_one(l, &set[i], &got)) {
 			CHECK(0, "'%s': test run of packet %u (%s, %u bytes) failed",
-			      expr, i, pkts[i].name, pkts[i].len);
+			      expr, i, set[i].name, set[i].len);
 			continue;
 		}
 		hits += want;
 		if (got != want) {
 			(*mismatches)++;
-			CHECK(0, "'%s' on packet %u (%s, %u bytes): XDP %d, libpcap %d",
-			      expr, i, pkts[i].name, pkts[i].len, got, want);
+			CHECK(0, "'%s' on %s packet %u (%s, %u bytes): XDP %d, libpcap %d",
+			      expr, link.dlt == 1 ? "Ethernet" : "raw", i,
+			      set[i].name, set[i].len, got, want);
 		}
 	}
 	xs_loader_close(l);
@@ -441,7 +446,8 @@ static void test_oracle(int transport_fd)
 	unsigned int mismatches = 0, trivial = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		unsigned int hits = oracle(filters[i], transport_fd, &mismatches);
+		unsigned int hits = oracle(filters[i], XS_FILTER_ETHERNET, pkts,
+					   n_pkts, transport_fd, &mismatches);
 
 		trivial += hits == 0 || hits == n_pkts;
 		if (hits == 0 || hits == n_pkts)
@@ -452,6 +458,78 @@ static void test_oracle(int transport_fd)
 		n, n_pkts, mismatches, trivial);
 	CHECK(n >= 40 && n_pkts >= 40, "too small an oracle");
 	CHECK(trivial <= 2, "%u filters match all or no packets", trivial);
+}
+
+/* What a raw-IP device receives: the IP packets without their Ethernet. */
+static void raw_packets(void)
+{
+	static const uint32_t bcast[] = {
+		V4(10, 0, 0, 255), V4(255, 255, 255, 255), V4(10, 0, 0, 7),
+		V4(10, 0, 1, 255),
+	};
+
+	for (unsigned int i = 0; i < n_pkts && n_raw < MAX_PKTS; i++) {
+		const struct pkt *e = &pkts[i];
+		uint16_t type = e->len >= 15 ? (uint16_t)(e->b[12] << 8 | e->b[13]) : 0;
+
+		/* BPF_PROG_TEST_RUN takes 14 bytes at least (e2e/tun: fewer). */
+		if ((type != 0x0800 && type != 0x86dd) || e->len < 28)
+			continue;
+		raw[n_raw].name = e->name;
+		raw[n_raw].len = e->len - 14;
+		memcpy(raw[n_raw++].b, e->b + 14, e->len - 14);
+	}
+	/* ip broadcast: the netmask decides (10.0.0.0/24 below). */
+	for (unsigned int i = 0; i < 4 && n_raw < MAX_PKTS; i++) {
+		struct pkt *p = &raw[n_raw++];
+
+		p->name = "raw v4 udp to a broadcast?";
+		p->len = 0;
+		ip4(p, A4, bcast[i], 17, 0, 0, 5, 40);
+		udp(p, 67, 68);
+		fill_to(p, 42, 0);
+		/* ip4() begins with the ethertype: raw IP does not. */
+		memmove(p->b, p->b + 2, p->len - 2);
+		p->len -= 2;
+	}
+}
+
+/*
+ * The oracle again on raw-IP packets, compiled for DLT_RAW with a netmask
+ * (ip broadcast needs one): filters that name Ethernet or VLANs do not
+ * compile there, as with tcpdump on a tun device.
+ */
+static void test_oracle_raw(int transport_fd)
+{
+	static const char *const more[] = {
+		"ip broadcast", "ip broadcast or ip6 multicast",
+		"udp and not ip broadcast",
+	};
+	struct xs_filter_link link = { 12 /* DLT_RAW */, 0xffffff00, NULL };
+	unsigned int mismatches = 0, run = 0, hits, bcast = 0;
+	unsigned int n = sizeof(filters) / sizeof(filters[0]);
+	char msg[512];
+
+	for (unsigned int i = 0; i < n + 3; i++) {
+		const char *e = i < n ? filters[i] : more[i - n];
+
+		if (xs_filter_check(e, SNAP, link, msg, sizeof(msg)))
+			continue;
+		hits = oracle(e, link, raw, n_raw, transport_fd, &mismatches);
+		run++;
+		if (i == n)
+			bcast = hits;
+	}
+	fprintf(stderr, "%u filters x %u raw packets: %u mismatches\n", run,
+		n_raw, mismatches);
+	CHECK(run >= 40 && n_raw >= 30, "too small a raw oracle");
+	/* All-ones host part in /24: 10.0.0.255, 10.0.1.255, 255.255.255.255. */
+	CHECK(bcast >= 3 && bcast < n_raw / 2,
+	      "ip broadcast matched %u packets", bcast);
+	CHECK(xs_filter_check("ip broadcast", SNAP, XS_FILTER_ETHERNET, msg,
+			      sizeof(msg)) != 0, "ip broadcast without a netmask compiled");
+	CHECK(xs_filter_check("ether broadcast", SNAP, link, msg,
+			      sizeof(msg)) != 0, "ether broadcast compiled for raw IP");
 }
 
 /* 1 in N of the matching packets: the sampler counts only those. */
@@ -465,7 +543,7 @@ static void test_sample_after_filter(int transport_fd)
 	struct xs_loader *l;
 	struct xs_filter f;
 
-	if (xs_filter_build(&f, "udp", SNAP)) {
+	if (xs_filter_build(&f, "udp", SNAP, XS_FILTER_ETHERNET)) {
 		CHECK(0, "'udp' does not compile and translate");
 		return;
 	}
@@ -500,7 +578,7 @@ static void test_refused(void)
 	char msg[256];
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (xs_filter_compile(&f, bad[i], SNAP)) {
+		if (xs_filter_compile(&f, bad[i], SNAP, XS_FILTER_ETHERNET)) {
 			CHECK(0, "libpcap rejected '%s'", bad[i]);
 			continue;
 		}
@@ -524,6 +602,7 @@ int main(void)
 	l2_packets();
 	jumbo_packets();
 	random_packets(24);
+	raw_packets();
 	test_refused();
 	if (geteuid())
 		SKIP("loading BPF programs needs root");
@@ -531,6 +610,7 @@ int main(void)
 	CHECK(fd >= 0, "ring buffer");
 	if (fd >= 0) {
 		test_oracle(fd);
+		test_oracle_raw(fd);
 		test_sample_after_filter(fd);
 	}
 	close(fd);

@@ -14,7 +14,10 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <stdlib.h>
 #include <linux/ethtool.h>
+#include <linux/if_arp.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
@@ -40,7 +43,12 @@ int xs_netns_enter(const char *name)
 int xs_iface_resolve(const char *name, const char *netns)
 {
 	unsigned int ifindex = if_nametoindex(name);
+	char other[IF_NAMESIZE];
 
+	/* tcpdump's -i 3: an index, when no interface has that name. */
+	if (!ifindex && name[strspn(name, "0123456789")] == '\0' &&
+	    strlen(name) < 10 && if_indextoname((unsigned int)atoi(name), other))
+		ifindex = (unsigned int)atoi(name);
 	if (ifindex)
 		return (int)ifindex;
 	if (netns)
@@ -51,34 +59,116 @@ int xs_iface_resolve(const char *name, const char *netns)
 	return -ENODEV;
 }
 
+uint32_t xs_linktype_of(uint16_t arphrd)
+{
+	switch (arphrd) {
+	case ARPHRD_ETHER:
+	case ARPHRD_LOOPBACK:
+		return XS_LINKTYPE_ETHERNET;
+	/* Frames that begin at the network header, as XDP hands them over. */
+	case ARPHRD_NONE:
+	case ARPHRD_RAWIP:
+	case ARPHRD_TUNNEL:
+	case ARPHRD_TUNNEL6:
+	case ARPHRD_SIT:
+	case ARPHRD_IPGRE:
+	case ARPHRD_IP6GRE:
+	case ARPHRD_PPP:
+		return XS_LINKTYPE_RAW;
+	default:
+		return 0;
+	}
+}
+
+/* The primary IPv4 netmask as libpcap takes it (a host-order number). */
+static uint32_t netmask_of(uint32_t ifindex)
+{
+	struct ifreq ifr = { 0 };
+	uint32_t mask = XS_NETMASK_UNKNOWN;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return mask;
+	if (if_indextoname(ifindex, ifr.ifr_name) &&
+	    !ioctl(fd, SIOCGIFNETMASK, &ifr))
+		mask = ntohl(((struct sockaddr_in *)&ifr.ifr_netmask)->sin_addr.s_addr);
+	close(fd);
+	return mask;
+}
+
+int xs_iface_describe(struct xs_iface *f)
+{
+	struct xs_link l;
+	int err = xs_iface_link(f->ifindex, &l);
+
+	if (err)
+		return pr_errno(err, "cannot read interface '%s'", f->name);
+	f->linktype = xs_linktype_of(l.type);
+	if (!f->linktype) {
+		pr_err("interface '%s' has device type %u (ARPHRD_*), neither Ethernet nor IP: its frames cannot be written",
+		       f->name, l.type);
+		return -EINVAL;
+	}
+	f->netmask = netmask_of(f->ifindex);
+	return 0;
+}
+
 int xs_ifaces_resolve(struct xs_ifaces *ifs, const char *const *names,
 		      unsigned int n, const char *netns)
 {
-	int ifindex;
+	struct xs_iface *f;
+	int ifindex, err;
 
-	ifs->n = n;
+	ifs->n = 0;
 	for (unsigned int i = 0; i < n; i++) {
 		ifindex = xs_iface_resolve(names[i], netns);
 		if (ifindex < 0)
 			return ifindex;
-		ifs->at[i].name = names[i];
-		ifs->at[i].ifindex = (uint32_t)ifindex;
+		/* By name, altname or index: one interface is one capture. */
+		for (unsigned int j = 0; j < i; j++)
+			if (ifs->at[j].ifindex == (uint32_t)ifindex) {
+				pr_err("invalid interface '%s': given twice (it is '%s')",
+				       names[i], ifs->at[j].name);
+				return -EINVAL;
+			}
+		f = &ifs->at[i];
+		f->name = names[i];
+		f->ifindex = (uint32_t)ifindex;
+		if (!if_indextoname(f->ifindex, f->now))
+			return pr_errno(-errno, "cannot read interface '%s'",
+					names[i]);
+		/* Given by index: files and messages name it (for the run). */
+		if (!if_nametoindex(names[i]) && !(f->name = strdup(f->now)))
+			return -ENOMEM;
+		err = xs_iface_describe(f);
+		if (err)
+			return err;
+		ifs->n++;
 	}
 	return 0;
 }
 
-/* Same index, same name: a renamed or re-created one counts as gone. */
-bool xs_ifaces_gone(const struct xs_ifaces *ifs)
+void xs_ifaces_follow(struct xs_ifaces *ifs)
 {
-	bool gone = false;
+	char name[IF_NAMESIZE];
 
 	for (unsigned int i = 0; i < ifs->n; i++) {
-		if (if_nametoindex(ifs->at[i].name) == ifs->at[i].ifindex)
+		struct xs_iface *f = &ifs->at[i];
+
+		if (!if_indextoname(f->ifindex, name) || !strcmp(name, f->now))
 			continue;
-		pr_err("interface '%s' is gone; stopping", ifs->at[i].name);
-		gone = true;
+		pr_info("interface '%s' is now named '%s'; the capture goes on",
+			f->now, name);
+		memcpy(f->now, name, sizeof(f->now));
+		f->renamed = true;
 	}
-	return gone;
+}
+
+bool xs_iface_here(const struct xs_iface *f)
+{
+	char name[IF_NAMESIZE];
+
+	return if_indextoname(f->ifindex, name) != NULL;
 }
 
 static void parse_link(const struct nlmsghdr *nh, struct xs_link *l)
@@ -88,6 +178,7 @@ static void parse_link(const struct nlmsghdr *nh, struct xs_link *l)
 	int left = IFLA_PAYLOAD(nh);
 
 	l->flags = ifi->ifi_flags;
+	l->type = ifi->ifi_type;
 	for (; RTA_OK(a, left); a = RTA_NEXT(a, left))
 		if (a->rta_type == IFLA_STATS64 &&
 		    RTA_PAYLOAD(a) >= sizeof(l->st))

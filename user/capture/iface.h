@@ -11,17 +11,52 @@
 struct xs_link {
 	struct rtnl_link_stats64 st;
 	uint32_t flags;		/* IFF_* */
+	uint16_t type;		/* ARPHRD_* */
 };
+
+/* The link types files hold (pcap LINKTYPE_*). */
+#define XS_LINKTYPE_ETHERNET	1
+#define XS_LINKTYPE_RAW		101	/* IPv4 or IPv6, by the version */
+#define XS_NETMASK_UNKNOWN	0xffffffffu	/* PCAP_NETMASK_UNKNOWN */
+
+/* The link type of a device of type ARPHRD_*; 0: not one we can write. */
+uint32_t xs_linktype_of(uint16_t arphrd);
+/* libpcap's DLT_* for a link type. */
+static inline int xs_linktype_dlt(uint32_t linktype)
+{
+	return linktype == XS_LINKTYPE_RAW ? 12 /* DLT_RAW on Linux */ :
+					     (int)linktype;
+}
+
+/* "Ethernet", "raw IP". */
+static inline const char *xs_linktype_name(uint32_t linktype)
+{
+	return linktype == XS_LINKTYPE_RAW ? "raw IP" : "Ethernet";
+}
 
 /* setns() into /run/netns/NAME; 0 or -errno, said once. */
 int xs_netns_enter(const char *name);
-/* The ifindex of NAME, or -ENODEV said once (naming NETNS if not NULL). */
+/*
+ * The ifindex of NAME (a name, an altname, or an index as tcpdump -i
+ * takes it), or -ENODEV said once (naming NETNS if not NULL).
+ */
 int xs_iface_resolve(const char *name, const char *netns);
-/* Fill ifs with the n interfaces named (xs_iface_resolve each). */
+/*
+ * Fill ifs with the n interfaces named (xs_iface_resolve each), their
+ * link types and IPv4 netmasks. -EINVAL, said: one interface given twice
+ * (by any of its names), or a device whose frames we cannot write.
+ */
 int xs_ifaces_resolve(struct xs_ifaces *ifs, const char *const *names,
 		      unsigned int n, const char *netns);
-/* True, said once per interface, when one of them was deleted. */
-bool xs_ifaces_gone(const struct xs_ifaces *ifs);
+/*
+ * The link type and netmask of f (name and ifindex set) from its device:
+ * 0, or -EINVAL said for a device whose frames we cannot write.
+ */
+int xs_iface_describe(struct xs_iface *f);
+/* Renamed interfaces are followed (said once): the capture goes on. */
+void xs_ifaces_follow(struct xs_ifaces *ifs);
+/* Whether the interface is still in this namespace. */
+bool xs_iface_here(const struct xs_iface *f);
 /* Flags and 64-bit statistics (RTM_GETLINK); 0 or -errno, silent. */
 int xs_iface_link(uint32_t ifindex, struct xs_link *l);
 /* Link speed in bit/s (0 unknown) and sFlow's duplex (0 unknown, 1 full, 2 half). */

@@ -2,8 +2,15 @@
 /*
  * The only file that includes the skeleton: opens it, configures it through
  * rodata and map sizes, splices the filter in, loads, attaches and detaches
- * it through libxdp. Who owns the programs already on an interface is
- * owner.c's business.
+ * it, and says whether it still runs where it was attached. Who owns the
+ * programs already on an interface is owner.c's business.
+ *
+ * Attaching: through libxdp's dispatcher where one can load, so other XDP
+ * programs can run beside ours. Where it cannot (libxdp then falls back to
+ * one plain program, attached by netlink, which outlives a killed process
+ * and follows the interface into another namespace), ours is attached as
+ * a bpf_link instead: the kernel detaches it when our last fd to it
+ * closes, however the process ends, wherever the interface went.
  */
 #include <net/if.h>
 #include <errno.h>
@@ -14,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/if_link.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -31,6 +39,8 @@ struct xs_loader {
 	struct sampler *skel;
 	struct xdp_program *xprog;
 	enum xdp_attach_mode attached_mode;
+	int link_fd;		/* attached as a bpf_link; -1: through libxdp */
+	uint32_t prog_id;
 	uint32_t transport;
 	unsigned int filter_at, filter_start;	/* placeholder, filter code */
 	int ifindex;
@@ -151,6 +161,7 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
+	l->link_fd = -1;
 	l->skel = sampler__open();
 	if (!l->skel) {
 		err = -errno;
@@ -189,6 +200,17 @@ const char *xs_xdp_mode_name(enum xdp_attach_mode m)
 	}
 }
 
+static uint32_t prog_id(int fd)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+/* Learned on the first attach: libxdp could not load its dispatcher. */
+static bool no_dispatcher;
+
 static int try_attach(struct xs_loader *l, enum xdp_attach_mode m)
 {
 	int err = xdp_program__attach(l->xprog, l->ifindex, m, 0);
@@ -198,8 +220,44 @@ static int try_attach(struct xs_loader *l, enum xdp_attach_mode m)
 	return err;
 }
 
-int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
-		     enum xs_mode mode, const char **mode_name)
+static int try_link(struct xs_loader *l, enum xdp_attach_mode m)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, o,
+		    .flags = m == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE :
+						 XDP_FLAGS_DRV_MODE);
+	int fd = bpf_link_create(xs_loader_prog_fd(l), l->ifindex, BPF_XDP, &o);
+
+	if (fd < 0)
+		return -errno;
+	l->link_fd = fd;
+	l->attached_mode = m;
+	return 0;
+}
+
+/* Native, or generic, or native falling back to generic: 0 or -errno. */
+static int attach_mode(struct xs_loader *l, enum xs_mode mode,
+		       int (*attach)(struct xs_loader *, enum xdp_attach_mode))
+{
+	int err = attach(l, mode == XS_MODE_GENERIC ? XDP_MODE_SKB :
+						      XDP_MODE_NATIVE);
+
+	if (err && mode == XS_MODE_AUTO)
+		err = attach(l, XDP_MODE_SKB);
+	return err;
+}
+
+/* Whether libxdp attached ours alone, without its dispatcher. */
+static bool attached_alone(const struct xs_loader *l)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(l->ifindex);
+	bool alone = !libxdp_get_error(mp) && xdp_multiprog__is_legacy(mp);
+
+	if (!libxdp_get_error(mp))
+		xdp_multiprog__close(mp);
+	return alone;
+}
+
+static int attach_libxdp(struct xs_loader *l, enum xs_mode mode)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts,
 			    .obj = l->skel->obj,
@@ -211,26 +269,102 @@ int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 	err = libxdp_get_error(l->xprog);
 	if (err) {
 		l->xprog = NULL;
-		pr_err("cannot prepare XDP program: %s",
-			strerror(-err));
+		pr_err("cannot prepare XDP program: %s", strerror(-err));
 		return err;
 	}
-	l->ifindex = ifindex;
-	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
-	if (mode == XS_MODE_GENERIC)
-		err = try_attach(l, XDP_MODE_SKB);
-	else
-		err = try_attach(l, XDP_MODE_NATIVE);
-	if (err && mode == XS_MODE_AUTO)
-		err = try_attach(l, XDP_MODE_SKB);
+	err = attach_mode(l, mode, try_attach);
 	if (err) {
 		libxdp_strerror(err, msg, sizeof(msg));
-		pr_err("cannot attach XDP program to '%s': %s%s",
-			ifname, msg, xs_log_verbose() ? "" : " (-v shows why)");
+		pr_err("cannot attach XDP program to '%s': %s%s", l->ifname,
+		       msg, xs_log_verbose() ? "" : " (-v shows why)");
 		return err;
 	}
+	if (!attached_alone(l))
+		return 0;
+	/* Before "listening on": the link takes its place. */
+	pr_debug("no dispatcher: '%s' gets a bpf_link", l->ifname);
+	no_dispatcher = true;
+	err = xdp_program__detach(l->xprog, l->ifindex, l->attached_mode, 0);
+	l->attached_mode = XDP_MODE_UNSPEC;
+	if (err)
+		pr_errno(err, "cannot detach XDP program from '%s'", l->ifname);
+	return err ?: 1;
+}
+
+int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
+		     enum xs_mode mode, const char **mode_name)
+{
+	int err = 1;
+
+	l->ifindex = ifindex;
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+	if (!no_dispatcher)
+		err = attach_libxdp(l, mode);
+	if (err < 0)
+		return err;
+	if (err > 0) {
+		err = xs_loader_prog_fd(l) >= 0 ? 0 : xs_loader_load(l);
+		if (err)
+			return pr_errno(err, "cannot load the XDP program");
+		err = attach_mode(l, mode, try_link);
+		if (err)
+			return pr_errno(err, "cannot attach XDP program to '%s'%s",
+					ifname, mode == XS_MODE_AUTO ? "" :
+					mode == XS_MODE_NATIVE ?
+					" in native mode" : " in generic mode");
+	}
+	l->prog_id = prog_id(xs_loader_prog_fd(l));
 	*mode_name = xs_xdp_mode_name(l->attached_mode);
 	return 0;
+}
+
+/* Our program, alone or in the dispatcher on the interface now. */
+static bool ours_there(const struct xs_loader *l, uint32_t *id)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(l->ifindex);
+	struct xdp_program *p = NULL;
+	bool found = false;
+
+	*id = 0;
+	if (libxdp_get_error(mp))
+		return false;
+	if (xdp_multiprog__main_prog(mp))
+		*id = xdp_program__id(xdp_multiprog__main_prog(mp));
+	if (xdp_multiprog__is_legacy(mp))
+		found = *id == l->prog_id;
+	while (!found && (p = xdp_multiprog__next_prog(p, mp)))
+		found = xdp_program__id(p) == l->prog_id;
+	xdp_multiprog__close(mp);
+	return found;
+}
+
+enum xs_attach_state xs_loader_state(const struct xs_loader *l, uint32_t *by)
+{
+	struct bpf_link_info info = { 0 };
+	uint32_t len = sizeof(info);
+	char name[IF_NAMESIZE];
+	bool here = if_indextoname(l->ifindex, name) != NULL;
+
+	*by = 0;
+	if (!l->attached_mode)
+		return XS_ATTACH_OK;
+	if (l->link_fd >= 0) {
+		/* A link keeps its device until the device is deleted. */
+		if (bpf_obj_get_info_by_fd(l->link_fd, &info, &len))
+			return XS_ATTACH_OK;	/* cannot tell */
+		if (info.xdp.ifindex)
+			return here ? XS_ATTACH_OK : XS_ATTACH_MOVED;
+		if (!here)
+			return XS_ATTACH_DELETED;
+		/* Someone detached our link (bpftool link detach). */
+		bpf_xdp_query_id(l->ifindex, 0, by);
+		return *by ? XS_ATTACH_REPLACED : XS_ATTACH_DETACHED;
+	}
+	if (!here)
+		return XS_ATTACH_GONE;
+	if (ours_there(l, by))
+		return XS_ATTACH_OK;
+	return *by ? XS_ATTACH_REPLACED : XS_ATTACH_DETACHED;
 }
 
 void xs_loader_detach(struct xs_loader *l)
@@ -240,22 +374,33 @@ void xs_loader_detach(struct xs_loader *l)
 
 	if (!l || !l->attached_mode)
 		return;
-	/* A deleted interface took its program with it. */
-	if (!if_indextoname(l->ifindex, name)) {
-		l->attached_mode = XDP_MODE_UNSPEC;
+	l->attached_mode = XDP_MODE_UNSPEC;
+	if (l->link_fd >= 0) {
+		close(l->link_fd);
+		l->link_fd = -1;
 		return;
 	}
+	/* A deleted interface took its program with it. */
+	if (!if_indextoname(l->ifindex, name))
+		return;
+	/* Replaced, or detached by someone else: theirs stays. */
+	if (!ours_there(l, &(uint32_t){ 0 }))
+		return;
 	err = xdp_program__detach(l->xprog, l->ifindex, l->attached_mode, 0);
 	if (err)
 		pr_err("cannot detach XDP program from '%s': %s",
 			l->ifname, strerror(-err));
-	l->attached_mode = XDP_MODE_UNSPEC;
 }
 
 void xs_loader_forget(struct xs_loader *l)
 {
-	if (l)
-		l->attached_mode = XDP_MODE_UNSPEC;
+	if (!l)
+		return;
+	l->attached_mode = XDP_MODE_UNSPEC;
+	/* A link goes when its last fd does: the parent closed its own. */
+	if (l->link_fd >= 0)
+		close(l->link_fd);
+	l->link_fd = -1;
 }
 
 void xs_loader_close(struct xs_loader *l)

@@ -39,11 +39,28 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
  * BPF_PROG_TEST_RUN): 0 or -errno, nothing printed: the caller says what.
  */
 int xs_loader_load(struct xs_loader *l);
-/* Load and attach through libxdp; *mode_name gets "native" or "generic". */
+/*
+ * Load and attach: in libxdp's dispatcher, or, where none can load, as a
+ * bpf_link. *mode_name gets "native" or "generic". 0 or -errno, said.
+ */
 int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 		     enum xs_mode mode, const char **mode_name);
+
+/* What became of an attached program (checked while the capture runs). */
+enum xs_attach_state {
+	XS_ATTACH_OK,		/* still ours, where it was */
+	XS_ATTACH_DELETED,	/* the interface was deleted */
+	XS_ATTACH_MOVED,	/* the interface went to another namespace */
+	XS_ATTACH_GONE,		/* one of the two (no link to tell which) */
+	XS_ATTACH_DETACHED,	/* someone else detached ours */
+	XS_ATTACH_REPLACED,	/* another program runs in its place */
+};
+
+/* Its state; *by: the program in its place (REPLACED). Silent. */
+enum xs_attach_state xs_loader_state(const struct xs_loader *l, uint32_t *by);
+/* Detach ours; a program that replaced it is left alone. */
 void xs_loader_detach(struct xs_loader *l);
-/* Another process (the -Z parent) detached it: nothing left to undo. */
+/* Another process (the -Z parent) detached it: our fds go, nothing else. */
 void xs_loader_forget(struct xs_loader *l);
 void xs_loader_close(struct xs_loader *l);
 /* Print the filter's eBPF as spliced (--dump-filter); -ENOENT if none. */

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 
 #include "user/capture/iface.h"
 #include "user/capture/log.h"
@@ -32,22 +34,39 @@ static int probe_filter(const struct xs_prog_cfg *cfg, int transport_fd,
 	return err;
 }
 
+/* Whether filter i was compiled to the same code as an earlier one. */
+static bool seen_before(const struct xs_filter *f, unsigned int i)
+{
+	for (unsigned int j = 0; j < i; j++)
+		if (f[j].len == f[i].len &&
+		    !memcmp(f[j].insns, f[i].insns, f[i].len * sizeof(*f->insns)))
+			return true;
+	return false;
+}
+
 int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
-		     const struct xs_prog_cfg *cfg, int transport_fd,
+		     const struct xs_prog_cfg *cfg,
+		     const struct xs_filter *filters, int transport_fd,
 		     bool verbose, bool *bad_filter)
 {
+	struct xs_prog_cfg c[XS_MAX_IFACES];
 	int err;
 
 	p->ifs = ifs;
 	p->cfg = *cfg;
-	if (cfg->filter) {
-		err = probe_filter(cfg, transport_fd, verbose);
+	for (unsigned int i = 0; i < ifs->n; i++) {
+		c[i] = *cfg;
+		c[i].filter = filters[i].len ? &filters[i] : NULL;
+		if (!c[i].filter || seen_before(filters, i))
+			continue;
+		err = probe_filter(&c[i], transport_fd, verbose);
 		*bad_filter = err != 0;
 		if (err)
 			return err;
 	}
+	p->cfg.filter = filters[0].len ? &filters[0] : NULL;
 	for (unsigned int i = 0; i < ifs->n; i++) {
-		err = xs_loader_open(&p->l[i], cfg, transport_fd, verbose);
+		err = xs_loader_open(&p->l[i], &c[i], transport_fd, verbose);
 		if (err)
 			return err;
 		p->n++;
@@ -77,6 +96,64 @@ int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 			 p->cfg.filter ? " of packets matching the filter" : "");
 	}
 	return 0;
+}
+
+/* "'NAME' (id N)" of a program, by id. */
+static void prog_name(uint32_t id, char *buf, size_t len)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t n = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &n))
+		snprintf(buf, len, "'%s' (id %u)", info.name, id);
+	else
+		snprintf(buf, len, "id %u", id);
+	if (fd >= 0)
+		close(fd);
+}
+
+static bool lost_one(const struct xs_iface *f, enum xs_attach_state st,
+		     uint32_t by)
+{
+	char who[64];
+
+	switch (st) {
+	case XS_ATTACH_OK:
+		return false;
+	case XS_ATTACH_DELETED:
+		pr_err("interface '%s' was deleted; stopping", f->name);
+		break;
+	case XS_ATTACH_MOVED:
+		pr_err("interface '%s' was moved to another network namespace; stopping (our program leaves with us)",
+		       f->name);
+		break;
+	case XS_ATTACH_GONE:
+		pr_err("interface '%s' is gone (deleted, or moved to another network namespace); stopping",
+		       f->name);
+		break;
+	case XS_ATTACH_DETACHED:
+		pr_err("interface '%s': our XDP program was detached by someone else; stopping",
+		       f->name);
+		break;
+	case XS_ATTACH_REPLACED:
+		prog_name(by, who, sizeof(who));
+		pr_err("interface '%s': XDP program %s replaced ours; stopping, and leaving it attached",
+		       f->name, who);
+		break;
+	}
+	return true;
+}
+
+bool xs_programs_lost(const struct xs_programs *p)
+{
+	bool lost = false;
+	uint32_t by;
+
+	for (unsigned int i = 0; i < p->n; i++)
+		lost |= lost_one(&p->ifs->at[i], xs_loader_state(p->l[i], &by),
+				 by);
+	return lost;
 }
 
 void xs_programs_detach(void *ctx)

@@ -21,18 +21,24 @@ struct xs_programs {
 };
 
 /*
- * Open a program per interface on transport_fd and check each interface
- * (a stale program of ours is removed, a live or foreign one refused).
- * With a filter, one program is loaded first and thrown away: a filter
- * the verifier refuses is then found before anything is attached, and
- * *bad_filter says so.
+ * Open a program per interface on transport_fd, with filters[i] (len 0:
+ * none) spliced into interface i's, and check each interface (a stale
+ * program of ours is removed, a live or foreign one refused). Each filter
+ * is loaded once first and thrown away: a filter the verifier refuses is
+ * then found before anything is attached, and *bad_filter says so.
  */
 int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
-		     const struct xs_prog_cfg *cfg, int transport_fd,
+		     const struct xs_prog_cfg *cfg,
+		     const struct xs_filter *filters, int transport_fd,
 		     bool verbose, bool *bad_filter);
 /* Attach every program; each interface's description says how. */
 int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 		       enum xs_mode mode);
+/*
+ * True, said once per interface, when one is no longer ours to capture:
+ * deleted, moved to another namespace, its program detached or replaced.
+ */
+bool xs_programs_lost(const struct xs_programs *p);
 /* ctx is the struct xs_programs (the -Z parent calls it). */
 void xs_programs_detach(void *ctx);
 /* Another process (the -Z parent) detached them. */

@@ -22,8 +22,12 @@ struct xs_iface_counters {
 };
 
 struct xs_iface {
-	const char *name;
+	const char *name;	/* as given, what files and summaries say */
 	uint32_t ifindex;
+	uint32_t linktype;	/* XS_LINKTYPE_*: what its frames begin with */
+	uint32_t netmask;	/* IPv4, as a host-order number, for filters */
+	char now[16];		/* its name now (IF_NAMESIZE), renames followed */
+	bool renamed;		/* now is not what it was called at start */
 	char descr[160];	/* how it is sampled, once attached */
 };
 

@@ -14,7 +14,7 @@ struct xs_prog_cfg xs_config_prog(const struct xs_options *o,
 		.transport = o->transport,
 		.buffer_bytes = o->buffer_kib * 1024,
 		.immediate = o->immediate,
-		.filter = f->len ? f : NULL,
+		.filter = f && f->len ? f : NULL,
 	};
 }
 

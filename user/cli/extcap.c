@@ -9,16 +9,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
-#include <net/if_arp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "user/capture/iface.h"
 #include "user/capture/log.h"
 #include "user/cli/extcap.h"
 #include "user/filter/filter.h"
@@ -114,21 +112,13 @@ static int parse(struct call *c, int argc, char **argv)
 	return 0;
 }
 
-/*
- * XDP runs on any device; the files say Ethernet, which is right for
- * Ethernet-like devices (and loopback) only.
- */
-static bool ethernet_like(const char *name)
+/* What the list says of a device whose frames we cannot write. */
+static const char *unsupported(unsigned int ifindex)
 {
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), type = -1;
+	struct xs_link l;
 
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (fd >= 0 && !ioctl(fd, SIOCGIFHWADDR, &ifr))
-		type = ifr.ifr_hwaddr.sa_family;
-	if (fd >= 0)
-		close(fd);
-	return type == ARPHRD_ETHER || type == ARPHRD_LOOPBACK;
+	return !xs_iface_link(ifindex, &l) && !xs_linktype_of(l.type) ?
+		" (neither Ethernet nor IP: not supported)" : "";
 }
 
 static int interfaces(void)
@@ -138,9 +128,7 @@ static int interfaces(void)
 	printf("extcap {version=" XS_VERSION "}{help=man:xdpsample(8)}\n");
 	for (i = all; i && i->if_index; i++)
 		printf("interface {value=" XS_EXTCAP_PREFIX "%s}{display=XDP sampler: %s%s}\n",
-		       i->if_name, i->if_name,
-		       ethernet_like(i->if_name) ? "" :
-		       " (not Ethernet: not supported)");
+		       i->if_name, i->if_name, unsupported(i->if_index));
 	if (all)
 		if_freenameindex(all);
 	return 0;
@@ -174,13 +162,49 @@ static int config(void)
 	return 0;
 }
 
-/* Wireshark's filter check: nothing said is valid, else the reason. */
-static int check_filter(const char *expr)
+/* The interface's link type and netmask: 0, or 1 with the reason said. */
+static int describe(struct xs_iface *f, const char *name)
 {
+	int ifindex = xs_iface_resolve(name, NULL);
+
+	if (ifindex < 0)
+		return 1;
+	f->name = name;
+	f->ifindex = (uint32_t)ifindex;
+	return xs_iface_describe(f) ? 1 : 0;
+}
+
+/* The one link type the interface's frames have. */
+static int dlts(const char *name)
+{
+	struct xs_iface f;
+
+	if (describe(&f, name))
+		return 1;
+	if (f.linktype == XS_LINKTYPE_RAW)
+		printf("dlt {number=12}{name=RAW}{display=Raw IP}\n");
+	else
+		printf("dlt {number=1}{name=EN10MB}{display=Ethernet}\n");
+	return 0;
+}
+
+/*
+ * Wireshark's filter check, for the interface's link type and netmask:
+ * nothing said is valid, else the reason.
+ */
+static int check_filter(const char *name, const char *expr)
+{
+	struct xs_iface f;
 	char msg[512];
 
-	if (*expr && xs_filter_check(expr, XS_DEFAULT_SNAPLEN, msg,
-				     sizeof(msg)))
+	if (describe(&f, name))
+		return 1;
+	if (*expr &&
+	    xs_filter_check(expr, XS_DEFAULT_SNAPLEN,
+			    (struct xs_filter_link){
+				    xs_linktype_dlt(f.linktype), f.netmask,
+				    NULL },
+			    msg, sizeof(msg)))
 		printf("%s\n", msg);
 	return 0;
 }
@@ -216,12 +240,6 @@ static int capture(struct xs_options *o, const struct call *c)
 
 	if (!c->fifo) {
 		pr_err("--capture needs --fifo");
-		return 1;
-	}
-	if (!ethernet_like(c->iface)) {
-		pr_err("'%s' is not an Ethernet device: not supported yet",
-		       c->iface);
-		xs_extcap_unblock(c->fifo);
 		return 1;
 	}
 	if (!av)
@@ -263,15 +281,14 @@ int xs_extcap_run(struct xs_options *o, int argc, char **argv)
 	c.iface += plen;
 	switch (c.q) {
 	case Q_DLTS:
-		printf("dlt {number=1}{name=EN10MB}{display=Ethernet}\n");
-		return 0;
+		return dlts(c.iface);
 	case Q_CONFIG:
 		return config();
 	case Q_CAPTURE:
 		return capture(o, &c);
 	default:
 		if (c.filter)
-			return check_filter(c.filter);
+			return check_filter(c.iface, c.filter);
 		pr_err("an extcap call needs --extcap-dlts, --extcap-config, --capture or --extcap-capture-filter");
 		return 1;
 	}

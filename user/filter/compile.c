@@ -73,7 +73,7 @@ fail:
 
 /* libpcap's compile; its complaint goes into msg, not to stderr. */
 static int compile(struct xs_filter *f, const char *expr, uint32_t snaplen,
-		   char *msg, size_t len)
+		   struct xs_filter_link link, char *msg, size_t len)
 {
 	struct bpf_program prog;
 	pcap_t *p;
@@ -81,12 +81,13 @@ static int compile(struct xs_filter *f, const char *expr, uint32_t snaplen,
 
 	memset(f, 0, sizeof(*f));
 	snprintf(msg, len, "filter: out of memory");
-	p = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, (int)snaplen,
+	p = pcap_open_dead_with_tstamp_precision(link.dlt, (int)snaplen,
 						 PCAP_TSTAMP_PRECISION_NANO);
 	if (!p)
 		return -ENOMEM;
-	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN)) {
-		snprintf(msg, len, "invalid filter '%s': %s", expr,
+	if (pcap_compile(p, &prog, expr, 1, link.netmask)) {
+		snprintf(msg, len, "invalid filter '%s'%s%s: %s", expr,
+			 link.where ? " on " : "", link.where ? link.where : "",
 			 pcap_geterr(p));
 		goto out;
 	}
@@ -107,10 +108,11 @@ out:
 	return err;
 }
 
-int xs_filter_compile(struct xs_filter *f, const char *expr, uint32_t snaplen)
+int xs_filter_compile(struct xs_filter *f, const char *expr, uint32_t snaplen,
+		      struct xs_filter_link link)
 {
 	char msg[512];
-	int err = compile(f, expr, snaplen, msg, sizeof(msg));
+	int err = compile(f, expr, snaplen, link, msg, sizeof(msg));
 
 	if (err)
 		pr_err("%s", msg);
@@ -137,30 +139,31 @@ int xs_filter_reference(const struct xs_filter *f, const uint8_t *pkt,
 }
 
 static int build(struct xs_filter *f, const char *expr, uint32_t snaplen,
-		 char *msg, size_t len)
+		 struct xs_filter_link link, char *msg, size_t len)
 {
-	int err = compile(f, expr, snaplen, msg, len);
+	int err = compile(f, expr, snaplen, link, msg, len);
 
 	if (!err && (err = xs_filter_translate(f, msg, len)))
 		xs_filter_free(f);
 	return err;
 }
 
-int xs_filter_build(struct xs_filter *f, const char *expr, uint32_t snaplen)
+int xs_filter_build(struct xs_filter *f, const char *expr, uint32_t snaplen,
+		    struct xs_filter_link link)
 {
 	char msg[512];
-	int err = build(f, expr, snaplen, msg, sizeof(msg));
+	int err = build(f, expr, snaplen, link, msg, sizeof(msg));
 
 	if (err)
 		pr_err("%s", msg);
 	return err;
 }
 
-int xs_filter_check(const char *expr, uint32_t snaplen, char *msg,
-		    size_t len)
+int xs_filter_check(const char *expr, uint32_t snaplen,
+		    struct xs_filter_link link, char *msg, size_t len)
 {
 	struct xs_filter f;
-	int err = build(&f, expr, snaplen, msg, len);
+	int err = build(&f, expr, snaplen, link, msg, len);
 
 	if (!err)
 		xs_filter_free(&f);

@@ -21,6 +21,16 @@ struct xs_cbpf_insn {
 	uint32_t k;
 };
 
+/* What a filter is compiled for: the interface's link and IPv4 netmask. */
+struct xs_filter_link {
+	int dlt;		/* libpcap's DLT_* */
+	uint32_t netmask;	/* a host-order number; 0xffffffff: unknown */
+	const char *where;	/* for messages: "eth0 (Ethernet)"; or NULL */
+};
+
+/* Ethernet, no netmask: what a filter is checked for without interface. */
+#define XS_FILTER_ETHERNET ((struct xs_filter_link){ 1, 0xffffffffu, NULL })
+
 struct xs_filter {
 	char *expr;			/* as given, words joined by spaces */
 	struct xs_cbpf_insn *insns;	/* libpcap's compiled program */
@@ -36,21 +46,22 @@ char *xs_filter_join(int argc, char **argv);
 /* The contents of -F FILE, '#' comments dropped; NULL and a message. */
 char *xs_filter_read_file(const char *path);
 /*
- * Compile expr with libpcap for Ethernet and snaplen; on error print
+ * Compile expr with libpcap for link and snaplen; on error print
  * libpcap's message and return -EINVAL.
  */
 int xs_filter_compile(struct xs_filter *f, const char *expr,
-		      uint32_t snaplen);
+		      uint32_t snaplen, struct xs_filter_link link);
 void xs_filter_free(struct xs_filter *f);
 /*
  * Compile, then translate once (every interface's program gets the same
  * code): -EINVAL/-E2BIG with the reason said when libpcap or the
  * translation refuses the expression.
  */
-int xs_filter_build(struct xs_filter *f, const char *expr, uint32_t snaplen);
+int xs_filter_build(struct xs_filter *f, const char *expr, uint32_t snaplen,
+		    struct xs_filter_link link);
 /* The same verdict, the reason in msg instead of on stderr. */
-int xs_filter_check(const char *expr, uint32_t snaplen, char *msg,
-		    size_t len);
+int xs_filter_check(const char *expr, uint32_t snaplen,
+		    struct xs_filter_link link, char *msg, size_t len);
 /* libpcap's own verdict on a whole frame: the reference for the tests. */
 int xs_filter_reference(const struct xs_filter *f, const uint8_t *pkt,
 			uint32_t len);

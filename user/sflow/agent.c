@@ -40,6 +40,8 @@
 #define FMT_RAW_HEADER		1
 #define FMT_GENERIC_IF		1
 #define HEADER_ETHERNET		1
+#define HEADER_IPV4		11
+#define HEADER_IPV6		12
 #define FCS_BYTES		4
 #define IFTYPE_ETHERNET		6
 #define UNKNOWN32		0xffffffffU
@@ -60,6 +62,7 @@ struct stream {
 
 struct source {
 	uint32_t ifindex;
+	bool raw;		/* its frames begin at the IP header */
 	uint32_t flow_seq, counter_seq;
 	uint64_t drops;
 	uint64_t *pool_cpu;	/* latest count per CPU */
@@ -286,6 +289,7 @@ int xs_sflow_set_ifaces(struct xs_sflow *s, const struct xs_ifaces *ifs)
 {
 	for (unsigned int i = 0; i < ifs->n; i++) {
 		s->src[i].ifindex = ifs->at[i].ifindex;
+		s->src[i].raw = ifs->at[i].linktype == XS_LINKTYPE_RAW;
 		s->src[i].pool_cpu = calloc(s->ncpus, sizeof(uint64_t));
 		if (!s->src[i].pool_cpu)
 			return -ENOMEM;
@@ -349,6 +353,27 @@ static void update_pool(struct xs_sflow *s, struct source *src,
 	src->pool_cpu[pkt->cpu] = pkt->pool;
 }
 
+/*
+ * The sampled header's protocol, frame length and bytes stripped: an
+ * Ethernet frame lost its 4-byte FCS before XDP; a raw device's packet is
+ * IPv4 or IPv6 by its version, and had no FCS.
+ */
+static void put_protocol(struct stream *d, const struct source *src,
+			 const struct xs_packet *pkt)
+{
+	bool v6 = pkt->cap_len && pkt->data[0] >> 4 == 6;
+
+	if (!src->raw) {
+		put32(d, HEADER_ETHERNET);
+		put32(d, pkt->wire_len + FCS_BYTES);
+		put32(d, FCS_BYTES);
+		return;
+	}
+	put32(d, v6 ? HEADER_IPV6 : HEADER_IPV4);
+	put32(d, pkt->wire_len);
+	put32(d, 0);
+}
+
 int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 		    const struct xs_packet *pkt)
 {
@@ -384,9 +409,7 @@ int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 	put32(d, 1);			/* one record */
 	put32(d, FMT_RAW_HEADER);
 	put32(d, 16 + ((hlen + 3) & ~3U));
-	put32(d, HEADER_ETHERNET);
-	put32(d, pkt->wire_len + FCS_BYTES);
-	put32(d, FCS_BYTES);
+	put_protocol(d, src, pkt);
 	put32(d, hlen);
 	put_opaque(d, pkt->data, hlen);
 	d->n_samples++;
