@@ -9,6 +9,7 @@ CMP=$ROOT/build/xs-pcapcmp
 WORK=$(mktemp -d /tmp/xs-e2e.XXXXXX)
 XS_PID=
 BG_PIDS=()
+EXTRA_NS=()	# namespaces a test made beyond A and B: removed at exit
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
@@ -20,6 +21,9 @@ e2e_cleanup() {
 		kill -9 "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
+	for p in "${EXTRA_NS[@]}"; do
+		[ -e /run/netns/"$p" ] && ip netns del "$p"
+	done
 	"$ROOT/netns-scripts/teardown.sh"
 	rm -rf "$WORK"
 }

@@ -16,6 +16,8 @@
 #     and sfacctd's renormalized count still tracks P.
 #  5. No collector listening: the capture goes on, errors are counted.
 #  6. Bad collector, port, agent, datagram size: exit 2, nothing attached.
+#  7. From a tun (raw IP): header protocol IPv4/IPv6 per packet, frame
+#     length the IP packet's; tshark decodes each, sfacctd counts each.
 . "$(dirname "$0")/lib.sh"
 netns_up
 for t in sfacctd sfcapd nfdump; do
@@ -269,6 +271,43 @@ xs_stop
 grep -q "^[1-9][0-9]* sFlow datagrams lost: Connection refused" "$XS_ERR" ||
 	fail "refusals not counted: $(cat "$XS_ERR")"
 [ "$(packets "$WORK/out.pcap")" = 1000 ] || fail "the file lost packets"
+
+# --- 7. From a tun: the header is IPv4 or IPv6, no FCS ------------------
+ip -n "$XS_NS_B" tuntap add dev xst0 mode tun || fail "cannot add a tun"
+ip -n "$XS_NS_B" link set xst0 up
+printf '0000 58 53 53 51 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f\n' >"$WORK/p.txt"
+for i in $(seq 1 30); do
+	text2pcap -q -4 10.99.0.2,10.99.0.$((i + 100)) -u 1000,2000 "$WORK/p.txt" "$WORK/v4.$i.pcap"
+	text2pcap -q -6 fd00::2,fd00::$((i + 100)) -u 1000,2000 "$WORK/p.txt" "$WORK/v6.$i.pcap"
+done >/dev/null 2>&1
+mergecap -F pcap -a -w "$WORK/tunin.pcap" "$WORK"/v4.*.pcap "$WORK"/v6.*.pcap || fail "mergecap"
+sfacctd_start $PORT "$WORK/tun.json"
+lo_start "$WORK/tun.pcap" $PORT
+bg_start xs "listening on" "$XS" --netns "$XS_NS_B" -i xst0 --sflow 127.0.0.1:$PORT ||
+	fail "xdpsample on a tun: $(cat "$BG_LOG")"
+XS_PID=$BG_PID XS_ERR=$BG_LOG
+n=$(xs_in "$XS_NS_B" "$ROOT/build/xs-tun" xst0 "$WORK/tunin.pcap" "$WORK/tunsent.pcap") || fail "xs-tun"
+[ "$n" = 60 ] || fail "xs-tun wrote $n"
+xs_wait_seen 60 xst0
+xs_stop
+lo_stop
+sfacctd_stop
+[ "$XS_RC" = 0 ] || fail "tun: exit $XS_RC: $(cat "$XS_ERR")"
+# 11 = IPv4, 12 = IPv6; the frame length is the IP packet's, none stripped.
+sf "$WORK/tun.pcap" sflow_245.header_protocol | tr ',' '\n' | grep . | sort | uniq -c |
+	awk '{ print $1, $2 }' | tr '\n' ' ' >"$WORK/protos"
+[ "$(cat "$WORK/protos")" = "30 11 30 12 " ] || fail "tun: header protocols $(cat "$WORK/protos")"
+lens=$(sf "$WORK/tun.pcap" sflow_245.header.frame_length | tr ',' '\n' | grep . | sort -u | tr '\n' ' ')
+want=$(tcpdump -r "$WORK/tunsent.pcap" -nn 2>/dev/null | wc -l)
+wl=$(tshark -n -r "$WORK/tunsent.pcap" -T fields -e frame.len 2>/dev/null | sort -u | tr '\n' ' ')
+[ "$lens" = "$wl" ] && [ "$want" = 60 ] || fail "tun: frame lengths $lens, sent $wl"
+# tshark decodes the sampled headers as IP: every destination is there.
+got=$(sf "$WORK/tun.pcap" ip.dst ipv6.dst | tr '\t,' '\n\n' | grep -c -e '^10\.99\.0\.1[0-3][0-9]$' -e '^fd00::1[0-3][0-9]$')
+[ "$got" = 60 ] || fail "tun: tshark decoded $got of 60 sampled headers as IP"
+[ "$(json_sum "$WORK/tun.json" packets)" = 60 ] || fail "tun: sfacctd counted $(json_sum "$WORK/tun.json" packets)"
+grep -c '"ip_src": "10.99.0.2"' "$WORK/tun.json" | grep -qx 30 && grep -c '"ip_src": "fd00::2"' "$WORK/tun.json" | grep -qx 30 ||
+	fail "tun: sfacctd flows: $(head -3 "$WORK/tun.json")"
+note "tun: 30 IPv4 + 30 IPv6 samples, decoded by tshark and counted by sfacctd"
 
 # --- 6. Bad input ---------------------------------------------------------
 refuse "cannot resolve sFlow collector 'no-such-host.invalid'" --sflow no-such-host.invalid

@@ -150,9 +150,11 @@ bool xs_programs_lost(const struct xs_programs *p)
 	bool lost = false;
 	uint32_t by;
 
-	for (unsigned int i = 0; i < p->n; i++)
-		lost |= lost_one(&p->ifs->at[i], xs_loader_state(p->l[i], &by),
-				 by);
+	for (unsigned int i = 0; i < p->n; i++) {
+		enum xs_attach_state st = xs_loader_state(p->l[i], &by);
+
+		lost |= lost_one(&p->ifs->at[i], st, by);
+	}
 	return lost;
 }
 
