@@ -153,11 +153,12 @@ isb() {
 # later), so that ref_stop COUNT can wait for the COUNT packets sent. That
 # ring has a slot of snaplen bytes per packet: 9216 fits a jumbo frame and
 # gives 32 MiB some 3,500 slots.
+# ref_start FILE [IFACE]: on B's IFACE (default the veth).
 ref_start() {
 	REF_FILE=$1
 	# nsenter execs tcpdump, so REF_PID is tcpdump itself.
 	bg_start tcpdump "listening on" nsenter --net=/run/netns/"$XS_NS_B" \
-		tcpdump -Z root -i "$XS_IF_B" -Q in --immediate-mode -U \
+		tcpdump -Z root -i "${2:-$XS_IF_B}" -Q in --immediate-mode -U \
 		-s 9216 -B 32768 -n -w "$REF_FILE" ||
 		fail "tcpdump did not start: $(cat "$BG_LOG")"
 	REF_PID=$BG_PID REF_ERR=$BG_LOG
