@@ -61,8 +61,9 @@ static void on_signal(int sig)
  * drain, close, summary, exit 0): SIGHUP is what a capture gets when its
  * ssh session drops. A full pipe (SIGPIPE) or a file size limit (SIGXFSZ)
  * is a write error that says so. Only faults (SIGSEGV, SIGBUS, SIGILL,
- * SIGFPE, SIGABRT, SIGSYS, SIGTRAP) and SIGKILL end it as they are; the
- * next start removes what they left (see README, Signals).
+ * SIGFPE, SIGABRT, SIGSYS, SIGTRAP) and SIGKILL end it as they are: a
+ * bpf_link goes with the process, what a dispatcher holds the next start
+ * removes (see README, Signals).
  */
 static void setup_signals(void)
 {
