@@ -92,7 +92,8 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 		{ cat $@.log; exit 1; }
 
 # The skeleton is generated: -MMD cannot know of it before the first build.
-$(OUT)/user/capture/loader.o $(SAN_DIR)/user/capture/loader.o: $(OUT)/sampler.skel.h
+$(OUT)/user/capture/loader.o $(SAN_DIR)/user/capture/loader.o: $(OUT)/sampler.skel.h \
+	$(OUT)/probe.skel.h
 
 $(OUT)/%.o: %.c
 	$(call msg,CC,$@)

@@ -51,7 +51,7 @@ ts_start() {
 # ts_end: tshark has stopped by itself, and the extcap has detached.
 ts_end() {
 	local i
-	gone "$TS_PID" 10 || fail "tshark did not stop: $(cat "$WORK/$1.out")"
+	gone "$TS_PID" 10 || fail "tshark did not stop ($(packets "$WORK/$1.pcapng") packets written): $(cat "$WORK/$1.out")"
 	wait "$TS_PID" || fail "tshark failed: $(cat "$WORK/$1.out")"
 	for ((i = 0; i < 100; i++)); do
 		[ -z "$(xdp_prog_id)" ] && return 0

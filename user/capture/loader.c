@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The only file that includes the skeleton: opens it, configures it through
+ * The only file that includes the skeletons: opens the sampler's, configures it through
  * rodata and map sizes, splices the filter in, loads, attaches and detaches
  * it, and says whether it still runs where it was attached. Who owns the
  * programs already on an interface is owner.c's business.
@@ -32,6 +32,7 @@
 #include "user/capture/loader.h"
 #include "xdp/sample.h"
 #include "sampler.skel.h"
+#include "probe.skel.h"
 
 #define BPFFS "/sys/fs/bpf"
 
@@ -208,8 +209,48 @@ static uint32_t prog_id(int fd)
 	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
 }
 
-/* Learned on the first attach: libxdp could not load its dispatcher. */
+/*
+ * Whether libxdp's dispatcher can load here: an extension (freplace) of a
+ * loaded program's global function, loaded and attached as libxdp's own
+ * check does, but on no interface, so nothing is attached to one and
+ * taken off again before the link goes on.
+ */
+static bool dispatcher_works(void)
+{
+	struct probe *target = probe__open(), *ext = probe__open();
+	struct bpf_link *link = NULL;
+	bool ok = false;
+	int fd;
+
+	if (!target || !ext)
+		goto out;
+	bpf_program__set_autoload(target->progs.xs_probe_ext, false);
+	bpf_program__set_autoload(ext->progs.xs_probe_main, false);
+	if (probe__load(target))
+		goto out;
+	fd = bpf_program__fd(target->progs.xs_probe_main);
+	if (bpf_program__set_attach_target(ext->progs.xs_probe_ext, fd,
+					   "xs_probe_slot") ||
+	    probe__load(ext))
+		goto out;
+	link = bpf_program__attach_freplace(ext->progs.xs_probe_ext, fd,
+					    "xs_probe_slot");
+	ok = !libbpf_get_error(link);
+	if (ok)
+		bpf_link__destroy(link);
+out:
+	probe__destroy(ext);
+	probe__destroy(target);
+	pr_debug("libxdp's dispatcher %s load here", ok ? "can" : "cannot");
+	return ok;
+}
+
+/*
+ * No dispatcher here (probed once), or libxdp fell back to a plain
+ * program anyway: a bpf_link from then on.
+ */
 static bool no_dispatcher;
+static bool probed;
 
 static int try_attach(struct xs_loader *l, enum xdp_attach_mode m)
 {
@@ -281,7 +322,7 @@ static int attach_libxdp(struct xs_loader *l, enum xs_mode mode)
 	}
 	if (!attached_alone(l))
 		return 0;
-	/* Before "listening on": the link takes its place. */
+	/* The probe said yes, libxdp no: the link takes its place. */
 	pr_debug("no dispatcher: '%s' gets a bpf_link", l->ifname);
 	no_dispatcher = true;
 	err = xdp_program__detach(l->xprog, l->ifindex, l->attached_mode, 0);
@@ -298,6 +339,9 @@ int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 
 	l->ifindex = ifindex;
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+	if (!probed)
+		no_dispatcher = !dispatcher_works();
+	probed = true;
 	if (!no_dispatcher)
 		err = attach_libxdp(l, mode);
 	if (err < 0)
