@@ -264,7 +264,8 @@ static void finish(struct run *r)
 	}
 	xs_drain_poll(r->drain, 0);
 	r->failed |= xs_programs_stats(&r->progs, &k) != 0;
-	xs_drain_poll(r->drain, 0);
+	/* Nothing more will come: what the merge holds goes, in order. */
+	xs_drain_flush(r->drain);
 	xs_programs_losses(&r->progs, &r->sinks);
 	r->failed |= xs_sinks_close(&r->sinks) != 0;
 	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.rate,

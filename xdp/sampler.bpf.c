@@ -32,10 +32,22 @@ struct {
 	__type(value, struct xs_stats);
 } xs_stats SEC(".maps");
 
-struct {
+/*
+ * One ring buffer per CPU, picked by the CPU the program runs on: a shared
+ * ring serializes every CPU on its spinlock and producer cache line. The
+ * rings and this array are created by userspace (-B each).
+ */
+struct xs_ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
-} xs_ringbuf SEC(".maps");
+	__uint(max_entries, 1 << 20);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct xs_ring);
+} xs_rings SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -83,13 +95,13 @@ static __always_inline void fill_meta(struct xs_record *r, struct xdp_md *ctx,
  * (once per quarter, not once per record while the reader catches up); its
  * timed poll picks up the rest.
  */
-static __always_inline __u64 wake_flag(__u64 rec_bytes)
+static __always_inline __u64 wake_flag(void *ring, __u64 rec_bytes)
 {
 	__u64 queued;
 
 	if (immediate)
 		return 0;	/* the default: wake a reader that waits */
-	queued = bpf_ringbuf_query(&xs_ringbuf, BPF_RB_AVAIL_DATA);
+	queued = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA);
 	if (queued >= rec_bytes &&
 	    (queued >> wake_shift) != ((queued - rec_bytes) >> wake_shift))
 		return BPF_RB_FORCE_WAKEUP;
@@ -106,7 +118,7 @@ static __always_inline __u64 wake_flag(__u64 rec_bytes)
 #define XS_SLOT_MIN	64
 #define XS_SLOT_SIZES	9	/* 64 .. 16384 = XS_MAX_SNAPLEN */
 
-static __always_inline void *reserve_slot(__u64 len, __u64 *slot)
+static __always_inline void *reserve_slot(void *ring, __u64 len, __u64 *slot)
 {
 #pragma unroll
 	for (int i = 0; i < XS_SLOT_SIZES; i++) {
@@ -116,12 +128,12 @@ static __always_inline void *reserve_slot(__u64 len, __u64 *slot)
 			break;
 		if (len <= size) {
 			*slot = size;
-			return bpf_ringbuf_reserve(&xs_ringbuf,
+			return bpf_ringbuf_reserve(ring,
 						   sizeof(struct xs_record) + size, 0);
 		}
 	}
 	*slot = snaplen;
-	return bpf_ringbuf_reserve(&xs_ringbuf, sizeof(struct xs_record) + snaplen, 0);
+	return bpf_ringbuf_reserve(ring, sizeof(struct xs_record) + snaplen, 0);
 }
 
 static __always_inline void emit_ringbuf(struct xdp_md *ctx,
@@ -132,15 +144,20 @@ static __always_inline void emit_ringbuf(struct xdp_md *ctx,
 	 * A zero-extended 64-bit copy, bounded after a barrier: the verifier
 	 * must see 1..slot in the very register passed as the length.
 	 */
+	__u32 cpu = bpf_get_smp_processor_id();
 	__u64 len = cap_len, slot;
 	struct xs_record *r;
+	void *ring;
 
 	barrier_var(len);
-	if (len < 1 || len > snaplen) {
+	ring = bpf_map_lookup_elem(&xs_rings, &cpu);
+	if (!ring || len < 1 || len > snaplen) {
 		st->copy_fail++;
 		return;
 	}
-	r = reserve_slot(len, &slot);
+	/* The time is taken after the reservation (fill_meta): a ring seen
+	 * empty at time T gets no record stamped before T (the merge). */
+	r = reserve_slot(ring, len, &slot);
 	if (!r) {
 		st->ring_full++;
 		return;
@@ -152,7 +169,7 @@ static __always_inline void emit_ringbuf(struct xdp_md *ctx,
 		return;
 	}
 	/* Ring records carry an 8-byte header and are 8-byte aligned. */
-	bpf_ringbuf_submit(r, wake_flag((sizeof(*r) + slot + 8 + 7) & ~7ULL));
+	bpf_ringbuf_submit(r, wake_flag(ring, (sizeof(*r) + slot + 8 + 7) & ~7ULL));
 	st->emitted++;
 }
 

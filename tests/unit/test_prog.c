@@ -110,7 +110,7 @@ static void test_every_packet(uint32_t transport, uint32_t snap)
 		make_pkt(pkt, lens[i], i);
 		run(&r, pkt, lens[i], 1);
 	}
-	xs_drain_poll(r.d, 0);
+	xs_drain_flush(r.d);
 	CHECK(r.got.n == n, "%s -s %u: %u records, want %u", name, snap,
 	      r.got.n, n);
 	for (unsigned int i = 0; i < r.got.n && i < n; i++) {
@@ -156,7 +156,7 @@ static void test_ring_slots(void)
 	      "-s %u: %llu of 2000 frames in the ring, %llu full",
 	      XS_MAX_SNAPLEN, (unsigned long long)st.emitted,
 	      (unsigned long long)st.ring_full);
-	xs_drain_poll(r.d, 0);
+	xs_drain_flush(r.d);
 	CHECK(r.got.n == 2000 && xs_drain_stats(r.d)->bad == 0,
 	      "%u of 2000 read back", r.got.n);
 	rig_down(&r);

@@ -98,13 +98,13 @@ static void test_clock_offset(void)
 /*
  * A BPF ring buffer in memory as the kernel lays it out and xdpsample maps
  * it: RING bytes of data mapped twice in a row, so every byte is written
- * to both copies.
+ * to both copies. Read with peek and take, as the merge does.
  */
 #define RING 4096
 
 static uint8_t ring[2 * RING];
 static unsigned long ring_cons, ring_prod;
-static const struct xs_ring_view view = {
+static struct xs_ring_view view = {
 	.consumer = &ring_cons, .producer = &ring_prod, .data = ring,
 	.mask = RING - 1,
 };
@@ -131,46 +131,60 @@ static unsigned long ring_rec(unsigned long pos, uint32_t size, uint32_t flags,
 	return pos + ((size + 8 + 7) & ~7UL);
 }
 
-static void on_raw(void *ctx, const void *data, size_t size)
-{
-	(void)ctx;
-	if (n_got < 8) {
-		got[n_got].data = data;
-		got[n_got].size = size;
-	}
-	n_got++;
-}
-
+/* Peek and take from cons to prod: the last peek's answer. */
 static int consume_at(unsigned long cons, unsigned long prod)
 {
-	ring_cons = cons;
+	const void *data;
+	size_t size;
+	int r;
+
+	ring_cons = view.cons = view.released = cons;
 	ring_prod = prod;
 	n_got = 0;
-	return xs_ring_consume(&view, on_raw, NULL);
+	while ((r = xs_ring_peek(&view, &data, &size)) == XS_STREAM_RECORD) {
+		if (n_got < 8) {
+			got[n_got].data = data;
+			got[n_got].size = size;
+		}
+		n_got++;
+		xs_ring_take(&view);
+	}
+	return r;
 }
 
 static void test_ring(void)
 {
 	unsigned long p, wrap = 3 * RING - 16;
+	const void *data;
 	const uint8_t *d;
+	size_t size;
 
 	p = ring_rec(0, 100, 0, 0xaa);
 	p = ring_rec(p, 60, BPF_RINGBUF_DISCARD_BIT, 0xbb);
 	p = ring_rec(p, 5, 0, 0xcc);
-	CHECK(consume_at(0, p) == 0 && n_got == 2, "got %d records", n_got);
+	CHECK(consume_at(0, p) == XS_STREAM_EMPTY && n_got == 2,
+	      "got %d records", n_got);
 	CHECK(got[0].size == 100 && got[0].data == ring + 8 &&
 	      got[1].size == 5 && ((const uint8_t *)got[1].data)[4] == 0xcc,
 	      "records handed over wrong");
+	/* Caught up: the position is published for the kernel. */
 	CHECK(ring_cons == p, "consumer at %lu, not %lu", ring_cons, p);
+
+	/* A peek does not take: the same record again, the consumer stays. */
+	ring_cons = view.cons = view.released = 0;
+	CHECK(xs_ring_peek(&view, &data, &size) == XS_STREAM_RECORD &&
+	      xs_ring_peek(&view, &data, &size) == XS_STREAM_RECORD &&
+	      data == ring + 8 && size == 100 && view.cons == 0 && ring_cons == 0,
+	      "a peek moved the consumer");
 
 	/* A record still being written stops the reader before it. */
 	ring_rec(p, 50, BPF_RINGBUF_BUSY_BIT, 0);
-	CHECK(consume_at(p, p + 64) == 0 && n_got == 0 && ring_cons == p,
-	      "read past a busy record");
+	CHECK(consume_at(p, p + 64) == XS_STREAM_BUSY && n_got == 0 &&
+	      view.cons == p, "read past a busy record");
 
 	/* One that wraps around the end is read whole through the mirror. */
 	ring_rec(wrap, 200, 0, 0xdd);
-	CHECK(consume_at(wrap, wrap + 208) == 0 && n_got == 1 &&
+	CHECK(consume_at(wrap, wrap + 208) == XS_STREAM_EMPTY && n_got == 1 &&
 	      got[0].size == 200, "wrapped record missing");
 	d = got[0].data;
 	CHECK(d == ring + (wrap & (RING - 1)) + 8 && d[0] == 0xdd &&

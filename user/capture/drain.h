@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "user/capture/packet.h"
+#include "user/capture/merge.h"
 
 /* Called for every record that passed the checks; owns no error path. */
 typedef void (*xs_packet_fn)(void *ctx, const struct xs_packet *pkt);
@@ -14,16 +15,26 @@ struct xs_drain_stats {
 	uint64_t received;	/* records read from the transport */
 	uint64_t bad;		/* records that failed the checks */
 	uint64_t perf_lost;	/* perf LOST records (already in ring_full) */
+	uint64_t late;		/* handed on after a later one (past the hold) */
 };
 
 struct xs_drain;
 
-/* The transport map must be created (it may still be empty of programs). */
+/*
+ * The transport map must be created (it may still be empty of programs):
+ * for the ring buffer the array of per-CPU rings, for perf the event array.
+ */
 int xs_drain_open(struct xs_drain **out, uint32_t transport, int map_fd,
 		  uint32_t buffer_bytes, bool immediate, uint32_t snaplen,
 		  xs_packet_fn fn, void *ctx);
-/* Wait up to timeout_ms for a wakeup, then consume everything queued. */
+/*
+ * Wait up to timeout_ms for a wakeup, then hand on, in timestamp order
+ * across the CPUs, every record known to be the oldest (user/capture/
+ * merge.h); the rest waits at most 1 ms past its timestamp.
+ */
 int xs_drain_poll(struct xs_drain *d, int timeout_ms);
+/* No more records will come: hand on every one there is, in order. */
+void xs_drain_flush(struct xs_drain *d);
 void xs_drain_close(struct xs_drain *d);
 const struct xs_drain_stats *xs_drain_stats(const struct xs_drain *d);
 
@@ -39,16 +50,19 @@ struct xs_ring_view {
 	const unsigned long *producer;	/* the kernel's */
 	const uint8_t *data;		/* mask + 1 bytes, mapped twice in a row */
 	size_t mask;
+	unsigned long cons;		/* read up to here */
+	unsigned long released;		/* *consumer as last written */
+	unsigned long next;		/* after the record peek gave */
 };
 
-typedef void (*xs_raw_fn)(void *ctx, const void *data, size_t size);
-
 /*
- * Hand fn every committed, not discarded record between the consumer
- * position and one snapshot of the producer's, stopping at one still being
- * written; advance the consumer. A header whose length runs past the
- * committed data skips to the producer and returns -EBADMSG.
+ * The oldest committed, not discarded record at cons, in place:
+ * XS_STREAM_RECORD (merge.h), or XS_STREAM_EMPTY (the consumer position
+ * published), or XS_STREAM_BUSY (still being written). A header whose
+ * length runs past the committed data skips to the producer: -EBADMSG.
  */
-int xs_ring_consume(const struct xs_ring_view *r, xs_raw_fn fn, void *ctx);
+int xs_ring_peek(struct xs_ring_view *r, const void **data, size_t *size);
+/* Past the record peek gave; published every 64 KiB and when caught up. */
+void xs_ring_take(struct xs_ring_view *r);
 
 #endif

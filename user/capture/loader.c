@@ -70,22 +70,57 @@ const char *xs_transport_name(uint32_t transport)
 	       transport == XS_TRANSPORT_PERF ? "perf" : "?";
 }
 
+/* A ring buffer per possible CPU, in an array the program indexes. */
+static int create_rings(uint32_t bytes)
+{
+	int n = libbpf_num_possible_cpus(), ring, outer = -1;
+	LIBBPF_OPTS(bpf_map_create_opts, o);
+
+	if (n < 1)
+		return n < 0 ? n : -EINVAL;
+	for (int i = 0; i < n; i++) {
+		ring = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "xs_ring", 0, 0,
+				      bytes, NULL);
+		if (ring < 0)
+			break;
+		if (outer < 0) {
+			o.inner_map_fd = ring;
+			outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS,
+					       "xs_rings", sizeof(__u32),
+					       sizeof(__u32), (__u32)n, &o);
+		}
+		if (outer < 0 || bpf_map_update_elem(outer, &i, &ring, 0)) {
+			close(ring);
+			ring = -1;
+			break;
+		}
+		close(ring);	/* the array holds it */
+	}
+	if (ring < 0) {
+		ring = -errno;
+		if (outer >= 0)
+			close(outer);
+		return ring;
+	}
+	return outer;
+}
+
 int xs_transport_create(const struct xs_prog_cfg *cfg)
 {
 	bool rb = cfg->transport == XS_TRANSPORT_RINGBUF;
 	int fd;
 
 	if (rb)
-		fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "xs_ringbuf", 0, 0,
-				    cfg->buffer_bytes, NULL);
+		fd = create_rings(cfg->buffer_bytes);
 	else
 		fd = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, "xs_perf",
 				    sizeof(__u32), sizeof(__u32),
 				    libbpf_num_possible_cpus(), NULL);
 	if (fd < 0) {
-		fd = -errno;
-		pr_err("cannot create the %s buffer: %s",
-			rb ? "ring" : "perf", strerror(errno));
+		fd = fd == -1 ? -errno : fd;
+		pr_err("cannot create the %s buffers (%u KiB per CPU): %s",
+		       rb ? "ring" : "perf", cfg->buffer_bytes / 1024,
+		       strerror(-fd));
 	}
 	return fd;
 }
@@ -100,8 +135,8 @@ static int use_transport(struct xs_loader *l, int fd)
 	int err;
 
 	bpf_map__set_autocreate(rb ? l->skel->maps.xs_perf :
-				     l->skel->maps.xs_ringbuf, false);
-	err = bpf_map__reuse_fd(rb ? l->skel->maps.xs_ringbuf :
+				     l->skel->maps.xs_rings, false);
+	err = bpf_map__reuse_fd(rb ? l->skel->maps.xs_rings :
 				     l->skel->maps.xs_perf, fd);
 	if (err)
 		pr_err("cannot use the %s buffer: %s",

@@ -1,8 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /* From the options to the settings of the programs, the files, sFlow. */
 #include <errno.h>
+#include <bpf/libbpf.h>
 
 #include "user/cli/config.h"
+
+uint32_t xs_default_buffer_kib(void)
+{
+	int n = libbpf_num_possible_cpus();
+	uint32_t kib = 4096;
+
+	while (n > 1 && kib > 256) {
+		kib /= 2;
+		n = (n + 1) / 2;
+	}
+	return kib;
+}
 
 struct xs_prog_cfg xs_config_prog(const struct xs_options *o,
 				  const struct xs_filter *f)
@@ -12,7 +25,8 @@ struct xs_prog_cfg xs_config_prog(const struct xs_options *o,
 		.sample_mode = o->sample_mode,
 		.snaplen = o->snaplen,
 		.transport = o->transport,
-		.buffer_bytes = o->buffer_kib * 1024,
+		.buffer_bytes = (o->buffer_kib ? o->buffer_kib :
+				 xs_default_buffer_kib()) * 1024,
 		.immediate = o->immediate,
 		.filter = f && f->len ? f : NULL,
 	};

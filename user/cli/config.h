@@ -9,7 +9,12 @@
 #include "user/sflow/sflow.h"
 #include "pcap/output.h"
 
-/* The programs' settings; f with len 0: no filter. */
+/*
+ * -B's default, per CPU: 4 MiB shared by the possible CPUs, at least 256
+ * KiB each, a power of two (2 CPUs: 2048; 64 or more: 256).
+ */
+uint32_t xs_default_buffer_kib(void);
+/* The programs' settings; f NULL or with len 0: no filter. */
 struct xs_prog_cfg xs_config_prog(const struct xs_options *o,
 				  const struct xs_filter *f);
 /* The files' settings (-w and what goes with it). */

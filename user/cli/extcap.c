@@ -18,6 +18,7 @@
 
 #include "user/capture/iface.h"
 #include "user/capture/log.h"
+#include "user/cli/config.h"
 #include "user/cli/extcap.h"
 #include "user/filter/filter.h"
 #include "xdp/sample.h"
@@ -152,13 +153,14 @@ static int config(void)
 	       "value {arg=3}{value=ringbuf}{display=BPF ring buffer}{default=true}\n"
 	       "value {arg=3}{value=perf}{display=perf event array}{default=false}\n"
 	       "arg {number=4}{call=--buffer-size}{display=Buffer size (KiB)}"
-	       "{type=unsigned}{range=16,1048576}{default=4096}"
-	       "{tooltip=a power of two; per CPU for perf}\n"
+	       "{type=unsigned}{range=16,1048576}{default=%u}"
+	       "{tooltip=a power of two, per CPU}\n"
 	       "arg {number=5}{call=--mode}{display=XDP mode}{type=selector}"
 	       "{tooltip=native (driver) or generic (skb)}\n"
 	       "value {arg=5}{value=auto}{display=auto (native, else generic)}{default=true}\n"
 	       "value {arg=5}{value=native}{display=native}{default=false}\n"
-	       "value {arg=5}{value=generic}{display=generic}{default=false}\n");
+	       "value {arg=5}{value=generic}{display=generic}{default=false}\n",
+	       xs_default_buffer_kib());
 	return 0;
 }
 

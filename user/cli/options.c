@@ -240,7 +240,7 @@ static const struct opt opts[] = {
 	{ "count", 'c', "N", "stop after N packets written", p_u64, F(count),
 	  .what = "count", .min = 1, .max = UINT64_MAX },
 	{ "buffer-size", 'B', "KIB",
-	  "ring buffer size, per CPU for perf (default 4096)", p_u32,
+	  "buffer size per CPU (default: 4 MiB over the CPUs, 256 at least)", p_u32,
 	  F(buffer_kib), .what = "buffer size", .min = MIN_BUFFER_KIB,
 	  .max = MAX_BUFFER_KIB },
 	{ "packet-buffered", 'U', NULL, "flush the file after every packet",
@@ -356,7 +356,7 @@ static void set_defaults(struct xs_options *o)
 	o->sample_mode = XS_SAMPLE_RANDOM;
 	o->transport = XS_TRANSPORT_RINGBUF;
 	o->mode = XS_MODE_AUTO;
-	o->buffer_kib = 4096;
+	o->buffer_kib = 0;	/* xs_default_buffer_kib() */
 	o->format = FORMAT_GUESS;
 	o->sflow_counter_secs = XS_SFLOW_COUNTER_SECS;
 }
