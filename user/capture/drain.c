@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <linux/bpf.h>
@@ -445,34 +446,40 @@ int xs_drain_open(struct xs_drain **out, uint32_t transport, int map_fd,
 }
 
 /*
- * How long to sleep: not at all while records wait unread (they woke
- * nobody: the kernel wakes for the record at the published position),
- * at most until the oldest record held back must go.
+ * Not to sleep while records wait unread (they woke nobody: the kernel
+ * wakes for the record at the published position).
  */
-static int sleep_ms(struct xs_drain *d, int timeout_ms, uint64_t now)
+static bool unread(const struct xs_drain *d)
 {
-	uint64_t due = xs_merge_deadline(&d->merge);
-
 	for (unsigned int i = 0; d->rings && i < d->n; i++)
 		if (ring_unread(&d->rings[i]))
-			return 0;
-	if (due && timeout_ms > 0) {
-		uint64_t ms = due > now ? (due - now + 999999) / 1000000 : 0;
-
-		if (ms < (uint64_t)timeout_ms)
-			timeout_ms = (int)ms;
-	}
-	return timeout_ms;
+			return true;
+	return false;
 }
 
 int xs_drain_poll(struct xs_drain *d, int timeout_ms)
 {
+	uint64_t now = xs_mono_ns(), due = xs_merge_ready_at(&d->merge);
 	struct epoll_event ev[16];
-	int n;
 
-	n = epoll_wait(d->epfd, ev, 16, sleep_ms(d, timeout_ms, xs_mono_ns()));
-	if (n < 0 && errno != EINTR)
+	if (due > now && timeout_ms > 0) {
+		/*
+		 * The merge holds records back until due (a perf buffer's lag,
+		 * a record being written): a wakeup for a newer record changes
+		 * nothing before then, so wait for the time, not the records
+		 * (a wakeup per record in --immediate-mode would spin).
+		 */
+		struct timespec t = { 0, (long)(due - now) };
+
+		if (due - now < (uint64_t)timeout_ms * 1000000)
+			nanosleep(&t, NULL);
+		else
+			poll(NULL, 0, timeout_ms);
+	} else if (epoll_wait(d->epfd, ev, 16,
+			      unread(d) || due ? 0 : timeout_ms) < 0 &&
+		   errno != EINTR) {
 		return -errno;
+	}
 	/* The clock before the streams are read: see merge.h. */
 	xs_merge_run(&d->merge, xs_mono_ns(), false);
 	return 0;
@@ -499,6 +506,26 @@ void xs_drain_close(struct xs_drain *d)
 	free(d->perfs);
 	free(d->src);
 	free(d);
+}
+
+double xs_drain_fill(const struct xs_drain *d)
+{
+	double most = 0, f;
+
+	for (unsigned int i = 0; i < d->n; i++) {
+		if (d->rings) {
+			const struct xs_ring_view *v = &d->rings[i].v;
+
+			f = (double)(*v->producer - v->cons) / (v->mask + 1);
+		} else {
+			const struct perf *p = &d->perfs[i];
+
+			f = (double)(p->hdr->data_head - p->tail) / p->size;
+		}
+		if (f > most)
+			most = f;
+	}
+	return most;
 }
 
 const struct xs_drain_stats *xs_drain_stats(const struct xs_drain *d)

@@ -36,6 +36,8 @@ int xs_drain_poll(struct xs_drain *d, int timeout_ms);
 /* No more records will come: hand on every one there is, in order. */
 void xs_drain_flush(struct xs_drain *d);
 void xs_drain_close(struct xs_drain *d);
+/* The fullest CPU's buffer: the share of it not yet read, 0..1. */
+double xs_drain_fill(const struct xs_drain *d);
 const struct xs_drain_stats *xs_drain_stats(const struct xs_drain *d);
 
 /*

@@ -30,22 +30,27 @@ void xs_merge_free(struct xs_merge *m)
 
 /*
  * Peek stream i; when it has nothing, lower *safe to the newest stamp it
- * can still deliver below: now - lag when empty, nothing when busy.
+ * can still deliver below (now - lag when empty, nothing when busy), and
+ * raise *wait to how long after its stamp a record it holds back can go.
  */
 static void refill(struct xs_merge *m, unsigned int i, uint64_t now,
-		   uint64_t *safe)
+		   uint64_t *safe, uint64_t *wait)
 {
 	const struct xs_stream_src *s = &m->src[i];
 	int r = s->peek(s->s, &m->head[i]);
-	uint64_t bound = 0;
+	uint64_t bound = 0, w = m->hold_ns;
 
 	m->has[i] = r == XS_STREAM_RECORD;
 	if (m->has[i])
 		return;
-	if (r == XS_STREAM_EMPTY && now >= s->lag_ns)
-		bound = now - s->lag_ns;
+	if (r == XS_STREAM_EMPTY) {
+		bound = now >= s->lag_ns ? now - s->lag_ns : 0;
+		w = s->lag_ns;
+	}
 	if (bound < *safe)
 		*safe = bound;
+	if (w > *wait)
+		*wait = w;
 }
 
 /* The stream with the oldest record (the lowest index of equals); -1. */
@@ -62,19 +67,22 @@ static int oldest(const struct xs_merge *m)
 
 unsigned long xs_merge_run(struct xs_merge *m, uint64_t now_ns, bool flush)
 {
-	uint64_t safe = UINT64_MAX;
+	uint64_t safe = UINT64_MAX, wait = 0;
 	uint64_t floor = now_ns > m->hold_ns ? now_ns - m->hold_ns : 0;
 	unsigned long done = 0;
 	int i;
 
+	m->ready_at = 0;
 	for (unsigned int k = 0; k < m->n; k++)
 		if (!m->has[k])
-			refill(m, k, now_ns, &safe);
+			refill(m, k, now_ns, &safe, &wait);
 	while ((i = oldest(m)) >= 0) {
 		uint64_t ts = m->head[i].ts_ns;
 
-		if (!flush && ts > safe && ts > floor)
+		if (!flush && ts > safe && ts > floor) {
+			m->ready_at = ts + (wait < m->hold_ns ? wait : m->hold_ns);
 			break;
+		}
 		if (ts < m->last_ts)
 			m->late++;
 		else
@@ -83,9 +91,14 @@ unsigned long xs_merge_run(struct xs_merge *m, uint64_t now_ns, bool flush)
 		m->src[i].take(m->src[i].s);
 		done++;
 		/* Empty after now_ns was read: now_ns - lag still holds. */
-		refill(m, (unsigned int)i, now_ns, &safe);
+		refill(m, (unsigned int)i, now_ns, &safe, &wait);
 	}
 	return done;
+}
+
+uint64_t xs_merge_ready_at(const struct xs_merge *m)
+{
+	return m->ready_at;
 }
 
 uint64_t xs_merge_deadline(const struct xs_merge *m)

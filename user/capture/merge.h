@@ -49,6 +49,7 @@ struct xs_merge {
 	xs_merged_fn fn;
 	void *ctx;
 	uint64_t last_ts;	/* of the last record handed on */
+	uint64_t ready_at;	/* see xs_merge_ready_at */
 	uint64_t late;		/* handed on older than the one before */
 };
 
@@ -62,6 +63,13 @@ void xs_merge_free(struct xs_merge *m);
  * flush (no more will come). Returns how many were handed on.
  */
 unsigned long xs_merge_run(struct xs_merge *m, uint64_t now_ns, bool flush);
+/*
+ * When the record the last run held back can surely go (its stamp plus
+ * the lag, or the hold, of what held it back): a run before then may hand
+ * on nothing more, unless the streams that held it back got records. 0:
+ * the last run held nothing back.
+ */
+uint64_t xs_merge_ready_at(const struct xs_merge *m);
 /* When the oldest record held back must go at the latest; 0: none held. */
 uint64_t xs_merge_deadline(const struct xs_merge *m);
 

@@ -72,4 +72,8 @@ void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
 		xs_summary_line(d->perf_lost,
 				"packets reported lost by perf (counted in buffer full)",
 				false, quiet);
+	/* Handed on, not lost: a CPU stalled past the merge's hold. */
+	if (d->late)
+		xs_summary_line(d->late, "packets written out of time order",
+				false, quiet);
 }
