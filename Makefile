@@ -121,7 +121,7 @@ $(SAN_DIR)/tests/%: tests/unit/%.c $(SAN_OBJS)
 
 $(OUT)/xs-progcost: bench/xs-progcost.c $(LIB_OBJS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lpthread -o $@
 
 $(OUT)/xs-gen: bench/xs-gen.c $(OUT)/gen.skel.h
 	$(call msg,CC,$@)

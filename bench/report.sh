@@ -67,8 +67,17 @@ END {
 		med[o[i]] = a[int((k + 1) / 2)]
 	}
 	for (i = 1; i <= m; i++)
-		if (o[i] !~ /^filter-/)
+		if (o[i] !~ /^filter-/ && o[i] !~ /^cpus/)
 			printf "| %s | %d | %+d |\n", o[i], med[o[i]], med[o[i]] - med["XDP_PASS"]
+	printf "\nThe same program at N=1 run on one CPU, and on two CPUs at once from\n"
+	printf "threads pinned one per CPU (as a two-queue NIC runs it); the cost per\n"
+	printf "packet on each:\n\n"
+	printf "| transport | 1 CPU ns | 2 CPUs ns | 2 CPUs ÷ 1 CPU |\n|---|---|---|---|\n"
+	for (t = 1; t <= 2; t++) {
+		x = t == 1 ? "ringbuf" : "perf"
+		a1 = med["cpus1-" x "-N1"]; a2 = med["cpus2-" x "-N1"]
+		printf "| %s | %d | %d | %s |\n", x, a1, a2, a1 ? sprintf("%.2f", a2 / a1) : "–"
+	}
 	base = "xdpsample-ringbuf-N1000"
 	printf "\nFilters (xdpsample ringbuf N=1000, a 64-byte IPv4/UDP frame to port\n"
 	printf "5678), against the same program without a filter:\n\n"

@@ -113,6 +113,48 @@ sampler() {	# NAME TRANSPORT RATE [OPTIONS...]
 		's/^\([0-9]*\) packets lost: \(.*\)/\2=\1/p' "$err" | tr ' ' _))"
 }
 
+# A two-queue veth pair: a frame xs-gen redirects from CPU c goes to queue
+# c, whose NAPI (and so B's XDP program) runs on CPU c.
+QA=xsqa0 QB=xsqb0
+two_queues() {
+	ip link add $QA netns "$XS_NS_A" numtxqueues 2 numrxqueues 2 type veth \
+		peer name $QB netns "$XS_NS_B" numtxqueues 2 numrxqueues 2 &&
+	ip -n "$XS_NS_A" link set $QA up && ip -n "$XS_NS_B" link set $QB up
+}
+
+# paced2 NAME TRANSPORT PPS: a generator pinned on each CPU, each at PPS
+# (a rate the consumer can hold) in batches of 4,096 (the default 65,536 is
+# a burst no 2 MiB ring holds), into the two-queue pair; xdpsample at
+# N=1 unpinned. Losses, and the consumer's CPU per record with the merge.
+paced2() {
+	local name=$1 transport=$2 pps=$3 err=$WORK/xs.err pid g0 g1 o0 o1 s0 s1
+	local written lost
+	rm -f "$WORK/cap.pcap" "$err"
+	"$XS" --netns "$XS_NS_B" -i $QB -w "$WORK/cap.pcap" -s 128 \
+		--transport "$transport" >"$err" 2>&1 &
+	pid=$!
+	xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
+	for c in 0 1; do
+		taskset -c $c "$ROOT/build/xs-gen" --netns "$XS_NS_A" -i $QA \
+			-d $DST_MAC -S "$XS_IP_A" -D "$XS_IP_B" -n $((PKTS / 2)) \
+			-z 64 -r "$pps" -b 4096 >"$WORK/gen$c" &
+		eval g$c=\$!
+	done
+	wait "$g0" "$g1"
+	read -r o0 s0 <"$WORK/gen0"
+	read -r o1 s1 <"$WORK/gen1"
+	sleep 0.5
+	CPU=$(cpu_of $pid)
+	RSS=$(rss_of $pid)
+	kill -INT $pid
+	wait $pid || die "$name: xdpsample failed: $(cat "$err")"
+	written=$(count_of "packets written" "$err")
+	lost=$(sed -n 's/^\([0-9]*\) packets lost: .*/\1/p' "$err" | awk '{ s += $1 } END { print s + 0 }')
+	record "$name" $((o0 + o1)) "$(awk -v a="$s0" -v b="$s1" 'BEGIN { print (a > b ? a : b) }')" \
+		"$written" "$lost" "$CPU" "$RSS" "$(counters $(sed -n \
+		's/^\([0-9]*\) packets lost: \(.*\)/\2=\1/p' "$err" | tr ' ' _))"
+}
+
 # Tools without --netns enter B through nsenter, which execs them: the pid
 # measured and signalled is the tool's own.
 IN_B=(nsenter --net=/run/netns/"$XS_NS_B")
@@ -150,6 +192,7 @@ progcost() {	# NAME ARGS...
 }
 
 "$ROOT/netns-scripts/setup.sh" || die "cannot make the namespaces"
+two_queues || die "cannot make the two-queue pair"
 sysctl -qw kernel.bpf_stats_enabled=0
 # The first run after the namespaces are made is slow (page pools and
 # caches still cold, measured 20-40% below the next): warm up, then forget it.
@@ -168,12 +211,22 @@ for ((run = 1; run <= RUNS; run++)); do
 	after_pass sampler "knob-immediate-perf" perf 1 --immediate-mode
 	after_pass sampler "knob-snaplen1518-ringbuf" ringbuf 1 -s 1518
 	after_pass sampler "knob-buffer256k-ringbuf" ringbuf 1 -B 256
+	for t in ringbuf perf; do
+		after_pass paced2 "paced-2cpu-$t" $t 200000
+	done
 	after_pass xdpdump_run
 	after_pass tcpdump_run
 	progcost "XDP_PASS" pass "$ROOT/build/xdp_pass.bpf.o" 1000000
 	for t in ringbuf perf; do
 		for n in 1 100 1000; do
 			progcost "xdpsample-$t-N$n" xdpsample $t $n 1000000
+		done
+	done
+	# The same program run on 1 CPU, and on 2 at once (as a two-queue
+	# NIC runs it): a per-CPU ring keeps the cost flat.
+	for t in ringbuf perf; do
+		for c in 1 2; do
+			progcost "cpus$c-$t-N1" -j $c xdpsample $t 1 1000000
 		done
 	done
 	# Filters at N=1000 (so the cost is the filter's), against no filter;

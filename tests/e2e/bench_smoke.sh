@@ -8,13 +8,17 @@ BENCH_PACKETS=20000 BENCH_RUNS=1 BENCH_PLOT=0 BENCH_OUT=$WORK \
 	"$ROOT/bench/run.sh" >"$WORK/log" 2>&1 || fail "bench/run.sh: $(tail -5 "$WORK/log")"
 for s in XDP_DROP XDP_PASS xdpsample-ringbuf-N1 xdpsample-ringbuf-N100 \
 	 xdpsample-ringbuf-N1000 xdpsample-perf-N1 xdpsample-perf-N100 \
-	 xdpsample-perf-N1000 xdpdump tcpdump; do
+	 xdpsample-perf-N1000 paced-2cpu-ringbuf paced-2cpu-perf xdpdump tcpdump; do
 	grep -q "^| $s | [0-9.]* |" "$WORK/results.md" || fail "no result for $s"
 done
 [ "$(grep -c '^| xdpsample-.* | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 6 ] ||
 	fail "per-packet costs missing: $(cat "$WORK/results.md")"
 [ "$(grep -c '^| .*-(m[a-z]*) | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 5 ] ||
 	fail "filter costs missing: $(cat "$WORK/results.md")"
+for t in ringbuf perf; do
+	grep -q "^| $t | [0-9]* | [0-9]* | [0-9.]* |$" "$WORK/results.md" ||
+		fail "no 1-CPU / 2-CPU cost for $t: $(cat "$WORK/results.md")"
+done
 grep -q "^| xdpsample-ringbuf-N1 | [0-9.]* | [0-9.]* | 20000 | 0 | 0.0 | none |" "$WORK/results.md" ||
 	fail "N=1 ringbuf did not write all 20,000 packets: $(grep ringbuf-N1 "$WORK/results.md")"
 exit 0
