@@ -52,6 +52,10 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 SBINDIR   := $(PREFIX)/sbin
 MAN8DIR   := $(PREFIX)/share/man/man8
+# The agent's systemd unit and an example config (deploy/).
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+DOCDIR    := $(PREFIX)/share/doc/xdpsample
 EXTCAP_DIR ?= $(shell tshark -G folders 2>/dev/null | \
 		sed -n 's/^Extcap path:[[:space:]]*//p' | head -1)
 # make install-caps, opt-in as Debian's dumpcap: members of CAPTURE_GROUP
@@ -167,6 +171,10 @@ test: deps all sanitize $(FUZZ)
 install: $(BIN)
 	$(Q)install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/xdpsample
 	$(Q)install -D -m 0644 user/cli/xdpsample.8 $(DESTDIR)$(MAN8DIR)/xdpsample.8
+	$(Q)mkdir -p $(DESTDIR)$(UNITDIR)
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		deploy/xdpsample@.service >$(DESTDIR)$(UNITDIR)/xdpsample@.service
+	$(Q)install -D -m 0644 deploy/agent.conf.example $(DESTDIR)$(DOCDIR)/agent.conf.example
 	$(Q)if [ -n "$(EXTCAP_DIR)" ]; then \
 		mkdir -p $(DESTDIR)$(EXTCAP_DIR) && \
 		ln -sf $(SBINDIR)/xdpsample $(DESTDIR)$(EXTCAP_DIR)/xdpsample; \
@@ -175,7 +183,8 @@ install: $(BIN)
 	fi
 
 uninstall:
-	$(Q)rm -f $(DESTDIR)$(SBINDIR)/xdpsample $(DESTDIR)$(MAN8DIR)/xdpsample.8
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/xdpsample $(DESTDIR)$(MAN8DIR)/xdpsample.8 \
+		$(DESTDIR)$(UNITDIR)/xdpsample@.service $(DESTDIR)$(DOCDIR)/agent.conf.example
 	$(Q)[ -z "$(EXTCAP_DIR)" ] || rm -f $(DESTDIR)$(EXTCAP_DIR)/xdpsample
 
 # chgrp clears file capabilities: the group and mode first.

@@ -103,6 +103,17 @@ static void file_abort(void *p)
 	free(f);
 }
 
+static void file_counts(const void *p, struct xs_sink_counts *out)
+{
+	const struct file_sink *f = p;
+	struct xs_write_counts c = f->counts;
+
+	if (f->out)
+		xs_output_counts(f->out, &c);
+	out->delivered = c.written;
+	out->errors = c.failed;
+}
+
 static void file_summary(const void *p, enum xs_summary_part part,
 			 bool quiet)
 {
@@ -131,6 +142,7 @@ const struct xs_sink_ops xs_file_sink_ops = {
 	.chown = file_chown,
 	.close = file_close,
 	.abort = file_abort,
+	.counts = file_counts,
 	.summary = file_summary,
 	.free = free,
 };

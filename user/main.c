@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "user/capture/clock.h"
 #include "user/capture/drain.h"
+#include "user/capture/health.h"
 #include "user/capture/iface.h"
 #include "user/capture/log.h"
 #include "user/capture/owner.h"
@@ -27,6 +29,7 @@
 #define POLL_MS 50		/* upper bound on a lone packet's delay */
 #define LOSS_CHECK_NS 20000000	/* how often the sinks hear of losses */
 #define IFACE_CHECK_NS 200000000 /* how often interfaces are checked */
+#define STATS_SECS 10		/* --stats-file's interval by default */
 
 static volatile sig_atomic_t stop, want_stats, want_flush;
 
@@ -39,6 +42,7 @@ struct run {
 	struct xs_drain *drain;
 	struct xs_privsep privs;
 	int transport_fd;
+	double start_s;		/* when "listening on" was said */
 	bool iface_gone;	/* an interface is no longer ours: exit 3 */
 	bool bad_input;		/* a filter or interface refused: exit 2 */
 	bool failed;		/* runtime error seen: exit 1 */
@@ -99,6 +103,41 @@ static void on_request(struct run *r)
 	pr_info("statistics so far:");
 	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.rate,
 		       r->filter[0].len > 0, false);
+}
+
+/* --stats-file / --stats-interval: the counters, live. */
+static void health(struct run *r)
+{
+	struct xs_health h = {
+		.n_ifaces = r->progs.n, .rate = r->opt.rate,
+		.filter = r->filter[0].len > 0, .start_s = r->start_s,
+		.fill = xs_drain_fill(r->drain),
+	};
+	struct xs_iface_counters c;
+	char capture[XS_MAX_IFACES * 16] = "";
+
+	h.capture = capture;
+	for (unsigned int i = 0; i < r->progs.n; i++) {
+		snprintf(capture + strlen(capture), sizeof(capture) - strlen(capture),
+			 "%s%s", i ? "," : "", r->ifs.at[i].name);
+		h.ifs[i].name = r->ifs.at[i].name;
+		if (xs_programs_iface(&r->progs, i, &h.ifs[i].k))
+			return;
+		if (!xs_programs_counters(&r->progs, i, &c))
+			h.ifs[i].rx_dropped = c.rx_dropped;
+	}
+	for (unsigned int i = 0; i < r->sinks.n; i++) {
+		if (!r->sinks.s[i].ops->counts)
+			continue;
+		h.sinks[h.n_sinks].name = r->sinks.s[i].ops->name;
+		r->sinks.s[i].ops->counts(r->sinks.s[i].p, &h.sinks[h.n_sinks++].c);
+	}
+	h.bad = xs_drain_stats(r->drain)->bad + r->sinks.foreign;
+	h.late = xs_drain_stats(r->drain)->late;
+	if (r->opt.stats_file)
+		xs_health_write(r->opt.stats_file, &h);
+	else
+		xs_health_line(&h);
 }
 
 /* --sflow: the socket belongs to the namespace we start in. */
@@ -218,12 +257,16 @@ static int start(struct run *r)
 			r->ifs.at[i].name, r->progs.mode_name[i],
 			xs_transport_name(r->opt.transport), r->opt.rate,
 			r->opt.snaplen);
+	r->start_s = xs_wall_ns() / 1e9;
 	return 0;
 }
 
 static void capture(struct run *r)
 {
-	uint64_t now, next_iface = 0, next_loss = 0;
+	uint64_t now, next_iface = 0, next_loss = 0, next_stats = 0;
+	uint64_t every = (uint64_t)(r->opt.stats_interval ?: STATS_SECS) *
+			 1000000000ULL;
+	bool stats = r->opt.stats_file || r->opt.stats_interval;
 	int err;
 
 	while (!stop && !xs_sinks_over(&r->sinks)) {
@@ -248,6 +291,10 @@ static void capture(struct run *r)
 		}
 		xs_sinks_tick(&r->sinks, now);
 		on_request(r);
+		if (stats && now >= next_stats) {
+			health(r);
+			next_stats = now + every;
+		}
 	}
 }
 
@@ -268,6 +315,9 @@ static void finish(struct run *r)
 	xs_drain_flush(r->drain);
 	xs_programs_losses(&r->progs, &r->sinks);
 	r->failed |= xs_sinks_close(&r->sinks) != 0;
+	/* The last figures, as the summary has them. */
+	if (r->opt.stats_file)
+		health(r);
 	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.rate,
 		       r->filter[0].len > 0, r->opt.quiet);
 }

@@ -26,6 +26,25 @@ for o in $("$XS" --help | grep -o -- '--[a-z-]*' | sort -u); do
 	grep -qF -- "${o//-/\\-}" "$man8" || fail "$o is not in the man page"
 done
 
+# The agent's unit and example config; systemd-analyze verify is clean
+# (its ExecStart pointed at the binary in DESTDIR, the man page there too).
+unit=$D/usr/lib/systemd/system/xdpsample@.service
+[ -f "$unit" ] && [ -f "$D/usr/share/doc/xdpsample/agent.conf.example" ] ||
+	fail "no unit or example config: $(find "$D" -name '*xdpsample*')"
+grep -qx "ExecStart=/usr/sbin/xdpsample --config /etc/xdpsample/%i.conf" "$unit" ||
+	fail "ExecStart: $(grep ExecStart "$unit")"
+if command -v systemd-analyze >/dev/null; then
+	sed "s|=/usr/sbin/xdpsample|=$D/usr/sbin/xdpsample|" "$unit" >"$WORK/xdpsample@check.service"
+	out=$(MANPATH=$D/usr/share/man systemd-analyze verify "$WORK/xdpsample@check.service" 2>&1) ||
+		fail "systemd-analyze verify: $out"
+	[ -z "$out" ] || fail "systemd-analyze verify: $out"
+else
+	note "no systemd-analyze: the unit is not verified"
+fi
+# The example config parses: every line an option with a valid value.
+"$XS" --config "$D/usr/share/doc/xdpsample/agent.conf.example" --help >/dev/null ||
+	fail "the example config does not parse"
+
 # Opt-in capabilities: the group may run it, others may not.
 make -s -C "$ROOT" install-caps DESTDIR="$D" PREFIX=/usr CAPTURE_GROUP="$G" \
 	>"$WORK/make.log" 2>&1 || fail "make install-caps: $(cat "$WORK/make.log")"

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option parsing: defaults, accepted values, and refusals before BPF work. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "user/cli/options.h"
 #include "xdp/sample.h"
@@ -122,8 +124,71 @@ static void test_sflow(void)
 	      o.sflow_counter_secs == 0, "--sflow with -w, limits");
 }
 
+/* A config file at path with the given lines. */
+static const char *config(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	return path;
+}
+
+/* --config: the file's options, the command line over them. */
+static void test_config(void)
+{
+	static char path[64];
+	const char *c;
+	struct xs_options o;
+
+	snprintf(path, sizeof(path), "/tmp/xs-unit-config.%d.conf", (int)getpid());
+	c = config(path,
+			       "# an agent\n"
+			       "interface eth0   # the uplink\n"
+			       "interface eth1\n"
+			       "  rate 100\n"
+			       "snaplen=256\n"
+			       "packet-buffered\n"
+			       "write /tmp/x.pcapng\n"
+			       "stats-file /tmp/x.prom\n\n");
+
+	CHECK(parse(&o, ARGS("--config", c)) == 0 && o.n_ifaces == 2 &&
+	      !strcmp(o.ifnames[1], "eth1") && o.rate == 100 &&
+	      o.snaplen == 256 && o.unbuffered && !strcmp(o.outfile, "/tmp/x.pcapng") &&
+	      !strcmp(o.stats_file, "/tmp/x.prom"), "the file's options");
+	CHECK(parse(&o, ARGS("--config", c, "-N", "7", "-i", "lo")) == 0 &&
+	      o.rate == 7 && o.n_ifaces == 1 && !strcmp(o.ifnames[0], "lo") &&
+	      o.snaplen == 256, "the command line overrides the file");
+	{
+		char eq[80];
+
+		snprintf(eq, sizeof(eq), "--config=%s", path);
+		CHECK(parse(&o, ARGS("-i", "lo", eq, "-w", "y")) == 0 &&
+		      o.n_ifaces == 1 && !strcmp(o.outfile, "y"),
+		      "--config=FILE, after -i");
+	}
+	CHECK(parse(&o, ARGS("--config", config(path,
+						"snaplen 0\n"))) == -EINVAL,
+	      "a bad value in the file");
+	CHECK(parse(&o, ARGS("--config", config(path,
+						"bogus 1\n"), "-i", "lo",
+			     "-w", "x")) == -EINVAL, "an unknown option");
+	CHECK(parse(&o, ARGS("--config", config(path,
+						"rate\n"), "-i", "lo", "-w",
+			     "x")) == -EINVAL, "a value missing");
+	CHECK(parse(&o, ARGS("--config", config(path,
+						"quiet yes\n"), "-i", "lo",
+			     "-w", "x")) == -EINVAL, "a flag with a value");
+	CHECK(parse(&o, ARGS("--config", "/nonexistent/x.conf", "-i", "lo",
+			     "-w", "x")) == -EINVAL, "a missing file");
+	remove(path);
+}
+
 int main(void)
 {
+	test_config();
 	test_filter();
 	test_sflow();
 	test_defaults();

@@ -14,6 +14,12 @@
 #define PREFIX "xdpsample: "
 
 static bool verbose;
+static const char *context;	/* "FILE:LINE: " while a config file is read */
+
+void xs_log_context(const char *c)
+{
+	context = c;
+}
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -48,7 +54,7 @@ static void vlog(const char *fmt, va_list ap, const char *suffix)
 	/* One write per line, whatever its length: it stays whole. */
 	if (vasprintf(&line, fmt, ap) < 0)
 		return;
-	fprintf(stderr, PREFIX "%s%s\n", line, suffix);
+	fprintf(stderr, PREFIX "%s%s%s\n", context ? context : "", line, suffix);
 	free(line);
 }
 

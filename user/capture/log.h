@@ -27,6 +27,8 @@ void pr_debug(const char *fmt, ...) XS_PRINTF(1, 2);
 /* pr_err with ": strerror(-err)" appended; returns err (a -errno). */
 int pr_errno(int err, const char *fmt, ...) XS_PRINTF(2, 3);
 /* "invalid WHAT 'VAL': WHY", a usage error; returns -EINVAL. */
+/* Every message from now on starts with c ("FILE:LINE: "); NULL: none. */
+void xs_log_context(const char *c);
 int xs_bad_value(const char *what, const char *val, const char *why);
 
 #endif

@@ -191,6 +191,13 @@ int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum)
 	return first;
 }
 
+int xs_programs_iface(const struct xs_programs *p, unsigned int idx,
+		      struct xs_stats *k)
+{
+	return idx < p->n ? xs_stats_read(xs_loader_stats_fd(p->l[idx]), k) :
+			    -EINVAL;
+}
+
 /* Only the BPF counters: this runs every 20 ms. */
 void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks)
 {

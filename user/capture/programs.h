@@ -45,6 +45,9 @@ void xs_programs_detach(void *ctx);
 void xs_programs_forget(struct xs_programs *p);
 /* The counters of all interfaces, summed: 0 or the first error, said. */
 int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum);
+/* Interface idx's counters (summed over CPUs): 0 or -errno, silent. */
+int xs_programs_iface(const struct xs_programs *p, unsigned int idx,
+		      struct xs_stats *k);
 /* Each interface's kernel losses so far, to the sinks. */
 void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks);
 /* The xs_ifaces counters callback: ctx is the struct xs_programs. */

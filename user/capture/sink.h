@@ -41,6 +41,12 @@ struct xs_ifaces {
 	void *ctx;
 };
 
+/* What a sink has done so far, for the live statistics (--stats-file). */
+struct xs_sink_counts {
+	uint64_t delivered;	/* packets written to files, exported */
+	uint64_t errors;	/* packets not written; datagrams not sent */
+};
+
 /* The summary comes in two parts: what was delivered, then the losses. */
 enum xs_summary_part { XS_SUMMARY_DELIVERED, XS_SUMMARY_LOSSES };
 
@@ -63,6 +69,8 @@ struct xs_sink_ops {
 	int (*close)(void *p);
 	/* Give up before or after start (nothing left half-written); frees. */
 	void (*abort)(void *p);
+	/* Its counts so far (also while it runs). */
+	void (*counts)(const void *p, struct xs_sink_counts *c);
 	/* Its lines of the summary, on stderr (also while it runs). */
 	void (*summary)(const void *p, enum xs_summary_part part, bool quiet);
 	/* After close and summary. */

@@ -29,7 +29,8 @@
 enum {
 	OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION,
 	OPT_FORMAT, OPT_CLEANUP, OPT_IMMEDIATE, OPT_DUMP_FILTER, OPT_SFLOW,
-	OPT_SFLOW_AGENT, OPT_SFLOW_DATAGRAM, OPT_SFLOW_COUNTERS,
+	OPT_SFLOW_AGENT, OPT_SFLOW_DATAGRAM, OPT_SFLOW_COUNTERS, OPT_CONFIG,
+	OPT_STATS_FILE, OPT_STATS_INTERVAL,
 };
 
 #define FORMAT_GUESS 99	/* from the file name, once it is known */
@@ -126,8 +127,15 @@ static int p_str(struct xs_options *o, const struct opt *d, const char *arg)
 	return 0;
 }
 
+static bool in_config;	/* the options come from --config FILE */
+
 static int p_iface(struct xs_options *o, const struct opt *d, const char *arg)
 {
+	/* The command line's interfaces replace the config file's. */
+	if (o->ifaces_from_config && !in_config) {
+		o->n_ifaces = 0;
+		o->ifaces_from_config = false;
+	}
 	if (!*arg || strlen(arg) >= IF_NAMESIZE)
 		return xs_bad_value(d->what, arg, "bad interface name");
 	if (o->n_ifaces == XS_MAX_IFACES)
@@ -192,6 +200,10 @@ static int p_version(struct xs_options *o, const struct opt *d,
 
 /* In the order --help lists them. */
 static const struct opt opts[] = {
+	{ "config", OPT_CONFIG, "FILE",
+	  "options from FILE, one long option per line ('snaplen 256',\n"
+	  "'packet-buffered'), '#' comments; the command line overrides them",
+	  p_str, F(config), .what = "config file", .empty = "empty path" },
 	{ "filter-file", 'F', "FILE", "read the filter expression from FILE",
 	  p_str, F(filter_file) },
 	{ "dump-filter", OPT_DUMP_FILTER, NULL,
@@ -265,6 +277,14 @@ static const struct opt opts[] = {
 	  "interface counters every SECS, 0 = never\n(default "
 	  STR(XS_SFLOW_COUNTER_SECS) ")", p_u32, F(sflow_counter_secs),
 	  .what = "sFlow counter interval", .min = 0, .max = 86400 },
+	{ "stats-file", OPT_STATS_FILE, "PATH",
+	  "the counters in Prometheus' text format, replaced every\n"
+	  "--stats-interval (default 10 s): node_exporter's textfile collector",
+	  p_str, F(stats_file), .what = "statistics file", .empty = "empty path" },
+	{ "stats-interval", OPT_STATS_INTERVAL, "SECS",
+	  "how often; alone: a line on stderr every SECS", p_u32,
+	  F(stats_interval), .what = "statistics interval", .min = 1,
+	  .max = 86400 },
 	{ "quiet", 'q', NULL, "only errors and non-zero loss counters", p_flag,
 	  F(quiet) },
 	{ "verbose", 'v', NULL, "libbpf/libxdp diagnostics", p_flag,
@@ -443,6 +463,79 @@ static int check(struct xs_options *o, int argc, char **argv)
 	return check_output(o);
 }
 
+/* "NAME VALUE", "NAME=VALUE" or "NAME": one option, as --NAME VALUE. */
+static int config_line(struct xs_options *o, char *line)
+{
+	char *name = line + strspn(line, " \t"), *val, *end;
+	const struct opt *d = NULL;
+
+	for (end = name + strlen(name); end > name && strchr(" \t\r\n", end[-1]);)
+		*--end = '\0';
+	val = name + strcspn(name, " \t=");
+	if (*val) {
+		*val++ = '\0';
+		val += strspn(val, " \t=");
+	}
+	for (size_t i = 0; i < N_OPTS; i++)
+		if (!strcmp(opts[i].name, name))
+			d = &opts[i];
+	if (!d || d->key == OPT_CONFIG)
+		return xs_bad_value("option", name, d ? "a config file cannot name another" :
+				    "no such long option");
+	if (!d->arg != !*val)
+		return xs_bad_value("option", name, d->arg ? "needs a value" :
+				    "takes no value");
+	return d->parse(o, d, d->arg ? strdup(val) : NULL);
+}
+
+/* --config FILE: its options first, so that the command line overrides. */
+static int read_config(struct xs_options *o, const char *path)
+{
+	char *line = NULL, where[300];
+	unsigned int n = 0;
+	size_t cap = 0;
+	FILE *f = fopen(path, "r");
+	int err = 0;
+
+	if (!f) {
+		pr_err("cannot read config file '%s': %s", path, strerror(errno));
+		return -EINVAL;
+	}
+	in_config = true;
+	while (!err && getline(&line, &cap, f) >= 0) {
+		char *hash = strchr(line, '#');
+
+		n++;
+		if (hash)
+			*hash = '\0';
+		if (line[strspn(line, " \t\r\n")] == '\0')
+			continue;
+		snprintf(where, sizeof(where), "%s:%u: ", path, n);
+		xs_log_context(where);
+		err = config_line(o, line);
+		xs_log_context(NULL);
+	}
+	free(line);
+	fclose(f);
+	in_config = false;
+	o->ifaces_from_config = o->n_ifaces > 0;
+	return err;
+}
+
+/* The --config FILE of argv, if any (before getopt, which sees it again). */
+static const char *config_of(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			return argv[i + 1];
+		if (!strncmp(argv[i], "--config=", 9))
+			return argv[i] + 9;
+	}
+	return NULL;
+}
+
 int xs_options_parse(struct xs_options *o, int argc, char **argv)
 {
 	struct option longs[N_OPTS + 1];
@@ -452,6 +545,8 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 	int c, err;
 
 	set_defaults(o);
+	if (config_of(argc, argv) && read_config(o, config_of(argc, argv)))
+		return -EINVAL;
 	getopt_tables(longs, shorts);
 	opterr = 0;
 	optind = 1;

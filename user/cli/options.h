@@ -22,6 +22,8 @@ struct xs_options {
 	const char *sflow_agent;	/* --sflow-agent ADDR */
 	uint32_t sflow_max_datagram;
 	uint32_t sflow_counter_secs;	/* 0: no counter samples */
+	const char *stats_file;		/* --stats-file PATH */
+	uint32_t stats_interval;	/* --stats-interval; 0: not given */
 	uint64_t count;			/* 0 = no limit */
 	uint64_t rotate_bytes;		/* -C */
 	uint32_t rotate_seconds;	/* -G */
@@ -40,6 +42,8 @@ struct xs_options {
 	bool quiet;
 	bool verbose;
 	bool extcap;		/* run by Wireshark (not an option) */
+	bool ifaces_from_config; /* -i on the command line replaces them */
+	const char *config;	/* --config FILE */
 };
 
 /* 0 to run, 1 when help/version was printed, -EINVAL on a usage error. */

@@ -90,6 +90,17 @@ static void sflow_abort(void *p)
 	free(f);
 }
 
+static void sflow_counts(const void *p, struct xs_sink_counts *c)
+{
+	const struct sflow_sink *f = p;
+	struct xs_sflow_stats st = f->st;
+
+	if (f->agent)
+		xs_sflow_get_stats(f->agent, &st);
+	c->delivered = st.flow_samples;
+	c->errors = st.send_errors;
+}
+
 static void sflow_summary(const void *p, enum xs_summary_part part,
 			  bool quiet)
 {
@@ -120,6 +131,7 @@ const struct xs_sink_ops xs_sflow_sink_ops = {
 	.flush = sflow_flush,
 	.close = sflow_close,
 	.abort = sflow_abort,
+	.counts = sflow_counts,
 	.summary = sflow_summary,
 	.free = free,
 };

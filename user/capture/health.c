@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The live statistics as Prometheus wants them: counters end in _total,
+ * base units (packets, seconds, a ratio), one HELP and TYPE per family.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "user/capture/health.h"
+#include "user/capture/log.h"
+
+/* A label value: backslash, quote and newline escaped. */
+static void label(FILE *f, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fputc('\\', f);
+		if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+}
+
+static void family(FILE *f, const char *name, const char *type,
+		   const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* NAME{capture="...",LABEL="VALUE"} V: every series says whose it is. */
+static void series(FILE *f, const struct xs_health *h, const char *name,
+		   const char *key, const char *val, const char *more,
+		   const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* more: further labels as written (",reason=\"...\""), or "". */
+static void series(FILE *f, const struct xs_health *h, const char *name,
+		   const char *key, const char *val, const char *more,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(f, "%s{capture=\"", name);
+	label(f, h->capture);
+	if (key) {
+		fprintf(f, "\",%s=\"", key);
+		label(f, val);
+	}
+	fprintf(f, "\"%s} ", more);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+}
+
+/* One value per interface of a family; off is the xs_stats field. */
+static void per_iface(FILE *f, const struct xs_health *h, const char *name,
+		      const char *help, size_t off)
+{
+	family(f, name, "counter", help);
+	for (unsigned int i = 0; i < h->n_ifaces; i++)
+		series(f, h, name, "interface", h->ifs[i].name, "", "%llu",
+		       (unsigned long long)*(const uint64_t *)
+			       ((const char *)&h->ifs[i].k + off));
+}
+
+/* The two loss reasons, per interface. */
+static void losses(FILE *f, const struct xs_health *h)
+{
+	const char *n = "xdpsample_packets_lost_total";
+
+	family(f, n, "counter", "Sampled packets lost in the kernel, by reason.");
+	for (unsigned int i = 0; i < h->n_ifaces; i++) {
+		series(f, h, n, "interface", h->ifs[i].name,
+		       ",reason=\"buffer_full\"", "%llu",
+		       (unsigned long long)h->ifs[i].k.ring_full);
+		series(f, h, n, "interface", h->ifs[i].name,
+		       ",reason=\"copy_failed\"", "%llu",
+		       (unsigned long long)h->ifs[i].k.copy_fail);
+	}
+}
+
+static void write_all(FILE *f, const struct xs_health *h)
+{
+	per_iface(f, h, "xdpsample_packets_seen_total",
+		  "Packets the XDP program ran on.",
+		  offsetof(struct xs_stats, seen));
+	if (h->filter)
+		per_iface(f, h, "xdpsample_packets_matched_total",
+			  "Packets that matched the filter.",
+			  offsetof(struct xs_stats, matched));
+	per_iface(f, h, "xdpsample_packets_sampled_total",
+		  "Packets the sampler chose.",
+		  offsetof(struct xs_stats, sampled));
+	losses(f, h);
+	family(f, "xdpsample_interface_dropped_total", "counter",
+	       "Packets the interface itself dropped (rx_dropped).");
+	for (unsigned int i = 0; i < h->n_ifaces; i++)
+		series(f, h, "xdpsample_interface_dropped_total", "interface",
+		       h->ifs[i].name, "", "%llu",
+		       (unsigned long long)h->ifs[i].rx_dropped);
+	family(f, "xdpsample_sample_rate", "gauge",
+	       "The sampling rate: 1 packet in this many.");
+	series(f, h, "xdpsample_sample_rate", NULL, NULL, "", "%u", h->rate);
+	family(f, "xdpsample_records_bad_total", "counter",
+	       "Records from the kernel that failed the checks.");
+	series(f, h, "xdpsample_records_bad_total", NULL, NULL, "", "%llu",
+	       (unsigned long long)h->bad);
+	family(f, "xdpsample_records_late_total", "counter",
+	       "Records written out of time order.");
+	series(f, h, "xdpsample_records_late_total", NULL, NULL, "", "%llu",
+	       (unsigned long long)h->late);
+	family(f, "xdpsample_buffer_fill_ratio", "gauge",
+	       "How full the fullest CPU's buffer is (0 to 1).");
+	series(f, h, "xdpsample_buffer_fill_ratio", NULL, NULL, "", "%.6f", h->fill);
+	family(f, "xdpsample_sink_packets_total", "counter",
+	       "Packets each sink delivered (file: written; sflow: exported).");
+	for (unsigned int i = 0; i < h->n_sinks; i++)
+		series(f, h, "xdpsample_sink_packets_total", "sink",
+		       h->sinks[i].name, "", "%llu",
+		       (unsigned long long)h->sinks[i].c.delivered);
+	family(f, "xdpsample_sink_errors_total", "counter",
+	       "File: packets not written; sflow: datagrams not sent.");
+	for (unsigned int i = 0; i < h->n_sinks; i++)
+		series(f, h, "xdpsample_sink_errors_total", "sink",
+		       h->sinks[i].name, "", "%llu",
+		       (unsigned long long)h->sinks[i].c.errors);
+	family(f, "xdpsample_start_time_seconds", "gauge",
+	       "When the capture started, in seconds since the epoch.");
+	series(f, h, "xdpsample_start_time_seconds", NULL, NULL, "", "%.3f",
+	       h->start_s);
+}
+
+int xs_health_write(const char *path, const struct xs_health *h)
+{
+	static int said;
+	char tmp[4096];
+	FILE *f;
+	int fd, err = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0644);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+	} else {
+		write_all(f, h);
+		if (fflush(f) || ferror(f))
+			err = -errno ?: -EIO;
+		if (fclose(f) && !err)
+			err = -errno;
+		if (!err && rename(tmp, path))
+			err = -errno;
+		if (err)
+			unlink(tmp);
+	}
+	/* Said once, not every few seconds: the capture goes on. */
+	if (err && said != err) {
+		pr_errno(err, "cannot write the statistics file '%s'", path);
+		said = err;
+	}
+	return err;
+}
+
+void xs_health_line(const struct xs_health *h)
+{
+	uint64_t seen = 0, sampled = 0, lost = 0;
+
+	for (unsigned int i = 0; i < h->n_ifaces; i++) {
+		seen += h->ifs[i].k.seen;
+		sampled += h->ifs[i].k.sampled;
+		lost += h->ifs[i].k.ring_full + h->ifs[i].k.copy_fail;
+	}
+	fprintf(stderr, "xdpsample: seen %llu, sampled %llu (1 in %u), lost %llu",
+		(unsigned long long)seen, (unsigned long long)sampled, h->rate,
+		(unsigned long long)lost);
+	for (unsigned int i = 0; i < h->n_sinks; i++)
+		fprintf(stderr, ", %s %llu", !strcmp(h->sinks[i].name, "file") ?
+			"written" : "exported",
+			(unsigned long long)h->sinks[i].c.delivered);
+	fprintf(stderr, ", buffer %.1f%% full\n", 100 * h->fill);
+}
