@@ -43,7 +43,7 @@ TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp $(OUT)/xs-corpus $(OUT)/xs-tun $(O
 TEST_BPF  := $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o $(OUT)/xdp_drop.bpf.o
 # The libFuzzer target: the record checks and the file writers.
 FUZZ      := $(OUT)/fuzz_record
-FUZZ_SRCS := user/capture/drain.c user/capture/clock.c user/capture/log.c \
+FUZZ_SRCS := user/capture/drain.c user/capture/merge.c user/capture/clock.c user/capture/log.c \
 	     user/capture/sink.c $(wildcard pcap/*.c)
 
 # make install: the binary, the man page, and the link that makes it a
