@@ -17,7 +17,7 @@ xs_stop
 rc=$?
 [ "$rc" = 1 ] || fail "native on a bridge: exit code $rc, want 1"
 [ "$(wc -l <"$WORK/native.err")" = 1 ] &&
-	grep -q "xdpsample: cannot attach XDP program to 'xsbr0': Operation not supported" "$WORK/native.err" ||
+	grep -q "xdpsample: cannot attach XDP program to 'xsbr0' in native mode: Operation not supported" "$WORK/native.err" ||
 	fail "native on a bridge said: $(cat "$WORK/native.err")"
 [ ! -e "$WORK/native.pcap" ] || fail "file left behind"
 ip -n "$XS_NS_B" -d link show xsbr0 | grep -q "prog/xdp" && fail "program left attached"

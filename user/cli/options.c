@@ -463,6 +463,20 @@ static int check(struct xs_options *o, int argc, char **argv)
 	return check_output(o);
 }
 
+/*
+ * The values a config file gave, which the options point into: kept until
+ * the next file is read (one per run; the unit tests read many).
+ */
+static char *kept[256];
+static unsigned int n_kept;
+
+static const char *keep(const char *v)
+{
+	if (n_kept == sizeof(kept) / sizeof(kept[0]))
+		return NULL;
+	return kept[n_kept++] = strdup(v);
+}
+
 /* "NAME VALUE", "NAME=VALUE" or "NAME": one option, as --NAME VALUE. */
 static int config_line(struct xs_options *o, char *line)
 {
@@ -485,7 +499,9 @@ static int config_line(struct xs_options *o, char *line)
 	if (!d->arg != !*val)
 		return xs_bad_value("option", name, d->arg ? "needs a value" :
 				    "takes no value");
-	return d->parse(o, d, d->arg ? strdup(val) : NULL);
+	if (d->arg && !(val = (char *)keep(val)))
+		return xs_bad_value("option", name, "too many lines");
+	return d->parse(o, d, d->arg ? val : NULL);
 }
 
 /* --config FILE: its options first, so that the command line overrides. */
@@ -501,6 +517,8 @@ static int read_config(struct xs_options *o, const char *path)
 		pr_err("cannot read config file '%s': %s", path, strerror(errno));
 		return -EINVAL;
 	}
+	while (n_kept)
+		free(kept[--n_kept]);
 	in_config = true;
 	while (!err && getline(&line, &cap, f) >= 0) {
 		char *hash = strchr(line, '#');
