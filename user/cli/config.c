@@ -10,10 +10,8 @@ uint32_t xs_default_buffer_kib(void)
 	int n = libbpf_num_possible_cpus();
 	uint32_t kib = 4096;
 
-	while (n > 1 && kib > 256) {
+	while (n > 0 && (uint64_t)kib * (uint64_t)n > 16384 && kib > 256)
 		kib /= 2;
-		n = (n + 1) / 2;
-	}
 	return kib;
 }
 

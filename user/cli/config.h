@@ -10,8 +10,9 @@
 #include "pcap/output.h"
 
 /*
- * -B's default, per CPU: 4 MiB shared by the possible CPUs, at least 256
- * KiB each, a power of two (2 CPUs: 2048; 64 or more: 256).
+ * -B's default, per CPU, a power of two: 4 MiB (a single-queue capture
+ * keeps the ring it had), halved while the possible CPUs' buffers would
+ * pass 16 MiB together, 256 KiB at least (8 CPUs: 2048; 64 or more: 256).
  */
 uint32_t xs_default_buffer_kib(void);
 /* The programs' settings; f NULL or with len 0: no filter. */
