@@ -116,6 +116,8 @@ static void health(struct run *r)
 	struct xs_iface_counters c;
 	char capture[XS_MAX_IFACES * 16] = "";
 
+	/* Written means in the file: what is buffered goes out first. */
+	xs_sinks_flush(&r->sinks);
 	h.capture = capture;
 	for (unsigned int i = 0; i < r->progs.n; i++) {
 		snprintf(capture + strlen(capture), sizeof(capture) - strlen(capture),

@@ -10,6 +10,7 @@
 #  2. N=100: each host's renormalized sum within 3/sqrt(samples) of sent.
 #  3. node_exporter serves every agent's file with no scrape error, and its
 #     values are the summary's (seen, exported).
+#  4. --stats-interval alone: the counters as a line on stderr.
 # Everything the test started is stopped and dropped (the database, the
 # role, the cluster if it was down).
 . "$(dirname "$0")/lib.sh"
@@ -189,4 +190,13 @@ for h in "${hosts[@]}"; do
 		fail "host $h: node_exporter does not serve the summary's $seen seen, $exported exported: $(grep "xfb$h" "$WORK/metrics" | head -4)"
 done
 note "node_exporter serves the three agents' statistics"
+
+# --- 4. --stats-interval alone: the line on stderr ------------------------
+xs_start xs --stats-interval 1 -w "$WORK/line.pcap"
+send 100 -r 20000
+xs_wait_seen 100
+xs_wait_for "$XS_ERR" "^xdpsample: seen 100, sampled 100 (1 in 1), lost 0, written 100, buffer [0-9.]*% full$" \
+	"$XS_PID" 5 || fail "no statistics line: $(cat "$XS_ERR")"
+xs_stop
+[ "$XS_RC" = 0 ] || fail "--stats-interval: exit $XS_RC"
 exit 0

@@ -127,7 +127,8 @@ int xs_sinks_chown(struct xs_sinks *k, uid_t uid, gid_t gid)
 
 void xs_sinks_flush(struct xs_sinks *k)
 {
-	for (unsigned int i = 0; i < k->n; i++)
+	/* Closed, they flushed as they closed (and hold no file to flush). */
+	for (unsigned int i = 0; !k->closed && i < k->n; i++)
 		if (k->s[i].ops->flush)
 			k->s[i].ops->flush(k->s[i].p);
 }
