@@ -38,7 +38,8 @@ BIN       := $(OUT)/xdpsample
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT      := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 SAN_UNIT  := $(UNIT_SRCS:tests/unit/%.c=$(SAN_DIR)/tests/%)
-TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp $(OUT)/xs-corpus $(OUT)/xs-tun $(OUT)/xs-gen \
+TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp $(OUT)/xs-corpus $(OUT)/xs-tun \
+	     $(OUT)/xs-flows $(OUT)/xs-gen \
 	     $(OUT)/xs-progcost
 TEST_BPF  := $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o $(OUT)/xdp_drop.bpf.o
 # The libFuzzer target: the record checks and the file writers.

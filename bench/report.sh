@@ -67,8 +67,13 @@ END {
 		med[o[i]] = a[int((k + 1) / 2)]
 	}
 	for (i = 1; i <= m; i++)
-		if (o[i] !~ /^filter-/ && o[i] !~ /^cpus/)
+		if (o[i] !~ /^filter-/ && o[i] !~ /^cpus/ && o[i] !~ /^sample-/)
 			printf "| %s | %d | %+d |\n", o[i], med[o[i]], med[o[i]] - med["XDP_PASS"]
+	printf "\n--sample flow at N=100 (the flow key parsed and hashed on every packet)\n"
+	printf "against --sample random at N=100:\n\n"
+	printf "| mode | ns / packet | over random |\n|---|---|---|\n"
+	printf "| flow | %d | %+d |\n", med["sample-flow-ringbuf-N100"], \
+		med["sample-flow-ringbuf-N100"] - med["xdpsample-ringbuf-N100"]
 	printf "\nThe same program at N=1 run on one CPU, and on two CPUs at once from\n"
 	printf "threads pinned one per CPU (as a two-queue NIC runs it); the cost per\n"
 	printf "packet on each:\n\n"

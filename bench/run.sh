@@ -229,6 +229,9 @@ for ((run = 1; run <= RUNS; run++)); do
 			progcost "cpus$c-$t-N1" -j $c xdpsample $t 1 1000000
 		done
 	done
+	# --sample flow at N=100 (the flow key parsed and hashed for every
+	# packet), against --sample random at N=100.
+	progcost "sample-flow-ringbuf-N100" -m flow xdpsample ringbuf 100 1000000
 	# Filters at N=1000 (so the cost is the filter's), against no filter;
 	# the frame is IPv4/UDP to port 5678.
 	progcost "filter-udp-dst-port-5678-(match)" xdpsample ringbuf 1000 \

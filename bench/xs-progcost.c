@@ -4,12 +4,12 @@
  * over REPEAT runs on a 64-byte frame:
  *
  *   xs-progcost [-j CPUS] pass FILE.bpf.o [REPEAT]      a plain XDP_PASS baseline
- *   xs-progcost [-j CPUS] xdpsample ringbuf|perf RATE [REPEAT [FILTER]]
+ *   xs-progcost [-j CPUS] [-m MODE] xdpsample ringbuf|perf RATE [REPEAT [FILTER]]
  *
  * -j CPUS: the same program run at once from CPUS threads, each pinned to
  * its own CPU (0, 1, ...), as a multi-queue NIC runs it; the figure is the
  * mean over the threads of each one's cost per packet. Without -j: one
- * thread on CPU 0.
+ * thread on CPU 0. -m: the sampling mode, random (default), count or flow.
  * The frame is IPv4/UDP to port 5678. With FILTER (a tcpdump expression)
  * the filter is spliced in, so the figure includes its cost.
  * For xdpsample the transport is opened with room for every record, so the
@@ -37,6 +37,7 @@ static unsigned char frame[64] = {
 };
 
 static unsigned int n_cpus = 1;
+static uint32_t mode = XS_SAMPLE_RANDOM;
 static pthread_barrier_t start;
 
 struct job {
@@ -110,7 +111,7 @@ static int sampler(const char *transport, unsigned int rate,
 {
 	struct xs_filter f = { 0 };
 	struct xs_prog_cfg cfg = {
-		.rate = rate, .sample_mode = XS_SAMPLE_RANDOM, .snaplen = 128,
+		.rate = rate, .sample_mode = mode, .snaplen = 128, .seed = 42,
 		.transport = strcmp(transport, "perf") ? XS_TRANSPORT_RINGBUF :
 							 XS_TRANSPORT_PERF,
 		.buffer_bytes = 256 << 20,
@@ -141,6 +142,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "xs-progcost: -j takes 1..64\n");
 			return 2;
 		}
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc > 2 && !strcmp(argv[1], "-m")) {
+		mode = !strcmp(argv[2], "flow") ? XS_SAMPLE_FLOW :
+		       !strcmp(argv[2], "count") ? XS_SAMPLE_COUNT :
+						   XS_SAMPLE_RANDOM;
 		argc -= 2;
 		argv += 2;
 	}

@@ -38,7 +38,7 @@ struct xs_output {
 	struct xs_stream *s;
 	char *pattern;			/* the -w argument */
 	char name[4096];		/* current file, for messages */
-	char comment[32];
+	char comment[40];
 	uint64_t file_start_ns;
 	int dirfd;			/* the current file's directory */
 	struct made {			/* the files of this run */
@@ -235,7 +235,8 @@ int xs_output_open(struct xs_output **out, const struct xs_output_cfg *cfg)
 	o->dirfd = o->fd = -1;
 	o->is_stdout = !strcmp(cfg->path, "-");
 	o->pattern = strdup(cfg->path);
-	snprintf(o->comment, sizeof(o->comment), "sample 1/%u", cfg->rate);
+	snprintf(o->comment, sizeof(o->comment),
+		 cfg->flow ? "flow sample 1/%u flows" : "sample 1/%u", cfg->rate);
 	xs_rotate_init(&o->rot, &cfg->rotate, time(NULL));
 	if (!o->pattern) {
 		err = -ENOMEM;

@@ -17,6 +17,7 @@ struct xs_output_cfg {
 	enum xs_format format;
 	uint32_t snaplen;
 	uint32_t rate;
+	bool flow;			/* --sample flow: 1 in rate flows */
 	const char *filter;		/* expression, or NULL */
 	const char *app;		/* pcapng shb_userappl */
 	bool reader_may_leave;		/* its leaving ends the capture */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/random.h>
 
 #include "user/capture/clock.h"
 #include "user/capture/drain.h"
@@ -255,10 +256,17 @@ static int start(struct run *r)
 				   &r->progs, &stop))))
 		return err;
 	for (unsigned int i = 0; !r->opt.quiet && i < r->ifs.n; i++)
-		pr_info("listening on %s (%s, %s, 1/%u, snaplen %u)",
-			r->ifs.at[i].name, r->progs.mode_name[i],
-			xs_transport_name(r->opt.transport), r->opt.rate,
-			r->opt.snaplen);
+		if (r->opt.sample_mode == XS_SAMPLE_FLOW)
+			pr_info("listening on %s (%s, %s, 1/%u flows, seed 0x%016llx, snaplen %u)",
+				r->ifs.at[i].name, r->progs.mode_name[i],
+				xs_transport_name(r->opt.transport),
+				r->opt.rate, (unsigned long long)r->opt.seed,
+				r->opt.snaplen);
+		else
+			pr_info("listening on %s (%s, %s, 1/%u, snaplen %u)",
+				r->ifs.at[i].name, r->progs.mode_name[i],
+				xs_transport_name(r->opt.transport),
+				r->opt.rate, r->opt.snaplen);
 	r->start_s = xs_wall_ns() / 1e9;
 	return 0;
 }
@@ -389,6 +397,10 @@ static int sample(struct run *r)
 	int err;
 
 	xs_log_init(r->opt.verbose);
+	/* --sample flow without --seed: a key of its own for this run. */
+	if (r->opt.sample_mode == XS_SAMPLE_FLOW && !r->opt.seed_given &&
+	    getrandom(&r->opt.seed, sizeof(r->opt.seed), 0) != sizeof(r->opt.seed))
+		r->opt.seed = xs_wall_ns() ^ (uint64_t)getpid() << 32;
 	/* Before any BPF work: a collector that does not resolve is bad input. */
 	if (xs_config_sflow(&r->opt, &sflow))
 		return XS_EXIT_USAGE;

@@ -52,6 +52,7 @@ enum xs_transport {
 enum xs_sample_mode {
 	XS_SAMPLE_RANDOM = 0,
 	XS_SAMPLE_COUNT = 1,
+	XS_SAMPLE_FLOW = 2,	/* 1 in N flows, by a keyed hash of the flow */
 };
 
 /*

@@ -6,6 +6,7 @@
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 #include <linux/errno.h>
 #include <xdp/xdp_helpers.h>
 #include "sample.h"
@@ -24,6 +25,10 @@ const volatile __u32 wake_shift = 20;
 const volatile __u32 immediate = 0;
 /* A filter expression was spliced in (user/filter_ebpf.c). */
 const volatile __u32 has_filter = 0;
+/* --sample flow: the hash's key (from --seed), and whether the frames
+ * begin at the IP header (a raw-IP device) rather than Ethernet. */
+const volatile __u64 flow_k0 = 0, flow_k1 = 0;
+const volatile __u32 raw_ip = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -61,10 +66,183 @@ struct {
 	__uint(XDP_PASS, 1);
 } XDP_RUN_CONFIG(xdpsample);
 
-static __always_inline int take_sample(struct xs_stats *st)
+/*
+ * A flow, both directions alike: the two (address, port) ends sorted, the
+ * protocol, the family. Fields that change in transit (TTL, checksums,
+ * IPv6 flow label) are not in it. Fragments of a datagram carry no ports
+ * (only the first has them): every fragment, the first too, is keyed on
+ * the addresses and protocol, so a datagram's fragments go together. ICMP
+ * is keyed on addresses and protocol. A frame that is not IP is keyed on
+ * its two MAC addresses (sorted) and its ethertype.
+ */
+struct flow_key {
+	__u64 w[5];	/* lo addr (16), hi addr (16), ports, proto/family */
+};
+
+#define FLOW_MUL 0x9e3779b97f4a7c15ULL
+
+static __always_inline __u64 mix(__u64 h, __u64 w)
+{
+	h ^= w;
+	h *= FLOW_MUL;
+	return h ^ (h >> 29);
+}
+
+/* A keyed mix of the five words (not cryptographic: uniform, and the same
+ * on every host for one key). */
+static __always_inline __u32 flow_hash(const struct flow_key *k)
+{
+	__u64 h = flow_k0;
+
+#pragma unroll
+	for (int i = 0; i < 5; i++)
+		h = mix(h, k->w[i] ^ flow_k1);
+	h ^= h >> 32;
+	h *= FLOW_MUL;
+	return (__u32)(h >> 32);
+}
+
+/* Order the ends: a before b when a's address (then port) is lower. */
+static __always_inline void put_ends(struct flow_key *k, const __u64 *a,
+				     const __u64 *b, __u32 pa, __u32 pb)
+{
+	int swap = a[0] > b[0] || (a[0] == b[0] && (a[1] > b[1] ||
+		   (a[1] == b[1] && pa > pb)));
+
+	k->w[0] = swap ? b[0] : a[0];
+	k->w[1] = swap ? b[1] : a[1];
+	k->w[2] = swap ? a[0] : b[0];
+	k->w[3] = swap ? a[1] : b[1];
+	k->w[4] |= swap ? (__u64)pb << 48 | (__u64)pa << 32 :
+			  (__u64)pa << 48 | (__u64)pb << 32;
+}
+
+/* The ports at l4 for TCP, UDP, SCTP (both 16-bit, first in the header). */
+static __always_inline int ports_at(void *l4, void *end, __u8 proto,
+				    __u32 *sp, __u32 *dp)
+{
+	__u16 *p = l4;
+
+	if (proto != 6 && proto != 17 && proto != 132)
+		return 0;
+	if ((void *)(p + 2) > end)
+		return 0;
+	*sp = p[0];
+	*dp = p[1];
+	return 1;
+}
+
+static __always_inline int key_ipv4(struct flow_key *k, void *ip, void *end)
+{
+	struct { __u8 vihl, tos; __u16 len, id, frag; __u8 ttl, proto;
+		 __u16 sum; __u32 src, dst; } *h = ip;
+	__u64 a[2] = { 0 }, b[2] = { 0 };
+	__u32 sp = 0, dp = 0;
+
+	if ((void *)(h + 1) > end)
+		return 0;
+	a[1] = h->src;
+	b[1] = h->dst;
+	/* MF set or an offset: a fragment, keyed without ports. */
+	if (!(h->frag & bpf_htons(0x3fff)))
+		ports_at(ip + (h->vihl & 0xf) * 4, end, h->proto, &sp, &dp);
+	k->w[4] = h->proto | 4 << 8;
+	put_ends(k, a, b, sp, dp);
+	return 1;
+}
+
+static __always_inline int key_ipv6(struct flow_key *k, void *ip, void *end)
+{
+	struct { __u32 vtcfl; __u16 len; __u8 next, hop;
+		 __u64 src[2], dst[2]; } *h = ip;
+	void *l4 = ip + 40;
+	__u32 sp = 0, dp = 0;
+	__u8 next;
+
+	if ((void *)(h + 1) > end)
+		return 0;
+	next = h->next;
+	/* Up to three extension headers (hop-by-hop, routing, options). */
+#pragma unroll
+	for (int i = 0; i < 3; i++) {
+		__u8 *e = l4;
+
+		if (next != 0 && next != 43 && next != 60)
+			break;
+		if ((void *)(e + 2) > end)
+			return 0;
+		next = e[0];
+		l4 += (e[1] + 1) * 8;
+	}
+	/* A fragment header: keyed without ports, as IPv4. */
+	if (next == 44) {
+		__u8 *e = l4;
+
+		if ((void *)(e + 1) > end)
+			return 0;
+		next = e[0];
+	} else {
+		ports_at(l4, end, next, &sp, &dp);
+	}
+	k->w[4] = next | 6 << 8;
+	put_ends(k, h->src, h->dst, sp, dp);
+	return 1;
+}
+
+/* The flow's hash, or the frame's when it is neither IPv4 nor IPv6. */
+static __always_inline __u32 flow_of(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct flow_key k = { 0 };
+	void *ip = data;
+	__u16 type = 0;
+
+	if (raw_ip) {
+		if (data + 1 > end)
+			return 0;
+		type = (*(__u8 *)data >> 4) == 6 ? bpf_htons(0x86dd) :
+						   bpf_htons(0x0800);
+	} else {
+		__u16 *t = data + 12;
+
+		if ((void *)(t + 1) > end)
+			return 0;
+		type = *t;
+		ip = data + 14;
+		/* 802.1Q and QinQ tags: the flow is what they carry. */
+#pragma unroll
+		for (int i = 0; i < 2; i++) {
+			if (type != bpf_htons(0x8100) && type != bpf_htons(0x88a8))
+				break;
+			t = ip + 2;
+			if ((void *)(t + 1) > end)
+				return 0;
+			type = *t;
+			ip += 4;
+		}
+	}
+	if (type == bpf_htons(0x0800) && key_ipv4(&k, ip, end))
+		return flow_hash(&k);
+	if (type == bpf_htons(0x86dd) && key_ipv6(&k, ip, end))
+		return flow_hash(&k);
+	/* Not IP: the two MACs, sorted, and the ethertype. */
+	if (!raw_ip && data + 12 <= end) {
+		__u64 a[2] = { 0 }, b[2] = { 0 };
+
+		__builtin_memcpy(&a[1], data, 6);
+		__builtin_memcpy(&b[1], data + 6, 6);
+		k.w[4] = (__u64)type << 8;
+		put_ends(&k, a, b, 0, 0);
+	}
+	return flow_hash(&k);
+}
+
+static __always_inline int take_sample(struct xdp_md *ctx, struct xs_stats *st)
 {
 	if (sample_rate <= 1)
 		return 1;
+	if (sample_mode == XS_SAMPLE_FLOW)
+		return flow_of(ctx) < sample_threshold;
 	if (sample_mode == XS_SAMPLE_COUNT) {
 		/* Every rate-th packet on this CPU: a counter, no division. */
 		if (++st->since_sample < sample_rate)
@@ -227,7 +405,7 @@ int xdpsample(struct xdp_md *ctx)
 			return XDP_PASS;
 		st->matched++;
 	}
-	if (!take_sample(st))
+	if (!take_sample(ctx, st))
 		return XDP_PASS;
 	st->sampled++;
 

@@ -15,6 +15,8 @@ done
 	fail "per-packet costs missing: $(cat "$WORK/results.md")"
 [ "$(grep -c '^| .*-(m[a-z]*) | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 5 ] ||
 	fail "filter costs missing: $(cat "$WORK/results.md")"
+grep -q "^| flow | [0-9]* | [+-][0-9]* |$" "$WORK/results.md" ||
+	fail "no --sample flow cost: $(cat "$WORK/results.md")"
 for t in ringbuf perf; do
 	grep -q "^| $t | [0-9]* | [0-9]* | [0-9.]* |$" "$WORK/results.md" ||
 		fail "no 1-CPU / 2-CPU cost for $t: $(cat "$WORK/results.md")"

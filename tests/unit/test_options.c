@@ -186,8 +186,28 @@ static void test_config(void)
 	remove(path);
 }
 
+/* --sample flow and its seed; not for sFlow. */
+static void test_flow(void)
+{
+	struct xs_options o;
+
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "--sample", "flow",
+			     "--seed", "0x2a")) == 0 &&
+	      o.sample_mode == XS_SAMPLE_FLOW && o.seed == 42 && o.seed_given,
+	      "--sample flow --seed 0x2a");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "--sample", "flow")) == 0 &&
+	      !o.seed_given, "no seed given");
+	CHECK(parse(&o, ARGS("-i", "eth0", "--sflow", "c", "--sample",
+			     "flow")) == -EINVAL, "--sample flow with --sflow");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "--seed", "1")) == -EINVAL,
+	      "--seed without --sample flow");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "--sample", "flow",
+			     "--seed", "x1")) == -EINVAL, "a seed that is no number");
+}
+
 int main(void)
 {
+	test_flow();
 	test_config();
 	test_filter();
 	test_sflow();

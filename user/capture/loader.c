@@ -144,6 +144,15 @@ static int use_transport(struct xs_loader *l, int fd)
 	return err;
 }
 
+/* splitmix64: a seed spread into a key, the same everywhere. */
+static uint64_t spread(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
 /* Settings go in as read-only data: the verifier drops what is unused. */
 static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
 {
@@ -152,6 +161,9 @@ static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
 		cfg->rate > 1 ? (uint32_t)(((uint64_t)1 << 32) / cfg->rate) :
 				UINT32_MAX;
 	skel->rodata->sample_mode = cfg->sample_mode;
+	skel->rodata->flow_k0 = spread(cfg->seed);
+	skel->rodata->flow_k1 = spread(cfg->seed + 1);
+	skel->rodata->raw_ip = cfg->raw_ip;
 	skel->rodata->snaplen = cfg->snaplen;
 	skel->rodata->transport = cfg->transport;
 	skel->rodata->immediate = cfg->immediate;

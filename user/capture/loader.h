@@ -17,6 +17,8 @@ struct xs_loader;
 struct xs_prog_cfg {
 	uint32_t rate;
 	uint32_t sample_mode;
+	uint64_t seed;		/* --sample flow: the key comes from it */
+	bool raw_ip;		/* the interface's frames begin at IP */
 	uint32_t snaplen;
 	uint32_t transport;
 	uint32_t buffer_bytes;

@@ -57,6 +57,7 @@ int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
 	for (unsigned int i = 0; i < ifs->n; i++) {
 		c[i] = *cfg;
 		c[i].filter = filters[i].len ? &filters[i] : NULL;
+		c[i].raw_ip = ifs->at[i].linktype == XS_LINKTYPE_RAW;
 		if (!c[i].filter || seen_before(filters, i))
 			continue;
 		err = probe_filter(&c[i], transport_fd, verbose);
@@ -89,11 +90,19 @@ int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 				       &p->mode_name[i]);
 		if (err)
 			return err;
-		snprintf(f->descr, sizeof(f->descr),
-			 "xdpsample: XDP %s mode, %s transport, sample 1/%u%s",
-			 p->mode_name[i], xs_transport_name(p->cfg.transport),
-			 p->cfg.rate,
-			 p->cfg.filter ? " of packets matching the filter" : "");
+		if (p->cfg.sample_mode == XS_SAMPLE_FLOW)
+			snprintf(f->descr, sizeof(f->descr),
+				 "xdpsample: XDP %s mode, %s transport, flow sample 1/%u flows%s, seed 0x%016llx",
+				 p->mode_name[i],
+				 xs_transport_name(p->cfg.transport), p->cfg.rate,
+				 p->cfg.filter ? " matching the filter" : "",
+				 (unsigned long long)p->cfg.seed);
+		else
+			snprintf(f->descr, sizeof(f->descr),
+				 "xdpsample: XDP %s mode, %s transport, sample 1/%u%s",
+				 p->mode_name[i],
+				 xs_transport_name(p->cfg.transport), p->cfg.rate,
+				 p->cfg.filter ? " of packets matching the filter" : "");
 	}
 	return 0;
 }

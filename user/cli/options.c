@@ -30,13 +30,13 @@ enum {
 	OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION,
 	OPT_FORMAT, OPT_CLEANUP, OPT_IMMEDIATE, OPT_DUMP_FILTER, OPT_SFLOW,
 	OPT_SFLOW_AGENT, OPT_SFLOW_DATAGRAM, OPT_SFLOW_COUNTERS, OPT_CONFIG,
-	OPT_STATS_FILE, OPT_STATS_INTERVAL,
+	OPT_STATS_FILE, OPT_STATS_INTERVAL, OPT_SEED,
 };
 
 #define FORMAT_GUESS 99	/* from the file name, once it is known */
 
 static const char *const transports[] = { "perf", "ringbuf" };
-static const char *const samples[] = { "random", "count" };
+static const char *const samples[] = { "random", "count", "flow" };
 static const char *const modes[] = { "auto", "native", "generic" };
 static const char *const formats[] = { "pcap", "pcapng" };
 
@@ -88,6 +88,21 @@ static void *field(struct xs_options *o, const struct opt *d)
 static int p_u64(struct xs_options *o, const struct opt *d, const char *arg)
 {
 	return parse_u64(d->what, arg, d->min, d->max, field(o, d));
+}
+
+/* --seed: decimal, or hexadecimal with 0x; any 64-bit value. */
+static int p_seed(struct xs_options *o, const struct opt *d, const char *arg)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (!*arg || *arg == '-' || *end || errno)
+		return xs_bad_value(d->what, arg, "not a 64-bit number");
+	o->seed = v;
+	o->seed_given = true;
+	return 0;
 }
 
 static int p_u32(struct xs_options *o, const struct opt *d, const char *arg)
@@ -241,7 +256,8 @@ static const struct opt opts[] = {
 	{ "rate", 'N', "N", "sample 1 in N packets (default 1 = all)", p_u32,
 	  F(rate), .what = "sample rate", .min = 1, .max = UINT32_MAX },
 	{ "sample", OPT_SAMPLE, "random|count",
-	  "random choice (default) or every Nth per CPU", p_word,
+	  "random choice (default), every Nth per CPU, or 1 in N flows\n"
+	  "(every packet of a chosen flow, both directions)", p_word,
 	  F(sample_mode), .what = "--sample", WORDS(samples) },
 	{ "transport", OPT_TRANSPORT, "ringbuf|perf",
 	  "kernel-to-user channel (default ringbuf)", p_word, F(transport),
@@ -278,6 +294,9 @@ static const struct opt opts[] = {
 	  "interface counters every SECS, 0 = never\n(default "
 	  STR(XS_SFLOW_COUNTER_SECS) ")", p_u32, F(sflow_counter_secs),
 	  .what = "sFlow counter interval", .min = 0, .max = 86400 },
+	{ "seed", OPT_SEED, "VALUE",
+	  "--sample flow: the hash's key; one seed, the same flows on every\n"
+	  "host (default: random per run)", p_seed, 0, .what = "seed" },
 	{ "stats-file", OPT_STATS_FILE, "PATH",
 	  "the counters in Prometheus' text format, replaced every\n"
 	  "--stats-interval (default 10 s): node_exporter's textfile collector",
@@ -448,6 +467,10 @@ static int check(struct xs_options *o, int argc, char **argv)
 		return usage_error("--sflow-agent, --sflow-max-datagram and --sflow-counters need --sflow");
 	if (!o->sflow_max_datagram)
 		o->sflow_max_datagram = XS_SFLOW_DEF_DATAGRAM;
+	if (o->sflow && o->sample_mode == XS_SAMPLE_FLOW)
+		return usage_error("--sample flow cannot feed --sflow: sFlow gives every packet an equal chance whatever its flow, and collectors scale each sample by the rate");
+	if (o->seed_given && o->sample_mode != XS_SAMPLE_FLOW)
+		return usage_error("--seed needs --sample flow");
 	if (!o->outfile && !o->sflow) {
 		pr_err("no output given (-w FILE, -w - for stdout, or --sflow COLLECTOR)");
 		return -EINVAL;
