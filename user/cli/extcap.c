@@ -145,6 +145,7 @@ static int config(void)
 	       "{tooltip=which 1 in N}\n"
 	       "value {arg=1}{value=random}{display=random (each with chance 1/N)}{default=true}\n"
 	       "value {arg=1}{value=count}{display=count (every Nth per CPU)}{default=false}\n"
+	       "value {arg=1}{value=flow}{display=flow (1 in N flows, whole)}{default=false}\n"
 	       "arg {number=2}{call=--snaplen}{display=Snapshot length}"
 	       "{type=unsigned}{range=" STR(XS_MIN_SNAPLEN) "," STR(XS_MAX_SNAPLEN)
 	       "}{default=" STR(XS_DEFAULT_SNAPLEN) "}{tooltip=bytes kept per packet}\n"
