@@ -70,6 +70,17 @@ static void per_iface(FILE *f, const struct xs_health *h, const char *name,
 			       ((const char *)&h->ifs[i].k + off));
 }
 
+/* One value per sink of a family; off is the xs_sink_counts field. */
+static void per_sink(FILE *f, const struct xs_health *h, const char *name,
+		     const char *help, size_t off)
+{
+	family(f, name, "counter", help);
+	for (unsigned int i = 0; i < h->n_sinks; i++)
+		series(f, h, name, "sink", h->sinks[i].name, "", "%llu",
+		       (unsigned long long)*(const uint64_t *)
+			       ((const char *)&h->sinks[i].c + off));
+}
+
 /* The two loss reasons, per interface. */
 static void losses(FILE *f, const struct xs_health *h)
 {
@@ -119,18 +130,12 @@ static void write_all(FILE *f, const struct xs_health *h)
 	family(f, "xdpsample_buffer_fill_ratio", "gauge",
 	       "How full the fullest CPU's buffer is (0 to 1).");
 	series(f, h, "xdpsample_buffer_fill_ratio", NULL, NULL, "", "%.6f", h->fill);
-	family(f, "xdpsample_sink_packets_total", "counter",
-	       "Packets each sink delivered (file: written; sflow: exported).");
-	for (unsigned int i = 0; i < h->n_sinks; i++)
-		series(f, h, "xdpsample_sink_packets_total", "sink",
-		       h->sinks[i].name, "", "%llu",
-		       (unsigned long long)h->sinks[i].c.delivered);
-	family(f, "xdpsample_sink_errors_total", "counter",
-	       "File: packets not written; sflow: datagrams not sent.");
-	for (unsigned int i = 0; i < h->n_sinks; i++)
-		series(f, h, "xdpsample_sink_errors_total", "sink",
-		       h->sinks[i].name, "", "%llu",
-		       (unsigned long long)h->sinks[i].c.errors);
+	per_sink(f, h, "xdpsample_sink_packets_total",
+		 "Packets each sink delivered (file: written; sflow: exported).",
+		 offsetof(struct xs_sink_counts, delivered));
+	per_sink(f, h, "xdpsample_sink_errors_total",
+		 "File: packets not written; sflow: datagrams not sent.",
+		 offsetof(struct xs_sink_counts, errors));
 	family(f, "xdpsample_start_time_seconds", "gauge",
 	       "When the capture started, in seconds since the epoch.");
 	series(f, h, "xdpsample_start_time_seconds", NULL, NULL, "", "%.3f",
