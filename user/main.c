@@ -114,7 +114,7 @@ static void health(struct run *r)
 		.filter = r->filter[0].len > 0, .start_s = r->start_s,
 		.fill = xs_drain_fill(r->drain),
 	};
-	struct xs_iface_counters c;
+	struct xs_link l;
 	char capture[XS_MAX_IFACES * 16] = "";
 
 	/* Written means in the file: what is buffered goes out first. */
@@ -126,8 +126,9 @@ static void health(struct run *r)
 		h.ifs[i].name = r->ifs.at[i].name;
 		if (xs_programs_iface(&r->progs, i, &h.ifs[i].k))
 			return;
-		if (!xs_programs_counters(&r->progs, i, &c))
-			h.ifs[i].rx_dropped = c.rx_dropped;
+		/* The counters just read; only the link's own drops to add. */
+		if (!xs_iface_link(r->ifs.at[i].ifindex, &l))
+			h.ifs[i].rx_dropped = l.st.rx_dropped;
 	}
 	for (unsigned int i = 0; i < r->sinks.n; i++) {
 		if (!r->sinks.s[i].ops->counts)

@@ -164,13 +164,6 @@ void xs_ifaces_follow(struct xs_ifaces *ifs)
 	}
 }
 
-bool xs_iface_here(const struct xs_iface *f)
-{
-	char name[IF_NAMESIZE];
-
-	return if_indextoname(f->ifindex, name) != NULL;
-}
-
 static void parse_link(const struct nlmsghdr *nh, struct xs_link *l)
 {
 	const struct ifinfomsg *ifi = NLMSG_DATA(nh);

@@ -55,8 +55,6 @@ int xs_ifaces_resolve(struct xs_ifaces *ifs, const char *const *names,
 int xs_iface_describe(struct xs_iface *f);
 /* Renamed interfaces are followed (said once): the capture goes on. */
 void xs_ifaces_follow(struct xs_ifaces *ifs);
-/* Whether the interface is still in this namespace. */
-bool xs_iface_here(const struct xs_iface *f);
 /* Flags and 64-bit statistics (RTM_GETLINK); 0 or -errno, silent. */
 int xs_iface_link(uint32_t ifindex, struct xs_link *l);
 /* Link speed in bit/s (0 unknown) and sFlow's duplex (0 unknown, 1 full, 2 half). */
