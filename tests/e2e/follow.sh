@@ -42,6 +42,7 @@ xs_wait_seen 100
 ip -n "$XS_NS_B" link set "$XS_IF_B" down
 ip -n "$XS_NS_B" link set "$XS_IF_B" name "$NEW"
 ip -n "$XS_NS_B" link set "$NEW" up
+neigh_back "$NEW"
 wait_up
 xs_wait_for "$XS_ERR" "interface '$XS_IF_B' is now named '$NEW'; the capture goes on" "$XS_PID" 2 ||
 	fail "rename: $(cat "$XS_ERR")"
@@ -59,6 +60,7 @@ grep -aq "renamed '$NEW' during the capture" "$WORK/renamed.pcapng" ||
 ip -n "$XS_NS_B" link set "$NEW" down
 ip -n "$XS_NS_B" link set "$NEW" name "$XS_IF_B"
 ip -n "$XS_NS_B" link set "$XS_IF_B" up
+neigh_back
 wait_up
 
 # --- 2. moved to another namespace --------------------------------------

@@ -29,6 +29,7 @@ send 500 -r 20000
 ip -n "$XS_NS_B" link set "$XS_IF_B" down
 sleep 0.5
 ip -n "$XS_NS_B" link set "$XS_IF_B" up
+neigh_back
 for ((i = 0; i < 40; i++)); do
 	ip -n "$XS_NS_A" link show "$XS_IF_A" | grep -q "state UP" && break
 	sleep 0.05

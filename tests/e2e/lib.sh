@@ -126,6 +126,15 @@ send2() {
 		fail "xs-send failed"
 }
 
+# neigh_back [IFACE]: after B's IFACE (default the veth) went down, which
+# flushed its static neighbour for A (setup.sh), put it back: else B asks
+# for A's MAC (to say port 9 is closed) and A's ARP reply is one more
+# packet in the capture.
+neigh_back() {
+	ip -n "$XS_NS_B" neigh replace "$XS_IP_A" lladdr "$XS_MAC_A" \
+		dev "${1:-$XS_IF_B}" nud permanent
+}
+
 # link_drops: frames the veth pair itself dropped (A's tx, B's rx), which
 # no XDP program ever saw.
 link_drops() {
