@@ -38,7 +38,8 @@ struct xs_output {
 	struct xs_stream *s;
 	char *pattern;			/* the -w argument */
 	char name[4096];		/* current file, for messages */
-	char comment[40];
+	char comment[40];		/* for comment_rate */
+	uint32_t comment_rate;
 	uint64_t file_start_ns;
 	int dirfd;			/* the current file's directory */
 	struct made {			/* the files of this run */
@@ -235,8 +236,6 @@ int xs_output_open(struct xs_output **out, const struct xs_output_cfg *cfg)
 	o->dirfd = o->fd = -1;
 	o->is_stdout = !strcmp(cfg->path, "-");
 	o->pattern = strdup(cfg->path);
-	snprintf(o->comment, sizeof(o->comment),
-		 cfg->flow ? "flow sample 1/%u flows" : "sample 1/%u", cfg->rate);
 	xs_rotate_init(&o->rot, &cfg->rotate, time(NULL));
 	if (!o->pattern) {
 		err = -ENOMEM;
@@ -437,6 +436,18 @@ static int rotate(struct xs_output *o, bool by_time)
 	return open_next(o, !by_time && xs_rotate_is_ring(&o->rot));
 }
 
+/* "sample 1/N": the rate the packet was taken at (-N auto moves it). */
+static const char *comment_for(struct xs_output *o, uint32_t rate)
+{
+	if (rate != o->comment_rate || !o->comment[0]) {
+		snprintf(o->comment, sizeof(o->comment),
+			 o->cfg.flow ? "flow sample 1/%u flows" : "sample 1/%u",
+			 rate);
+		o->comment_rate = rate;
+	}
+	return o->comment;
+}
+
 int xs_output_packet(struct xs_output *o, unsigned int idx,
 		     const struct xs_packet *pkt)
 {
@@ -462,7 +473,7 @@ int xs_output_packet(struct xs_output *o, unsigned int idx,
 		err = xs_pcap_packet(o->s, pkt);
 	else
 		err = xs_pcapng_epb(o->s, idx, pkt, f->pending_drops,
-				    o->comment);
+				    comment_for(o, pkt->rate));
 	f->pending_drops = 0;
 	if (!err && o->cfg.unbuffered)
 		err = xs_stream_flush(o->s);

@@ -16,8 +16,7 @@ struct xs_output_cfg {
 	const char *path;		/* "-" = stdout */
 	enum xs_format format;
 	uint32_t snaplen;
-	uint32_t rate;
-	bool flow;			/* --sample flow: 1 in rate flows */
+	bool flow;			/* --sample flow: rates count flows */
 	const char *filter;		/* expression, or NULL */
 	const char *app;		/* pcapng shb_userappl */
 	bool reader_may_leave;		/* its leaving ends the capture */

@@ -103,7 +103,7 @@ static void on_request(struct run *r)
 		return;
 	pr_info("statistics so far:");
 	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.rate,
-		       r->filter[0].len > 0, false);
+		       r->opt.adaptive, r->filter[0].len > 0, false);
 }
 
 /* --stats-file / --stats-interval: the counters, live. */
@@ -126,6 +126,8 @@ static void health(struct run *r)
 		h.ifs[i].name = r->ifs.at[i].name;
 		if (xs_programs_iface(&r->progs, i, &h.ifs[i].k))
 			return;
+		if (r->opt.adaptive && h.ifs[i].k.rate_now > h.rate)
+			h.rate = (uint32_t)h.ifs[i].k.rate_now;
 		/* The counters just read; only the link's own drops to add. */
 		if (!xs_iface_link(r->ifs.at[i].ifindex, &l))
 			h.ifs[i].rx_dropped = l.st.rx_dropped;
@@ -246,6 +248,7 @@ static int prepare(struct run *r, const struct xs_sflow_cfg *sflow)
 /* Attach, start the sinks, then -Z: files and process become USER's. */
 static int start(struct run *r)
 {
+	char rate[40];
 	int err;
 
 	if ((err = xs_programs_attach(&r->progs, &r->ifs, r->opt.mode)) ||
@@ -256,18 +259,19 @@ static int start(struct run *r)
 	     (err = xs_privs_split(&r->privs, r->opt.user, xs_programs_detach,
 				   &r->progs, &stop))))
 		return err;
+	snprintf(rate, sizeof(rate), "%s1/%u%s", r->opt.adaptive ? "auto from " : "",
+		 r->opt.rate, r->opt.sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
 	for (unsigned int i = 0; !r->opt.quiet && i < r->ifs.n; i++)
 		if (r->opt.sample_mode == XS_SAMPLE_FLOW)
-			pr_info("listening on %s (%s, %s, 1/%u flows, seed 0x%016llx, snaplen %u)",
+			pr_info("listening on %s (%s, %s, %s, seed 0x%016llx, snaplen %u)",
 				r->ifs.at[i].name, r->progs.mode_name[i],
-				xs_transport_name(r->opt.transport),
-				r->opt.rate, (unsigned long long)r->opt.seed,
-				r->opt.snaplen);
+				xs_transport_name(r->opt.transport), rate,
+				(unsigned long long)r->opt.seed, r->opt.snaplen);
 		else
-			pr_info("listening on %s (%s, %s, 1/%u, snaplen %u)",
+			pr_info("listening on %s (%s, %s, %s, snaplen %u)",
 				r->ifs.at[i].name, r->progs.mode_name[i],
-				xs_transport_name(r->opt.transport),
-				r->opt.rate, r->opt.snaplen);
+				xs_transport_name(r->opt.transport), rate,
+				r->opt.snaplen);
 	r->start_s = xs_wall_ns() / 1e9;
 	return 0;
 }
@@ -330,7 +334,7 @@ static void finish(struct run *r)
 	if (r->opt.stats_file)
 		health(r);
 	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.rate,
-		       r->filter[0].len > 0, r->opt.quiet);
+		       r->opt.adaptive, r->filter[0].len > 0, r->opt.quiet);
 }
 
 static void cleanup(struct run *r)

@@ -74,8 +74,21 @@ struct xs_record {
 	 * CPUs it is sFlow's exact sample pool.
 	 */
 	__u64 pool;
+	/*
+	 * The rate this sample was taken at, 1 in rate (packets, or flows with
+	 * --sample flow): -N's, or with -N auto what the ring's fill made it.
+	 */
+	__u32 rate;
+	__u32 flags;		/* XS_REC_*: the direction */
 };
-_Static_assert(sizeof(struct xs_record) == 40, "xs_record layout changed");
+_Static_assert(sizeof(struct xs_record) == 48, "xs_record layout changed");
+
+/* xs_record.flags */
+#define XS_REC_EGRESS		0x1	/* sent, not received (tc egress) */
+#define XS_REC_FLAGS		XS_REC_EGRESS
+
+/* -N auto raises the rate by at most 2^XS_AUTO_MAX_LEVEL. */
+#define XS_AUTO_MAX_LEVEL	16
 
 /* The kernel's NR_CPUS ceiling: a record's cpu is checked against it. */
 #define XS_MAX_CPUS		8192
@@ -89,7 +102,7 @@ struct xs_stats {
 	__u64 copy_fail;	/* packet copy or other output error */
 	__u64 since_sample;	/* --sample count: packets since the last one */
 	__u64 matched;		/* passed the filter (only with a filter) */
-	__u64 pad;
+	__u64 rate_now;		/* -N auto: the rate of this CPU's last sample */
 };
 _Static_assert(sizeof(struct xs_stats) == 64, "xs_stats layout changed");
 

@@ -29,6 +29,10 @@ const volatile __u32 has_filter = 0;
  * begin at the IP header (a raw-IP device) rather than Ethernet. */
 const volatile __u64 flow_k0 = 0, flow_k1 = 0;
 const volatile __u32 raw_ip = 0;
+/* -N auto: the rate rises with the fill of this CPU's ring, one doubling
+ * per sixteenth of it past the first quarter; band_shift = log2(ring/16). */
+const volatile __u32 adaptive = 0;
+const volatile __u32 band_shift = 16;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -59,6 +63,18 @@ struct {
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(__u32));
 } xs_perf SEC(".maps");
+
+/*
+ * --sample flow with -N auto: each flow is decided at its first packet, at
+ * the rate then, and the decision holds (the value: the rate it was chosen
+ * at, 0 refused). Keyed by the flow's hash; sized by userspace.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} xs_decided SEC(".maps");
 
 /* Run after higher-priority programs, and let later ones run after us. */
 struct {
@@ -237,24 +253,82 @@ static __always_inline __u32 flow_of(struct xdp_md *ctx)
 	return flow_hash(&k);
 }
 
-static __always_inline int take_sample(struct xdp_md *ctx, struct xs_stats *st)
+/* -N auto: how many doublings this CPU's ring fill calls for. */
+static __always_inline __u32 level_of(void)
 {
-	if (sample_rate <= 1)
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *ring = bpf_map_lookup_elem(&xs_rings, &cpu);
+	__u64 band;
+
+	if (!ring)
+		return 0;
+	band = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >> band_shift;
+	if (band < 4)
+		return 0;
+	return band - 3 < XS_AUTO_MAX_LEVEL ? band - 3 : XS_AUTO_MAX_LEVEL;
+}
+
+/* The base rate raised level times, within a u32. */
+static __always_inline __u32 raised(__u32 level)
+{
+	__u64 r = (__u64)sample_rate << level;
+
+	return r > 0xffffffff ? 0xffffffff : (__u32)r;
+}
+
+/*
+ * Chosen at this level: the hash below the base rate's threshold shifted
+ * (nested: a flow chosen at a level is chosen at every lower one).
+ */
+static __always_inline int flow_in(__u32 h, __u32 level)
+{
+	if (sample_rate <= 1 && !level)
 		return 1;
+	return h < (sample_threshold >> level);
+}
+
+/* --sample flow: 1 in rate flows; with -N auto a decision holds. */
+static __always_inline __u32 take_flow(struct xdp_md *ctx, __u32 level)
+{
+	__u32 h = flow_of(ctx), rate, *was;
+
+	if (!flow_in(h, 0))
+		return 0;	/* not chosen even at the base rate */
+	if (!adaptive)
+		return sample_rate;
+	was = bpf_map_lookup_elem(&xs_decided, &h);
+	if (was)
+		return *was;
+	rate = flow_in(h, level) ? raised(level) : 0;
+	bpf_map_update_elem(&xs_decided, &h, &rate, BPF_ANY);
+	return rate;
+}
+
+/* The rate this packet is taken at, or 0 when it is not taken. */
+static __always_inline __u32 take_sample(struct xdp_md *ctx, struct xs_stats *st)
+{
+	__u32 level, rate;
+
+	if (!adaptive && sample_rate <= 1)
+		return 1;
+	level = adaptive ? level_of() : 0;
+	rate = raised(level);
 	if (sample_mode == XS_SAMPLE_FLOW)
-		return flow_of(ctx) < sample_threshold;
+		return take_flow(ctx, level);
+	if (rate <= 1)
+		return 1;
 	if (sample_mode == XS_SAMPLE_COUNT) {
 		/* Every rate-th packet on this CPU: a counter, no division. */
-		if (++st->since_sample < sample_rate)
+		if (++st->since_sample < rate)
 			return 0;
 		st->since_sample = 0;
-		return 1;
+		return rate;
 	}
-	return bpf_get_prandom_u32() < sample_threshold;
+	return bpf_get_prandom_u32() < (sample_threshold >> level) ? rate : 0;
 }
 
 static __always_inline void fill_meta(struct xs_record *r, struct xdp_md *ctx,
-				      const struct xs_stats *st,
+				      const struct xs_stats *st, __u32 rate,
 				      __u32 wire_len, __u32 cap_len)
 {
 	r->tstamp_ns = bpf_ktime_get_ns();
@@ -265,6 +339,8 @@ static __always_inline void fill_meta(struct xs_record *r, struct xdp_md *ctx,
 	r->rx_queue = ctx->rx_queue_index;
 	r->cpu = bpf_get_smp_processor_id();
 	r->pool = has_filter ? st->matched : st->seen;
+	r->rate = rate;
+	r->flags = 0;
 }
 
 /*
@@ -315,7 +391,7 @@ static __always_inline void *reserve_slot(void *ring, __u64 len, __u64 *slot)
 }
 
 static __always_inline void emit_ringbuf(struct xdp_md *ctx,
-					 struct xs_stats *st,
+					 struct xs_stats *st, __u32 rate,
 					 __u32 wire_len, __u32 cap_len)
 {
 	/*
@@ -340,7 +416,7 @@ static __always_inline void emit_ringbuf(struct xdp_md *ctx,
 		st->ring_full++;
 		return;
 	}
-	fill_meta(r, ctx, st, wire_len, cap_len);
+	fill_meta(r, ctx, st, rate, wire_len, cap_len);
 	if (bpf_xdp_load_bytes(ctx, 0, r + 1, len)) {
 		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
 		st->copy_fail++;
@@ -352,13 +428,13 @@ static __always_inline void emit_ringbuf(struct xdp_md *ctx,
 }
 
 static __always_inline void emit_perf(struct xdp_md *ctx, struct xs_stats *st,
-				      __u32 wire_len, __u32 cap_len)
+				      __u32 rate, __u32 wire_len, __u32 cap_len)
 {
 	__u64 flags = BPF_F_CURRENT_CPU | ((__u64)cap_len << 32);
 	struct xs_record meta;
 	long err;
 
-	fill_meta(&meta, ctx, st, wire_len, cap_len);
+	fill_meta(&meta, ctx, st, rate, wire_len, cap_len);
 	err = bpf_perf_event_output(ctx, &xs_perf, flags, &meta, sizeof(meta));
 	if (!err)
 		st->emitted++;
@@ -394,7 +470,7 @@ SEC("xdp.frags")
 int xdpsample(struct xdp_md *ctx)
 {
 	struct xs_stats *st;
-	__u32 key = 0, wire_len, cap_len;
+	__u32 key = 0, wire_len, cap_len, rate;
 
 	st = bpf_map_lookup_elem(&xs_stats, &key);
 	if (!st)
@@ -405,16 +481,19 @@ int xdpsample(struct xdp_md *ctx)
 			return XDP_PASS;
 		st->matched++;
 	}
-	if (!take_sample(ctx, st))
+	rate = take_sample(ctx, st);
+	if (!rate)
 		return XDP_PASS;
 	st->sampled++;
+	if (adaptive)
+		st->rate_now = rate;
 
 	wire_len = bpf_xdp_get_buff_len(ctx);
 	cap_len = wire_len < snaplen ? wire_len : snaplen;
 	if (transport == XS_TRANSPORT_RINGBUF)
-		emit_ringbuf(ctx, st, wire_len, cap_len);
+		emit_ringbuf(ctx, st, rate, wire_len, cap_len);
 	else
-		emit_perf(ctx, st, wire_len, cap_len);
+		emit_perf(ctx, st, rate, wire_len, cap_len);
 	return XDP_PASS;
 }
 

@@ -8,7 +8,8 @@ BENCH_PACKETS=20000 BENCH_RUNS=1 BENCH_PLOT=0 BENCH_OUT=$WORK \
 	"$ROOT/bench/run.sh" >"$WORK/log" 2>&1 || fail "bench/run.sh: $(tail -5 "$WORK/log")"
 for s in XDP_DROP XDP_PASS xdpsample-ringbuf-N1 xdpsample-ringbuf-N100 \
 	 xdpsample-ringbuf-N1000 xdpsample-perf-N1 xdpsample-perf-N100 \
-	 xdpsample-perf-N1000 paced-2cpu-ringbuf paced-2cpu-perf xdpdump tcpdump; do
+	 xdpsample-perf-N1000 paced-2cpu-ringbuf paced-2cpu-perf \
+	 overload-fixed-N1 overload-auto xdpdump tcpdump; do
 	grep -q "^| $s | [0-9.]* |" "$WORK/results.md" || fail "no result for $s"
 done
 [ "$(grep -c '^| xdpsample-.* | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 6 ] ||
@@ -17,6 +18,12 @@ done
 	fail "filter costs missing: $(cat "$WORK/results.md")"
 grep -q "^| flow | [0-9]* | [+-][0-9]* |$" "$WORK/results.md" ||
 	fail "no --sample flow cost: $(cat "$WORK/results.md")"
+grep -q "^| random, -N auto .* | [0-9]* | [+-][0-9]* |$" "$WORK/results.md" ||
+	fail "no -N auto cost: $(cat "$WORK/results.md")"
+for s in overload-fixed-N1 overload-auto; do
+	grep -q "^| $s | 20000 | [0-9]* | [0-9.]* | [+-][0-9.]* |$" "$WORK/results.md" ||
+		fail "no overload figures for $s: $(cat "$WORK/results.md")"
+done
 for t in ringbuf perf; do
 	grep -q "^| $t | [0-9]* | [0-9]* | [0-9.]* |$" "$WORK/results.md" ||
 		fail "no 1-CPU / 2-CPU cost for $t: $(cat "$WORK/results.md")"

@@ -110,10 +110,11 @@ xs_exits() {
 	XS_PID=
 }
 
-# send COUNT [xs-send options]: frames from A to B, sequence-numbered.
+# send COUNT [xs-send options]: frames from A to B, sequence-numbered;
+# from CPU $SEND_CPU only when set (B's XDP runs on the sender's CPU).
 send() {
 	local n=$1; shift
-	"$SEND" --netns "$XS_NS_A" -i "$XS_IF_A" -d "$XS_MAC_B" \
+	${SEND_CPU:+taskset -c "$SEND_CPU"} "$SEND" --netns "$XS_NS_A" -i "$XS_IF_A" -d "$XS_MAC_B" \
 		-S "$XS_IP_A" -D "$XS_IP_B" -n "$n" "$@" >/dev/null ||
 		fail "xs-send failed"
 }
@@ -221,7 +222,7 @@ counter() {
 assert_accounting() {
 	local e=$1 seen sampled written lost
 	seen=$(counter "$e" "packets seen by XDP")
-	sampled=$(counter "$e" "packets sampled (1 in [0-9]*[a-z ]*)")
+	sampled=$(counter "$e" "packets sampled (1 in [a-z0-9 ]*)")
 	written=$(counter "$e" "packets written")
 	lost=$(( $(counter "$e" "packets lost: buffer full") +
 		 $(counter "$e" "packets lost: copy failed") +
@@ -283,6 +284,52 @@ sfacctd_stop() {
 	gone $SFA_PID 10 || fail "sfacctd does not stop"
 	[ "$(rcvbuf_errors)" = "$RCVBUF0" ] ||
 		fail "the collector's socket overflowed: $(($(rcvbuf_errors) - RCVBUF0)) datagrams dropped (Udp RcvbufErrors)"
+}
+# sfacctd_start PORT JSON: sfacctd renormalizing by each sample's rate,
+# its flows as JSON lines in the file JSON.
+sfacctd_start() {
+	cat >"$WORK/sfacctd.conf" <<EOF
+daemonize: false
+sfacctd_ip: 127.0.0.1
+sfacctd_port: $1
+sfacctd_renormalize: true
+sfacctd_pipe_size: 8388608
+plugins: print
+aggregate: src_host, dst_host, src_port, dst_port, proto, in_iface
+print_output: json
+print_output_file: $2
+print_output_file_append: true
+print_refresh_time: 1
+EOF
+	rm -f "$2"
+	sfacctd_run "$WORK/sfacctd.conf" "$1"
+}
+# json_sum FILE KEY: the sum of a numeric key over sfacctd's JSON lines.
+json_sum() {
+	sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1" | awk '{ s += $1 } END { print s + 0 }'
+}
+# lo_start PCAP PORT: the exported datagrams, as they cross lo, each
+# written as it arrives (immediate mode: no ring block held back). Its ring
+# has a slot of snaplen bytes per packet: 2 KiB holds any datagram here.
+lo_start() {
+	LO_FILE=$1
+	bg_start lo "listening on" tcpdump -i lo -n --immediate-mode -U \
+		-s 2048 -B 16384 -w "$1" udp port "$2" || fail "tcpdump on lo: $(cat "$BG_LOG")"
+	LO_PID=$BG_PID
+}
+# lo_stop: once the capture holds every datagram xdpsample's summary says
+# it sent.
+lo_stop() {
+	local want i
+	want=$(sed -n 's/.* exported to sFlow collector .* (\([0-9]*\) datagrams,.*/\1/p' "$XS_ERR")
+	for ((i = 0; i < 200; i++)); do
+		[ "$(packets "$LO_FILE" 2>/dev/null)" = "$want" ] && break
+		sleep 0.05
+	done
+	kill -INT $LO_PID
+	wait $LO_PID
+	[ "$(packets "$LO_FILE")" = "$want" ] ||
+		fail "tcpdump on lo captured $(packets "$LO_FILE") datagrams, xdpsample sent $want"
 }
 # rcvbuf_errors: UDP datagrams the host's sockets had no room for. At N=1
 # an exporter sends thousands a second: sfacctd_pipe_size and sfcapd -B

@@ -28,50 +28,6 @@ PORT=16343 NFPORT=16344
 AS_SFLOW=(-d udp.port==$PORT,sflow -d udp.port==$NFPORT,sflow)
 IFINDEX=$(ip -n "$XS_NS_B" -o link show dev "$XS_IF_B" | cut -d: -f1)
 
-sfacctd_start() {	# PORT JSON
-	cat >"$WORK/sfacctd.conf" <<EOF
-daemonize: false
-sfacctd_ip: 127.0.0.1
-sfacctd_port: $1
-sfacctd_renormalize: true
-sfacctd_pipe_size: 8388608
-plugins: print
-aggregate: src_host, dst_host, src_port, dst_port, proto, in_iface
-print_output: json
-print_output_file: $2
-print_output_file_append: true
-print_refresh_time: 1
-EOF
-	rm -f "$2"
-	sfacctd_run "$WORK/sfacctd.conf" "$1"
-}
-# json_sum FILE KEY: the sum of a numeric key over sfacctd's JSON lines.
-json_sum() {
-	sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1" | awk '{ s += $1 } END { print s + 0 }'
-}
-# lo_start PCAP PORT: the exported datagrams, as they cross lo, each
-# written as it arrives (immediate mode: no ring block held back). Its ring
-# has a slot of snaplen bytes per packet: 2 KiB holds any datagram here.
-lo_start() {
-	LO_FILE=$1
-	bg_start lo "listening on" tcpdump -i lo -n --immediate-mode -U \
-		-s 2048 -B 16384 -w "$1" udp port "$2" || fail "tcpdump on lo: $(cat "$BG_LOG")"
-	LO_PID=$BG_PID
-}
-# lo_stop: once the capture holds every datagram xdpsample's summary says
-# it sent.
-lo_stop() {
-	local want i
-	want=$(sed -n 's/.* exported to sFlow collector .* (\([0-9]*\) datagrams,.*/\1/p' "$XS_ERR")
-	for ((i = 0; i < 200; i++)); do
-		[ "$(packets "$LO_FILE" 2>/dev/null)" = "$want" ] && break
-		sleep 0.05
-	done
-	kill -INT $LO_PID
-	wait $LO_PID
-	[ "$(packets "$LO_FILE")" = "$want" ] ||
-		fail "tcpdump on lo captured $(packets "$LO_FILE") datagrams, xdpsample sent $want"
-}
 # counters_sent PCAP: true once a counter datagram (sub-agent 1) is in it.
 counters_sent() {
 	sf "$1" sflow_245.sub_agent_id | grep -q '^1$'

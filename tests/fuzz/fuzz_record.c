@@ -22,7 +22,7 @@ static const struct xs_ifaces ifs = {
 static struct xs_output *open_sink(enum xs_format f)
 {
 	struct xs_output_cfg c = {
-		.path = "/dev/null", .format = f, .snaplen = 16384, .rate = 7,
+		.path = "/dev/null", .format = f, .snaplen = 16384,
 		.app = "xdpsample fuzz",
 	};
 	struct xs_output *o;

@@ -205,8 +205,30 @@ static void test_flow(void)
 			     "--seed", "x1")) == -EINVAL, "a seed that is no number");
 }
 
+/* -N auto, auto:N; not with perf; a number stays a fixed rate. */
+static void test_auto(void)
+{
+	struct xs_options o;
+
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "auto")) == 0 &&
+	      o.adaptive && o.rate == 1, "-N auto");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "auto:100")) == 0 &&
+	      o.adaptive && o.rate == 100, "-N auto:100");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "100")) == 0 &&
+	      !o.adaptive && o.rate == 100, "-N 100");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "auto:0")) == -EINVAL,
+	      "-N auto:0");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "automatic")) == -EINVAL,
+	      "-N automatic");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "auto",
+			     "--transport", "perf")) == -EINVAL, "-N auto with perf");
+	CHECK(parse(&o, ARGS("-i", "eth0", "--sflow", "c", "-N", "auto")) == 0 &&
+	      o.adaptive, "-N auto with --sflow");
+}
+
 int main(void)
 {
+	test_auto();
 	test_flow();
 	test_config();
 	test_filter();

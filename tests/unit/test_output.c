@@ -36,7 +36,7 @@ static struct xs_output_cfg cfg(const char *p, enum xs_format f,
 {
 	static const char *names[] = { "ifa", "ifb" };
 	struct xs_output_cfg c = {
-		.path = p, .format = f, .snaplen = 128, .rate = 10,
+		.path = p, .format = f, .snaplen = 128,
 		.app = "xdpsample test",
 	};
 
@@ -74,7 +74,7 @@ static void roundtrip(enum xs_format f, unsigned int n_ifaces)
 			.wire_len = lens[i],
 			.cap_len = lens[i] < 128 ? lens[i] : 128,
 			.ifindex = 10 + i % n_ifaces,
-			.data = b,
+			.rate = 10, .data = b,
 		};
 		fill(b, sizeof(b), i);
 		CHECK(xs_output_packet(o, i % n_ifaces, &pkt) == 0, "write %d",
@@ -168,7 +168,7 @@ static void full_midway(enum xs_format f)
 	char errbuf[PCAP_ERRBUF_SIZE];
 	uint8_t b[100] = { 0 };
 	struct xs_packet pkt = { .wire_len = 100, .cap_len = 100,
-				 .ifindex = 10, .data = b };
+				 .ifindex = 10, .rate = 1, .data = b };
 	struct xs_output_cfg c;
 	struct pcap_pkthdr *h;
 	struct xs_output *o;

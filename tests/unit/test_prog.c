@@ -5,7 +5,9 @@
  * short frames in short ring slots, --sample count exact, --sample random
  * within 4 sigma. Needs root (CAP_BPF).
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +25,9 @@
 
 struct got {
 	unsigned int n;
+	uint64_t rate_sum;
+	uint32_t rate_max, rate_last;
+	unsigned int rate_falls;	/* a record at a lower rate than the last */
 	struct xs_packet pkt[MAX_GOT];
 	uint8_t data[MAX_GOT][MAX_FRAME];
 };
@@ -31,6 +36,11 @@ static void collect(void *ctx, const struct xs_packet *p)
 {
 	struct got *g = ctx;
 
+	g->rate_sum += p->rate;
+	if (p->rate > g->rate_max)
+		g->rate_max = p->rate;
+	g->rate_falls += p->rate < g->rate_last;
+	g->rate_last = p->rate;
 	if (g->n < MAX_GOT) {
 		g->pkt[g->n] = *p;
 		memcpy(g->data[g->n], p->data, p->cap_len);
@@ -46,13 +56,9 @@ struct rig {
 	int map_fd;
 };
 
-static int rig_up(struct rig *r, uint32_t transport, uint32_t rate,
-		  uint32_t mode, uint32_t snaplen)
+static int rig_cfg(struct rig *r, struct xs_prog_cfg cfg)
 {
-	struct xs_prog_cfg cfg = {
-		.rate = rate, .sample_mode = mode, .snaplen = snaplen,
-		.transport = transport, .buffer_bytes = 1 << 20,
-	};
+	uint32_t transport = cfg.transport, snaplen = cfg.snaplen;
 
 	memset(r, 0, sizeof(*r));
 	r->map_fd = xs_transport_create(&cfg);
@@ -62,6 +68,15 @@ static int rig_up(struct rig *r, uint32_t transport, uint32_t rate,
 		return -1;
 	return xs_drain_open(&r->d, transport, r->map_fd, cfg.buffer_bytes,
 			     false, snaplen, collect, &r->got);
+}
+
+static int rig_up(struct rig *r, uint32_t transport, uint32_t rate,
+		  uint32_t mode, uint32_t snaplen)
+{
+	return rig_cfg(r, (struct xs_prog_cfg){
+		.rate = rate, .sample_mode = mode, .snaplen = snaplen,
+		.transport = transport, .buffer_bytes = 1 << 20,
+	});
 }
 
 static void rig_down(struct rig *r)
@@ -196,10 +211,117 @@ static void test_rate(uint32_t transport, uint32_t mode, uint32_t runs)
 	rig_down(&r);
 }
 
+/*
+ * -N auto with nobody reading: 100,000 frames into a 64 KiB ring. At a
+ * fixed 1 in 1 the ring fills after ~500 and the rest is lost; with auto
+ * the rate doubles per sixteenth of fill past a quarter, so all of them
+ * are accounted for by fewer records, each carrying its rate, the rates
+ * never falling (the ring only fills), and (count mode) the rates summed
+ * equal to the frames seen within the last rate.
+ */
+static void test_auto(bool adaptive)
+{
+	const uint32_t runs = 100000;
+	static uint8_t pkt[64];
+	struct xs_stats st;
+	struct rig r;
+
+	if (rig_cfg(&r, (struct xs_prog_cfg){
+			.rate = 1, .adaptive = adaptive,
+			.sample_mode = XS_SAMPLE_COUNT, .snaplen = SNAP,
+			.transport = XS_TRANSPORT_RINGBUF,
+			.buffer_bytes = 64 << 10 })) {
+		CHECK(0, "cannot set up -N auto");
+		return;
+	}
+	make_pkt(pkt, sizeof(pkt), 1);
+	run(&r, pkt, sizeof(pkt), runs);
+	CHECK(xs_stats_read(xs_loader_stats_fd(r.l), &st) == 0, "stats");
+	xs_drain_flush(r.d);
+	if (!adaptive) {
+		CHECK(st.ring_full > runs / 2 && r.got.rate_max == 1,
+		      "fixed 1 in 1: %llu lost, highest rate %u",
+		      (unsigned long long)st.ring_full, r.got.rate_max);
+		rig_down(&r);
+		return;
+	}
+	CHECK(!st.ring_full && st.emitted == r.got.n,
+	      "auto: %llu lost, %llu emitted, %u read",
+	      (unsigned long long)st.ring_full,
+	      (unsigned long long)st.emitted, r.got.n);
+	CHECK(r.got.rate_max > 1 && !r.got.rate_falls && r.got.pkt[0].rate == 1,
+	      "auto: rates from %u to %u, %u falls", r.got.pkt[0].rate,
+	      r.got.rate_max, r.got.rate_falls);
+	CHECK(r.got.rate_sum <= runs && runs - r.got.rate_sum < r.got.rate_max,
+	      "auto: the rates sum to %llu for %u frames (highest %u)",
+	      (unsigned long long)r.got.rate_sum, runs, r.got.rate_max);
+	CHECK(st.rate_now == r.got.rate_last, "auto: rate_now %llu, last %u",
+	      (unsigned long long)st.rate_now, r.got.rate_last);
+	rig_down(&r);
+}
+
+/*
+ * --sample flow -N auto: a flow is decided at its first packet. Flow A,
+ * chosen while the ring is empty, stays chosen at 1 in 1 once flow B has
+ * filled it; of 400 flows first met then, most are refused.
+ */
+static void test_auto_flows(void)
+{
+	static uint8_t pkt[64];
+	struct xs_stats st;
+	uint64_t before;
+	struct rig r;
+
+	if (rig_cfg(&r, (struct xs_prog_cfg){
+			.rate = 1, .adaptive = true,
+			.sample_mode = XS_SAMPLE_FLOW, .snaplen = SNAP,
+			.transport = XS_TRANSPORT_RINGBUF,
+			.buffer_bytes = 64 << 10 })) {
+		CHECK(0, "cannot set up --sample flow -N auto");
+		return;
+	}
+	make_pkt(pkt, sizeof(pkt), 1);		/* A */
+	run(&r, pkt, sizeof(pkt), 1);
+	make_pkt(pkt, sizeof(pkt), 2);		/* B, until the ring is full */
+	run(&r, pkt, sizeof(pkt), 600);
+	CHECK(xs_stats_read(xs_loader_stats_fd(r.l), &st) == 0, "stats");
+	before = st.sampled;
+	CHECK(st.ring_full > 0, "flow B did not fill the ring (%llu emitted)",
+	      (unsigned long long)st.emitted);
+	xs_drain_flush(r.d);			/* room again, the rate at 1 */
+	for (int i = 3; i < 403; i++) {
+		make_pkt(pkt, sizeof(pkt), i);
+		/* Not read: the ring fills again, the rate goes up. */
+		if (i == 3) {
+			make_pkt(pkt, sizeof(pkt), 2);
+			run(&r, pkt, sizeof(pkt), 450);
+			make_pkt(pkt, sizeof(pkt), i);
+		}
+		run(&r, pkt, sizeof(pkt), 1);
+	}
+	CHECK(xs_stats_read(xs_loader_stats_fd(r.l), &st) == 0, "stats");
+	CHECK(st.sampled - before - 450 < 100,
+	      "%llu of 400 flows met at a high fill chosen",
+	      (unsigned long long)(st.sampled - before - 450));
+	make_pkt(pkt, sizeof(pkt), 1);		/* A again: still chosen */
+	r.got.rate_last = 0;
+	run(&r, pkt, sizeof(pkt), 1);
+	xs_drain_flush(r.d);
+	CHECK(r.got.rate_last == 1, "flow A: last record at rate %u",
+	      r.got.rate_last);
+	rig_down(&r);
+}
+
 int main(void)
 {
+	cpu_set_t one;
+
 	if (geteuid())
 		SKIP("loading BPF programs needs root");
+	/* Every test run on one CPU, so on one of the per-CPU rings. */
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	CHECK(!sched_setaffinity(0, sizeof(one), &one), "cannot pin to CPU 0");
 	for (uint32_t t = XS_TRANSPORT_PERF; t <= XS_TRANSPORT_RINGBUF; t++) {
 		test_every_packet(t, 64);
 		test_every_packet(t, SNAP);
@@ -209,5 +331,8 @@ int main(void)
 		test_rate(t, XS_SAMPLE_RANDOM, 100000);
 	}
 	test_ring_slots();
+	test_auto(false);
+	test_auto(true);
+	test_auto_flows();
 	return unit_result();
 }

@@ -20,7 +20,7 @@ static size_t make(uint32_t wire, uint32_t cap, uint32_t magic)
 	struct xs_record r = {
 		.tstamp_ns = 123456789, .magic = magic, .wire_len = wire,
 		.cap_len = cap, .ifindex = 7, .rx_queue = 3, .cpu = 1,
-		.pool = 1ULL << 40,
+		.pool = 1ULL << 40, .rate = 64,
 	};
 
 	memcpy(buf, &r, sizeof(r));
@@ -43,7 +43,10 @@ static void test_valid(void)
 	CHECK(p.wire_len == 1514 && p.cap_len == SNAP, "lengths %u/%u",
 	      p.wire_len, p.cap_len);
 	CHECK(p.ifindex == 7 && p.rx_queue == 3 && p.cpu == 1 &&
-	      p.pool == 1ULL << 40, "metadata lost");
+	      p.pool == 1ULL << 40 && p.rate == 64 && !p.egress,
+	      "metadata lost");
+	((struct xs_record *)buf)->flags = XS_REC_EGRESS;
+	CHECK(check(n, SNAP, &p) == 0 && p.egress, "the direction lost");
 	CHECK(p.data == buf + sizeof(struct xs_record), "data pointer");
 	CHECK(p.ts_ns == 123456789, "timestamp");
 	n = make(60, 60, XS_RECORD_MAGIC);
@@ -64,6 +67,12 @@ static void test_invalid(void)
 	CHECK(check(n - 1, SNAP, &p) == -EBADMSG, "cap_len beyond the record");
 	((struct xs_record *)buf)->cpu = XS_MAX_CPUS;
 	CHECK(check(n, SNAP, &p) == -EBADMSG, "a CPU number out of range");
+	n = make(1514, SNAP, XS_RECORD_MAGIC);
+	((struct xs_record *)buf)->rate = 0;
+	CHECK(check(n, SNAP, &p) == -EBADMSG, "a rate of 0");
+	n = make(1514, SNAP, XS_RECORD_MAGIC);
+	((struct xs_record *)buf)->flags = 0x80;
+	CHECK(check(n, SNAP, &p) == -EBADMSG, "an unknown flag");
 	n = make(1514, SNAP, XS_RECORD_MAGIC);
 	make(1514, SNAP, 0xdeadbeef);
 	CHECK(check(n, SNAP, &p) == -EBADMSG, "bad magic");

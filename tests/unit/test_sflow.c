@@ -46,14 +46,15 @@ static struct xs_packet pkt(uint32_t cpu, uint64_t pool, uint32_t len)
 {
 	return (struct xs_packet){
 		.wire_len = len, .cap_len = len < 128 ? len : 128,
-		.ifindex = 7, .cpu = cpu, .pool = pool, .data = frame,
+		.ifindex = 7, .cpu = cpu, .pool = pool, .rate = 10,
+		.data = frame,
 	};
 }
 
 /* Datagram: version, IPv4 agent, sub-agent, seq, uptime, samples. */
 static void test_datagram(void)
 {
-	struct xs_sflow_cfg cfg = { .max_datagram = 1400, .rate = 10 };
+	struct xs_sflow_cfg cfg = { .max_datagram = 1400 };
 	uint8_t d[2048];
 	struct xs_sflow_stats st;
 	struct xs_sflow *s;
@@ -75,6 +76,7 @@ static void test_datagram(void)
 	p = pkt(0, 10, 60);
 	xs_sflow_packet(s, 0, &p);
 	p = pkt(1, 25, 1514);
+	p.rate = 40;		/* -N auto raised it: the sample says so */
 	xs_sflow_packet(s, 0, &p);
 	p = pkt(0, 30, 100);
 	xs_sflow_packet(s, 0, &p);
@@ -95,12 +97,14 @@ static void test_datagram(void)
 	      word(d, 100) == 60 && !memcmp(d + 104, frame, 60),
 	      "interfaces, raw header record");
 	/* Sample 2 follows the 60-byte header: 28 + 8 + 68 + 60. */
-	CHECK(word(d, 164 + 8) == 2 && word(d, 164 + 24) == 35 &&
+	CHECK(word(d, 164 + 8) == 2 && word(d, 164 + 20) == 40 &&
+	      word(d, 164 + 24) == 35 &&
 	      word(d, 164 + 64) == 1518 && word(d, 164 + 72) == 128,
 	      "second sample: seq %u pool %u frame %u header %u",
 	      word(d, 172), word(d, 188), word(d, 228), word(d, 236));
 	/* Sample 3 (after 164 + 76 + 128): CPU 0 went 10 -> 30, pool 35 -> 55. */
-	CHECK(word(d, 368 + 8) == 3 && word(d, 368 + 24) == 55,
+	CHECK(word(d, 368 + 8) == 3 && word(d, 368 + 20) == 10 &&
+	      word(d, 368 + 24) == 55,
 	      "third sample: seq %u pool %u", word(d, 376), word(d, 392));
 	CHECK(st.flow_samples == 3 && st.datagrams == 1 && !st.send_errors,
 	      "counts");
@@ -110,7 +114,7 @@ static void test_datagram(void)
 /* 200 bytes: every datagram fits, headers are cut to what fits. */
 static void test_small(void)
 {
-	struct xs_sflow_cfg cfg = { .max_datagram = 200, .rate = 1 };
+	struct xs_sflow_cfg cfg = { .max_datagram = 200 };
 	struct xs_sflow_stats st;
 	struct xs_sflow *s;
 	uint8_t d[2048];

@@ -71,6 +71,8 @@ struct xs_drain {
 	void *ctx;
 	int64_t wall_offset;
 	uint32_t snaplen;
+	uint32_t *last_rate;		/* per CPU: its previous record's */
+	unsigned int n_cpus;
 	struct xs_drain_stats st;
 };
 
@@ -101,7 +103,7 @@ int xs_record_check(const void *data, size_t size, uint32_t snaplen,
 	/* The program copies exactly min(wire_len, snaplen) bytes. */
 	want = r.wire_len < snaplen ? r.wire_len : snaplen;
 	if (r.cap_len != want || r.cap_len > size - sizeof(r) ||
-	    r.cpu >= XS_MAX_CPUS)
+	    r.cpu >= XS_MAX_CPUS || !r.rate || (r.flags & ~XS_REC_FLAGS))
 		return -EBADMSG;
 	pkt->ts_ns = r.tstamp_ns;
 	pkt->wire_len = r.wire_len;
@@ -110,6 +112,8 @@ int xs_record_check(const void *data, size_t size, uint32_t snaplen,
 	pkt->rx_queue = r.rx_queue;
 	pkt->cpu = r.cpu;
 	pkt->pool = r.pool;
+	pkt->rate = r.rate;
+	pkt->egress = r.flags & XS_REC_EGRESS;
 	pkt->data = (const uint8_t *)data + sizeof(r);
 	return 0;
 }
@@ -126,6 +130,24 @@ static int check(struct xs_drain *d, const void *data, size_t size,
 	return -EBADMSG;
 }
 
+/* How the rates moved: their range, and changes from one CPU's record
+ * to its next. */
+static void note_rate(struct xs_drain *d, const struct xs_packet *p)
+{
+	struct xs_drain_stats *st = &d->st;
+
+	if (!st->rate_min || p->rate < st->rate_min)
+		st->rate_min = p->rate;
+	if (p->rate > st->rate_max)
+		st->rate_max = p->rate;
+	st->rate_sum += p->rate;
+	if (p->cpu >= d->n_cpus)
+		return;
+	if (d->last_rate[p->cpu] && d->last_rate[p->cpu] != p->rate)
+		st->rate_changes++;
+	d->last_rate[p->cpu] = p->rate;
+}
+
 /* The merge's hand-off: wall clock time, then the sinks. */
 static void deliver(void *ctx, const struct xs_packet *pkt)
 {
@@ -133,6 +155,7 @@ static void deliver(void *ctx, const struct xs_packet *pkt)
 	struct xs_packet p = *pkt;
 
 	p.ts_ns += d->wall_offset;
+	note_rate(d, &p);
 	d->fn(d->ctx, &p);
 }
 
@@ -423,8 +446,10 @@ int xs_drain_open(struct xs_drain **out, uint32_t transport, int map_fd,
 	d->snaplen = snaplen;
 	d->wall_offset = xs_mono_to_wall_offset();
 	d->epfd = -1;
-	d->src = calloc(ncpus > 0 ? ncpus : 1, sizeof(*d->src));
-	err = d->src ? 0 : -ENOMEM;
+	d->n_cpus = ncpus > 0 ? ncpus : 1;
+	d->src = calloc(d->n_cpus, sizeof(*d->src));
+	d->last_rate = calloc(d->n_cpus, sizeof(*d->last_rate));
+	err = d->src && d->last_rate ? 0 : -ENOMEM;
 	if (!err && transport == XS_TRANSPORT_RINGBUF) {
 		d->epfd = epoll_create1(EPOLL_CLOEXEC);
 		err = d->epfd < 0 ? -errno : open_rings(d, map_fd);
@@ -505,6 +530,7 @@ void xs_drain_close(struct xs_drain *d)
 	free(d->rings);
 	free(d->perfs);
 	free(d->src);
+	free(d->last_rate);
 	free(d);
 }
 

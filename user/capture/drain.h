@@ -16,6 +16,10 @@ struct xs_drain_stats {
 	uint64_t bad;		/* records that failed the checks */
 	uint64_t perf_lost;	/* perf LOST records (already in ring_full) */
 	uint64_t late;		/* handed on after a later one (past the hold) */
+	/* The rates of the records handed on (-N auto moves them). */
+	uint32_t rate_min, rate_max;
+	uint64_t rate_changes;	/* from a CPU's record to its next */
+	uint64_t rate_sum;	/* the packets the samples stand for */
 };
 
 struct xs_drain;

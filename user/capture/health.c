@@ -117,7 +117,7 @@ static void write_all(FILE *f, const struct xs_health *h)
 		       h->ifs[i].name, "", "%llu",
 		       (unsigned long long)h->ifs[i].rx_dropped);
 	family(f, "xdpsample_sample_rate", "gauge",
-	       "The sampling rate: 1 packet in this many.");
+	       "The sampling rate: 1 packet in this many (-N auto: the highest a CPU samples at now).");
 	series(f, h, "xdpsample_sample_rate", NULL, NULL, "", "%u", h->rate);
 	family(f, "xdpsample_records_bad_total", "counter",
 	       "Records from the kernel that failed the checks.");

@@ -161,6 +161,9 @@ static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
 		cfg->rate > 1 ? (uint32_t)(((uint64_t)1 << 32) / cfg->rate) :
 				UINT32_MAX;
 	skel->rodata->sample_mode = cfg->sample_mode;
+	skel->rodata->adaptive = cfg->adaptive;
+	/* A sixteenth of each CPU's ring (a power of two). */
+	skel->rodata->band_shift = __builtin_ctz(cfg->buffer_bytes / 16);
 	skel->rodata->flow_k0 = spread(cfg->seed);
 	skel->rodata->flow_k1 = spread(cfg->seed + 1);
 	skel->rodata->raw_ip = cfg->raw_ip;
@@ -220,6 +223,9 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	}
 	l->transport = cfg->transport;
 	set_rodata(l->skel, cfg);
+	if (cfg->adaptive && cfg->sample_mode == XS_SAMPLE_FLOW)
+		bpf_map__set_max_entries(l->skel->maps.xs_decided,
+					 XS_AUTO_FLOWS);
 	/* No transport (--dump-filter): opened to be looked at, not loaded. */
 	err = transport_fd >= 0 ? use_transport(l, transport_fd) : 0;
 	if (!err && cfg->filter)

@@ -9,6 +9,8 @@
 
 /* The name every program of ours carries: how stale ones are found. */
 #define XS_PROG_NAME "xdpsample"
+/* --sample flow -N auto: flows whose decision is remembered (LRU). */
+#define XS_AUTO_FLOWS 65536
 
 enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
 
@@ -16,6 +18,7 @@ struct xs_loader;
 
 struct xs_prog_cfg {
 	uint32_t rate;
+	bool adaptive;		/* -N auto: rate is the floor it rises from */
 	uint32_t sample_mode;
 	uint64_t seed;		/* --sample flow: the key comes from it */
 	bool raw_ip;		/* the interface's frames begin at IP */

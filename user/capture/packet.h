@@ -2,6 +2,7 @@
 #ifndef XDPSAMPLE_PACKET_H
 #define XDPSAMPLE_PACKET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* A checked record, as the writers receive it. */
@@ -13,6 +14,8 @@ struct xs_packet {
 	uint32_t rx_queue;
 	uint32_t cpu;		/* CPU that sampled it */
 	uint64_t pool;		/* that CPU's packets offered to the sampler */
+	uint32_t rate;		/* taken at 1 in rate (packets, or flows) */
+	bool egress;		/* sent by the interface, not received */
 	const uint8_t *data;
 };
 

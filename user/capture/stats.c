@@ -18,6 +18,9 @@ void xs_stats_add(struct xs_stats *sum, const struct xs_stats *k)
 	sum->emitted += k->emitted;
 	sum->ring_full += k->ring_full;
 	sum->copy_fail += k->copy_fail;
+	/* -N auto: the highest rate a CPU sampled at last. */
+	if (k->rate_now > sum->rate_now)
+		sum->rate_now = k->rate_now;
 }
 
 int xs_stats_read(int map_fd, struct xs_stats *sum)
@@ -46,18 +49,29 @@ out:
 }
 
 void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
-		    const struct xs_sinks *sinks, uint32_t rate, bool filter,
-		    bool quiet)
+		    const struct xs_sinks *sinks, uint32_t rate, bool adaptive,
+		    bool filter, bool quiet)
 {
 	char sampled[64];
 
-	snprintf(sampled, sizeof(sampled), "packets sampled (1 in %u%s)", rate,
-		 filter ? " matching" : "");
+	snprintf(sampled, sizeof(sampled), "packets sampled (1 in %s%u%s)",
+		 adaptive ? "auto from " : "", rate, filter ? " matching" : "");
 	xs_summary_line(k->seen, "packets seen by XDP", false, quiet);
 	if (filter)
 		xs_summary_line(k->matched, "packets matched the filter", false,
 				quiet);
 	xs_summary_line(k->sampled, sampled, false, quiet);
+	if (adaptive) {
+		/* How the rate moved, and what the samples estimate. */
+		xs_summary_line(d->rate_min, "lowest rate a sample was taken at",
+				false, quiet);
+		xs_summary_line(d->rate_max, "highest rate a sample was taken at",
+				false, quiet);
+		xs_summary_line(d->rate_changes, "rate changes", false, quiet);
+		xs_summary_line(d->rate_sum,
+				"packets the samples stand for (their rates summed)",
+				false, quiet);
+	}
 	xs_sinks_summary(sinks, XS_SUMMARY_DELIVERED, quiet);
 	xs_summary_line(k->ring_full, "packets lost: buffer full", true, quiet);
 	xs_summary_line(k->copy_fail, "packets lost: copy failed", true, quiet);

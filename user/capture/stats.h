@@ -24,7 +24,7 @@ int xs_stats_read(int map_fd, struct xs_stats *sum);
  * every loss (the sinks' own among them), what came after the end.
  */
 void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
-		    const struct xs_sinks *sinks, uint32_t rate, bool filter,
-		    bool quiet);
+		    const struct xs_sinks *sinks, uint32_t rate, bool adaptive,
+		    bool filter, bool quiet);
 
 #endif

@@ -20,6 +20,7 @@ struct xs_prog_cfg xs_config_prog(const struct xs_options *o,
 {
 	return (struct xs_prog_cfg){
 		.rate = o->rate,
+		.adaptive = o->adaptive,
 		.sample_mode = o->sample_mode,
 		.seed = o->seed,
 		.snaplen = o->snaplen,
@@ -38,7 +39,6 @@ struct xs_output_cfg xs_config_file(const struct xs_options *o,
 		.path = o->outfile,
 		.format = o->format,
 		.snaplen = o->snaplen,
-		.rate = o->rate,
 		.flow = o->sample_mode == XS_SAMPLE_FLOW,
 		.filter = f->len ? f->expr : NULL,
 		.app = "xdpsample " XS_VERSION,
@@ -58,7 +58,6 @@ int xs_config_sflow(const struct xs_options *o, struct xs_sflow_cfg *c)
 		return 0;
 	c->max_datagram = o->sflow_max_datagram;
 	c->counter_secs = o->sflow_counter_secs;
-	c->rate = o->rate;
 	c->snaplen = o->snaplen;
 	if (o->sflow_agent && xs_sflow_parse_agent(o->sflow_agent, &c->agent))
 		return -EINVAL;

@@ -116,6 +116,19 @@ static int p_u32(struct xs_options *o, const struct opt *d, const char *arg)
 	return err;
 }
 
+/* -N: a number, or auto (from 1) or auto:N (from N) for an adaptive rate. */
+static int p_rate(struct xs_options *o, const struct opt *d, const char *arg)
+{
+	o->adaptive = !strncmp(arg, "auto", 4) && (!arg[4] || arg[4] == ':');
+	if (!o->adaptive)
+		return p_u32(o, d, arg);
+	if (!arg[4]) {
+		o->rate = 1;
+		return 0;
+	}
+	return p_u32(o, d, arg + 5);
+}
+
 static int p_word(struct xs_options *o, const struct opt *d, const char *arg)
 {
 	for (unsigned int i = 0; i < d->n_words; i++) {
@@ -253,9 +266,11 @@ static const struct opt opts[] = {
 	  "bytes kept per packet, " STR(XS_MIN_SNAPLEN) ".." STR(XS_MAX_SNAPLEN)
 	  " (default " STR(XS_DEFAULT_SNAPLEN) ")", p_u32, F(snaplen),
 	  .what = "snaplen", .min = XS_MIN_SNAPLEN, .max = XS_MAX_SNAPLEN },
-	{ "rate", 'N', "N", "sample 1 in N packets (default 1 = all)", p_u32,
-	  F(rate), .what = "sample rate", .min = 1, .max = UINT32_MAX },
-	{ "sample", OPT_SAMPLE, "random|count",
+	{ "rate", 'N', "N|auto[:N]",
+	  "sample 1 in N packets (default 1 = all); auto: from 1 (or N),\n"
+	  "raised while the buffer fills, each sample labelled with its rate",
+	  p_rate, F(rate), .what = "sample rate", .min = 1, .max = UINT32_MAX },
+	{ "sample", OPT_SAMPLE, "random|count|flow",
 	  "random choice (default), every Nth per CPU, or 1 in N flows\n"
 	  "(every packet of a chosen flow, both directions)", p_word,
 	  F(sample_mode), .what = "--sample", WORDS(samples) },
@@ -469,6 +484,8 @@ static int check(struct xs_options *o, int argc, char **argv)
 		o->sflow_max_datagram = XS_SFLOW_DEF_DATAGRAM;
 	if (o->sflow && o->sample_mode == XS_SAMPLE_FLOW)
 		return usage_error("--sample flow cannot feed --sflow: sFlow gives every packet an equal chance whatever its flow, and collectors scale each sample by the rate");
+	if (o->adaptive && o->transport != XS_TRANSPORT_RINGBUF)
+		return usage_error("-N auto needs --transport ringbuf: the program raises the rate from the ring's fill, which a perf buffer does not tell it");
 	if (o->seed_given && o->sample_mode != XS_SAMPLE_FLOW)
 		return usage_error("--seed needs --sample flow");
 	if (!o->outfile && !o->sflow) {

@@ -31,7 +31,8 @@ struct xs_options {
 	uint32_t format;		/* enum xs_format */
 	uint32_t buffer_kib;		/* transport buffer size */
 	uint32_t snaplen;
-	uint32_t rate;
+	uint32_t rate;			/* with adaptive: the floor */
+	bool adaptive;			/* -N auto */
 	uint32_t sample_mode;		/* enum xs_sample_mode */
 	uint64_t seed;			/* --sample flow's key */
 	bool seed_given;

@@ -399,7 +399,7 @@ int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 	put32(d, ++src->flow_seq);
 	put32(d, 0);			/* source: ifIndex */
 	put32(d, src->ifindex);
-	put32(d, s->cfg.rate);
+	put32(d, pkt->rate);		/* the rate it was taken at */
 	put32(d, (uint32_t)src->pool);
 	put32(d, (uint32_t)src->drops);
 	put32(d, 0);			/* input: ifIndex */

@@ -31,7 +31,6 @@ struct xs_sflow_cfg {
 	struct xs_sflow_addr agent;	/* family 0: the route's source */
 	uint32_t max_datagram;
 	uint32_t counter_secs;		/* 0: no counter samples */
-	uint32_t rate;
 	uint32_t snaplen;
 };
 
