@@ -1,9 +1,10 @@
 #!/bin/bash
-# report.sh RAW COST PACKETS RUNS DAT: the Markdown tables of `make bench`
-# on stdout, and the plot's data in DAT. Each figure is that of the run
+# report.sh RAW COST PACKETS RUNS DAT OVER: the Markdown tables of `make
+# bench` on stdout, and the plot's data in DAT; OVER holds the overload
+# scenarios' "NAME SEEN WRITTEN LOST ESTIMATE" per run. Each figure is that of the run
 # with the median link rate; XDP_PASS ran before every scenario, so its
 # median is over all of those runs and spans the same minutes.
-raw=$1 cost=$2 pkts=$3 runs=$4 dat=$5
+raw=$1 cost=$2 pkts=$3 runs=$4 dat=$5 over=$6
 cat <<HEAD
 # xdpsample benchmark
 
@@ -74,6 +75,9 @@ END {
 	printf "| mode | ns / packet | over random |\n|---|---|---|\n"
 	printf "| flow | %d | %+d |\n", med["sample-flow-ringbuf-N100"], \
 		med["sample-flow-ringbuf-N100"] - med["xdpsample-ringbuf-N100"]
+	printf "| random, -N auto (the ring'"'"'s fill read per packet) | %d | %+d |\n", \
+		med["sample-auto-ringbuf-N100"], \
+		med["sample-auto-ringbuf-N100"] - med["xdpsample-ringbuf-N100"]
 	printf "\nThe same program at N=1 run on one CPU, and on two CPUs at once from\n"
 	printf "threads pinned one per CPU (as a two-queue NIC runs it); the cost per\n"
 	printf "packet on each:\n\n"
@@ -91,3 +95,24 @@ END {
 		if (o[i] ~ /^filter-/)
 			printf "| %s | %d | %+d |\n", substr(o[i], 8), med[o[i]], med[o[i]] - med[base]
 }' "$cost"
+cat <<OVER
+
+Overload: 1 Mpps offered (xs-gen on CPU 0, batches of 4,096) to xdpsample
+on CPU 1 writing with -U (a write per packet, slower than the offer), a
+1 MiB ring. Lost: of the packets sampled. Estimate: what the file says
+was seen (written x N at a fixed N, the rates summed with -N auto), against
+the packets seen; median of the runs.
+
+| scenario | seen | written | lost % | estimate error % |
+|---|---|---|---|---|
+OVER
+awk '{ n = $1; k = ++c[n]; if (k == 1) o[++m] = n
+	lp[n, k] = 100 * $4 / ($3 + $4); ep[n, k] = 100 * ($5 - $2) / $2
+	seen[n, k] = $2; wr[n, k] = $3 }
+function med(a, n,   i, j, t, v) {
+	for (i = 1; i <= c[n]; i++) v[i] = a[n, i]
+	for (i = 1; i <= c[n]; i++) for (j = i + 1; j <= c[n]; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+	return v[int((c[n] + 1) / 2)]
+}
+END { for (i = 1; i <= m; i++) { n = o[i]
+	printf "| %s | %d | %d | %.1f | %+.2f |\n", n, med(seen, n), med(wr, n), med(lp, n), med(ep, n) } }' "$over"

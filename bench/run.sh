@@ -155,6 +155,35 @@ paced2() {
 		's/^\([0-9]*\) packets lost: \(.*\)/\2=\1/p' "$err" | tr ' ' _))"
 }
 
+# overload NAME RATE: one generator on CPU 0 at 1 Mpps (batches of 4,096),
+# more than xdpsample on CPU 1 writes with -U (a write per packet: some
+# 0.9 Mpps here), into a 1 MiB ring. Losses, and the error of the estimate
+# the samples make of the packets seen (written x N for a fixed N, the
+# rates summed for -N auto).
+overload() {
+	local name=$1 rate=$2 err=$WORK/xs.err pid o s seen written lost est
+	rm -f "$WORK/cap.pcap" "$err"
+	taskset -c 1 "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -w "$WORK/cap.pcap" \
+		-s 128 -U -B 1024 -N "$rate" >"$err" 2>&1 &
+	pid=$!
+	xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
+	read -r o s < <(taskset -c 0 "$ROOT/build/xs-gen" --netns "$XS_NS_A" \
+		-i "$XS_IF_A" -d $DST_MAC -S "$XS_IP_A" -D "$XS_IP_B" -n "$PKTS" \
+		-z 64 -r 1000000 -b 4096)
+	sleep 0.5
+	CPU=$(cpu_of $pid)
+	RSS=$(rss_of $pid)
+	kill -INT $pid
+	wait $pid || die "$name: xdpsample failed: $(cat "$err")"
+	seen=$(count_of "packets seen by XDP" "$err")
+	written=$(count_of "packets written" "$err")
+	lost=$(sed -n 's/^\([0-9]*\) packets lost: .*/\1/p' "$err" | awk '{ s += $1 } END { print s + 0 }')
+	est=$(count_of "packets the samples stand for (their rates summed)" "$err")
+	echo "$name $seen $written $lost ${est:-$((written * rate))}" >>"$WORK/over"
+	record "$name" "$o" "$s" "$written" "$lost" "$CPU" "$RSS" "$(counters $(sed -n \
+		's/^\([0-9]*\) packets lost: \(.*\)/\2=\1/p' "$err" | tr ' ' _))"
+}
+
 # Tools without --netns enter B through nsenter, which execs them: the pid
 # measured and signalled is the tool's own.
 IN_B=(nsenter --net=/run/netns/"$XS_NS_B")
@@ -197,7 +226,7 @@ sysctl -qw kernel.bpf_stats_enabled=0
 # The first run after the namespaces are made is slow (page pools and
 # caches still cold, measured 20-40% below the next): warm up, then forget it.
 ceiling XDP_PASS xdp_pass.bpf.o
-: >"$RAW"; : >"$WORK/cost"
+: >"$RAW"; : >"$WORK/cost"; : >"$WORK/over"
 for ((run = 1; run <= RUNS; run++)); do
 	echo "bench: run $run of $RUNS, $PKTS packets per scenario" >&2
 	after_pass ceiling "XDP_DROP" xdp_drop.bpf.o
@@ -214,6 +243,9 @@ for ((run = 1; run <= RUNS; run++)); do
 	for t in ringbuf perf; do
 		after_pass paced2 "paced-2cpu-$t" $t 200000
 	done
+	# Offered more than the consumer writes: a fixed 1 in 1, and -N auto.
+	after_pass overload overload-fixed-N1 1
+	after_pass overload overload-auto auto
 	after_pass xdpdump_run
 	after_pass tcpdump_run
 	progcost "XDP_PASS" pass "$ROOT/build/xdp_pass.bpf.o" 1000000
@@ -232,6 +264,8 @@ for ((run = 1; run <= RUNS; run++)); do
 	# --sample flow at N=100 (the flow key parsed and hashed for every
 	# packet), against --sample random at N=100.
 	progcost "sample-flow-ringbuf-N100" -m flow xdpsample ringbuf 100 1000000
+	# -N auto: the ring's fill read on every packet (at 1 in 100).
+	progcost "sample-auto-ringbuf-N100" -m auto xdpsample ringbuf 100 1000000
 	# Filters at N=1000 (so the cost is the filter's), against no filter;
 	# the frame is IPv4/UDP to port 5678.
 	progcost "filter-udp-dst-port-5678-(match)" xdpsample ringbuf 1000 \
@@ -251,6 +285,7 @@ mkdir -p "$OUT"
 # NAME OFFERED SECONDS INFILE LOST CPU_S RSS_MIB LOSS_COUNTERS.
 cp "$RAW" "$OUT/results.raw"
 "$ROOT/bench/report.sh" "$RAW" "$WORK/cost" "$PKTS" "$RUNS" "$OUT/results.dat" \
+	"$WORK/over" \
 	>"$OUT/results.md" ||
 	die "cannot write the report"
 cat "$OUT/results.md"

@@ -9,7 +9,8 @@
  * -j CPUS: the same program run at once from CPUS threads, each pinned to
  * its own CPU (0, 1, ...), as a multi-queue NIC runs it; the figure is the
  * mean over the threads of each one's cost per packet. Without -j: one
- * thread on CPU 0. -m: the sampling mode, random (default), count or flow.
+ * thread on CPU 0. -m: the sampling mode, random (default), count or flow, or auto
+ * (random with -N auto).
  * The frame is IPv4/UDP to port 5678. With FILTER (a tcpdump expression)
  * the filter is spliced in, so the figure includes its cost.
  * For xdpsample the transport is opened with room for every record, so the
@@ -38,6 +39,7 @@ static unsigned char frame[64] = {
 
 static unsigned int n_cpus = 1;
 static uint32_t mode = XS_SAMPLE_RANDOM;
+static bool adaptive;	/* -m auto: random, -N auto from the rate */
 static pthread_barrier_t start;
 
 struct job {
@@ -112,6 +114,7 @@ static int sampler(const char *transport, unsigned int rate,
 	struct xs_filter f = { 0 };
 	struct xs_prog_cfg cfg = {
 		.rate = rate, .sample_mode = mode, .snaplen = 128, .seed = 42,
+		.adaptive = adaptive,
 		.transport = strcmp(transport, "perf") ? XS_TRANSPORT_RINGBUF :
 							 XS_TRANSPORT_PERF,
 		.buffer_bytes = 256 << 20,
@@ -149,6 +152,7 @@ int main(int argc, char **argv)
 		mode = !strcmp(argv[2], "flow") ? XS_SAMPLE_FLOW :
 		       !strcmp(argv[2], "count") ? XS_SAMPLE_COUNT :
 						   XS_SAMPLE_RANDOM;
+		adaptive = !strcmp(argv[2], "auto");
 		argc -= 2;
 		argv += 2;
 	}
