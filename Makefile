@@ -41,7 +41,8 @@ SAN_UNIT  := $(UNIT_SRCS:tests/unit/%.c=$(SAN_DIR)/tests/%)
 TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp $(OUT)/xs-corpus $(OUT)/xs-tun \
 	     $(OUT)/xs-flows $(OUT)/xs-gen \
 	     $(OUT)/xs-progcost
-TEST_BPF  := $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o $(OUT)/xdp_drop.bpf.o
+TEST_BPF  := $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o $(OUT)/xdp_drop.bpf.o \
+	     $(OUT)/tc_drop_port.bpf.o $(OUT)/tc_pass.bpf.o
 # The libFuzzer target: the record checks and the file writers.
 FUZZ      := $(OUT)/fuzz_record
 FUZZ_SRCS := user/capture/drain.c user/capture/merge.c user/capture/clock.c user/capture/log.c \

@@ -6,7 +6,8 @@ set -e
 pkgs=(make gcc clang llvm libbpf-dev libxdp-dev xdp-tools libpcap-dev
       libelf-dev zlib1g-dev pkgconf bpftool iproute2 util-linux tshark tcpdump
       libcap2-bin libclang-rt-14-dev tcpreplay procps pmacct nfdump-sflow
-      man-db groff-base passwd postgresql prometheus-node-exporter curl "$@")
+      man-db groff-base passwd postgresql prometheus-node-exporter curl
+      iputils-ping netcat-openbsd iperf3 "$@")
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

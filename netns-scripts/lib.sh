@@ -44,21 +44,36 @@ HEX='function hex(s,   i, v) { v = 0; s = tolower(s)
 	for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
 	return v }'
 
+# stats_seen PROG_ID KEY: the first u64 ("seen", xdp/sample.h) of the
+# per-CPU counters of program PROG_ID's xs_stats map under KEY (0: what
+# XDP received, 1: what tc egress sent), read live with bpftool and summed
+# over CPUs; 0 when there is no such map.
+stats_seen() {
+	local m stats=
+	[ -n "$1" ] || { echo 0; return; }
+	for m in $(bpftool prog show id "$1" 2>/dev/null | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p' | tr , ' '); do
+		bpftool map show id "$m" | grep -q " name xs_stats " && stats=$m
+	done
+	[ -n "$stats" ] || { echo 0; return; }
+	bpftool -j map lookup id "$stats" key "$2" 0 0 0 | grep -o '"value":\[[^]]*\]' |
+		awk -F'"' "$HEX"'{ v = 0; for (i = 8; i >= 1; i--) v = v * 256 + hex(substr($(2 + 2 * i), 3)); s += v }
+			END { print s + 0 }'
+}
+
 # xdp_seen [IFACE]: packets the xdpsample program on B's IFACE has run on
-# so far: the first u64 ("seen", xdp/sample.h) of its per-CPU counters,
-# read live with bpftool and summed over CPUs; 0 when nothing is attached.
+# so far; 0 when nothing is attached.
 xdp_seen() {
-	local id m stats=
+	local id
 	# Our program's own id, also when it runs inside libxdp's dispatcher.
 	id=$(xs_in "$XS_NS_B" xdp-loader status "${1:-$XS_IF_B}" 2>/dev/null |
 		awk '/ xdpsample / { for (i = 1; i < NF; i++)
 			if ($i ~ /^[0-9]+$/ && length($(i + 1)) == 16) print $i }' | head -1)
-	[ -n "$id" ] || { echo 0; return; }
-	for m in $(bpftool prog show id "$id" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p' | tr , ' '); do
-		bpftool map show id "$m" | grep -q " name xs_stats " && stats=$m
-	done
-	[ -n "$stats" ] || { echo 0; return; }
-	bpftool -j map dump id "$stats" | grep -o '"value":\[[^]]*\]' |
-		awk -F'"' "$HEX"'{ v = 0; for (i = 8; i >= 1; i--) v = v * 256 + hex(substr($(2 + 2 * i), 3)); s += v }
-			END { print s + 0 }'
+	stats_seen "$id" 0
+}
+
+# egress_seen: packets the newest xdpsample egress program (tc) has run
+# on so far (the tests run one at a time); 0 when there is none.
+egress_seen() {
+	stats_seen "$(bpftool prog show name xdpsample_out 2>/dev/null |
+		sed -n 's/^\([0-9]*\): .*/\1/p' | tail -1)" 1
 }

@@ -353,12 +353,29 @@ static void write_stats(struct xs_output *o)
 		const struct xs_iface *a = &o->ifs->at[i];
 		struct iface_state *f = &o->st[i];
 		struct xs_iface_counters c;
-		char note[64];
+		char note[160] = "";
 		struct xs_isb isb;
 
 		read_counters(o, i, &c);
-		snprintf(note, sizeof(note), "renamed '%s' during the capture",
-			 a->now);
+		/* pcapng has no per-direction counters: a comment says them. */
+		if (c.egress && !c.ingress)
+			snprintf(note, sizeof(note),
+				 "sent (tc egress): %llu seen, %llu lost",
+				 (unsigned long long)since(c.out_seen, f->at_open.out_seen),
+				 (unsigned long long)since(c.out_lost, f->at_open.out_lost));
+		else if (c.egress)
+			snprintf(note, sizeof(note),
+				 "received (XDP): %llu seen, %llu lost; sent (tc egress): %llu seen, %llu lost",
+				 (unsigned long long)since(c.seen - c.out_seen,
+					f->at_open.seen - f->at_open.out_seen),
+				 (unsigned long long)since(c.lost - c.out_lost,
+					f->at_open.lost - f->at_open.out_lost),
+				 (unsigned long long)since(c.out_seen, f->at_open.out_seen),
+				 (unsigned long long)since(c.out_lost, f->at_open.out_lost));
+		if (a->renamed)
+			snprintf(note + strlen(note), sizeof(note) - strlen(note),
+				 "%srenamed '%s' during the capture",
+				 note[0] ? "; " : "", a->now);
 		isb = (struct xs_isb){
 			.start_ns = o->file_start_ns,
 			.end_ns = end,
@@ -370,7 +387,7 @@ static void write_stats(struct xs_output *o)
 				since(c.sampled, f->at_open.sampled),
 			.osdrop = since(c.lost, f->at_open.lost),
 			.usrdeliv = f->delivered,
-			.comment = a->renamed ? note : NULL,
+			.comment = note[0] ? note : NULL,
 		};
 		xs_pcapng_isb(o->s, i, end, &isb);
 	}

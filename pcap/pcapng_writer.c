@@ -37,7 +37,8 @@
 #define ISB_OSDROP	7
 #define ISB_USRDELIV	8
 
-#define EPB_INBOUND	0x1
+#define EPB_INBOUND	0x1	/* epb_flags bits 0-1: the direction */
+#define EPB_OUTBOUND	0x2
 #define MAX_OPTS	512	/* option bytes of any block we write */
 
 static size_t pad4(size_t n)
@@ -186,7 +187,7 @@ int xs_pcapng_epb(struct xs_stream *s, uint32_t if_id,
 	} b = { if_id, (uint32_t)(pkt->ts_ns >> 32), (uint32_t)pkt->ts_ns,
 		pkt->cap_len, pkt->wire_len };
 	OPTS(o, MAX_OPTS);
-	uint32_t flags = EPB_INBOUND;
+	uint32_t flags = pkt->egress ? EPB_OUTBOUND : EPB_INBOUND;
 
 	if (comment)
 		opt_str(&o, OPT_COMMENT, comment);

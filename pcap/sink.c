@@ -14,7 +14,8 @@ struct file_sink {
 	struct xs_output *out;
 	struct xs_write_counts counts;	/* over all files, once closed */
 	bool reader_left;		/* the packets not taken are no loss */
-	uint64_t lost_reported[XS_MAX_IFACES];	/* already in a file */
+	/* Per interface and direction: already in a file. */
+	uint64_t lost_reported[XS_MAX_IFACES][XS_PACKET_DIRS];
 	enum xs_format format;
 };
 
@@ -50,16 +51,20 @@ static int file_packet(void *p, unsigned int idx, const struct xs_packet *pkt)
 }
 
 /* Losses since the last look go with the interface's next packet. */
-static void file_losses(void *p, unsigned int idx, uint64_t total)
+static void file_losses(void *p, unsigned int idx, unsigned int dir,
+			uint64_t total)
 {
 	struct file_sink *f = p;
+	uint64_t *had;
 
-	if (idx >= XS_MAX_IFACES || total <= f->lost_reported[idx])
+	if (idx >= XS_MAX_IFACES || dir >= XS_PACKET_DIRS)
+		return;
+	had = &f->lost_reported[idx][dir];
+	if (total <= *had)
 		return;
 	if (f->format == XS_FORMAT_PCAPNG)
-		xs_output_add_drops(f->out, idx,
-				    total - f->lost_reported[idx]);
-	f->lost_reported[idx] = total;
+		xs_output_add_drops(f->out, idx, total - *had);
+	*had = total;
 }
 
 static int file_tick(void *p, uint64_t now_ns)

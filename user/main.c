@@ -87,10 +87,23 @@ static void setup_signals(void)
 	signal(SIGXFSZ, SIG_IGN);
 }
 
+/* The kernel's counters for the summary: 0 or the first error, said. */
+static int read_summary(const struct run *r, struct xs_summary *s)
+{
+	*s = (struct xs_summary){
+		.rate = r->opt.rate, .adaptive = r->opt.adaptive,
+		.filter = r->filter[0].len > 0,
+		.ingress = r->opt.direction != XS_Q_OUT,
+		.egress = r->opt.direction != XS_Q_IN,
+	};
+	return xs_programs_stats(&r->progs, &s->all) ?:
+	       xs_programs_stats_dir(&r->progs, XS_DIR_OUT, &s->out);
+}
+
 /* SIGUSR1 (and SIGUSR2): the files flushed, the counts so far printed. */
 static void on_request(struct run *r)
 {
-	struct xs_stats k;
+	struct xs_summary k;
 
 	if (!want_stats && !want_flush)
 		return;
@@ -99,11 +112,10 @@ static void on_request(struct run *r)
 	if (!want_stats)
 		return;
 	want_stats = 0;
-	if (xs_programs_stats(&r->progs, &k))
+	if (read_summary(r, &k))
 		return;
 	pr_info("statistics so far:");
-	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.rate,
-		       r->opt.adaptive, r->filter[0].len > 0, false);
+	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, false);
 }
 
 /* --stats-file / --stats-interval: the counters, live. */
@@ -316,7 +328,7 @@ static void capture(struct run *r)
 /* Detach first so the counters stop moving, then drain what is left. */
 static void finish(struct run *r)
 {
-	struct xs_stats k;
+	struct xs_summary k;
 
 	if (r->privs.active) {
 		xs_privs_request_detach(&r->privs);
@@ -325,7 +337,7 @@ static void finish(struct run *r)
 		xs_programs_detach(&r->progs);
 	}
 	xs_drain_poll(r->drain, 0);
-	r->failed |= xs_programs_stats(&r->progs, &k) != 0;
+	r->failed |= read_summary(r, &k) != 0;
 	/* Nothing more will come: what the merge holds goes, in order. */
 	xs_drain_flush(r->drain);
 	xs_programs_losses(&r->progs, &r->sinks);
@@ -333,8 +345,7 @@ static void finish(struct run *r)
 	/* The last figures, as the summary has them. */
 	if (r->opt.stats_file)
 		health(r);
-	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.rate,
-		       r->opt.adaptive, r->filter[0].len > 0, r->opt.quiet);
+	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.quiet);
 }
 
 static void cleanup(struct run *r)

@@ -103,7 +103,13 @@ struct xs_stats {
 	__u64 since_sample;	/* --sample count: packets since the last one */
 	__u64 matched;		/* passed the filter (only with a filter) */
 	__u64 rate_now;		/* -N auto: the rate of this CPU's last sample */
+	__u64 segs;		/* egress: segments on the wire (GSO counts each) */
 };
-_Static_assert(sizeof(struct xs_stats) == 64, "xs_stats layout changed");
+_Static_assert(sizeof(struct xs_stats) == 72, "xs_stats layout changed");
+
+/* The counters' keys: one entry per direction. */
+#define XS_DIR_IN		0	/* XDP: received */
+#define XS_DIR_OUT		1	/* tc egress: sent */
+#define XS_DIRS			2
 
 #endif

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xdpsample's XDP program: decide whether to sample, copy the first snaplen
+ * xdpsample's programs: decide whether to sample, copy the first snaplen
  * bytes plus metadata to userspace, count what happened, always pass the
- * packet on.
+ * packet on. One sampler, two hooks: XDP for what an interface receives,
+ * tc egress (a tcx link) for what it sends.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include <linux/errno.h>
+#include <linux/pkt_cls.h>
 #include <xdp/xdp_helpers.h>
 #include "sample.h"
 
@@ -34,9 +36,10 @@ const volatile __u32 raw_ip = 0;
 const volatile __u32 adaptive = 0;
 const volatile __u32 band_shift = 16;
 
+/* Per CPU, one entry per direction: XS_DIR_IN, XS_DIR_OUT. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, XS_DIRS);
 	__type(key, __u32);
 	__type(value, struct xs_stats);
 } xs_stats SEC(".maps");
@@ -81,6 +84,18 @@ struct {
 	__uint(priority, 5);
 	__uint(XDP_PASS, 1);
 } XDP_RUN_CONFIG(xdpsample);
+
+/*
+ * A packet where one of the two programs met it. Built from constants and
+ * ctx fields in each program, so after inlining every test of egress is
+ * decided at compile time and each program calls only its own helpers.
+ */
+struct hook {
+	void *ctx;		/* struct xdp_md or struct __sk_buff */
+	void *data, *end;	/* the linear part */
+	__u32 ifindex, queue;
+	int egress;
+};
 
 /*
  * A flow, both directions alike: the two (address, port) ends sorted, the
@@ -206,9 +221,8 @@ static __always_inline int key_ipv6(struct flow_key *k, void *ip, void *end)
 }
 
 /* The flow's hash, or the frame's when it is neither IPv4 nor IPv6. */
-static __always_inline __u32 flow_of(struct xdp_md *ctx)
+static __always_inline __u32 flow_of(void *data, void *end)
 {
-	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct flow_key k = { 0 };
 	void *ip = data;
 	__u16 type = 0;
@@ -288,9 +302,9 @@ static __always_inline int flow_in(__u32 h, __u32 level)
 }
 
 /* --sample flow: 1 in rate flows; with -N auto a decision holds. */
-static __always_inline __u32 take_flow(struct xdp_md *ctx, __u32 level)
+static __always_inline __u32 take_flow(const struct hook *k, __u32 level)
 {
-	__u32 h = flow_of(ctx), rate, *was;
+	__u32 h = flow_of(k->data, k->end), rate, *was;
 
 	if (!flow_in(h, 0))
 		return 0;	/* not chosen even at the base rate */
@@ -305,7 +319,8 @@ static __always_inline __u32 take_flow(struct xdp_md *ctx, __u32 level)
 }
 
 /* The rate this packet is taken at, or 0 when it is not taken. */
-static __always_inline __u32 take_sample(struct xdp_md *ctx, struct xs_stats *st)
+static __always_inline __u32 take_sample(const struct hook *k,
+					 struct xs_stats *st)
 {
 	__u32 level, rate;
 
@@ -314,7 +329,7 @@ static __always_inline __u32 take_sample(struct xdp_md *ctx, struct xs_stats *st
 	level = adaptive ? level_of() : 0;
 	rate = raised(level);
 	if (sample_mode == XS_SAMPLE_FLOW)
-		return take_flow(ctx, level);
+		return take_flow(k, level);
 	if (rate <= 1)
 		return 1;
 	if (sample_mode == XS_SAMPLE_COUNT) {
@@ -327,7 +342,8 @@ static __always_inline __u32 take_sample(struct xdp_md *ctx, struct xs_stats *st
 	return bpf_get_prandom_u32() < (sample_threshold >> level) ? rate : 0;
 }
 
-static __always_inline void fill_meta(struct xs_record *r, struct xdp_md *ctx,
+static __always_inline void fill_meta(struct xs_record *r,
+				      const struct hook *k,
 				      const struct xs_stats *st, __u32 rate,
 				      __u32 wire_len, __u32 cap_len)
 {
@@ -335,12 +351,12 @@ static __always_inline void fill_meta(struct xs_record *r, struct xdp_md *ctx,
 	r->magic = XS_RECORD_MAGIC;
 	r->wire_len = wire_len;
 	r->cap_len = cap_len;
-	r->ifindex = ctx->ingress_ifindex;
-	r->rx_queue = ctx->rx_queue_index;
+	r->ifindex = k->ifindex;
+	r->rx_queue = k->queue;
 	r->cpu = bpf_get_smp_processor_id();
 	r->pool = has_filter ? st->matched : st->seen;
 	r->rate = rate;
-	r->flags = 0;
+	r->flags = k->egress ? XS_REC_EGRESS : 0;
 }
 
 /*
@@ -390,7 +406,16 @@ static __always_inline void *reserve_slot(void *ring, __u64 len, __u64 *slot)
 	return bpf_ringbuf_reserve(ring, sizeof(struct xs_record) + snaplen, 0);
 }
 
-static __always_inline void emit_ringbuf(struct xdp_md *ctx,
+/* The first len bytes of the packet, linear part or not. */
+static __always_inline long load_bytes(const struct hook *k, void *to,
+				       __u32 len)
+{
+	if (k->egress)
+		return bpf_skb_load_bytes(k->ctx, 0, to, len);
+	return bpf_xdp_load_bytes(k->ctx, 0, to, len);
+}
+
+static __always_inline void emit_ringbuf(const struct hook *k,
 					 struct xs_stats *st, __u32 rate,
 					 __u32 wire_len, __u32 cap_len)
 {
@@ -416,8 +441,8 @@ static __always_inline void emit_ringbuf(struct xdp_md *ctx,
 		st->ring_full++;
 		return;
 	}
-	fill_meta(r, ctx, st, rate, wire_len, cap_len);
-	if (bpf_xdp_load_bytes(ctx, 0, r + 1, len)) {
+	fill_meta(r, k, st, rate, wire_len, cap_len);
+	if (load_bytes(k, r + 1, len)) {
 		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
 		st->copy_fail++;
 		return;
@@ -427,15 +452,16 @@ static __always_inline void emit_ringbuf(struct xdp_md *ctx,
 	st->emitted++;
 }
 
-static __always_inline void emit_perf(struct xdp_md *ctx, struct xs_stats *st,
+/* The kernel appends cap_len bytes of the packet (XDP or skb) itself. */
+static __always_inline void emit_perf(const struct hook *k, struct xs_stats *st,
 				      __u32 rate, __u32 wire_len, __u32 cap_len)
 {
 	__u64 flags = BPF_F_CURRENT_CPU | ((__u64)cap_len << 32);
 	struct xs_record meta;
 	long err;
 
-	fill_meta(&meta, ctx, st, rate, wire_len, cap_len);
-	err = bpf_perf_event_output(ctx, &xs_perf, flags, &meta, sizeof(meta));
+	fill_meta(&meta, k, st, rate, wire_len, cap_len);
+	err = bpf_perf_event_output(k->ctx, &xs_perf, flags, &meta, sizeof(meta));
 	if (!err)
 		st->emitted++;
 	else if (err == -ENOSPC)
@@ -448,12 +474,12 @@ static __always_inline void emit_perf(struct xdp_md *ctx, struct xs_stats *st,
 _Static_assert(XS_FILTER_REG_CTX == 6 && XS_FILTER_REG_DATA == 7 &&
 	       XS_FILTER_REG_END == 8 && XS_FILTER_REG_SCRATCH == 9,
 	       "the asm registers below are the splice ABI's");
-static __always_inline int filter_match(struct xdp_md *ctx)
+static __always_inline int filter_match(const struct hook *k)
 {
 	__u64 scratch[XS_FILTER_SCRATCH_BYTES / 8];
-	register void *r6 asm("r6") = ctx;
-	register void *r7 asm("r7") = (void *)(long)ctx->data;
-	register void *r8 asm("r8") = (void *)(long)ctx->data_end;
+	register void *r6 asm("r6") = k->ctx;
+	register void *r7 asm("r7") = k->data;
+	register void *r8 asm("r8") = k->end;
 	register void *r9 asm("r9") = scratch;
 	register __u64 r0 asm("r0");
 
@@ -465,36 +491,80 @@ static __always_inline int filter_match(struct xdp_md *ctx)
 	return (__u32)r0 != 0;
 }
 
-/* Frags-aware: multi-buffer (jumbo) frames are sampled too. */
-SEC("xdp.frags")
-int xdpsample(struct xdp_md *ctx)
+/* The whole packet's length: all an XDP frame's fragments, all an skb's
+ * bytes (a GSO super-packet's, as it leaves the stack). */
+static __always_inline __u32 wire_len_of(const struct hook *k)
 {
+	if (k->egress)
+		return ((struct __sk_buff *)k->ctx)->len;
+	return bpf_xdp_get_buff_len(k->ctx);
+}
+
+static __always_inline void sample(const struct hook *k)
+{
+	__u32 key = k->egress ? XS_DIR_OUT : XS_DIR_IN, wire_len, cap_len, rate;
 	struct xs_stats *st;
-	__u32 key = 0, wire_len, cap_len, rate;
 
 	st = bpf_map_lookup_elem(&xs_stats, &key);
 	if (!st)
-		return XDP_PASS;
+		return;
 	st->seen++;
+	if (k->egress) {
+		__u32 segs = ((struct __sk_buff *)k->ctx)->gso_segs;
+
+		st->segs += segs > 1 ? segs : 1;
+	}
 	if (has_filter) {
-		if (!filter_match(ctx))
-			return XDP_PASS;
+		if (!filter_match(k))
+			return;
 		st->matched++;
 	}
-	rate = take_sample(ctx, st);
+	rate = take_sample(k, st);
 	if (!rate)
-		return XDP_PASS;
+		return;
 	st->sampled++;
 	if (adaptive)
 		st->rate_now = rate;
 
-	wire_len = bpf_xdp_get_buff_len(ctx);
+	wire_len = wire_len_of(k);
 	cap_len = wire_len < snaplen ? wire_len : snaplen;
 	if (transport == XS_TRANSPORT_RINGBUF)
-		emit_ringbuf(ctx, st, rate, wire_len, cap_len);
+		emit_ringbuf(k, st, rate, wire_len, cap_len);
 	else
-		emit_perf(ctx, st, rate, wire_len, cap_len);
+		emit_perf(k, st, rate, wire_len, cap_len);
+}
+
+/* What the interface receives. Frags-aware: jumbo frames are sampled too. */
+SEC("xdp.frags")
+int xdpsample(struct xdp_md *ctx)
+{
+	struct hook k = {
+		.ctx = ctx, .data = (void *)(long)ctx->data,
+		.end = (void *)(long)ctx->data_end,
+		.ifindex = ctx->ingress_ifindex, .queue = ctx->rx_queue_index,
+		.egress = 0,
+	};
+
+	sample(&k);
 	return XDP_PASS;
+}
+
+/*
+ * What the interface sends: tc egress, through a tcx link. TC_ACT_UNSPEC
+ * is tcx's "next": the programs after ours, then the qdisc's, still run.
+ */
+SEC("tc")
+int xdpsample_out(struct __sk_buff *skb)
+{
+	struct hook k = {
+		.ctx = skb, .data = (void *)(long)skb->data,
+		.end = (void *)(long)skb->data_end,
+		.ifindex = skb->ifindex, .queue = skb->queue_mapping,
+		.egress = 1,
+	};
+
+	sample(&k);
+	return TC_ACT_UNSPEC;
 }
 
 char LICENSE[] SEC("license") = "GPL";

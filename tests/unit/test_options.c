@@ -226,8 +226,24 @@ static void test_auto(void)
 	      o.adaptive, "-N auto with --sflow");
 }
 
+/* -Q, tcpdump's words; in by default. */
+static void test_direction(void)
+{
+	struct xs_options o;
+
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x")) == 0 &&
+	      o.direction == XS_Q_IN, "-Q in by default");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x.pcapng", "-Q", "inout")) == 0 &&
+	      o.direction == XS_Q_INOUT, "-Q inout");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "--direction", "out")) == 0 &&
+	      o.direction == XS_Q_OUT, "--direction out");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-Q", "both")) == -EINVAL,
+	      "-Q both");
+}
+
 int main(void)
 {
+	test_direction();
 	test_auto();
 	test_flow();
 	test_config();

@@ -312,6 +312,61 @@ static void test_auto_flows(void)
 	rig_down(&r);
 }
 
+/*
+ * -Q inout: both programs on one ring. Frames through XDP and through the
+ * tc program (as egress sees them) come back flagged by direction, with
+ * their lengths and bytes, counted each under its own direction.
+ */
+static void test_egress(uint32_t transport)
+{
+	static const uint32_t lens[] = { 60, 1514, 200 };
+	const char *name = xs_transport_name(transport);
+	static uint8_t pkt[MAX_FRAME];
+	struct xs_stats in, out;
+	struct rig r;
+
+	if (rig_cfg(&r, (struct xs_prog_cfg){
+			.rate = 1, .snaplen = SNAP, .transport = transport,
+			.buffer_bytes = 1 << 20, .direction = XS_Q_INOUT })) {
+		CHECK(0, "cannot set up -Q inout (%s)", name);
+		return;
+	}
+	for (unsigned int i = 0; i < 6; i++) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt,
+			    .data_size_in = lens[i % 3], .repeat = 1);
+		int fd = i < 3 ? xs_loader_prog_fd(r.l) : xs_loader_egress_fd(r.l);
+
+		make_pkt(pkt, lens[i % 3], i);
+		pkt[12] = 0x88;		/* not IP: the skb takes any bytes */
+		pkt[13] = 0xb5;
+		CHECK(!bpf_prog_test_run_opts(fd, &o) &&
+		      o.retval == (i < 3 ? XDP_PASS : (uint32_t)-1),
+		      "%s: test run %u: retval %u", name, i, o.retval);
+	}
+	xs_drain_flush(r.d);
+	CHECK(r.got.n == 6, "%s: %u records, want 6", name, r.got.n);
+	for (unsigned int i = 0; i < r.got.n && i < 6; i++) {
+		const struct xs_packet *p = &r.got.pkt[i];
+		uint32_t len = lens[i % 3], cap = len < SNAP ? len : SNAP;
+
+		make_pkt(pkt, len, i);
+		pkt[12] = 0x88;
+		pkt[13] = 0xb5;
+		CHECK(p->egress == (i >= 3) && p->wire_len == len &&
+		      p->cap_len == cap && !memcmp(r.got.data[i], pkt, cap),
+		      "%s: record %u: egress %d len %u cap %u", name, i,
+		      p->egress, p->wire_len, p->cap_len);
+	}
+	CHECK(!xs_stats_read_dir(xs_loader_stats_fd(r.l), XS_DIR_IN, &in) &&
+	      !xs_stats_read_dir(xs_loader_stats_fd(r.l), XS_DIR_OUT, &out) &&
+	      in.seen == 3 && in.emitted == 3 && out.seen == 3 &&
+	      out.emitted == 3 && out.segs == 3,
+	      "%s: seen in %llu out %llu, segments %llu", name,
+	      (unsigned long long)in.seen, (unsigned long long)out.seen,
+	      (unsigned long long)out.segs);
+	rig_down(&r);
+}
+
 int main(void)
 {
 	cpu_set_t one;
@@ -331,6 +386,8 @@ int main(void)
 		test_rate(t, XS_SAMPLE_RANDOM, 100000);
 	}
 	test_ring_slots();
+	test_egress(XS_TRANSPORT_RINGBUF);
+	test_egress(XS_TRANSPORT_PERF);
 	test_auto(false);
 	test_auto(true);
 	test_auto_flows();

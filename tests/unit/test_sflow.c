@@ -81,7 +81,7 @@ static void test_datagram(void)
 	p = pkt(0, 30, 100);
 	xs_sflow_packet(s, 0, &p);
 	CHECK(xs_sflow_packet(s, 1, &p) == -EINVAL, "an interface not set");
-	xs_sflow_set_drops(s, 0, 4);
+	xs_sflow_set_drops(s, 0, 0, 4);
 	xs_sflow_close(s, &st);
 	n = recv(fd, d, sizeof(d), 0);
 	CHECK(n > 28 && word(d, 0) == 5 && word(d, 4) == 1 &&

@@ -13,6 +13,7 @@
 struct fake {
 	int packets, last_idx, ticks, closes, aborts, frees;
 	uint64_t losses[2];
+	unsigned int dir;
 	int answer;		/* what packet returns from now on */
 	int tick_answer;
 	int started;
@@ -36,11 +37,13 @@ static int f_packet(void *p, unsigned int idx, const struct xs_packet *pkt)
 	return f->answer;
 }
 
-static void f_losses(void *p, unsigned int idx, uint64_t total)
+static void f_losses(void *p, unsigned int idx, unsigned int dir,
+		     uint64_t total)
 {
 	struct fake *f = p;
 
 	f->losses[idx] = total;
+	f->dir = dir;
 }
 
 static int f_tick(void *p, uint64_t now)
@@ -113,8 +116,9 @@ static void test_fan_out(void)
 	      "foreign reached a sink: %d, foreign %llu handed %llu",
 	      a.packets, (unsigned long long)k.foreign,
 	      (unsigned long long)k.handed);
-	xs_sinks_losses(&k, 1, 42);
-	CHECK(a.losses[1] == 42 && b.losses[1] == 42, "losses");
+	xs_sinks_losses(&k, 1, 1, 42);
+	CHECK(a.losses[1] == 42 && b.losses[1] == 42 && a.dir == 1 && b.dir == 1,
+	      "losses");
 	xs_sinks_tick(&k, 1);
 	CHECK(a.ticks == 1 && b.ticks == 1 && !xs_sinks_over(&k), "tick");
 	CHECK(!xs_sinks_close(&k) && a.closes == 1 && b.closes == 1, "close");

@@ -100,7 +100,7 @@ static void losses(FILE *f, const struct xs_health *h)
 static void write_all(FILE *f, const struct xs_health *h)
 {
 	per_iface(f, h, "xdpsample_packets_seen_total",
-		  "Packets the XDP program ran on.",
+		  "Packets the programs ran on (received, and sent with -Q out or inout).",
 		  offsetof(struct xs_stats, seen));
 	if (h->filter)
 		per_iface(f, h, "xdpsample_packets_matched_total",

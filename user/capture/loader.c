@@ -11,6 +11,10 @@
  * and follows the interface into another namespace), ours is attached as
  * a bpf_link instead: the kernel detaches it when our last fd to it
  * closes, however the process ends, wherever the interface went.
+ *
+ * Egress (-Q out, inout): the same sampler as a tc program on a tcx link,
+ * which likewise goes with our last fd, runs beside other tc programs and
+ * needs no clsact qdisc: nothing of ours is left on the interface.
  */
 #include <net/if.h>
 #include <errno.h>
@@ -35,12 +39,17 @@
 #include "probe.skel.h"
 
 #define BPFFS "/sys/fs/bpf"
+/* BPF_TCX_EGRESS (Linux 6.6), which Debian 12's headers predate. */
+#define XS_TCX_EGRESS 47
 
 struct xs_loader {
 	struct sampler *skel;
 	struct xdp_program *xprog;
 	enum xdp_attach_mode attached_mode;
 	int link_fd;		/* attached as a bpf_link; -1: through libxdp */
+	int tc_link_fd;		/* the egress program's tcx link, or -1 */
+	bool ingress, egress;	/* which hooks -Q asked for */
+	char how[48];		/* "native", "native + tc egress", "tc egress" */
 	uint32_t prog_id;
 	uint32_t transport;
 	unsigned int filter_at, filter_start;	/* placeholder, filter code */
@@ -176,10 +185,14 @@ static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
 		__builtin_ctz(cfg->buffer_bytes / XS_WAKE_FRACTION);
 }
 
-/* The filter, translated once (filter/), spliced into this program. */
-static int add_filter(struct xs_loader *l, const struct xs_filter *f)
+/*
+ * The filter, translated once (filter/), spliced into one program; the
+ * egress one gets its helper calls made for an skb.
+ */
+static int add_filter(struct xs_loader *l, struct bpf_program *p,
+		      const struct xs_filter *f)
 {
-	struct bpf_program *p = l->skel->progs.xdpsample;
+	bool skb = p == l->skel->progs.xdpsample_out;
 	size_t n = bpf_program__insn_cnt(p), n_all;
 	struct bpf_insn *all;
 	unsigned int at;
@@ -193,10 +206,14 @@ static int add_filter(struct xs_loader *l, const struct xs_filter *f)
 		pr_errno(err, "cannot splice the filter into the BPF program");
 	if (err)
 		return err;
+	if (skb)
+		xs_filter_for_skb(all + n, n_all - n);
 	err = bpf_program__set_insns(p, all, n_all);
 	free(all);
 	if (err)
 		return pr_errno(err, "cannot add the filter");
+	if (skb)
+		return 0;
 	l->filter_at = at;
 	l->filter_start = (unsigned int)n;
 	return 0;
@@ -212,7 +229,9 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
-	l->link_fd = -1;
+	l->link_fd = l->tc_link_fd = -1;
+	l->ingress = cfg->direction != XS_Q_OUT;
+	l->egress = cfg->direction != XS_Q_IN;
 	l->skel = sampler__open();
 	if (!l->skel) {
 		err = -errno;
@@ -228,8 +247,13 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 					 XS_AUTO_FLOWS);
 	/* No transport (--dump-filter): opened to be looked at, not loaded. */
 	err = transport_fd >= 0 ? use_transport(l, transport_fd) : 0;
-	if (!err && cfg->filter)
-		err = add_filter(l, cfg->filter);
+	/* Only the hooks asked for are loaded (and checked by the verifier). */
+	bpf_program__set_autoload(l->skel->progs.xdpsample, l->ingress);
+	bpf_program__set_autoload(l->skel->progs.xdpsample_out, l->egress);
+	if (!err && cfg->filter && l->ingress)
+		err = add_filter(l, l->skel->progs.xdpsample, cfg->filter);
+	if (!err && cfg->filter && l->egress)
+		err = add_filter(l, l->skel->progs.xdpsample_out, cfg->filter);
 	if (err) {
 		sampler__destroy(l->skel);
 		free(l);
@@ -385,13 +409,28 @@ static int attach_libxdp(struct xs_loader *l, enum xs_mode mode)
 	return err ?: 1;
 }
 
-int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
-		     enum xs_mode mode, const char **mode_name)
+/* The egress program on a tcx link, after the tc programs already there. */
+static int attach_egress(struct xs_loader *l)
+{
+	int err = bpf_program__fd(l->skel->progs.xdpsample_out) >= 0 ? 0 :
+		  xs_loader_load(l);
+	int fd;
+
+	if (err)
+		return pr_errno(err, "cannot load the egress program");
+	fd = bpf_link_create(bpf_program__fd(l->skel->progs.xdpsample_out),
+			     l->ifindex, XS_TCX_EGRESS, NULL);
+	if (fd < 0)
+		return pr_errno(-errno, "cannot attach the egress program to '%s' (a tcx link: Linux 6.6 or later)",
+				l->ifname);
+	l->tc_link_fd = fd;
+	return 0;
+}
+
+static int attach_ingress(struct xs_loader *l, enum xs_mode mode)
 {
 	int err = 1;
 
-	l->ifindex = ifindex;
-	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
 	if (!probed)
 		no_dispatcher = !dispatcher_works();
 	probed = true;
@@ -406,12 +445,32 @@ int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 		err = attach_mode(l, mode, try_link);
 		if (err)
 			return pr_errno(err, "cannot attach XDP program to '%s'%s",
-					ifname, mode == XS_MODE_AUTO ? "" :
+					l->ifname, mode == XS_MODE_AUTO ? "" :
 					mode == XS_MODE_NATIVE ?
 					" in native mode" : " in generic mode");
 	}
 	l->prog_id = prog_id(xs_loader_prog_fd(l));
-	*mode_name = xs_xdp_mode_name(l->attached_mode);
+	return 0;
+}
+
+int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
+		     enum xs_mode mode, const char **mode_name)
+{
+	int err = 0;
+
+	l->ifindex = ifindex;
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+	if (l->ingress)
+		err = attach_ingress(l, mode);
+	if (!err && l->egress)
+		err = attach_egress(l);
+	if (err)
+		return err;
+	snprintf(l->how, sizeof(l->how), "%s%s%s",
+		 l->ingress ? xs_xdp_mode_name(l->attached_mode) : "",
+		 l->ingress && l->egress ? " + " : "",
+		 l->egress ? "tc egress" : "");
+	*mode_name = l->how;
 	return 0;
 }
 
@@ -435,25 +494,35 @@ static bool ours_there(const struct xs_loader *l, uint32_t *id)
 	return found;
 }
 
-enum xs_attach_state xs_loader_state(const struct xs_loader *l, uint32_t *by)
+/*
+ * What a link says of its device: still on it (here, or moved away with
+ * it), or detached: the device deleted, or the link detached by someone
+ * (bpftool link detach). An XDP and a tcx link both keep the ifindex
+ * first in their part of bpf_link_info.
+ */
+static enum xs_attach_state link_state(int fd, bool here)
 {
 	struct bpf_link_info info = { 0 };
 	uint32_t len = sizeof(info);
-	char name[IF_NAMESIZE];
-	bool here = if_indextoname(l->ifindex, name) != NULL;
 
-	*by = 0;
-	if (!l->attached_mode)
-		return XS_ATTACH_OK;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return XS_ATTACH_OK;	/* cannot tell */
+	if (info.xdp.ifindex)
+		return here ? XS_ATTACH_OK : XS_ATTACH_MOVED;
+	return here ? XS_ATTACH_DETACHED : XS_ATTACH_DELETED;
+}
+
+/* The XDP program's state (the interface is here or not). */
+static enum xs_attach_state xdp_state(const struct xs_loader *l, bool here,
+				      uint32_t *by)
+{
+	enum xs_attach_state st;
+
 	if (l->link_fd >= 0) {
-		/* A link keeps its device until the device is deleted. */
-		if (bpf_obj_get_info_by_fd(l->link_fd, &info, &len))
-			return XS_ATTACH_OK;	/* cannot tell */
-		if (info.xdp.ifindex)
-			return here ? XS_ATTACH_OK : XS_ATTACH_MOVED;
-		if (!here)
-			return XS_ATTACH_DELETED;
-		/* Someone detached our link (bpftool link detach). */
+		st = link_state(l->link_fd, here);
+		if (st != XS_ATTACH_DETACHED)
+			return st;
+		/* Someone detached our link, or put another in its place. */
 		bpf_xdp_query_id(l->ifindex, 0, by);
 		return *by ? XS_ATTACH_REPLACED : XS_ATTACH_DETACHED;
 	}
@@ -464,11 +533,31 @@ enum xs_attach_state xs_loader_state(const struct xs_loader *l, uint32_t *by)
 	return *by ? XS_ATTACH_REPLACED : XS_ATTACH_DETACHED;
 }
 
+enum xs_attach_state xs_loader_state(const struct xs_loader *l, uint32_t *by)
+{
+	char name[IF_NAMESIZE];
+	bool here = if_indextoname(l->ifindex, name) != NULL;
+	enum xs_attach_state st = XS_ATTACH_OK;
+
+	*by = 0;
+	/* XDP first: its link tells a move from a deletion. */
+	if (l->attached_mode)
+		st = xdp_state(l, here, by);
+	if (st != XS_ATTACH_OK || l->tc_link_fd < 0)
+		return st;
+	st = link_state(l->tc_link_fd, here);
+	return st == XS_ATTACH_DETACHED ? XS_ATTACH_EGRESS_DETACHED : st;
+}
+
 void xs_loader_detach(struct xs_loader *l)
 {
 	char name[IF_NAMESIZE];
 	int err;
 
+	if (l && l->tc_link_fd >= 0) {
+		close(l->tc_link_fd);
+		l->tc_link_fd = -1;
+	}
 	if (!l || !l->attached_mode)
 		return;
 	l->attached_mode = XDP_MODE_UNSPEC;
@@ -497,7 +586,9 @@ void xs_loader_forget(struct xs_loader *l)
 	/* A link goes when its last fd does: the parent closed its own. */
 	if (l->link_fd >= 0)
 		close(l->link_fd);
-	l->link_fd = -1;
+	if (l->tc_link_fd >= 0)
+		close(l->tc_link_fd);
+	l->link_fd = l->tc_link_fd = -1;
 }
 
 void xs_loader_close(struct xs_loader *l)
@@ -529,6 +620,11 @@ int xs_loader_dump_filter(const struct xs_loader *l, FILE *f)
 int xs_loader_prog_fd(const struct xs_loader *l)
 {
 	return bpf_program__fd(l->skel->progs.xdpsample);
+}
+
+int xs_loader_egress_fd(const struct xs_loader *l)
+{
+	return bpf_program__fd(l->skel->progs.xdpsample_out);
 }
 
 int xs_loader_stats_fd(const struct xs_loader *l)

@@ -13,6 +13,8 @@
 #define XS_AUTO_FLOWS 65536
 
 enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
+/* The hooks (-Q, in the order of its words): XDP, tc egress, both. */
+enum xs_direction { XS_Q_IN, XS_Q_OUT, XS_Q_INOUT };
 
 struct xs_loader;
 
@@ -26,6 +28,7 @@ struct xs_prog_cfg {
 	uint32_t transport;
 	uint32_t buffer_bytes;
 	bool immediate;		/* wake the reader for every record */
+	enum xs_direction direction;	/* the hooks: XS_Q_IN by default */
 	const struct xs_filter *filter;	/* NULL: every packet */
 };
 
@@ -45,8 +48,9 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
  */
 int xs_loader_load(struct xs_loader *l);
 /*
- * Load and attach: in libxdp's dispatcher, or, where none can load, as a
- * bpf_link. *mode_name gets "native" or "generic". 0 or -errno, said.
+ * Load and attach: XDP in libxdp's dispatcher, or, where none can load, as
+ * a bpf_link; egress as a tcx link. *mode_name gets how: "native",
+ * "generic", "tc egress", "native + tc egress"... 0 or -errno, said.
  */
 int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 		     enum xs_mode mode, const char **mode_name);
@@ -58,6 +62,7 @@ enum xs_attach_state {
 	XS_ATTACH_MOVED,	/* the interface went to another namespace */
 	XS_ATTACH_GONE,		/* one of the two (no link to tell which) */
 	XS_ATTACH_DETACHED,	/* someone else detached ours */
+	XS_ATTACH_EGRESS_DETACHED, /* the same, of the egress program */
 	XS_ATTACH_REPLACED,	/* another program runs in its place */
 };
 
@@ -78,6 +83,8 @@ int xs_loader_print_filter(const struct xs_prog_cfg *cfg, bool verbose,
 			   FILE *f);
 
 int xs_loader_prog_fd(const struct xs_loader *l);
+/* The tc egress program (-Q out, inout), once loaded; else -errno. */
+int xs_loader_egress_fd(const struct xs_loader *l);
 int xs_loader_stats_fd(const struct xs_loader *l);
 
 /* "native", "generic", "offload" or "unknown". */

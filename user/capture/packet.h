@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A packet's direction as an index: 0 received, 1 sent (= egress). */
+#define XS_PACKET_DIRS	2
+
 /* A checked record, as the writers receive it. */
 struct xs_packet {
 	uint64_t ts_ns;		/* wall clock, ns since the epoch */

@@ -71,11 +71,45 @@ int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
 		if (err)
 			return err;
 		p->n++;
+		/* -Q out attaches no XDP: what XDP holds is not our concern. */
+		if (cfg->direction == XS_Q_OUT)
+			continue;
 		err = xs_owner_check(ifs->at[i].ifindex, ifs->at[i].name);
 		if (err)
 			return err;
 	}
 	return 0;
+}
+
+/*
+ * The interface's pcapng description: the hooks ("XDP native mode", "tc
+ * egress", or both), the transport, the rate, the flow key's seed.
+ */
+static void describe(const struct xs_programs *p, unsigned int i, char *buf,
+		     size_t len)
+{
+	const struct xs_prog_cfg *c = &p->cfg;
+	char hooks[40], rate[32];
+	const char *xdp = p->mode_name[i], *plus = strstr(xdp, " + ");
+
+	if (c->direction == XS_Q_OUT)
+		snprintf(hooks, sizeof(hooks), "tc egress");
+	else
+		snprintf(hooks, sizeof(hooks), "XDP %.*s mode%s",
+			 plus ? (int)(plus - xdp) : (int)strlen(xdp), xdp,
+			 c->direction == XS_Q_INOUT ? " and tc egress" : "");
+	snprintf(rate, sizeof(rate), "%s1/%u%s", c->adaptive ? "auto from " : "",
+		 c->rate, c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
+	if (c->sample_mode == XS_SAMPLE_FLOW)
+		snprintf(buf, len,
+			 "xdpsample: %s, %s transport, flow sample %s%s, seed 0x%016llx",
+			 hooks, xs_transport_name(c->transport), rate,
+			 c->filter ? " matching the filter" : "",
+			 (unsigned long long)c->seed);
+	else
+		snprintf(buf, len, "xdpsample: %s, %s transport, sample %s%s",
+			 hooks, xs_transport_name(c->transport), rate,
+			 c->filter ? " of packets matching the filter" : "");
 }
 
 int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
@@ -90,19 +124,7 @@ int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 				       &p->mode_name[i]);
 		if (err)
 			return err;
-		if (p->cfg.sample_mode == XS_SAMPLE_FLOW)
-			snprintf(f->descr, sizeof(f->descr),
-				 "xdpsample: XDP %s mode, %s transport, flow sample 1/%u flows%s, seed 0x%016llx",
-				 p->mode_name[i],
-				 xs_transport_name(p->cfg.transport), p->cfg.rate,
-				 p->cfg.filter ? " matching the filter" : "",
-				 (unsigned long long)p->cfg.seed);
-		else
-			snprintf(f->descr, sizeof(f->descr),
-				 "xdpsample: XDP %s mode, %s transport, sample 1/%u%s",
-				 p->mode_name[i],
-				 xs_transport_name(p->cfg.transport), p->cfg.rate,
-				 p->cfg.filter ? " of packets matching the filter" : "");
+		describe(p, i, f->descr, sizeof(f->descr));
 	}
 	return 0;
 }
@@ -145,6 +167,10 @@ static bool lost_one(const struct xs_iface *f, enum xs_attach_state st,
 		pr_err("interface '%s': our XDP program was detached by someone else; stopping",
 		       f->name);
 		break;
+	case XS_ATTACH_EGRESS_DETACHED:
+		pr_err("interface '%s': our egress (tc) program was detached by someone else; stopping",
+		       f->name);
+		break;
 	case XS_ATTACH_REPLACED:
 		prog_name(by, who, sizeof(who));
 		pr_err("interface '%s': XDP program %s replaced ours; stopping, and leaving it attached",
@@ -181,14 +207,19 @@ void xs_programs_forget(struct xs_programs *p)
 		xs_loader_forget(p->l[i]);
 }
 
-int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum)
+/* Summed over interfaces: one direction (dir < XS_DIRS) or both. */
+static int stats_of(const struct xs_programs *p, unsigned int dir,
+		    struct xs_stats *sum)
 {
 	struct xs_stats k;
 	int err, first = 0;
 
 	*sum = (struct xs_stats){ 0 };
 	for (unsigned int i = 0; i < p->n; i++) {
-		err = xs_stats_read(xs_loader_stats_fd(p->l[i]), &k);
+		int fd = xs_loader_stats_fd(p->l[i]);
+
+		err = dir < XS_DIRS ? xs_stats_read_dir(fd, dir, &k) :
+				      xs_stats_read(fd, &k);
 		if (err) {
 			pr_errno(err, "cannot read the counters of '%s'",
 				 p->ifs->at[i].name);
@@ -198,6 +229,17 @@ int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum)
 		xs_stats_add(sum, &k);
 	}
 	return first;
+}
+
+int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum)
+{
+	return stats_of(p, XS_DIRS, sum);
+}
+
+int xs_programs_stats_dir(const struct xs_programs *p, unsigned int dir,
+			  struct xs_stats *sum)
+{
+	return stats_of(p, dir, sum);
 }
 
 int xs_programs_iface(const struct xs_programs *p, unsigned int idx,
@@ -213,8 +255,11 @@ void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks)
 	struct xs_stats k;
 
 	for (unsigned int i = 0; i < p->n; i++)
-		if (!xs_stats_read(xs_loader_stats_fd(p->l[i]), &k))
-			xs_sinks_losses(sinks, i, xs_stats_lost(&k));
+		for (unsigned int dir = 0; dir < XS_DIRS; dir++)
+			if (!xs_stats_read_dir(xs_loader_stats_fd(p->l[i]),
+					       dir, &k))
+				xs_sinks_losses(sinks, i, dir,
+						xs_stats_lost(&k));
 }
 
 int xs_programs_counters(void *ctx, unsigned int idx,
@@ -236,6 +281,13 @@ int xs_programs_counters(void *ctx, unsigned int idx,
 	c->lost = xs_stats_lost(&k);
 	c->rx_dropped = xs_iface_link(p->ifs->at[idx].ifindex, &l) ? 0 :
 			l.st.rx_dropped;
+	c->ingress = p->cfg.direction != XS_Q_OUT;
+	c->egress = p->cfg.direction != XS_Q_IN;
+	if (c->egress && !xs_stats_read_dir(xs_loader_stats_fd(p->l[idx]),
+					    XS_DIR_OUT, &k)) {
+		c->out_seen = k.seen;
+		c->out_lost = xs_stats_lost(&k);
+	}
 	return 0;
 }
 

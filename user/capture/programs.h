@@ -22,8 +22,9 @@ struct xs_programs {
 
 /*
  * Open a program per interface on transport_fd, with filters[i] (len 0:
- * none) spliced into interface i's, and check each interface (a stale
- * program of ours is removed, a live or foreign one refused). Each filter
+ * none) spliced into interface i's, and check each interface's XDP (a
+ * stale program of ours is removed, a live or foreign one refused; not
+ * for -Q out, which attaches no XDP). Each filter
  * is loaded once first and thrown away: a filter the verifier refuses is
  * then found before anything is attached, and *bad_filter says so.
  */
@@ -45,6 +46,9 @@ void xs_programs_detach(void *ctx);
 void xs_programs_forget(struct xs_programs *p);
 /* The counters of all interfaces, summed: 0 or the first error, said. */
 int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum);
+/* The same, of one direction (XS_DIR_IN, XS_DIR_OUT). */
+int xs_programs_stats_dir(const struct xs_programs *p, unsigned int dir,
+			  struct xs_stats *sum);
 /* Interface idx's counters (summed over CPUs): 0 or -errno, silent. */
 int xs_programs_iface(const struct xs_programs *p, unsigned int idx,
 		      struct xs_stats *k);

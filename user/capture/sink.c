@@ -89,11 +89,12 @@ void xs_sinks_packet(void *ctx, const struct xs_packet *pkt)
 		k->done = true;
 }
 
-void xs_sinks_losses(struct xs_sinks *k, unsigned int idx, uint64_t total)
+void xs_sinks_losses(struct xs_sinks *k, unsigned int idx, unsigned int dir,
+		     uint64_t total)
 {
 	for (unsigned int i = 0; i < k->n; i++)
 		if (k->s[i].ops->losses)
-			k->s[i].ops->losses(k->s[i].p, idx, total);
+			k->s[i].ops->losses(k->s[i].p, idx, dir, total);
 }
 
 void xs_sinks_tick(struct xs_sinks *k, uint64_t now_ns)

@@ -18,7 +18,9 @@
 
 /* Cumulative per-interface counters (statistics blocks, sFlow). */
 struct xs_iface_counters {
-	uint64_t seen, matched, sampled, lost, rx_dropped;
+	uint64_t seen, matched, sampled, lost, rx_dropped;	/* both ways */
+	bool ingress, egress;		/* the hooks sampled (-Q) */
+	uint64_t out_seen, out_lost;	/* of those, at egress */
 };
 
 struct xs_iface {
@@ -28,7 +30,7 @@ struct xs_iface {
 	uint32_t netmask;	/* IPv4, as a host-order number, for filters */
 	char now[16];		/* its name now (IF_NAMESIZE), renames followed */
 	bool renamed;		/* now is not what it was called at start */
-	char descr[160];	/* how it is sampled, once attached */
+	char descr[192];	/* how it is sampled, once attached */
 };
 
 /* The captured interfaces; a packet's idx is its place here. */
@@ -57,8 +59,10 @@ struct xs_sink_ops {
 	int (*start)(void *p, const struct xs_ifaces *ifs);
 	/* 0; -ECANCELED: this sink is finished (-G -W); other -errno: fatal. */
 	int (*packet)(void *p, unsigned int idx, const struct xs_packet *pkt);
-	/* Samples the kernel lost on interface idx so far (a running total). */
-	void (*losses)(void *p, unsigned int idx, uint64_t total);
+	/* Samples the kernel lost on interface idx in direction dir (0 in,
+	 * 1 out) so far: a running total. */
+	void (*losses)(void *p, unsigned int idx, unsigned int dir,
+		       uint64_t total);
 	/* Timers (rotation, datagram flush, counters): as packet returns. */
 	int (*tick)(void *p, uint64_t now_ns);
 	/* Push out what is buffered (SIGUSR1, SIGUSR2): 0 or -errno. */
@@ -98,7 +102,8 @@ int xs_sinks_add(struct xs_sinks *k, const struct xs_sink_ops *ops, void *p);
 int xs_sinks_start(struct xs_sinks *k, const struct xs_ifaces *ifs);
 /* The drain's callback: ctx is the struct xs_sinks. */
 void xs_sinks_packet(void *ctx, const struct xs_packet *pkt);
-void xs_sinks_losses(struct xs_sinks *k, unsigned int idx, uint64_t total);
+void xs_sinks_losses(struct xs_sinks *k, unsigned int idx, unsigned int dir,
+		     uint64_t total);
 void xs_sinks_tick(struct xs_sinks *k, uint64_t now_ns);
 int xs_sinks_chown(struct xs_sinks *k, uid_t uid, gid_t gid);
 /* Flush every sink; a failure is each sink's to report, as with writes. */

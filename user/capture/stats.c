@@ -18,16 +18,17 @@ void xs_stats_add(struct xs_stats *sum, const struct xs_stats *k)
 	sum->emitted += k->emitted;
 	sum->ring_full += k->ring_full;
 	sum->copy_fail += k->copy_fail;
+	sum->segs += k->segs;
 	/* -N auto: the highest rate a CPU sampled at last. */
 	if (k->rate_now > sum->rate_now)
 		sum->rate_now = k->rate_now;
 }
 
-int xs_stats_read(int map_fd, struct xs_stats *sum)
+int xs_stats_read_dir(int map_fd, unsigned int dir, struct xs_stats *sum)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	struct xs_stats *per;
-	__u32 key = 0;
+	__u32 key = dir;
 	int err = 0;
 
 	if (ncpu < 1)
@@ -40,28 +41,55 @@ int xs_stats_read(int map_fd, struct xs_stats *sum)
 		err = -errno;
 		goto out;
 	}
-	for (int i = 0; i < ncpu; i++) {
+	for (int i = 0; i < ncpu; i++)
 		xs_stats_add(sum, &per[i]);
-	}
 out:
 	free(per);
 	return err;
 }
 
-void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
-		    const struct xs_sinks *sinks, uint32_t rate, bool adaptive,
-		    bool filter, bool quiet)
+int xs_stats_read(int map_fd, struct xs_stats *sum)
 {
+	struct xs_stats k;
+	int err;
+
+	*sum = (struct xs_stats){ 0 };
+	for (unsigned int dir = 0; dir < XS_DIRS; dir++) {
+		err = xs_stats_read_dir(map_fd, dir, &k);
+		if (err)
+			return err;
+		xs_stats_add(sum, &k);
+	}
+	return 0;
+}
+
+void xs_stats_print(const struct xs_summary *s, const struct xs_drain_stats *d,
+		    const struct xs_sinks *sinks, bool quiet)
+{
+	const struct xs_stats *k = &s->all, *out = &s->out;
 	char sampled[64];
 
 	snprintf(sampled, sizeof(sampled), "packets sampled (1 in %s%u%s)",
-		 adaptive ? "auto from " : "", rate, filter ? " matching" : "");
-	xs_summary_line(k->seen, "packets seen by XDP", false, quiet);
-	if (filter)
+		 s->adaptive ? "auto from " : "", s->rate,
+		 s->filter ? " matching" : "");
+	if (s->ingress)
+		xs_summary_line(k->seen - out->seen, "packets seen by XDP",
+				false, quiet);
+	if (s->egress)
+		xs_summary_line(out->seen, "packets seen at egress (tc)", false,
+				quiet);
+	/* GSO: one super-packet seen, several segments on the wire. */
+	if (s->egress && out->segs > out->seen)
+		xs_summary_line(out->segs, "segments those egress packets made on the wire",
+				false, quiet);
+	if (s->filter)
 		xs_summary_line(k->matched, "packets matched the filter", false,
 				quiet);
 	xs_summary_line(k->sampled, sampled, false, quiet);
-	if (adaptive) {
+	if (s->ingress && s->egress)
+		xs_summary_line(out->sampled, "of them sampled at egress", false,
+				quiet);
+	if (s->adaptive) {
 		/* How the rate moved, and what the samples estimate. */
 		xs_summary_line(d->rate_min, "lowest rate a sample was taken at",
 				false, quiet);
@@ -75,6 +103,9 @@ void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
 	xs_sinks_summary(sinks, XS_SUMMARY_DELIVERED, quiet);
 	xs_summary_line(k->ring_full, "packets lost: buffer full", true, quiet);
 	xs_summary_line(k->copy_fail, "packets lost: copy failed", true, quiet);
+	if (s->ingress && s->egress && xs_stats_lost(k))
+		xs_summary_line(xs_stats_lost(out), "of those losses at egress",
+				false, quiet);
 	xs_summary_line(d->bad + sinks->foreign, "packets lost: bad record",
 			true, quiet);
 	xs_sinks_summary(sinks, XS_SUMMARY_LOSSES, quiet);

@@ -17,14 +17,23 @@ static inline uint64_t xs_stats_lost(const struct xs_stats *k)
 
 /* Add the counters of k to sum (the per-CPU countdown is not a count). */
 void xs_stats_add(struct xs_stats *sum, const struct xs_stats *k);
-/* Sum the per-CPU kernel counters. */
+/* Sum the per-CPU kernel counters of both directions. */
 int xs_stats_read(int map_fd, struct xs_stats *sum);
+/* Those of one direction, XS_DIR_IN or XS_DIR_OUT. */
+int xs_stats_read_dir(int map_fd, unsigned int dir, struct xs_stats *sum);
+/* What the summary says, read once. */
+struct xs_summary {
+	struct xs_stats all;	/* both directions */
+	struct xs_stats out;	/* egress alone */
+	uint32_t rate;		/* -N (with adaptive: the floor) */
+	bool adaptive, filter, ingress, egress;
+};
+
 /*
  * The summary on stderr: the kernel's counters, what each sink delivered,
  * every loss (the sinks' own among them), what came after the end.
  */
-void xs_stats_print(const struct xs_stats *k, const struct xs_drain_stats *d,
-		    const struct xs_sinks *sinks, uint32_t rate, bool adaptive,
-		    bool filter, bool quiet);
+void xs_stats_print(const struct xs_summary *s, const struct xs_drain_stats *d,
+		    const struct xs_sinks *sinks, bool quiet);
 
 #endif

@@ -160,7 +160,12 @@ static int config(void)
 	       "{tooltip=native (driver) or generic (skb)}\n"
 	       "value {arg=5}{value=auto}{display=auto (native, else generic)}{default=true}\n"
 	       "value {arg=5}{value=native}{display=native}{default=false}\n"
-	       "value {arg=5}{value=generic}{display=generic}{default=false}\n",
+	       "value {arg=5}{value=generic}{display=generic}{default=false}\n"
+	       "arg {number=6}{call=--direction}{display=Direction}{type=selector}"
+	       "{tooltip=what the interface receives (XDP), sends (tc egress), or both}\n"
+	       "value {arg=6}{value=in}{display=in (received, XDP)}{default=true}\n"
+	       "value {arg=6}{value=out}{display=out (sent, tc egress)}{default=false}\n"
+	       "value {arg=6}{value=inout}{display=in and out}{default=false}\n",
 	       xs_default_buffer_kib());
 	return 0;
 }

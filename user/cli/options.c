@@ -39,6 +39,7 @@ static const char *const transports[] = { "perf", "ringbuf" };
 static const char *const samples[] = { "random", "count", "flow" };
 static const char *const modes[] = { "auto", "native", "generic" };
 static const char *const formats[] = { "pcap", "pcapng" };
+static const char *const directions[] = { "in", "out", "inout" };
 
 struct opt;
 typedef int (*opt_parser)(struct xs_options *o, const struct opt *d,
@@ -274,6 +275,9 @@ static const struct opt opts[] = {
 	  "random choice (default), every Nth per CPU, or 1 in N flows\n"
 	  "(every packet of a chosen flow, both directions)", p_word,
 	  F(sample_mode), .what = "--sample", WORDS(samples) },
+	{ "direction", 'Q', "in|out|inout",
+	  "what the interface receives (XDP, the default), sends (tc egress),\n"
+	  "or both", p_word, F(direction), .what = "direction", WORDS(directions) },
 	{ "transport", OPT_TRANSPORT, "ringbuf|perf",
 	  "kernel-to-user channel (default ringbuf)", p_word, F(transport),
 	  .what = "--transport", WORDS(transports) },
@@ -434,6 +438,9 @@ static int check_output(struct xs_options *o)
 		return usage_error("-C, -G and -W need a file name, not '-w -'");
 	if (o->max_files && !o->rotate_bytes && !o->rotate_seconds)
 		return usage_error("-W needs -C or -G");
+	if (o->direction != XS_Q_IN && o->format == XS_FORMAT_PCAP)
+		pr_warn("classic pcap cannot say which way a packet went: with -Q %s, pcapng (--format pcapng, or a .pcapng file name) keeps it",
+			directions[o->direction]);
 	if (o->n_ifaces > 1 && o->format == XS_FORMAT_PCAP)
 		return usage_error("classic pcap holds one interface: use --format pcapng (or a .pcapng file name) with several -i");
 	return 0;

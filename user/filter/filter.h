@@ -83,6 +83,11 @@ int xs_filter_translate(struct xs_filter *f, char *err, size_t errlen);
 int xs_filter_splice(const struct xs_filter *f, const struct bpf_insn *prog,
 		     size_t n, struct bpf_insn **out, size_t *n_out,
 		     unsigned int *at);
+/*
+ * The n instructions of a translated filter made for a tc (skb) program:
+ * its helper calls turned into the skb's, in place.
+ */
+void xs_filter_for_skb(struct bpf_insn *code, size_t n);
 /* Print eBPF instructions, numbered from base, as tcpdump -d would. */
 void xs_filter_dump(FILE *f, const struct bpf_insn *insns, unsigned int n,
 		    unsigned int base);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/bpf.h>
@@ -59,4 +60,28 @@ int xs_filter_splice(const struct xs_filter *f, const struct bpf_insn *prog,
 	*n_out = (size_t)total;
 	*at = (unsigned int)p;
 	return 0;
+}
+
+/*
+ * The translation calls XDP's helpers; an skb (tc) program has its own.
+ * bpf_skb_load_bytes takes what bpf_xdp_load_bytes does (ctx, offset,
+ * to, len), and the whole length is skb->len: one load from the ctx in
+ * r1 (emit_len's argument) in the call's place, so nothing moves.
+ */
+void xs_filter_for_skb(struct bpf_insn *code, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct bpf_insn *in = &code[i];
+
+		if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg)
+			continue;
+		if (in->imm == BPF_FUNC_xdp_load_bytes)
+			in->imm = BPF_FUNC_skb_load_bytes;
+		else if (in->imm == BPF_FUNC_xdp_get_buff_len)
+			*in = (struct bpf_insn){
+				.code = BPF_LDX | BPF_MEM | BPF_W,
+				.dst_reg = BPF_REG_0, .src_reg = BPF_REG_1,
+				.off = offsetof(struct __sk_buff, len),
+			};
+	}
 }

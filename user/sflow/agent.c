@@ -2,9 +2,13 @@
 /*
  * sFlow v5 agent (sflow_version_5.txt): XDR, big-endian, over UDP.
  *
- * Two sub-agents, each with its own datagram sequence: 0 carries the flow
- * samples, 1 the counter samples, so a lost datagram or a collector restart
- * shows in the numbers of each. Every flow sample's pool is exact: each
+ * Three sub-agents, each with its own datagram sequence: 0 carries the
+ * flow samples of what the interfaces receive, 1 the counter samples, 2
+ * the flow samples of what they send (-Q out, inout), so a lost datagram
+ * or a collector restart shows in the numbers of each. An interface's
+ * egress sampler is a sampler of its own, as sFlow has one per data
+ * source and direction: its own sample sequence, pool and drops, its
+ * samples with the interface as output (input unknown). Every flow sample's pool is exact: each
  * record carries its CPU's count of packets offered to the sampler, and
  * the pool is the sum over CPUs of the latest count seen from each. The
  * per-source sequence number counts the samples exported, so
@@ -47,6 +51,7 @@
 #define UNKNOWN32		0xffffffffU
 #define SUB_AGENT_FLOWS		0
 #define SUB_AGENT_COUNTERS	1
+#define SUB_AGENT_EGRESS	2
 #define FLOW_FIXED		(8 + 11 * 4 + 8 + 4 * 4)
 #define COUNTER_SAMPLE		(8 + 4 * 4 + 8 + 88)
 #define FLUSH_NS		1000000000ULL
@@ -60,19 +65,25 @@ struct stream {
 	uint64_t first_ns;	/* when its oldest sample was added */
 };
 
-struct source {
-	uint32_t ifindex;
-	bool raw;		/* its frames begin at the IP header */
-	uint32_t flow_seq, counter_seq;
+/* One direction's sampler of an interface. */
+struct sampler {
+	uint32_t flow_seq;
 	uint64_t drops;
 	uint64_t *pool_cpu;	/* latest count per CPU */
 	uint64_t pool;		/* their sum */
 };
 
+struct source {
+	uint32_t ifindex;
+	bool raw;		/* its frames begin at the IP header */
+	uint32_t counter_seq;
+	struct sampler dir[XS_PACKET_DIRS];	/* received, sent */
+};
+
 struct xs_sflow {
 	struct xs_sflow_cfg cfg;
 	struct xs_sflow_addr agent;
-	struct stream flows, counters;
+	struct stream flows[XS_PACKET_DIRS], counters;
 	struct source src[XS_MAX_IFACES];
 	unsigned int n_ifaces;
 	struct xs_sflow_stats st;
@@ -266,16 +277,20 @@ int xs_sflow_open(struct xs_sflow **out, const struct xs_sflow_cfg *cfg)
 	s->agent = cfg->agent;
 	s->ncpus = libbpf_num_possible_cpus();
 	name_collector(s);
-	s->flows.buf = malloc(cfg->max_datagram);
+	for (unsigned int d = 0; d < XS_PACKET_DIRS; d++)
+		s->flows[d].buf = malloc(cfg->max_datagram);
+	s->flows[1].sub_agent = SUB_AGENT_EGRESS;
 	s->counters.buf = malloc(cfg->max_datagram);
 	s->counters.sub_agent = SUB_AGENT_COUNTERS;
-	if (s->ncpus < 1 || !s->flows.buf || !s->counters.buf)
+	if (s->ncpus < 1 || !s->flows[0].buf ||
+	    !s->flows[1].buf || !s->counters.buf)
 		goto fail;
 	err = open_socket(s);
 	if (err)
 		goto fail;
 	s->hdr_len = xs_sflow_header_len(&s->agent);
-	s->flows.len = s->counters.len = s->hdr_len;
+	s->flows[0].len = s->flows[1].len = s->hdr_len;
+	s->counters.len = s->hdr_len;
 	s->start_ns = xs_mono_ns();
 	s->next_counters_ns = s->start_ns + cfg->counter_secs * FLUSH_NS;
 	*out = s;
@@ -290,9 +305,12 @@ int xs_sflow_set_ifaces(struct xs_sflow *s, const struct xs_ifaces *ifs)
 	for (unsigned int i = 0; i < ifs->n; i++) {
 		s->src[i].ifindex = ifs->at[i].ifindex;
 		s->src[i].raw = ifs->at[i].linktype == XS_LINKTYPE_RAW;
-		s->src[i].pool_cpu = calloc(s->ncpus, sizeof(uint64_t));
-		if (!s->src[i].pool_cpu)
-			return -ENOMEM;
+		for (unsigned int d = 0; d < XS_PACKET_DIRS; d++) {
+			s->src[i].dir[d].pool_cpu = calloc(s->ncpus,
+							   sizeof(uint64_t));
+			if (!s->src[i].dir[d].pool_cpu)
+				return -ENOMEM;
+		}
 	}
 	s->n_ifaces = ifs->n;
 	return 0;
@@ -343,14 +361,14 @@ static void flush(struct xs_sflow *s, struct stream *d)
 }
 
 /* Per-CPU counts only grow: the sum moves by this CPU's increase. */
-static void update_pool(struct xs_sflow *s, struct source *src,
+static void update_pool(struct xs_sflow *s, struct sampler *smp,
 			const struct xs_packet *pkt)
 {
-	if (pkt->cpu >= (uint32_t)s->ncpus || !src->pool_cpu ||
-	    pkt->pool <= src->pool_cpu[pkt->cpu])
+	if (pkt->cpu >= (uint32_t)s->ncpus || !smp->pool_cpu ||
+	    pkt->pool <= smp->pool_cpu[pkt->cpu])
 		return;
-	src->pool += pkt->pool - src->pool_cpu[pkt->cpu];
-	src->pool_cpu[pkt->cpu] = pkt->pool;
+	smp->pool += pkt->pool - smp->pool_cpu[pkt->cpu];
+	smp->pool_cpu[pkt->cpu] = pkt->pool;
 }
 
 /*
@@ -377,13 +395,15 @@ static void put_protocol(struct stream *d, const struct source *src,
 int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 		    const struct xs_packet *pkt)
 {
+	unsigned int dir = pkt->egress;
 	struct source *src = &s->src[idx];
-	struct stream *d = &s->flows;
+	struct sampler *smp = &src->dir[dir];
+	struct stream *d = &s->flows[dir];
 	uint32_t hlen, room;
 
 	if (idx >= s->n_ifaces)
 		return -EINVAL;
-	update_pool(s, src, pkt);
+	update_pool(s, smp, pkt);
 	hlen = pkt->cap_len < XS_SFLOW_MAX_HEADER ? pkt->cap_len :
 						    XS_SFLOW_MAX_HEADER;
 	if (d->len + FLOW_FIXED + ((hlen + 3) & ~3U) > s->cfg.max_datagram)
@@ -396,16 +416,18 @@ int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 		d->first_ns = xs_mono_ns();
 	put32(d, FMT_FLOW_EXPANDED);
 	put32(d, FLOW_FIXED - 8 + ((hlen + 3) & ~3U));
-	put32(d, ++src->flow_seq);
+	put32(d, ++smp->flow_seq);
 	put32(d, 0);			/* source: ifIndex */
 	put32(d, src->ifindex);
 	put32(d, pkt->rate);		/* the rate it was taken at */
-	put32(d, (uint32_t)src->pool);
-	put32(d, (uint32_t)src->drops);
+	put32(d, (uint32_t)smp->pool);
+	put32(d, (uint32_t)smp->drops);
+	/* Received: the input, the output unknown (XDP runs before the
+	 * route). Sent: the output, the input unknown (sent or forwarded). */
 	put32(d, 0);			/* input: ifIndex */
-	put32(d, src->ifindex);
-	put32(d, 0);			/* output: unknown (XDP runs first) */
-	put32(d, 0);
+	put32(d, pkt->egress ? 0 : src->ifindex);
+	put32(d, 0);			/* output: ifIndex */
+	put32(d, pkt->egress ? src->ifindex : 0);
 	put32(d, 1);			/* one record */
 	put32(d, FMT_RAW_HEADER);
 	put32(d, 16 + ((hlen + 3) & ~3U));
@@ -417,10 +439,11 @@ int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 	return 0;
 }
 
-void xs_sflow_set_drops(struct xs_sflow *s, unsigned int idx, uint64_t n)
+void xs_sflow_set_drops(struct xs_sflow *s, unsigned int idx,
+			unsigned int dir, uint64_t n)
 {
-	if (idx < s->n_ifaces)
-		s->src[idx].drops = n;
+	if (idx < s->n_ifaces && dir < XS_PACKET_DIRS)
+		s->src[idx].dir[dir].drops = n;
 }
 
 struct if_counters {
@@ -487,8 +510,10 @@ void xs_sflow_tick(struct xs_sflow *s)
 {
 	uint64_t now = xs_mono_ns();
 
-	if (s->flows.n_samples && now - s->flows.first_ns >= FLUSH_NS)
-		flush(s, &s->flows);
+	for (unsigned int d = 0; d < XS_PACKET_DIRS; d++)
+		if (s->flows[d].n_samples &&
+		    now - s->flows[d].first_ns >= FLUSH_NS)
+			flush(s, &s->flows[d]);
 	if (s->cfg.counter_secs && now >= s->next_counters_ns) {
 		send_counters(s);
 		s->next_counters_ns = now + s->cfg.counter_secs * FLUSH_NS;
@@ -497,7 +522,8 @@ void xs_sflow_tick(struct xs_sflow *s)
 
 void xs_sflow_flush(struct xs_sflow *s)
 {
-	flush(s, &s->flows);
+	for (unsigned int d = 0; d < XS_PACKET_DIRS; d++)
+		flush(s, &s->flows[d]);
 }
 
 void xs_sflow_get_stats(const struct xs_sflow *s, struct xs_sflow_stats *st)
@@ -510,14 +536,16 @@ void xs_sflow_close(struct xs_sflow *s, struct xs_sflow_stats *st)
 	if (!s)
 		return;
 	if (s->fd >= 0)
-		flush(s, &s->flows);
+		xs_sflow_flush(s);
 	if (st)
 		*st = s->st;
 	if (s->fd >= 0)
 		close(s->fd);
 	for (unsigned int i = 0; i < XS_MAX_IFACES; i++)
-		free(s->src[i].pool_cpu);
-	free(s->flows.buf);
+		for (unsigned int d = 0; d < XS_PACKET_DIRS; d++)
+			free(s->src[i].dir[d].pool_cpu);
+	for (unsigned int d = 0; d < XS_PACKET_DIRS; d++)
+		free(s->flows[d].buf);
 	free(s->counters.buf);
 	free(s);
 }

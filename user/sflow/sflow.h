@@ -62,7 +62,8 @@ int xs_sflow_set_ifaces(struct xs_sflow *s, const struct xs_ifaces *ifs);
 int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 		    const struct xs_packet *pkt);
 /* Kernel losses so far on interface idx (the samples' drops field). */
-void xs_sflow_set_drops(struct xs_sflow *s, unsigned int idx, uint64_t n);
+void xs_sflow_set_drops(struct xs_sflow *s, unsigned int idx,
+			unsigned int dir, uint64_t n);
 /* Send what waits for a second or more; counter samples when due. */
 void xs_sflow_tick(struct xs_sflow *s);
 /* Send the flow samples that wait, now. */

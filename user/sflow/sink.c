@@ -48,11 +48,12 @@ static int sflow_packet(void *p, unsigned int idx,
 }
 
 /* The samples' drops field is the running total of kernel losses. */
-static void sflow_losses(void *p, unsigned int idx, uint64_t total)
+static void sflow_losses(void *p, unsigned int idx, unsigned int dir,
+			 uint64_t total)
 {
 	struct sflow_sink *f = p;
 
-	xs_sflow_set_drops(f->agent, idx, total);
+	xs_sflow_set_drops(f->agent, idx, dir, total);
 }
 
 /* A refusing collector is counted, never fatal: the capture goes on. */
