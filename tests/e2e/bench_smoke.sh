@@ -20,6 +20,14 @@ grep -q "^| flow | [0-9]* | [+-][0-9]* |$" "$WORK/results.md" ||
 	fail "no --sample flow cost: $(cat "$WORK/results.md")"
 grep -q "^| random, -N auto .* | [0-9]* | [+-][0-9]* |$" "$WORK/results.md" ||
 	fail "no -N auto cost: $(cat "$WORK/results.md")"
+for s in tc-pass egress-ringbuf-N1 egress-ringbuf-N100; do
+	grep -q "^| $s | [0-9]* | [+-][0-9]* |$" "$WORK/results.md" ||
+		fail "no egress cost for $s: $(cat "$WORK/results.md")"
+done
+for s in none Q-in-N1 Q-out-N1 Q-out-N100 Q-inout-N1; do
+	grep -q "^| transfer-$s | [1-9][0-9]* | [0-9.]* |$" "$WORK/results.md" ||
+		fail "no transfer rate for $s: $(cat "$WORK/results.md")"
+done
 for s in overload-fixed-N1 overload-auto; do
 	grep -q "^| $s | 20000 | [0-9]* | [0-9.]* | [+-][0-9.]* |$" "$WORK/results.md" ||
 		fail "no overload figures for $s: $(cat "$WORK/results.md")"

@@ -2,8 +2,8 @@
 # Wireshark's extcap interface, with tshark: a personal configuration folder
 # made for the test (XDG_CONFIG_HOME) holds a link named xdpsample. Inside
 # the capture namespace tshark -D lists xdpsample-IFACE; a capture takes
-# exactly the packets sent, byte for byte against tcpdump; -o options and
-# -f filters act as on the command line; the queries need no root; a
+# exactly the packets sent, byte for byte against tcpdump; -o options
+# (the direction too) and -f filters act as on the command line; the queries need no root; a
 # capture XDP cannot run reaches tshark as an error; nothing stays attached.
 . "$(dirname "$0")/lib.sh"
 netns_up
@@ -77,6 +77,16 @@ ts_end n10
 [ "$(packets "$WORK/n10.pcapng")" = 100 ] || fail "-o rate 10: $(packets "$WORK/n10.pcapng")"
 [ "$(fields "$WORK/n10.pcapng" frame.comment | sort -u)" = "sample 1/10" ] ||
 	fail "-o rate 10: comments $(fields "$WORK/n10.pcapng" frame.comment | sort -u)"
+
+# Both directions, as Wireshark shows them: 10 pings, 10 requests in and
+# 10 replies out, each flagged.
+command -v ping >/dev/null || fail "no ping (iputils-ping, make deps)"
+ts_start io -o "$PREF.direction:inout" -a packets:20 -w "$WORK/io.pcapng"
+nsenter --net=/run/netns/"$XS_NS_A" ping -c 10 -i 0.05 -q "$XS_IP_B" >/dev/null || fail "ping"
+ts_end io
+[ "$(fields "$WORK/io.pcapng" icmp.type frame.packet_flags_direction | sort | uniq -c | awk '{ print $1, $2, $3 }' | tr '\n' ' ')" = \
+	"10 0 0x00000002 10 8 0x00000001 " ] ||
+	fail "-o direction inout: $(fields "$WORK/io.pcapng" icmp.type frame.packet_flags_direction | sort | uniq -c)"
 
 # A capture filter, compiled into XDP: the odd sequence numbers only.
 ts_start odd -f 'udp[12:4] & 1 = 1' -a packets:500 -w "$WORK/odd.pcapng"

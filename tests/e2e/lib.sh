@@ -221,7 +221,8 @@ counter() {
 # The accounting identity: sampled = written + every counted loss.
 assert_accounting() {
 	local e=$1 seen sampled written lost
-	seen=$(counter "$e" "packets seen by XDP")
+	seen=$(( $(counter "$e" "packets seen by XDP") +
+		 $(counter "$e" "packets seen at egress (tc)") ))
 	sampled=$(counter "$e" "packets sampled (1 in [a-z0-9 ]*)")
 	written=$(counter "$e" "packets written")
 	lost=$(( $(counter "$e" "packets lost: buffer full") +
