@@ -1,10 +1,11 @@
 #!/bin/bash
-# report.sh RAW COST PACKETS RUNS DAT OVER: the Markdown tables of `make
-# bench` on stdout, and the plot's data in DAT; OVER holds the overload
-# scenarios' "NAME SEEN WRITTEN LOST ESTIMATE" per run. Each figure is that of the run
+# report.sh RAW COST PACKETS RUNS DAT OVER XFER: the Markdown tables of
+# `make bench` on stdout, and the plot's data in DAT; OVER holds the
+# overload scenarios' "NAME SEEN WRITTEN LOST ESTIMATE" per run, XFER the
+# transfers' "NAME MBIT/S". Each figure is that of the run
 # with the median link rate; XDP_PASS ran before every scenario, so its
 # median is over all of those runs and spans the same minutes.
-raw=$1 cost=$2 pkts=$3 runs=$4 dat=$5 over=$6
+raw=$1 cost=$2 pkts=$3 runs=$4 dat=$5 over=$6 xfer=$7
 cat <<HEAD
 # xdpsample benchmark
 
@@ -68,7 +69,8 @@ END {
 		med[o[i]] = a[int((k + 1) / 2)]
 	}
 	for (i = 1; i <= m; i++)
-		if (o[i] !~ /^filter-/ && o[i] !~ /^cpus/ && o[i] !~ /^sample-/)
+		if (o[i] !~ /^filter-/ && o[i] !~ /^cpus/ && o[i] !~ /^sample-/ &&
+		    o[i] !~ /^(tc-pass|egress-)/)
 			printf "| %s | %d | %+d |\n", o[i], med[o[i]], med[o[i]] - med["XDP_PASS"]
 	printf "\n--sample flow at N=100 (the flow key parsed and hashed on every packet)\n"
 	printf "against --sample random at N=100:\n\n"
@@ -87,6 +89,13 @@ END {
 		a1 = med["cpus1-" x "-N1"]; a2 = med["cpus2-" x "-N1"]
 		printf "| %s | %d | %d | %s |\n", x, a1, a2, a1 ? sprintf("%.2f", a2 / a1) : "–"
 	}
+	printf "\nThe egress program (-Q out, inout: tc, run on an skb of the same frame)\n"
+	printf "against a tc program that does nothing:\n\n"
+	printf "| program | ns / packet | over tc-pass |\n|---|---|---|\n"
+	printf "| tc-pass | %d | +0 |\n", med["tc-pass"]
+	for (i = 1; i <= m; i++)
+		if (o[i] ~ /^egress-/)
+			printf "| %s | %d | %+d |\n", o[i], med[o[i]], med[o[i]] - med["tc-pass"]
 	base = "xdpsample-ringbuf-N1000"
 	printf "\nFilters (xdpsample ringbuf N=1000, a 64-byte IPv4/UDP frame to port\n"
 	printf "5678), against the same program without a filter:\n\n"
@@ -116,3 +125,21 @@ function med(a, n,   i, j, t, v) {
 }
 END { for (i = 1; i <= m; i++) { n = o[i]
 	printf "| %s | %d | %d | %.1f | %+.2f |\n", n, med(seen, n), med(wr, n), med(lp, n), med(ep, n) } }' "$over"
+cat <<XFER
+
+A TCP transfer from B to A (iperf3, 2 s, sender and receiver on CPU 0, so
+B's egress program runs there; xdpsample on CPU 1 writing a pcapng file),
+median of the runs, against the same transfer with nothing attached:
+
+| scenario | Mbit/s | ÷ none |
+|---|---|---|
+XFER
+awk '{ n = $1; k = ++c[n]; if (k == 1) o[++m] = n; v[n, k] = $2 }
+function med(n,   i, j, t, a) {
+	for (i = 1; i <= c[n]; i++) a[i] = v[n, i]
+	for (i = 1; i <= c[n]; i++) for (j = i + 1; j <= c[n]; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+	return a[int((c[n] + 1) / 2)]
+}
+END { base = med("transfer-none")
+	for (i = 1; i <= m; i++) { n = o[i]
+		printf "| %s | %d | %s |\n", n, med(n), (base > 0 ? sprintf("%.2f", med(n) / base) : "–") } }' "$xfer"

@@ -184,6 +184,36 @@ overload() {
 		's/^\([0-9]*\) packets lost: \(.*\)/\2=\1/p' "$err" | tr ' ' _))"
 }
 
+# transfer NAME [XDPSAMPLE OPTIONS...]: a 2 s TCP transfer (iperf3) from
+# B to A, sender and receiver on CPU 0 (so what B's egress costs comes out
+# of the transfer), with xdpsample on CPU 1 sampling B when options are
+# given. "NAME Mbit/s" into $WORK/xfer.
+transfer() {
+	local name=$1 err=$WORK/xs.err pid= srv mbps i; shift
+	if [ $# -gt 0 ]; then
+		rm -f "$WORK/cap.pcapng" "$err"
+		taskset -c 1 "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" \
+			-w "$WORK/cap.pcapng" "$@" >"$err" 2>&1 &
+		pid=$!
+		xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
+	fi
+	taskset -c 0 nsenter --net=/run/netns/"$XS_NS_A" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+	srv=$!
+	for ((i = 0; i < 100; i++)); do
+		ss -N "$XS_NS_A" -Hltn "sport = :5201" | grep -q . && break
+		sleep 0.05
+	done
+	mbps=$(taskset -c 0 nsenter --net=/run/netns/"$XS_NS_B" iperf3 -c "$XS_IP_A" \
+		-p 5201 -t 2 -f m 2>/dev/null | awk '/receiver/ { print $(NF - 2) }')
+	wait $srv
+	if [ -n "$pid" ]; then
+		kill -INT $pid
+		wait $pid || die "$name: xdpsample failed: $(cat "$err")"
+	fi
+	[ -n "$mbps" ] || die "$name: iperf3 gave no rate"
+	echo "$name $mbps" >>"$WORK/xfer"
+}
+
 # Tools without --netns enter B through nsenter, which execs them: the pid
 # measured and signalled is the tool's own.
 IN_B=(nsenter --net=/run/netns/"$XS_NS_B")
@@ -226,7 +256,7 @@ sysctl -qw kernel.bpf_stats_enabled=0
 # The first run after the namespaces are made is slow (page pools and
 # caches still cold, measured 20-40% below the next): warm up, then forget it.
 ceiling XDP_PASS xdp_pass.bpf.o
-: >"$RAW"; : >"$WORK/cost"; : >"$WORK/over"
+: >"$RAW"; : >"$WORK/cost"; : >"$WORK/over"; : >"$WORK/xfer"
 for ((run = 1; run <= RUNS; run++)); do
 	echo "bench: run $run of $RUNS, $PKTS packets per scenario" >&2
 	after_pass ceiling "XDP_DROP" xdp_drop.bpf.o
@@ -246,9 +276,21 @@ for ((run = 1; run <= RUNS; run++)); do
 	# Offered more than the consumer writes: a fixed 1 in 1, and -N auto.
 	after_pass overload overload-fixed-N1 1
 	after_pass overload overload-auto auto
+	# What sampling B's egress costs a transfer B sends.
+	transfer transfer-none
+	transfer transfer-Q-in-N1 -Q in
+	transfer transfer-Q-out-N1 -Q out
+	transfer transfer-Q-out-N100 -Q out -N 100
+	transfer transfer-Q-inout-N1 -Q inout
 	after_pass xdpdump_run
 	after_pass tcpdump_run
 	progcost "XDP_PASS" pass "$ROOT/build/xdp_pass.bpf.o" 1000000
+	# The egress program (tc, on an skb of the same frame) against a tc
+	# program that does nothing.
+	progcost "tc-pass" pass "$ROOT/build/tc_pass.bpf.o" 1000000
+	for n in 1 100; do
+		progcost "egress-ringbuf-N$n" -d out xdpsample ringbuf $n 1000000
+	done
 	for t in ringbuf perf; do
 		for n in 1 100 1000; do
 			progcost "xdpsample-$t-N$n" xdpsample $t $n 1000000
@@ -285,7 +327,7 @@ mkdir -p "$OUT"
 # NAME OFFERED SECONDS INFILE LOST CPU_S RSS_MIB LOSS_COUNTERS.
 cp "$RAW" "$OUT/results.raw"
 "$ROOT/bench/report.sh" "$RAW" "$WORK/cost" "$PKTS" "$RUNS" "$OUT/results.dat" \
-	"$WORK/over" \
+	"$WORK/over" "$WORK/xfer" \
 	>"$OUT/results.md" ||
 	die "cannot write the report"
 cat "$OUT/results.md"

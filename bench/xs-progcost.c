@@ -3,14 +3,15 @@
  * Per-packet cost of an XDP program, from BPF_PROG_TEST_RUN's own timing
  * over REPEAT runs on a 64-byte frame:
  *
- *   xs-progcost [-j CPUS] pass FILE.bpf.o [REPEAT]      a plain XDP_PASS baseline
- *   xs-progcost [-j CPUS] [-m MODE] xdpsample ringbuf|perf RATE [REPEAT [FILTER]]
+ *   xs-progcost [-j CPUS] pass FILE.bpf.o [REPEAT]      a baseline that does nothing
+ *   xs-progcost [-j CPUS] [-m MODE] [-d out] xdpsample ringbuf|perf RATE [REPEAT [FILTER]]
  *
  * -j CPUS: the same program run at once from CPUS threads, each pinned to
  * its own CPU (0, 1, ...), as a multi-queue NIC runs it; the figure is the
  * mean over the threads of each one's cost per packet. Without -j: one
  * thread on CPU 0. -m: the sampling mode, random (default), count or flow, or auto
- * (random with -N auto).
+ * (random with -N auto). -d out: the egress (tc) program instead of XDP,
+ * on an skb of the same frame.
  * The frame is IPv4/UDP to port 5678. With FILTER (a tcpdump expression)
  * the filter is spliced in, so the figure includes its cost.
  * For xdpsample the transport is opened with room for every record, so the
@@ -40,6 +41,7 @@ static unsigned char frame[64] = {
 static unsigned int n_cpus = 1;
 static uint32_t mode = XS_SAMPLE_RANDOM;
 static bool adaptive;	/* -m auto: random, -N auto from the rate */
+static bool egress;	/* -d out */
 static pthread_barrier_t start;
 
 struct job {
@@ -115,6 +117,7 @@ static int sampler(const char *transport, unsigned int rate,
 	struct xs_prog_cfg cfg = {
 		.rate = rate, .sample_mode = mode, .snaplen = 128, .seed = 42,
 		.adaptive = adaptive,
+		.direction = egress ? XS_Q_OUT : XS_Q_IN,
 		.transport = strcmp(transport, "perf") ? XS_TRANSPORT_RINGBUF :
 							 XS_TRANSPORT_PERF,
 		.buffer_bytes = 256 << 20,
@@ -134,7 +137,8 @@ static int sampler(const char *transport, unsigned int rate,
 		fprintf(stderr, "xs-progcost: cannot load the sampler\n");
 		return 1;
 	}
-	return run(xs_loader_prog_fd(l), repeat);
+	return run(egress ? xs_loader_egress_fd(l) : xs_loader_prog_fd(l),
+		   repeat);
 }
 
 int main(int argc, char **argv)
@@ -153,6 +157,11 @@ int main(int argc, char **argv)
 		       !strcmp(argv[2], "count") ? XS_SAMPLE_COUNT :
 						   XS_SAMPLE_RANDOM;
 		adaptive = !strcmp(argv[2], "auto");
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc > 2 && !strcmp(argv[1], "-d")) {
+		egress = !strcmp(argv[2], "out");
 		argc -= 2;
 		argv += 2;
 	}
