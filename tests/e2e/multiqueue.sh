@@ -5,7 +5,9 @@
 # once (native: each queue's NAPI on its sender's CPU; generic: each
 # sender's CPU). For both transports in both modes: every packet in the
 # file exactly once (by source address and sequence number), no timestamp
-# going backwards, both CPUs sampled, and the counters adding up.
+# going backwards but for records the summary counts as written out of
+# time order (a CPU stalled past the merge's hold: rare, never silent),
+# both CPUs sampled, and the counters adding up.
 . "$(dirname "$0")/lib.sh"
 netns_up
 [ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
@@ -73,7 +75,13 @@ for mode in native generic; do
 		# Time order, compared as fixed-width strings (ns digits).
 		back=$(fields "$WORK/$name.pcapng" frame.time_epoch |
 			awk '{ t = $1 "" } NR > 1 && t < prev { b++ } { prev = t } END { print b + 0 }')
-		[ "$back" = 0 ] || fail "$name: $back timestamps go backwards"
+		# A CPU stalled past the merge's 1 ms hold (a vCPU the host
+		# took away) is the one way out of order, and then it is said:
+		# every step back in the file is a record counted late.
+		late=$(counter "$XS_ERR" "packets written out of time order")
+		[ "$back" -le "$late" ] && [ "$late" -le $((2 * N / 1000)) ] ||
+			fail "$name: $back timestamps go backwards, $late written out of time order said the summary"
+		[ "$late" = 0 ] || note "$name: $late records came late (a stalled CPU), $back steps back, all counted"
 		note "$name: $((2 * N)) packets over CPUs $c0/$c1, in time order"
 	done
 done
