@@ -54,6 +54,15 @@ counters() {
 	echo "${out:-none}"
 }
 
+# lost_of ERRFILE: the sum of xdpsample's loss lines; loss_counters
+# ERRFILE: those lines as counters (buffer_full=N,...).
+lost_of() {
+	sed -n 's/^\([0-9]*\) packets lost: .*/\1/p' "$1" | awk '{ s += $1 } END { print s + 0 }'
+}
+loss_counters() {
+	counters $(sed -n 's/^\([0-9]*\) packets lost: \(.*\)/\2=\1/p' "$1" | tr ' ' _)
+}
+
 xdp_on() { ip -n "$XS_NS_B" link set dev "$XS_IF_B" xdpdrv obj "$1" sec xdp; }
 xdp_off() { ip -n "$XS_NS_B" link set dev "$XS_IF_B" xdp off; }
 
@@ -104,13 +113,12 @@ sampler() {	# NAME TRANSPORT RATE [OPTIONS...]
 	[ "$RC" = 0 ] || die "$name: xdpsample failed: $(cat "$err")"
 	written=$(count_of "packets written" "$err")
 	sampled=$(sed -n 's/^\([0-9]*\) packets sampled.*/\1/p' "$err")
-	lost=$(sed -n 's/^\([0-9]*\) packets lost: .*/\1/p' "$err" | awk '{ s += $1 } END { print s + 0 }')
+	lost=$(lost_of "$err")
 	[ "$sampled" -eq $((written + lost)) ] || die "$name: sampled $sampled != written $written + lost $lost"
 	[ "$(capinfos -M -c "$WORK/cap.pcap" | sed -n 's/^Number of packets: *//p')" = "$written" ] ||
 		die "$name: the file does not hold the $written packets written"
 	# Offered at 1 in RATE: what could have been written.
-	record "$name" "$O" "$S" "$written" "$lost" "$CPU" "$RSS" "$(counters $(sed -n \
-		's/^\([0-9]*\) packets lost: \(.*\)/\2=\1/p' "$err" | tr ' ' _))"
+	record "$name" "$O" "$S" "$written" "$lost" "$CPU" "$RSS" "$(loss_counters "$err")"
 }
 
 # A two-queue veth pair: a frame xs-gen redirects from CPU c goes to queue
@@ -149,10 +157,9 @@ paced2() {
 	kill -INT $pid
 	wait $pid || die "$name: xdpsample failed: $(cat "$err")"
 	written=$(count_of "packets written" "$err")
-	lost=$(sed -n 's/^\([0-9]*\) packets lost: .*/\1/p' "$err" | awk '{ s += $1 } END { print s + 0 }')
+	lost=$(lost_of "$err")
 	record "$name" $((o0 + o1)) "$(awk -v a="$s0" -v b="$s1" 'BEGIN { print (a > b ? a : b) }')" \
-		"$written" "$lost" "$CPU" "$RSS" "$(counters $(sed -n \
-		's/^\([0-9]*\) packets lost: \(.*\)/\2=\1/p' "$err" | tr ' ' _))"
+		"$written" "$lost" "$CPU" "$RSS" "$(loss_counters "$err")"
 }
 
 # overload NAME RATE: one generator on CPU 0 at 1 Mpps (batches of 4,096),
@@ -177,11 +184,10 @@ overload() {
 	wait $pid || die "$name: xdpsample failed: $(cat "$err")"
 	seen=$(count_of "packets seen by XDP" "$err")
 	written=$(count_of "packets written" "$err")
-	lost=$(sed -n 's/^\([0-9]*\) packets lost: .*/\1/p' "$err" | awk '{ s += $1 } END { print s + 0 }')
+	lost=$(lost_of "$err")
 	est=$(count_of "packets the samples stand for (their rates summed)" "$err")
 	echo "$name $seen $written $lost ${est:-$((written * rate))}" >>"$WORK/over"
-	record "$name" "$o" "$s" "$written" "$lost" "$CPU" "$RSS" "$(counters $(sed -n \
-		's/^\([0-9]*\) packets lost: \(.*\)/\2=\1/p' "$err" | tr ' ' _))"
+	record "$name" "$o" "$s" "$written" "$lost" "$CPU" "$RSS" "$(loss_counters "$err")"
 }
 
 # transfer NAME [XDPSAMPLE OPTIONS...]: a 2 s TCP transfer (iperf3) from

@@ -18,25 +18,15 @@ n=100000
 within5() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d / b <= 0.05) }'; }
 
 overload() {	# xdpsample's options: the flood, with the consumer stopped
-	drops0=$(link_drops)
 	xs_start xs -B 4096 "$@"
 	# One CPU, one ring: the last sample's pool is then that CPU's count.
-	SEND_CPU=0 send $n -r 40000 &
-	sender=$!
-	BG_PIDS+=($sender)
-	sleep 0.15
-	kill -STOP "$XS_PID"
-	sleep 2
-	kill -CONT "$XS_PID"
-	wait "$sender"
-	linkdrop=$(($(link_drops) - drops0))
-	xs_wait_seen $((n - linkdrop))
+	SEND_CPU=0 flood_stopped $n
 	xs_stop
 	[ "$XS_RC" = 0 ] || fail "$*: exit code $XS_RC: $(cat "$XS_ERR")"
 	assert_accounting "$XS_ERR"
 	seen=$(counter "$XS_ERR" "packets seen by XDP")
 	lost=$(counter "$XS_ERR" "packets lost: buffer full")
-	[ "$seen" = $((n - linkdrop)) ] || fail "$*: seen $seen, sent $n, $linkdrop dropped by the link"
+	[ "$seen" = $((n - LINKDROP)) ] || fail "$*: seen $seen, sent $n, $LINKDROP dropped by the link"
 }
 
 # --- fixed 1 in 1 ----------------------------------------------------------

@@ -9,17 +9,8 @@ netns_up
 n=100000
 for transport in ringbuf perf; do
 	f=$WORK/$transport.pcapng
-	drops0=$(link_drops)
 	xs_start xs -w "$f" -B 16 --transport $transport
-	send $n -r 40000 &
-	sender=$!
-	BG_PIDS+=($sender)
-	sleep 0.15
-	kill -STOP "$XS_PID"
-	sleep 2
-	kill -CONT "$XS_PID"
-	wait "$sender"
-	xs_wait_seen $((n - ($(link_drops) - drops0)))
+	flood_stopped $n
 	xs_stop
 	[ "$XS_RC" = 0 ] || fail "$transport: exit code $XS_RC"
 	assert_clean_file "$f"
@@ -30,7 +21,7 @@ for transport in ringbuf perf; do
 		 $(counter "$XS_ERR" "packets lost: copy failed") ))
 	[ "$lost" -gt 0 ] || fail "$transport: the overload lost nothing; the test proves nothing"
 	# Frames the veth pair itself dropped never reached XDP.
-	linkdrop=$(($(link_drops) - drops0))
+	linkdrop=$LINKDROP
 	[ "$seen" = $((n - linkdrop)) ] ||
 		fail "$transport: seen $seen, sent $n, dropped by the veth pair $linkdrop"
 	# Every sequence number once; the missing ones are the losses.

@@ -136,6 +136,25 @@ neigh_back() {
 		dev "${1:-$XS_IF_B}" nud permanent
 }
 
+# flood_stopped COUNT: COUNT frames from A at 40,000/s while xdpsample
+# is stopped (SIGSTOP) for 2 s of the flood; back once its program has
+# seen every frame the link delivered. LINKDROP: the frames the veth pair
+# dropped.
+flood_stopped() {
+	local drops0 sender
+	drops0=$(link_drops)
+	send "$1" -r 40000 &
+	sender=$!
+	BG_PIDS+=($sender)
+	sleep 0.15
+	kill -STOP "$XS_PID"
+	sleep 2
+	kill -CONT "$XS_PID"
+	wait "$sender"
+	LINKDROP=$(($(link_drops) - drops0))
+	xs_wait_seen $(($1 - LINKDROP))
+}
+
 # link_drops: frames the veth pair itself dropped (A's tx, B's rx), which
 # no XDP program ever saw.
 link_drops() {
