@@ -13,6 +13,9 @@
 #  3. One pcapng holds the veth (Ethernet) and the tun (raw IP): tshark
 #     decodes both by their interface's link type.
 #  4. --dump-filter -i and the extcap link type follow the device.
+#  5. What the tun sends (-Q out, tc egress on an L3 device): raw IP too,
+#     the filter compiled for it, equal to tcpdump -Q out's capture and to
+#     what a reader of the tun got, every packet flagged outbound.
 . "$(dirname "$0")/lib.sh"
 netns_up
 TUN=xst0
@@ -130,4 +133,39 @@ grep -q "^; interface '$XS_IF_B': Ethernet" <<<"$out" && grep -q "^; interface '
 	"dlt {number=12}{name=RAW}{display=Raw IP}" ] || fail "extcap dlts of a tun"
 out=$(xs_in "$XS_NS_B" "$XS" --extcap-interface xdpsample-$TUN --extcap-capture-filter "ether broadcast")
 grep -q "^invalid filter .ether broadcast." <<<"$out" || fail "extcap accepted an Ethernet filter on a tun: $out"
+
+# --- 5. what the tun sends -------------------------------------------
+# nsenter execs tcpdump: TD_PID is tcpdump's own.
+bg_start td "listening on" nsenter --net=/run/netns/"$XS_NS_B" tcpdump -Z root \
+	-i $TUN -Q out -n --immediate-mode -U -s 256 -w "$WORK/out.ref.pcap" icmp ||
+	fail "tcpdump -Q out on $TUN: $(cat "$BG_LOG")"
+TD_PID=$BG_PID
+tun_start xs -Q out -s 256 -w "$WORK/out.pcapng" icmp
+# A reader on the tun, so that what it sends goes out (without one it has
+# no carrier and the qdisc drops it: past tc, where ours runs, and before
+# tcpdump's tap). Nobody answers: five requests go out, and that is all.
+bg_start -o "$WORK/n.read" rd "reading" xs_in "$XS_NS_B" "$ROOT/build/xs-tun" $TUN \
+	--read 5 "$WORK/out.read.pcap" || fail "xs-tun --read: $(cat "$BG_LOG")"
+RD_PID=$BG_PID
+xs_in "$XS_NS_B" ping -c 5 -i 0.05 -W 0.1 -q 10.99.0.2 >/dev/null
+wait "$RD_PID" || fail "xs-tun --read failed"
+[ "$(cat "$WORK/n.read")" = 5 ] || fail "the tun sent $(cat "$WORK/n.read") of 5"
+for ((i = 0; i < 200; i++)); do
+	[ "$(egress_seen)" -ge 5 ] && [ "$(packets "$WORK/out.ref.pcap" 2>/dev/null)" = 5 ] && break
+	sleep 0.05
+done
+xs_stop
+kill -INT "$TD_PID"
+wait "$TD_PID"
+[ "$XS_RC" = 0 ] || fail "-Q out on $TUN: exit $XS_RC: $(cat "$XS_ERR")"
+assert_clean_file "$WORK/out.pcapng"
+capinfos -E "$WORK/out.pcapng" | grep -q "Raw IP" || fail "-Q out: $(capinfos -E "$WORK/out.pcapng")"
+[ "$(packets "$WORK/out.pcapng")" = 5 ] || fail "-Q out on $TUN: $(packets "$WORK/out.pcapng") of 5"
+diff <(tcpdump -nn -t -xx -r "$WORK/out.pcapng" 2>/dev/null) \
+	<(tcpdump -nn -t -xx -r "$WORK/out.ref.pcap" 2>/dev/null) >"$WORK/diff" ||
+	fail "-Q out on $TUN: not tcpdump's packets: $(head -5 "$WORK/diff")"
+same "$WORK/out.pcapng" "$WORK/out.read.pcap" 256
+[ "$(fields "$WORK/out.pcapng" frame.packet_flags_direction | sort -u)" = 0x00000002 ] ||
+	fail "-Q out on $TUN: not every packet outbound"
+note "-Q out on $TUN: 5 echo requests, raw IP, as tcpdump -Q out"
 exit 0

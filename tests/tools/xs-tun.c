@@ -11,9 +11,17 @@
  * or other frames skipped) is written to TUN, and also to OUT, a raw-IP
  * pcap of exactly what was written, which is what a capture of TUN must
  * hold. The number written is printed on stdout.
+ *
+ *   xs-tun TUN --read COUNT OUT.pcap
+ *
+ * The other way: attached to TUN (so its carrier is up and what it sends
+ * is transmitted), read COUNT packets the kernel sends through it, or
+ * what comes within 10 s, into OUT (raw IP); prints how many. Says
+ * "reading" on stderr once attached.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +72,37 @@ static const uint8_t *ip_of(int dlt, const uint8_t *b, uint32_t *len)
 	return b;
 }
 
+/* What the kernel transmits through the tun, as the reader gets it. */
+static int read_sent(const char *tun, unsigned long want, const char *path)
+{
+	static uint8_t b[65536];
+	int fd = tun_open(tun);
+	pcap_t *dead = pcap_open_dead(DLT_RAW, 65535);
+	pcap_dumper_t *out = pcap_dump_open(dead, path);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	unsigned long n = 0;
+
+	if (!out)
+		die("cannot write the output", pcap_geterr(dead));
+	fprintf(stderr, "xs-tun: reading %s\n", tun);
+	while (n < want && poll(&p, 1, 10000) == 1) {
+		ssize_t len = read(fd, b, sizeof(b));
+		struct pcap_pkthdr h = { 0 };
+
+		if (len <= 0)
+			die("cannot read the tun device", strerror(errno));
+		gettimeofday(&h.ts, NULL);
+		h.caplen = h.len = (uint32_t)len;
+		pcap_dump((u_char *)out, &h, b);
+		n++;
+	}
+	pcap_dump_close(out);
+	pcap_close(dead);
+	close(fd);
+	printf("%lu\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char err[PCAP_ERRBUF_SIZE];
@@ -74,8 +113,11 @@ int main(int argc, char **argv)
 	pcap_t *in, *dead;
 	int fd, dlt;
 
+	if (argc == 5 && !strcmp(argv[2], "--read"))
+		return read_sent(argv[1], strtoul(argv[3], NULL, 10), argv[4]);
 	if (argc != 4)
-		die("usage: xs-tun TUN IN.pcap OUT.pcap", NULL);
+		die("usage: xs-tun TUN IN.pcap OUT.pcap | TUN --read COUNT OUT.pcap",
+		    NULL);
 	fd = tun_open(argv[1]);
 	in = pcap_open_offline(argv[2], err);
 	if (!in)
