@@ -106,7 +106,7 @@ END {
 }' "$cost"
 cat <<OVER
 
-Overload: 1 Mpps offered (xs-gen on CPU 0, batches of 4,096) to xdpsample
+Overload: 2 Mpps offered (xs-gen on CPU 0, batches of 4,096) to xdpsample
 on CPU 1 writing with -U (a write per packet, slower than the offer), a
 1 MiB ring. Lost: of the packets sampled. Estimate: what the file says
 was seen (written x N at a fixed N, the rates summed with -N auto), against

@@ -162,7 +162,7 @@ paced2() {
 		"$written" "$lost" "$CPU" "$RSS" "$(loss_counters "$err")"
 }
 
-# overload NAME RATE: one generator on CPU 0 at 1 Mpps (batches of 4,096),
+# overload NAME RATE: one generator on CPU 0 at 2 Mpps (batches of 4,096),
 # more than xdpsample on CPU 1 writes with -U (a write per packet: some
 # 0.9 Mpps here), into a 1 MiB ring. Losses, and the error of the estimate
 # the samples make of the packets seen (written x N for a fixed N, the
@@ -176,7 +176,7 @@ overload() {
 	xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
 	read -r o s < <(taskset -c 0 "$ROOT/build/xs-gen" --netns "$XS_NS_A" \
 		-i "$XS_IF_A" -d $DST_MAC -S "$XS_IP_A" -D "$XS_IP_B" -n "$PKTS" \
-		-z 64 -r 1000000 -b 4096)
+		-z 64 -r 2000000 -b 4096)
 	sleep 0.5
 	CPU=$(cpu_of $pid)
 	RSS=$(rss_of $pid)
