@@ -344,6 +344,35 @@ static uint64_t since(uint64_t now, uint64_t then)
 	return now > then ? now - then : 0;
 }
 
+/*
+ * The statistics block's comment: with -Q out or inout what each direction
+ * saw and lost since the file opened (pcapng has no such counters), and a
+ * rename.
+ */
+static void isb_note(char *buf, size_t len, const struct xs_iface *a,
+		     const struct xs_iface_counters *c,
+		     const struct xs_iface_counters *at)
+{
+	unsigned long long out_seen = since(c->out_seen, at->out_seen);
+	unsigned long long out_lost = since(c->out_lost, at->out_lost);
+	unsigned long long in_seen = since(c->seen, at->seen) - out_seen;
+	unsigned long long in_lost = since(c->lost, at->lost) - out_lost;
+	size_t n;
+
+	buf[0] = '\0';
+	if (c->egress && !c->ingress)
+		snprintf(buf, len, "sent (tc egress): %llu seen, %llu lost",
+			 out_seen, out_lost);
+	else if (c->egress)
+		snprintf(buf, len,
+			 "received (XDP): %llu seen, %llu lost; sent (tc egress): %llu seen, %llu lost",
+			 in_seen, in_lost, out_seen, out_lost);
+	n = strlen(buf);
+	if (a->renamed)
+		snprintf(buf + n, len - n, "%srenamed '%s' during the capture",
+			 n ? "; " : "", a->now);
+}
+
 /* One statistics block per interface: what this file's window saw. */
 static void write_stats(struct xs_output *o)
 {
@@ -353,29 +382,11 @@ static void write_stats(struct xs_output *o)
 		const struct xs_iface *a = &o->ifs->at[i];
 		struct iface_state *f = &o->st[i];
 		struct xs_iface_counters c;
-		char note[160] = "";
+		char note[160];
 		struct xs_isb isb;
 
 		read_counters(o, i, &c);
-		/* pcapng has no per-direction counters: a comment says them. */
-		if (c.egress && !c.ingress)
-			snprintf(note, sizeof(note),
-				 "sent (tc egress): %llu seen, %llu lost",
-				 (unsigned long long)since(c.out_seen, f->at_open.out_seen),
-				 (unsigned long long)since(c.out_lost, f->at_open.out_lost));
-		else if (c.egress)
-			snprintf(note, sizeof(note),
-				 "received (XDP): %llu seen, %llu lost; sent (tc egress): %llu seen, %llu lost",
-				 (unsigned long long)since(c.seen - c.out_seen,
-					f->at_open.seen - f->at_open.out_seen),
-				 (unsigned long long)since(c.lost - c.out_lost,
-					f->at_open.lost - f->at_open.out_lost),
-				 (unsigned long long)since(c.out_seen, f->at_open.out_seen),
-				 (unsigned long long)since(c.out_lost, f->at_open.out_lost));
-		if (a->renamed)
-			snprintf(note + strlen(note), sizeof(note) - strlen(note),
-				 "%srenamed '%s' during the capture",
-				 note[0] ? "; " : "", a->now);
+		isb_note(note, sizeof(note), a, &c, &f->at_open);
 		isb = (struct xs_isb){
 			.start_ns = o->file_start_ns,
 			.end_ns = end,

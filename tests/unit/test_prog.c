@@ -27,7 +27,7 @@ struct got {
 	unsigned int n;
 	uint64_t rate_sum;
 	uint32_t rate_max, rate_last;
-	unsigned int rate_falls;	/* a record at a lower rate than the last */
+	unsigned int rate_falls;	/* records at a lower rate than the last */
 	struct xs_packet pkt[MAX_GOT];
 	uint8_t data[MAX_GOT][MAX_FRAME];
 };

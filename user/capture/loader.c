@@ -47,9 +47,9 @@ struct xs_loader {
 	struct xdp_program *xprog;
 	enum xdp_attach_mode attached_mode;
 	int link_fd;		/* attached as a bpf_link; -1: through libxdp */
-	int tc_link_fd;		/* the egress program's tcx link, or -1 */
+	int tc_link_fd;		/* the egress program's tcx link; -1 */
 	bool ingress, egress;	/* which hooks -Q asked for */
-	char how[48];		/* "native", "native + tc egress", "tc egress" */
+	char how[48];		/* "native", "tc egress", "native + tc egress" */
 	uint32_t prog_id;
 	uint32_t transport;
 	unsigned int filter_at, filter_start;	/* placeholder, filter code */
@@ -170,7 +170,9 @@ static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
 		cfg->rate > 1 ? (uint32_t)(((uint64_t)1 << 32) / cfg->rate) :
 				UINT32_MAX;
 	skel->rodata->sample_mode = cfg->sample_mode;
-	skel->rodata->adaptive = cfg->adaptive;
+	/* -N auto reads the ring's fill: perf has none (cli/ refuses it). */
+	skel->rodata->adaptive = cfg->adaptive &&
+				 cfg->transport == XS_TRANSPORT_RINGBUF;
 	/* A sixteenth of each CPU's ring (a power of two). */
 	skel->rodata->band_shift = __builtin_ctz(cfg->buffer_bytes / 16);
 	skel->rodata->flow_k0 = spread(cfg->seed);
