@@ -124,6 +124,7 @@ static void health(struct run *r)
 	struct xs_health h = {
 		.n_ifaces = r->progs.n, .rate = r->opt.rate,
 		.filter = r->filter[0].len > 0, .start_s = r->start_s,
+		.egress = r->opt.direction != XS_Q_IN,
 		.fill = xs_drain_fill(r->drain),
 	};
 	struct xs_link l;
@@ -136,7 +137,9 @@ static void health(struct run *r)
 		snprintf(capture + strlen(capture), sizeof(capture) - strlen(capture),
 			 "%s%s", i ? "," : "", r->ifs.at[i].name);
 		h.ifs[i].name = r->ifs.at[i].name;
-		if (xs_programs_iface(&r->progs, i, &h.ifs[i].k))
+		if (xs_programs_iface(&r->progs, i, &h.ifs[i].k) ||
+		    xs_programs_iface_dir(&r->progs, i, XS_DIR_OUT,
+					  &h.ifs[i].out))
 			return;
 		if (r->opt.adaptive && h.ifs[i].k.rate_now > h.rate)
 			h.rate = (uint32_t)h.ifs[i].k.rate_now;

@@ -9,7 +9,8 @@
 #     lengths (compared as sorted sets: the two tap at different points,
 #     so packets close in time may come in another order); the statistics
 #     block's comment splits what was seen by direction; the summary's
-#     segments line counts the super-packets' segments.
+#     segments line counts the super-packets' segments; --stats-file has
+#     the egress share.
 #  2. -Q out alone: the replies only, all outbound, no XDP program on B.
 #  3. A filter and a rate on both directions: 'icmp' with -N 2 --sample
 #     count (the pings on one CPU), TCP beside: exactly half the requests
@@ -54,7 +55,7 @@ head -c 2000000 /dev/urandom >"$WORK/blob"
 bg_start td "listening on" nsenter --net=/run/netns/"$XS_NS_B" tcpdump -Z root -i "$XS_IF_B" -Q inout -n \
 	--immediate-mode -U -s 128 -B 32768 -w "$WORK/td.pcap" || fail "tcpdump: $(cat "$BG_LOG")"
 TD_PID=$BG_PID TD_ERR=$BG_LOG
-xs_start xs -Q inout -w "$WORK/io.pcapng"
+xs_start xs -Q inout -w "$WORK/io.pcapng" --stats-file "$WORK/io.prom"
 grep -q "listening on $XS_IF_B (native + tc egress," "$XS_ERR" || fail "inout: $(cat "$XS_ERR")"
 in_a ping -c 10 -i 0.05 -q "$XS_IP_B" >/dev/null || fail "ping"
 # A takes the 2 MB (-d: no stdin) and ends when B closes.
@@ -107,6 +108,10 @@ tshark -n -r "$f" -X read_format:"MIME Files Format" -T fields \
 big=$(fields "$f" frame.len | awk '$1 > 1514' | wc -l)
 [ "$big" -gt 0 ] && [ "$segs" -gt "$seen_out" ] ||
 	fail "inout: $big super-packets, $segs segments for $seen_out sent"
+# The live statistics have the egress share too (the last, at exit).
+grep -q "^xdpsample_egress_packets_seen_total{capture=\"$XS_IF_B\",interface=\"$XS_IF_B\"} $seen_out$" "$WORK/io.prom" &&
+	grep -q "^xdpsample_packets_seen_total{capture=\"$XS_IF_B\",interface=\"$XS_IF_B\"} $((seen_in + seen_out))$" "$WORK/io.prom" ||
+	fail "inout: the statistics file: $(grep seen_total "$WORK/io.prom")"
 note "inout: $seen_in in, $seen_out out ($big GSO super-packets, $segs segments), as tcpdump -Q inout"
 
 # --- 2. out alone -------------------------------------------------------------

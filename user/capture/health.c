@@ -59,15 +59,19 @@ static void series(FILE *f, const struct xs_health *h, const char *name,
 	fputc('\n', f);
 }
 
-/* One value per interface of a family; off is the xs_stats field. */
+/*
+ * One value per interface of a family; off is the xs_stats field, of both
+ * directions or (egress) of what was sent.
+ */
 static void per_iface(FILE *f, const struct xs_health *h, const char *name,
-		      const char *help, size_t off)
+		      const char *help, size_t off, bool egress)
 {
 	family(f, name, "counter", help);
 	for (unsigned int i = 0; i < h->n_ifaces; i++)
 		series(f, h, name, "interface", h->ifs[i].name, "", "%llu",
 		       (unsigned long long)*(const uint64_t *)
-			       ((const char *)&h->ifs[i].k + off));
+			       ((const char *)(egress ? &h->ifs[i].out :
+						       &h->ifs[i].k) + off));
 }
 
 /* One value per sink of a family; off is the xs_sink_counts field. */
@@ -101,15 +105,23 @@ static void write_all(FILE *f, const struct xs_health *h)
 {
 	per_iface(f, h, "xdpsample_packets_seen_total",
 		  "Packets the programs ran on (received, and sent with -Q out or inout).",
-		  offsetof(struct xs_stats, seen));
+		  offsetof(struct xs_stats, seen), false);
 	if (h->filter)
 		per_iface(f, h, "xdpsample_packets_matched_total",
 			  "Packets that matched the filter.",
-			  offsetof(struct xs_stats, matched));
+			  offsetof(struct xs_stats, matched), false);
 	per_iface(f, h, "xdpsample_packets_sampled_total",
 		  "Packets the sampler chose.",
-		  offsetof(struct xs_stats, sampled));
+		  offsetof(struct xs_stats, sampled), false);
 	losses(f, h);
+	if (h->egress) {
+		per_iface(f, h, "xdpsample_egress_packets_seen_total",
+			  "Of the packets seen, those sent (tc egress).",
+			  offsetof(struct xs_stats, seen), true);
+		per_iface(f, h, "xdpsample_egress_packets_sampled_total",
+			  "Of the packets sampled, those sent (tc egress).",
+			  offsetof(struct xs_stats, sampled), true);
+	}
 	family(f, "xdpsample_interface_dropped_total", "counter",
 	       "Packets the interface itself dropped (rx_dropped).");
 	for (unsigned int i = 0; i < h->n_ifaces; i++)

@@ -17,7 +17,8 @@ struct xs_health {
 	unsigned int n_ifaces;
 	struct {
 		const char *name;
-		struct xs_stats k;	/* summed over CPUs */
+		struct xs_stats k;	/* summed over CPUs and directions */
+		struct xs_stats out;	/* of which egress (-Q out, inout) */
 		uint64_t rx_dropped;	/* the interface's own */
 	} ifs[XS_MAX_IFACES];
 	unsigned int n_sinks;
@@ -30,6 +31,7 @@ struct xs_health {
 	double fill;		/* the fullest CPU buffer, 0..1 */
 	uint32_t rate;		/* sampling 1 in rate */
 	bool filter;		/* matched counts mean something */
+	bool egress;		/* what the interfaces send is sampled */
 	double start_s;		/* when the capture started (epoch seconds) */
 };
 

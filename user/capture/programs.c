@@ -249,6 +249,14 @@ int xs_programs_iface(const struct xs_programs *p, unsigned int idx,
 			    -EINVAL;
 }
 
+int xs_programs_iface_dir(const struct xs_programs *p, unsigned int idx,
+			  unsigned int dir, struct xs_stats *k)
+{
+	return idx < p->n ?
+	       xs_stats_read_dir(xs_loader_stats_fd(p->l[idx]), dir, k) :
+	       -EINVAL;
+}
+
 /* Only the BPF counters: this runs every 20 ms. */
 void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks)
 {

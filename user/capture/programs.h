@@ -52,6 +52,9 @@ int xs_programs_stats_dir(const struct xs_programs *p, unsigned int dir,
 /* Interface idx's counters (summed over CPUs): 0 or -errno, silent. */
 int xs_programs_iface(const struct xs_programs *p, unsigned int idx,
 		      struct xs_stats *k);
+/* The same, of one direction. */
+int xs_programs_iface_dir(const struct xs_programs *p, unsigned int idx,
+			  unsigned int dir, struct xs_stats *k);
 /* Each interface's kernel losses so far, to the sinks. */
 void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks);
 /* The xs_ifaces counters callback: ctx is the struct xs_programs. */
