@@ -135,6 +135,9 @@ out=$(xs_in "$XS_NS_B" "$XS" --extcap-interface xdpsample-$TUN --extcap-capture-
 grep -q "^invalid filter .ether broadcast." <<<"$out" || fail "extcap accepted an Ethernet filter on a tun: $out"
 
 # --- 5. what the tun sends -------------------------------------------
+# Its carrier coming up would have IPv6 ask for routers (one packet more
+# for the reader, which stops at five): no IPv6 on it from here on.
+xs_in "$XS_NS_B" sysctl -qw net.ipv6.conf.$TUN.disable_ipv6=1
 # nsenter execs tcpdump: TD_PID is tcpdump's own.
 bg_start td "listening on" nsenter --net=/run/netns/"$XS_NS_B" tcpdump -Z root \
 	-i $TUN -Q out -n --immediate-mode -U -s 256 -w "$WORK/out.ref.pcap" icmp ||
