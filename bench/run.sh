@@ -83,6 +83,18 @@ after_pass() {	# SCENARIO ARGS...
 	"$@"
 }
 
+# window_stop PID: a measuring window, the same for every tool (what it
+# still had queued is processed, and its CPU time counted, before it is
+# read), then SIGINT; sets CPU RSS RC (CPU s, RSS MiB, exit code).
+window_stop() {
+	sleep 0.5
+	CPU=$(cpu_of $1)
+	RSS=$(rss_of $1)
+	kill -INT $1
+	wait $1
+	RC=$?
+}
+
 # capture NAME ERRFILE COMMAND...: run a capture tool on CPU 1 around the
 # traffic; sets O S CPU RSS RC (offered, seconds, CPU s, RSS MiB, exit code).
 capture() {
@@ -94,14 +106,7 @@ capture() {
 	pid=$!
 	xs_wait_for "$err" "listening on" $pid || die "$name: $(cat "$err")"
 	read -r O S < <(gen)
-	# A measuring window, the same for every tool: what it still had
-	# queued is processed (and its CPU time counted) before it is read.
-	sleep 0.5
-	CPU=$(cpu_of $pid)
-	RSS=$(rss_of $pid)
-	kill -INT $pid
-	wait $pid
-	RC=$?
+	window_stop $pid
 }
 
 sampler() {	# NAME TRANSPORT RATE [OPTIONS...]
@@ -151,11 +156,8 @@ paced2() {
 	wait "$g0" "$g1"
 	read -r o0 s0 <"$WORK/gen0"
 	read -r o1 s1 <"$WORK/gen1"
-	sleep 0.5
-	CPU=$(cpu_of $pid)
-	RSS=$(rss_of $pid)
-	kill -INT $pid
-	wait $pid || die "$name: xdpsample failed: $(cat "$err")"
+	window_stop $pid
+	[ "$RC" = 0 ] || die "$name: xdpsample failed: $(cat "$err")"
 	written=$(count_of "packets written" "$err")
 	lost=$(lost_of "$err")
 	record "$name" $((o0 + o1)) "$(awk -v a="$s0" -v b="$s1" 'BEGIN { print (a > b ? a : b) }')" \
@@ -177,11 +179,8 @@ overload() {
 	read -r o s < <(taskset -c 0 "$ROOT/build/xs-gen" --netns "$XS_NS_A" \
 		-i "$XS_IF_A" -d $DST_MAC -S "$XS_IP_A" -D "$XS_IP_B" -n "$PKTS" \
 		-z 64 -r 2000000 -b 4096)
-	sleep 0.5
-	CPU=$(cpu_of $pid)
-	RSS=$(rss_of $pid)
-	kill -INT $pid
-	wait $pid || die "$name: xdpsample failed: $(cat "$err")"
+	window_stop $pid
+	[ "$RC" = 0 ] || die "$name: xdpsample failed: $(cat "$err")"
 	seen=$(count_of "packets seen by XDP" "$err")
 	written=$(count_of "packets written" "$err")
 	lost=$(lost_of "$err")
