@@ -93,11 +93,10 @@ static int read_summary(const struct run *r, struct xs_summary *s)
 	*s = (struct xs_summary){
 		.rate = r->opt.rate, .adaptive = r->opt.adaptive,
 		.filter = r->filter[0].len > 0,
-		.ingress = r->opt.direction != XS_Q_OUT,
-		.egress = r->opt.direction != XS_Q_IN,
+		.ingress = xs_q_ingress(r->opt.direction),
+		.egress = xs_q_egress(r->opt.direction),
 	};
-	return xs_programs_stats(&r->progs, &s->all) ?:
-	       xs_programs_stats_dir(&r->progs, XS_DIR_OUT, &s->out);
+	return xs_programs_stats(&r->progs, &s->all, &s->out);
 }
 
 /* SIGUSR1 (and SIGUSR2): the files flushed, the counts so far printed. */
@@ -124,7 +123,7 @@ static void health(struct run *r)
 	struct xs_health h = {
 		.n_ifaces = r->progs.n, .rate = r->opt.rate,
 		.filter = r->filter[0].len > 0, .start_s = r->start_s,
-		.egress = r->opt.direction != XS_Q_IN,
+		.egress = xs_q_egress(r->opt.direction),
 		.fill = xs_drain_fill(r->drain),
 	};
 	struct xs_link l;
@@ -137,9 +136,8 @@ static void health(struct run *r)
 		snprintf(capture + strlen(capture), sizeof(capture) - strlen(capture),
 			 "%s%s", i ? "," : "", r->ifs.at[i].name);
 		h.ifs[i].name = r->ifs.at[i].name;
-		if (xs_programs_iface(&r->progs, i, &h.ifs[i].k) ||
-		    xs_programs_iface_dir(&r->progs, i, XS_DIR_OUT,
-					  &h.ifs[i].out))
+		if (xs_programs_iface(&r->progs, i, &h.ifs[i].k,
+				      &h.ifs[i].out))
 			return;
 		if (r->opt.adaptive && h.ifs[i].k.rate_now > h.rate)
 			h.rate = (uint32_t)h.ifs[i].k.rate_now;

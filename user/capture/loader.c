@@ -232,8 +232,8 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	if (!l)
 		return -ENOMEM;
 	l->link_fd = l->tc_link_fd = -1;
-	l->ingress = cfg->direction != XS_Q_OUT;
-	l->egress = cfg->direction != XS_Q_IN;
+	l->ingress = xs_q_ingress(cfg->direction);
+	l->egress = xs_q_egress(cfg->direction);
 	l->skel = sampler__open();
 	if (!l->skel) {
 		err = -errno;
@@ -622,6 +622,11 @@ int xs_loader_dump_filter(const struct xs_loader *l, FILE *f)
 int xs_loader_prog_fd(const struct xs_loader *l)
 {
 	return bpf_program__fd(l->skel->progs.xdpsample);
+}
+
+const char *xs_loader_xdp_mode(const struct xs_loader *l)
+{
+	return xs_xdp_mode_name(l->attached_mode);
 }
 
 int xs_loader_egress_fd(const struct xs_loader *l)

@@ -2,6 +2,7 @@
 #ifndef XDPSAMPLE_LOADER_H
 #define XDPSAMPLE_LOADER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <xdp/libxdp.h>
@@ -15,6 +16,17 @@
 enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
 /* The hooks (-Q, in the order of its words): XDP, tc egress, both. */
 enum xs_direction { XS_Q_IN, XS_Q_OUT, XS_Q_INOUT };
+
+/* Whether -Q samples what the interface receives (XDP), sends (tc). */
+static inline bool xs_q_ingress(enum xs_direction d)
+{
+	return d != XS_Q_OUT;
+}
+
+static inline bool xs_q_egress(enum xs_direction d)
+{
+	return d != XS_Q_IN;
+}
 
 struct xs_loader;
 
@@ -87,6 +99,8 @@ int xs_loader_prog_fd(const struct xs_loader *l);
 int xs_loader_egress_fd(const struct xs_loader *l);
 int xs_loader_stats_fd(const struct xs_loader *l);
 
+/* The XDP program's attach mode, as xs_xdp_mode_name says it. */
+const char *xs_loader_xdp_mode(const struct xs_loader *l);
 /* "native", "generic", "offload" or "unknown". */
 const char *xs_xdp_mode_name(enum xdp_attach_mode m);
 

@@ -72,7 +72,7 @@ int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
 			return err;
 		p->n++;
 		/* -Q out attaches no XDP: what XDP holds is not our concern. */
-		if (cfg->direction == XS_Q_OUT)
+		if (!xs_q_ingress(cfg->direction))
 			continue;
 		err = xs_owner_check(ifs->at[i].ifindex, ifs->at[i].name);
 		if (err)
@@ -89,15 +89,15 @@ static void describe(const struct xs_programs *p, unsigned int i, char *buf,
 		     size_t len)
 {
 	const struct xs_prog_cfg *c = &p->cfg;
+	bool egress = xs_q_egress(c->direction);
 	char hooks[40], rate[32];
-	const char *xdp = p->mode_name[i], *plus = strstr(xdp, " + ");
 
-	if (c->direction == XS_Q_OUT)
+	if (!xs_q_ingress(c->direction))
 		snprintf(hooks, sizeof(hooks), "tc egress");
 	else
-		snprintf(hooks, sizeof(hooks), "XDP %.*s mode%s",
-			 plus ? (int)(plus - xdp) : (int)strlen(xdp), xdp,
-			 c->direction == XS_Q_INOUT ? " and tc egress" : "");
+		snprintf(hooks, sizeof(hooks), "XDP %s mode%s",
+			 xs_loader_xdp_mode(p->l[i]),
+			 egress ? " and tc egress" : "");
 	snprintf(rate, sizeof(rate), "%s1/%u%s", c->adaptive ? "auto from " : "",
 		 c->rate, c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
 	if (c->sample_mode == XS_SAMPLE_FLOW)
@@ -207,19 +207,17 @@ void xs_programs_forget(struct xs_programs *p)
 		xs_loader_forget(p->l[i]);
 }
 
-/* Summed over interfaces: one direction (dir < XS_DIRS) or both. */
-static int stats_of(const struct xs_programs *p, unsigned int dir,
-		    struct xs_stats *sum)
+int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum,
+		      struct xs_stats *out)
 {
-	struct xs_stats k;
+	struct xs_stats k, o;
 	int err, first = 0;
 
 	*sum = (struct xs_stats){ 0 };
+	if (out)
+		*out = (struct xs_stats){ 0 };
 	for (unsigned int i = 0; i < p->n; i++) {
-		int fd = xs_loader_stats_fd(p->l[i]);
-
-		err = dir < XS_DIRS ? xs_stats_read_dir(fd, dir, &k) :
-				      xs_stats_read(fd, &k);
+		err = xs_stats_read_split(xs_loader_stats_fd(p->l[i]), &k, &o);
 		if (err) {
 			pr_errno(err, "cannot read the counters of '%s'",
 				 p->ifs->at[i].name);
@@ -227,33 +225,17 @@ static int stats_of(const struct xs_programs *p, unsigned int dir,
 			continue;
 		}
 		xs_stats_add(sum, &k);
+		if (out)
+			xs_stats_add(out, &o);
 	}
 	return first;
 }
 
-int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum)
-{
-	return stats_of(p, XS_DIRS, sum);
-}
-
-int xs_programs_stats_dir(const struct xs_programs *p, unsigned int dir,
-			  struct xs_stats *sum)
-{
-	return stats_of(p, dir, sum);
-}
-
 int xs_programs_iface(const struct xs_programs *p, unsigned int idx,
-		      struct xs_stats *k)
-{
-	return idx < p->n ? xs_stats_read(xs_loader_stats_fd(p->l[idx]), k) :
-			    -EINVAL;
-}
-
-int xs_programs_iface_dir(const struct xs_programs *p, unsigned int idx,
-			  unsigned int dir, struct xs_stats *k)
+		      struct xs_stats *k, struct xs_stats *out)
 {
 	return idx < p->n ?
-	       xs_stats_read_dir(xs_loader_stats_fd(p->l[idx]), dir, k) :
+	       xs_stats_read_split(xs_loader_stats_fd(p->l[idx]), k, out) :
 	       -EINVAL;
 }
 
@@ -275,12 +257,10 @@ int xs_programs_counters(void *ctx, unsigned int idx,
 {
 	const struct xs_programs *p = ctx;
 	struct xs_link l = { 0 };
-	struct xs_stats k;
+	struct xs_stats k, out;
 	int err;
 
-	if (idx >= p->n)
-		return -EINVAL;
-	err = xs_stats_read(xs_loader_stats_fd(p->l[idx]), &k);
+	err = xs_programs_iface(p, idx, &k, &out);
 	if (err)
 		return err;
 	c->seen = k.seen;
@@ -289,13 +269,10 @@ int xs_programs_counters(void *ctx, unsigned int idx,
 	c->lost = xs_stats_lost(&k);
 	c->rx_dropped = xs_iface_link(p->ifs->at[idx].ifindex, &l) ? 0 :
 			l.st.rx_dropped;
-	c->ingress = p->cfg.direction != XS_Q_OUT;
-	c->egress = p->cfg.direction != XS_Q_IN;
-	if (c->egress && !xs_stats_read_dir(xs_loader_stats_fd(p->l[idx]),
-					    XS_DIR_OUT, &k)) {
-		c->out_seen = k.seen;
-		c->out_lost = xs_stats_lost(&k);
-	}
+	c->ingress = xs_q_ingress(p->cfg.direction);
+	c->egress = xs_q_egress(p->cfg.direction);
+	c->out_seen = out.seen;
+	c->out_lost = xs_stats_lost(&out);
 	return 0;
 }
 

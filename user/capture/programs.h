@@ -44,17 +44,16 @@ bool xs_programs_lost(const struct xs_programs *p);
 void xs_programs_detach(void *ctx);
 /* Another process (the -Z parent) detached them. */
 void xs_programs_forget(struct xs_programs *p);
-/* The counters of all interfaces, summed: 0 or the first error, said. */
-int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum);
-/* The same, of one direction (XS_DIR_IN, XS_DIR_OUT). */
-int xs_programs_stats_dir(const struct xs_programs *p, unsigned int dir,
-			  struct xs_stats *sum);
-/* Interface idx's counters (summed over CPUs): 0 or -errno, silent. */
+/*
+ * The counters of all interfaces, summed, and (out not NULL) their egress
+ * share: 0 or the first error, said.
+ */
+int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum,
+		      struct xs_stats *out);
+/* Interface idx's counters (summed over CPUs), and (out not NULL) its
+ * egress share: 0 or -errno, silent. */
 int xs_programs_iface(const struct xs_programs *p, unsigned int idx,
-		      struct xs_stats *k);
-/* The same, of one direction. */
-int xs_programs_iface_dir(const struct xs_programs *p, unsigned int idx,
-			  unsigned int dir, struct xs_stats *k);
+		      struct xs_stats *k, struct xs_stats *out);
 /* Each interface's kernel losses so far, to the sinks. */
 void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks);
 /* The xs_ifaces counters callback: ctx is the struct xs_programs. */

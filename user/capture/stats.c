@@ -48,19 +48,27 @@ out:
 	return err;
 }
 
-int xs_stats_read(int map_fd, struct xs_stats *sum)
+int xs_stats_read_split(int map_fd, struct xs_stats *sum,
+			struct xs_stats *out)
 {
-	struct xs_stats k;
+	struct xs_stats k[XS_DIRS];
 	int err;
 
 	*sum = (struct xs_stats){ 0 };
 	for (unsigned int dir = 0; dir < XS_DIRS; dir++) {
-		err = xs_stats_read_dir(map_fd, dir, &k);
+		err = xs_stats_read_dir(map_fd, dir, &k[dir]);
 		if (err)
 			return err;
-		xs_stats_add(sum, &k);
+		xs_stats_add(sum, &k[dir]);
 	}
+	if (out)
+		*out = k[XS_DIR_OUT];
 	return 0;
+}
+
+int xs_stats_read(int map_fd, struct xs_stats *sum)
+{
+	return xs_stats_read_split(map_fd, sum, NULL);
 }
 
 void xs_stats_print(const struct xs_summary *s, const struct xs_drain_stats *d,

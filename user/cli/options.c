@@ -438,7 +438,7 @@ static int check_output(struct xs_options *o)
 		return usage_error("-C, -G and -W need a file name, not '-w -'");
 	if (o->max_files && !o->rotate_bytes && !o->rotate_seconds)
 		return usage_error("-W needs -C or -G");
-	if (o->direction != XS_Q_IN && o->format == XS_FORMAT_PCAP)
+	if (xs_q_egress(o->direction) && o->format == XS_FORMAT_PCAP)
 		pr_warn("classic pcap cannot say which way a packet went: with -Q %s, pcapng (--format pcapng, or a .pcapng file name) keeps it",
 			directions[o->direction]);
 	if (o->n_ifaces > 1 && o->format == XS_FORMAT_PCAP)
