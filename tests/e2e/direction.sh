@@ -119,7 +119,7 @@ xs_start xs -Q out -w "$WORK/out.pcapng"
 grep -q "listening on $XS_IF_B (tc egress," "$XS_ERR" || fail "out: $(cat "$XS_ERR")"
 [ -z "$(xdp_prog_id)" ] || fail "out: an XDP program is attached"
 in_a ping -c 10 -i 0.05 -q "$XS_IP_B" >/dev/null || fail "ping"
-for ((i = 0; i < 200 && $(egress_seen) < 10; i++)); do sleep 0.05; done
+until_total 10	# no XDP here: all of it egress
 xs_stop
 [ "$XS_RC" = 0 ] || fail "out: exit $XS_RC"
 assert_clean_file "$WORK/out.pcapng"
@@ -177,7 +177,7 @@ xs_start xs -Q out -w "$WORK/beside.pcapng" udp
 rx0=$(rx_a)
 udp_burst 7777
 udp_burst 7778
-for ((i = 0; i < 200 && $(egress_seen) < 40; i++)); do sleep 0.05; done
+until_total 40	# -Q out: all of it egress
 got=$(rx_since "$rx0")
 xs_stop
 [ "$got" = 20 ] || fail "the other tc program: A received $got of 20 passed, 20 dropped"
