@@ -117,7 +117,7 @@ static int sampler(const char *transport, unsigned int rate,
 	struct xs_prog_cfg cfg = {
 		.rate = rate, .sample_mode = mode, .snaplen = 128, .seed = 42,
 		.adaptive = adaptive,
-		.direction = egress ? XS_Q_OUT : XS_Q_IN,
+		.dirs = egress ? XS_DIRS_OUT : XS_DIRS_IN,
 		.transport = strcmp(transport, "perf") ? XS_TRANSPORT_RINGBUF :
 							 XS_TRANSPORT_PERF,
 		.buffer_bytes = 256 << 20,

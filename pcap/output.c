@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "user/capture/clock.h"
-#include "user/capture/log.h"
+#include "user/base/clock.h"
+#include "user/base/log.h"
 #include "pcap/output.h"
 #include "pcap/pcap_writer.h"
 #include "pcap/pcapng_writer.h"
@@ -360,10 +360,10 @@ static void isb_note(char *buf, size_t len, const struct xs_iface *a,
 	size_t n;
 
 	buf[0] = '\0';
-	if (c->egress && !c->ingress)
+	if (c->dirs == XS_DIRS_OUT)
 		snprintf(buf, len, "sent (tc egress): %llu seen, %llu lost",
 			 out_seen, out_lost);
-	else if (c->egress)
+	else if (c->dirs == XS_DIRS_INOUT)
 		snprintf(buf, len,
 			 "received (XDP): %llu seen, %llu lost; sent (tc egress): %llu seen, %llu lost",
 			 in_seen, in_lost, out_seen, out_lost);

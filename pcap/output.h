@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "user/capture/packet.h"
+#include "user/base/packet.h"
 #include "user/capture/sink.h"
 #include "pcap/rotate.h"
 #include "pcap/stream.h"

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 
-#include "user/capture/iface.h"
+#include "user/capture/netdev.h"
 #include "pcap/pcap_writer.h"
 
 #define PCAP_FILE_HDR	24

@@ -3,7 +3,7 @@
 #define XDPSAMPLE_PCAP_WRITER_H
 
 #include <stdint.h>
-#include "user/capture/packet.h"
+#include "user/base/packet.h"
 #include "pcap/stream.h"
 
 /* Classic pcap through libpcap: nanosecond timestamps, one link type. */

@@ -187,7 +187,7 @@ int xs_pcapng_epb(struct xs_stream *s, uint32_t if_id,
 	} b = { if_id, (uint32_t)(pkt->ts_ns >> 32), (uint32_t)pkt->ts_ns,
 		pkt->cap_len, pkt->wire_len };
 	OPTS(o, MAX_OPTS);
-	uint32_t flags = pkt->egress ? EPB_OUTBOUND : EPB_INBOUND;
+	uint32_t flags = pkt->dir == XS_DIR_OUT ? EPB_OUTBOUND : EPB_INBOUND;
 
 	if (comment)
 		opt_str(&o, OPT_COMMENT, comment);

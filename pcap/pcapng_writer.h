@@ -3,7 +3,7 @@
 #define XDPSAMPLE_PCAPNG_WRITER_H
 
 #include <stdint.h>
-#include "user/capture/packet.h"
+#include "user/base/packet.h"
 #include "pcap/stream.h"
 
 /* The longest filter if_filter holds (its first byte says "libpcap"). */

@@ -15,7 +15,7 @@ struct file_sink {
 	struct xs_write_counts counts;	/* over all files, once closed */
 	bool reader_left;		/* the packets not taken are no loss */
 	/* Per interface and direction: already in a file. */
-	uint64_t lost_reported[XS_MAX_IFACES][XS_PACKET_DIRS];
+	uint64_t lost_reported[XS_MAX_IFACES][XS_DIRS];
 	enum xs_format format;
 };
 
@@ -57,7 +57,7 @@ static void file_losses(void *p, unsigned int idx, unsigned int dir,
 	struct file_sink *f = p;
 	uint64_t *had;
 
-	if (idx >= XS_MAX_IFACES || dir >= XS_PACKET_DIRS)
+	if (idx >= XS_MAX_IFACES || dir >= XS_DIRS)
 		return;
 	had = &f->lost_reported[idx][dir];
 	if (total <= *had)

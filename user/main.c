@@ -12,11 +12,11 @@
 #include <unistd.h>
 #include <sys/random.h>
 
-#include "user/capture/clock.h"
+#include "user/base/clock.h"
 #include "user/capture/drain.h"
 #include "user/capture/health.h"
-#include "user/capture/iface.h"
-#include "user/capture/log.h"
+#include "user/capture/netdev.h"
+#include "user/base/log.h"
 #include "user/capture/owner.h"
 #include "user/capture/privs.h"
 #include "user/capture/programs.h"
@@ -93,8 +93,7 @@ static int read_summary(const struct run *r, struct xs_summary *s)
 	*s = (struct xs_summary){
 		.rate = r->opt.rate, .adaptive = r->opt.adaptive,
 		.filter = r->filter[0].len > 0,
-		.ingress = xs_q_ingress(r->opt.direction),
-		.egress = xs_q_egress(r->opt.direction),
+		.dirs = r->opt.dirs,
 	};
 	return xs_programs_stats(&r->progs, &s->all, &s->out);
 }
@@ -123,7 +122,7 @@ static void health(struct run *r)
 	struct xs_health h = {
 		.n_ifaces = r->progs.n, .rate = r->opt.rate,
 		.filter = r->filter[0].len > 0, .start_s = r->start_s,
-		.egress = xs_q_egress(r->opt.direction),
+		.egress = xs_dirs_has(r->opt.dirs, XS_DIR_OUT),
 		.fill = xs_drain_fill(r->drain),
 	};
 	struct xs_link l;

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "user/capture/clock.h"
+#include "user/base/clock.h"
 #include "user/capture/drain.h"
 #include "pcap/output.h"
 

@@ -424,7 +424,7 @@ static unsigned int oracle(const char *expr, struct xs_filter_link link,
 	struct xs_prog_cfg cfg = {
 		.rate = 1000000, .sample_mode = XS_SAMPLE_COUNT, .snaplen = SNAP,
 		.transport = XS_TRANSPORT_RINGBUF, .buffer_bytes = 1 << 16,
-		.direction = egress ? XS_Q_OUT : XS_Q_IN,
+		.dirs = egress ? XS_DIRS_OUT : XS_DIRS_IN,
 	};
 	struct xs_filter f;
 	struct xs_loader *l;
@@ -566,6 +566,7 @@ static void test_sample_after_filter(int transport_fd)
 	struct xs_prog_cfg cfg = {
 		.rate = 10, .sample_mode = XS_SAMPLE_COUNT, .snaplen = SNAP,
 		.transport = XS_TRANSPORT_RINGBUF, .buffer_bytes = 1 << 16,
+		.dirs = XS_DIRS_IN,
 	};
 	struct xs_stats st = { 0 };
 	struct xs_loader *l;
@@ -621,6 +622,7 @@ int main(void)
 {
 	struct xs_prog_cfg cfg = {
 		.transport = XS_TRANSPORT_RINGBUF, .buffer_bytes = 1 << 16,
+		.dirs = XS_DIRS_IN,
 	};
 	int fd;
 

@@ -232,11 +232,11 @@ static void test_direction(void)
 	struct xs_options o;
 
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x")) == 0 &&
-	      o.direction == XS_Q_IN, "-Q in by default");
+	      o.dirs == XS_DIRS_IN, "-Q in by default");
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x.pcapng", "-Q", "inout")) == 0 &&
-	      o.direction == XS_Q_INOUT, "-Q inout");
+	      o.dirs == XS_DIRS_INOUT, "-Q inout");
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "--direction", "out")) == 0 &&
-	      o.direction == XS_Q_OUT, "--direction out");
+	      o.dirs == XS_DIRS_OUT, "--direction out");
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-Q", "both")) == -EINVAL,
 	      "-Q both");
 }

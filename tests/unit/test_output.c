@@ -14,7 +14,7 @@
 #include <pcap/pcap.h>
 
 #include "pcap/output.h"
-#include "user/capture/iface.h"
+#include "user/capture/netdev.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/xs-unit-XXXXXX";

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "user/capture/clock.h"
+#include "user/base/clock.h"
 #include "user/capture/drain.h"
 #include "xdp/sample.h"
 #include "unit.h"
@@ -43,10 +43,10 @@ static void test_valid(void)
 	CHECK(p.wire_len == 1514 && p.cap_len == SNAP, "lengths %u/%u",
 	      p.wire_len, p.cap_len);
 	CHECK(p.ifindex == 7 && p.rx_queue == 3 && p.cpu == 1 &&
-	      p.pool == 1ULL << 40 && p.rate == 64 && !p.egress,
+	      p.pool == 1ULL << 40 && p.rate == 64 && p.dir == XS_DIR_IN,
 	      "metadata lost");
 	((struct xs_record *)buf)->flags = XS_REC_EGRESS;
-	CHECK(check(n, SNAP, &p) == 0 && p.egress, "the direction lost");
+	CHECK(check(n, SNAP, &p) == 0 && p.dir == XS_DIR_OUT, "the direction lost");
 	CHECK(p.data == buf + sizeof(struct xs_record), "data pointer");
 	CHECK(p.ts_ns == 123456789, "timestamp");
 	n = make(60, 60, XS_RECORD_MAGIC);

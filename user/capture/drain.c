@@ -16,7 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "user/capture/clock.h"
+#include "user/base/clock.h"
 #include "user/capture/drain.h"
 #include "user/capture/merge.h"
 #include "xdp/sample.h"
@@ -113,7 +113,7 @@ int xs_record_check(const void *data, size_t size, uint32_t snaplen,
 	pkt->cpu = r.cpu;
 	pkt->pool = r.pool;
 	pkt->rate = r.rate;
-	pkt->egress = r.flags & XS_REC_EGRESS;
+	pkt->dir = r.flags & XS_REC_EGRESS ? XS_DIR_OUT : XS_DIR_IN;
 	pkt->data = (const uint8_t *)data + sizeof(r);
 	return 0;
 }

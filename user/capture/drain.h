@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "user/capture/packet.h"
+#include "user/base/packet.h"
 #include "user/capture/merge.h"
 
 /* Called for every record that passed the checks; owns no error path. */

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "user/capture/health.h"
-#include "user/capture/log.h"
+#include "user/base/log.h"
 
 /* A label value: backslash, quote and newline escaped. */
 static void label(FILE *f, const char *v)

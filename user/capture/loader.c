@@ -31,7 +31,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
-#include "user/capture/log.h"
+#include "user/base/log.h"
 #include "user/filter/filter.h"
 #include "user/capture/loader.h"
 #include "xdp/sample.h"
@@ -232,8 +232,8 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	if (!l)
 		return -ENOMEM;
 	l->link_fd = l->tc_link_fd = -1;
-	l->ingress = xs_q_ingress(cfg->direction);
-	l->egress = xs_q_egress(cfg->direction);
+	l->ingress = xs_dirs_has(cfg->dirs, XS_DIR_IN);
+	l->egress = xs_dirs_has(cfg->dirs, XS_DIR_OUT);
 	l->skel = sampler__open();
 	if (!l->skel) {
 		err = -errno;

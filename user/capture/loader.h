@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <xdp/libxdp.h>
+#include "user/base/dir.h"
 #include "user/filter/filter.h"
 
 /* The name every program of ours carries: how stale ones are found. */
@@ -14,19 +15,6 @@
 #define XS_AUTO_FLOWS 65536
 
 enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
-/* The hooks (-Q, in the order of its words): XDP, tc egress, both. */
-enum xs_direction { XS_Q_IN, XS_Q_OUT, XS_Q_INOUT };
-
-/* Whether -Q samples what the interface receives (XDP), sends (tc). */
-static inline bool xs_q_ingress(enum xs_direction d)
-{
-	return d != XS_Q_OUT;
-}
-
-static inline bool xs_q_egress(enum xs_direction d)
-{
-	return d != XS_Q_IN;
-}
 
 struct xs_loader;
 
@@ -40,7 +28,7 @@ struct xs_prog_cfg {
 	uint32_t transport;
 	uint32_t buffer_bytes;
 	bool immediate;		/* wake the reader for every record */
-	enum xs_direction direction;	/* the hooks: XS_Q_IN by default */
+	unsigned int dirs;		/* XS_DIRS_*: the hooks (-Q) */
 	const struct xs_filter *filter;	/* NULL: every packet */
 };
 

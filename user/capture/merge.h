@@ -18,7 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "user/capture/packet.h"
+#include "user/base/packet.h"
 
 /* What a stream's peek says. */
 enum { XS_STREAM_EMPTY = 0, XS_STREAM_RECORD = 1, XS_STREAM_BUSY = -1 };

@@ -14,7 +14,7 @@
 #include <xdp/libxdp.h>
 
 #include "user/capture/loader.h"
-#include "user/capture/log.h"
+#include "user/base/log.h"
 #include "user/capture/owner.h"
 
 /* An fdinfo file names prog_id: that fd is the program's. */

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <linux/capability.h>
 
-#include "user/capture/log.h"
+#include "user/base/log.h"
 #include "user/capture/privs.h"
 
 #define DETACH_REQ 'D'

@@ -6,8 +6,8 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "user/capture/iface.h"
-#include "user/capture/log.h"
+#include "user/capture/netdev.h"
+#include "user/base/log.h"
 #include "user/capture/owner.h"
 #include "user/capture/programs.h"
 #include "user/capture/stats.h"
@@ -72,7 +72,7 @@ int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
 			return err;
 		p->n++;
 		/* -Q out attaches no XDP: what XDP holds is not our concern. */
-		if (!xs_q_ingress(cfg->direction))
+		if (!xs_dirs_has(cfg->dirs, XS_DIR_IN))
 			continue;
 		err = xs_owner_check(ifs->at[i].ifindex, ifs->at[i].name);
 		if (err)
@@ -89,10 +89,10 @@ static void describe(const struct xs_programs *p, unsigned int i, char *buf,
 		     size_t len)
 {
 	const struct xs_prog_cfg *c = &p->cfg;
-	bool egress = xs_q_egress(c->direction);
+	bool egress = xs_dirs_has(c->dirs, XS_DIR_OUT);
 	char hooks[40], rate[32];
 
-	if (!xs_q_ingress(c->direction))
+	if (!xs_dirs_has(c->dirs, XS_DIR_IN))
 		snprintf(hooks, sizeof(hooks), "tc egress");
 	else
 		snprintf(hooks, sizeof(hooks), "XDP %s mode%s",
@@ -269,8 +269,7 @@ int xs_programs_counters(void *ctx, unsigned int idx,
 	c->lost = xs_stats_lost(&k);
 	c->rx_dropped = xs_iface_link(p->ifs->at[idx].ifindex, &l) ? 0 :
 			l.st.rx_dropped;
-	c->ingress = xs_q_ingress(p->cfg.direction);
-	c->egress = xs_q_egress(p->cfg.direction);
+	c->dirs = p->cfg.dirs;
 	c->out_seen = out.seen;
 	c->out_lost = xs_stats_lost(&out);
 	return 0;

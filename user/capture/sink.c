@@ -13,14 +13,6 @@ void xs_summary_line(uint64_t v, const char *what, bool loss, bool quiet)
 	fprintf(stderr, "%" PRIu64 " %s\n", v, what);
 }
 
-int xs_ifaces_find(const struct xs_ifaces *ifs, uint32_t ifindex)
-{
-	for (unsigned int i = 0; i < ifs->n; i++)
-		if (ifs->at[i].ifindex == ifindex)
-			return (int)i;
-	return -ENOENT;
-}
-
 int xs_sinks_add(struct xs_sinks *k, const struct xs_sink_ops *ops, void *p)
 {
 	if (k->n == XS_MAX_SINKS) {

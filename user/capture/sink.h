@@ -11,37 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "user/capture/packet.h"
+#include "user/base/iface.h"
+#include "user/base/packet.h"
 
-#define XS_MAX_IFACES	16
 #define XS_MAX_SINKS	4
-
-/* Cumulative per-interface counters (statistics blocks, sFlow). */
-struct xs_iface_counters {
-	uint64_t seen, matched, sampled, lost, rx_dropped;	/* both ways */
-	bool ingress, egress;		/* the hooks sampled (-Q) */
-	uint64_t out_seen, out_lost;	/* of those, at egress */
-};
-
-struct xs_iface {
-	const char *name;	/* as given, what files and summaries say */
-	uint32_t ifindex;
-	uint32_t linktype;	/* XS_LINKTYPE_*: what its frames begin with */
-	uint32_t netmask;	/* IPv4, as a host-order number, for filters */
-	char now[16];		/* its name now (IF_NAMESIZE), renames followed */
-	bool renamed;		/* now is not what it was called at start */
-	char descr[192];	/* how it is sampled, once attached */
-};
-
-/* The captured interfaces; a packet's idx is its place here. */
-struct xs_ifaces {
-	unsigned int n;
-	struct xs_iface at[XS_MAX_IFACES];
-	/* Interface idx's counters so far: 0 or -errno. */
-	int (*counters)(void *ctx, unsigned int idx,
-			struct xs_iface_counters *c);
-	void *ctx;
-};
 
 /* What a sink has done so far, for the live statistics (--stats-file). */
 struct xs_sink_counts {
@@ -119,7 +92,5 @@ void xs_sinks_release(struct xs_sinks *k);
 
 /* "N WHAT" on stderr; a loss of 0 is left out when quiet, all else is. */
 void xs_summary_line(uint64_t v, const char *what, bool loss, bool quiet);
-/* The index of ifindex in ifs, or -ENOENT. */
-int xs_ifaces_find(const struct xs_ifaces *ifs, uint32_t ifindex);
 
 #endif

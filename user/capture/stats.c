@@ -80,21 +80,21 @@ void xs_stats_print(const struct xs_summary *s, const struct xs_drain_stats *d,
 	snprintf(sampled, sizeof(sampled), "packets sampled (1 in %s%u%s)",
 		 s->adaptive ? "auto from " : "", s->rate,
 		 s->filter ? " matching" : "");
-	if (s->ingress)
+	if (xs_dirs_has(s->dirs, XS_DIR_IN))
 		xs_summary_line(k->seen - out->seen, "packets seen by XDP",
 				false, quiet);
-	if (s->egress)
+	if (xs_dirs_has(s->dirs, XS_DIR_OUT))
 		xs_summary_line(out->seen, "packets seen at egress (tc)", false,
 				quiet);
 	/* GSO: one super-packet seen, several segments on the wire. */
-	if (s->egress && out->segs > out->seen)
+	if (xs_dirs_has(s->dirs, XS_DIR_OUT) && out->segs > out->seen)
 		xs_summary_line(out->segs, "segments those egress packets made on the wire",
 				false, quiet);
 	if (s->filter)
 		xs_summary_line(k->matched, "packets matched the filter", false,
 				quiet);
 	xs_summary_line(k->sampled, sampled, false, quiet);
-	if (s->ingress && s->egress)
+	if (s->dirs == XS_DIRS_INOUT)
 		xs_summary_line(out->sampled, "of them sampled at egress", false,
 				quiet);
 	if (s->adaptive) {
@@ -111,7 +111,7 @@ void xs_stats_print(const struct xs_summary *s, const struct xs_drain_stats *d,
 	xs_sinks_summary(sinks, XS_SUMMARY_DELIVERED, quiet);
 	xs_summary_line(k->ring_full, "packets lost: buffer full", true, quiet);
 	xs_summary_line(k->copy_fail, "packets lost: copy failed", true, quiet);
-	if (s->ingress && s->egress && xs_stats_lost(k))
+	if (s->dirs == XS_DIRS_INOUT && xs_stats_lost(k))
 		xs_summary_line(xs_stats_lost(out), "of those losses at egress",
 				false, quiet);
 	xs_summary_line(d->bad + sinks->foreign, "packets lost: bad record",

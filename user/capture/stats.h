@@ -29,7 +29,8 @@ struct xs_summary {
 	struct xs_stats all;	/* both directions */
 	struct xs_stats out;	/* egress alone */
 	uint32_t rate;		/* -N (with adaptive: the floor) */
-	bool adaptive, filter, ingress, egress;
+	unsigned int dirs;	/* XS_DIRS_*: -Q */
+	bool adaptive, filter;
 };
 
 /*

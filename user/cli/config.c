@@ -28,7 +28,7 @@ struct xs_prog_cfg xs_config_prog(const struct xs_options *o,
 		.buffer_bytes = (o->buffer_kib ? o->buffer_kib :
 				 xs_default_buffer_kib()) * 1024,
 		.immediate = o->immediate,
-		.direction = o->direction,
+		.dirs = o->dirs,
 		.filter = f && f->len ? f : NULL,
 	};
 }

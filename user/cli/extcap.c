@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "user/capture/iface.h"
-#include "user/capture/log.h"
+#include "user/capture/netdev.h"
+#include "user/base/log.h"
 #include "user/cli/config.h"
 #include "user/cli/extcap.h"
 #include "user/filter/filter.h"

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "user/capture/log.h"
+#include "user/base/log.h"
 #include "user/filter/filter.h"
 #include "user/cli/options.h"
 #include "pcap/output.h"
@@ -39,7 +39,6 @@ static const char *const transports[] = { "perf", "ringbuf" };
 static const char *const samples[] = { "random", "count", "flow" };
 static const char *const modes[] = { "auto", "native", "generic" };
 static const char *const formats[] = { "pcap", "pcapng" };
-static const char *const directions[] = { "in", "out", "inout" };
 
 struct opt;
 typedef int (*opt_parser)(struct xs_options *o, const struct opt *d,
@@ -135,6 +134,22 @@ static int p_word(struct xs_options *o, const struct opt *d, const char *arg)
 	for (unsigned int i = 0; i < d->n_words; i++) {
 		if (!strcmp(arg, d->words[i])) {
 			*(uint32_t *)field(o, d) = i;
+			return 0;
+		}
+	}
+	return xs_bad_value(d->what, arg, "unknown value");
+}
+
+/* -Q: the words name a set of directions. */
+static int p_dirs(struct xs_options *o, const struct opt *d, const char *arg)
+{
+	static const unsigned int sets[] = {
+		XS_DIRS_IN, XS_DIRS_OUT, XS_DIRS_INOUT,
+	};
+
+	for (unsigned int i = 0; i < 3; i++) {
+		if (!strcmp(arg, xs_dirs_name(sets[i]))) {
+			o->dirs = sets[i];
 			return 0;
 		}
 	}
@@ -277,7 +292,7 @@ static const struct opt opts[] = {
 	  F(sample_mode), .what = "--sample", WORDS(samples) },
 	{ "direction", 'Q', "in|out|inout",
 	  "what the interface receives (XDP, the default), sends (tc egress),\n"
-	  "or both", p_word, F(direction), .what = "direction", WORDS(directions) },
+	  "or both", p_dirs, F(dirs), .what = "direction" },
 	{ "transport", OPT_TRANSPORT, "ringbuf|perf",
 	  "kernel-to-user channel (default ringbuf)", p_word, F(transport),
 	  .what = "--transport", WORDS(transports) },
@@ -415,6 +430,7 @@ static void set_defaults(struct xs_options *o)
 	o->sample_mode = XS_SAMPLE_RANDOM;
 	o->transport = XS_TRANSPORT_RINGBUF;
 	o->mode = XS_MODE_AUTO;
+	o->dirs = XS_DIRS_IN;
 	o->buffer_kib = 0;	/* xs_default_buffer_kib() */
 	o->format = FORMAT_GUESS;
 	o->sflow_counter_secs = XS_SFLOW_COUNTER_SECS;
@@ -438,9 +454,9 @@ static int check_output(struct xs_options *o)
 		return usage_error("-C, -G and -W need a file name, not '-w -'");
 	if (o->max_files && !o->rotate_bytes && !o->rotate_seconds)
 		return usage_error("-W needs -C or -G");
-	if (xs_q_egress(o->direction) && o->format == XS_FORMAT_PCAP)
+	if (xs_dirs_has(o->dirs, XS_DIR_OUT) && o->format == XS_FORMAT_PCAP)
 		pr_warn("classic pcap cannot say which way a packet went: with -Q %s, pcapng (--format pcapng, or a .pcapng file name) keeps it",
-			directions[o->direction]);
+			xs_dirs_name(o->dirs));
 	if (o->n_ifaces > 1 && o->format == XS_FORMAT_PCAP)
 		return usage_error("classic pcap holds one interface: use --format pcapng (or a .pcapng file name) with several -i");
 	return 0;

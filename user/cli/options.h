@@ -36,7 +36,7 @@ struct xs_options {
 	uint32_t sample_mode;		/* enum xs_sample_mode */
 	uint64_t seed;			/* --sample flow's key */
 	bool seed_given;
-	uint32_t direction;		/* enum xs_direction: -Q */
+	unsigned int dirs;		/* XS_DIRS_*: -Q */
 	uint32_t transport;		/* enum xs_transport */
 	uint32_t mode;			/* enum xs_mode */
 	bool cleanup;		/* --cleanup: remove stale programs only */

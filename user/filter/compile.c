@@ -5,7 +5,7 @@
 #include <string.h>
 #include <pcap/pcap.h>
 
-#include "user/capture/log.h"
+#include "user/base/log.h"
 #include "user/filter/filter.h"
 
 _Static_assert(sizeof(struct xs_cbpf_insn) == sizeof(struct bpf_insn),

@@ -31,9 +31,9 @@
 #include <linux/sockios.h>
 #include <bpf/libbpf.h>
 
-#include "user/capture/log.h"
-#include "user/capture/clock.h"
-#include "user/capture/iface.h"
+#include "user/base/log.h"
+#include "user/base/clock.h"
+#include "user/capture/netdev.h"
 #include "user/sflow/sflow.h"
 
 #define SFLOW_VERSION		5
@@ -77,13 +77,13 @@ struct source {
 	uint32_t ifindex;
 	bool raw;		/* its frames begin at the IP header */
 	uint32_t counter_seq;
-	struct sampler dir[XS_PACKET_DIRS];	/* received, sent */
+	struct sampler dir[XS_DIRS];	/* received, sent */
 };
 
 struct xs_sflow {
 	struct xs_sflow_cfg cfg;
 	struct xs_sflow_addr agent;
-	struct stream flows[XS_PACKET_DIRS], counters;
+	struct stream flows[XS_DIRS], counters;
 	struct source src[XS_MAX_IFACES];
 	unsigned int n_ifaces;
 	struct xs_sflow_stats st;
@@ -277,7 +277,7 @@ int xs_sflow_open(struct xs_sflow **out, const struct xs_sflow_cfg *cfg)
 	s->agent = cfg->agent;
 	s->ncpus = libbpf_num_possible_cpus();
 	name_collector(s);
-	for (unsigned int d = 0; d < XS_PACKET_DIRS; d++)
+	for (unsigned int d = 0; d < XS_DIRS; d++)
 		s->flows[d].buf = malloc(cfg->max_datagram);
 	s->flows[1].sub_agent = SUB_AGENT_EGRESS;
 	s->counters.buf = malloc(cfg->max_datagram);
@@ -305,7 +305,7 @@ int xs_sflow_set_ifaces(struct xs_sflow *s, const struct xs_ifaces *ifs)
 	for (unsigned int i = 0; i < ifs->n; i++) {
 		s->src[i].ifindex = ifs->at[i].ifindex;
 		s->src[i].raw = ifs->at[i].linktype == XS_LINKTYPE_RAW;
-		for (unsigned int d = 0; d < XS_PACKET_DIRS; d++) {
+		for (unsigned int d = 0; d < XS_DIRS; d++) {
 			s->src[i].dir[d].pool_cpu = calloc(s->ncpus,
 							   sizeof(uint64_t));
 			if (!s->src[i].dir[d].pool_cpu)
@@ -395,7 +395,7 @@ static void put_protocol(struct stream *d, const struct source *src,
 int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 		    const struct xs_packet *pkt)
 {
-	unsigned int dir = pkt->egress;
+	unsigned int dir = pkt->dir;
 	struct source *src = &s->src[idx];
 	struct sampler *smp = &src->dir[dir];
 	struct stream *d = &s->flows[dir];
@@ -425,9 +425,9 @@ int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 	/* Received: the input, the output unknown (XDP runs before the
 	 * route). Sent: the output, the input unknown (sent or forwarded). */
 	put32(d, 0);			/* input: ifIndex */
-	put32(d, pkt->egress ? 0 : src->ifindex);
+	put32(d, pkt->dir == XS_DIR_OUT ? 0 : src->ifindex);
 	put32(d, 0);			/* output: ifIndex */
-	put32(d, pkt->egress ? src->ifindex : 0);
+	put32(d, pkt->dir == XS_DIR_OUT ? src->ifindex : 0);
 	put32(d, 1);			/* one record */
 	put32(d, FMT_RAW_HEADER);
 	put32(d, 16 + ((hlen + 3) & ~3U));
@@ -442,7 +442,7 @@ int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 void xs_sflow_set_drops(struct xs_sflow *s, unsigned int idx,
 			unsigned int dir, uint64_t n)
 {
-	if (idx < s->n_ifaces && dir < XS_PACKET_DIRS)
+	if (idx < s->n_ifaces && dir < XS_DIRS)
 		s->src[idx].dir[dir].drops = n;
 }
 
@@ -510,7 +510,7 @@ void xs_sflow_tick(struct xs_sflow *s)
 {
 	uint64_t now = xs_mono_ns();
 
-	for (unsigned int d = 0; d < XS_PACKET_DIRS; d++)
+	for (unsigned int d = 0; d < XS_DIRS; d++)
 		if (s->flows[d].n_samples &&
 		    now - s->flows[d].first_ns >= FLUSH_NS)
 			flush(s, &s->flows[d]);
@@ -522,7 +522,7 @@ void xs_sflow_tick(struct xs_sflow *s)
 
 void xs_sflow_flush(struct xs_sflow *s)
 {
-	for (unsigned int d = 0; d < XS_PACKET_DIRS; d++)
+	for (unsigned int d = 0; d < XS_DIRS; d++)
 		flush(s, &s->flows[d]);
 }
 
@@ -542,9 +542,9 @@ void xs_sflow_close(struct xs_sflow *s, struct xs_sflow_stats *st)
 	if (s->fd >= 0)
 		close(s->fd);
 	for (unsigned int i = 0; i < XS_MAX_IFACES; i++)
-		for (unsigned int d = 0; d < XS_PACKET_DIRS; d++)
+		for (unsigned int d = 0; d < XS_DIRS; d++)
 			free(s->src[i].dir[d].pool_cpu);
-	for (unsigned int d = 0; d < XS_PACKET_DIRS; d++)
+	for (unsigned int d = 0; d < XS_DIRS; d++)
 		free(s->flows[d].buf);
 	free(s->counters.buf);
 	free(s);

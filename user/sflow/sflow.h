@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
-#include "user/capture/packet.h"
+#include "user/base/packet.h"
 #include "user/capture/sink.h"
 
 #define XS_SFLOW_PORT		6343

@@ -9,7 +9,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
-#include "user/capture/log.h"
+#include "user/base/log.h"
 
 #define PREFIX "xdpsample: "
 

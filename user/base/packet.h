@@ -4,9 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
-/* A packet's direction as an index: 0 received, 1 sent (= egress). */
-#define XS_PACKET_DIRS	2
+#include "user/base/dir.h"
 
 /* A checked record, as the writers receive it. */
 struct xs_packet {
@@ -18,7 +16,7 @@ struct xs_packet {
 	uint32_t cpu;		/* CPU that sampled it */
 	uint64_t pool;		/* that CPU's packets offered to the sampler */
 	uint32_t rate;		/* taken at 1 in rate (packets, or flows) */
-	bool egress;		/* sent by the interface, not received */
+	uint8_t dir;		/* XS_DIR_IN (received) or XS_DIR_OUT (sent) */
 	const uint8_t *data;
 };
 

@@ -22,8 +22,8 @@
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 
-#include "user/capture/iface.h"
-#include "user/capture/log.h"
+#include "user/capture/netdev.h"
+#include "user/base/log.h"
 
 int xs_netns_enter(const char *name)
 {

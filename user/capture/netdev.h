@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Network namespaces and interfaces: entering, resolving, link statistics. */
-#ifndef XDPSAMPLE_IFACE_H
-#define XDPSAMPLE_IFACE_H
+#ifndef XDPSAMPLE_NETDEV_H
+#define XDPSAMPLE_NETDEV_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/if_link.h>
-#include "user/capture/sink.h"
+#include "user/base/iface.h"
 
 struct xs_link {
 	struct rtnl_link_stats64 st;
@@ -14,25 +14,8 @@ struct xs_link {
 	uint16_t type;		/* ARPHRD_* */
 };
 
-/* The link types files hold (pcap LINKTYPE_*). */
-#define XS_LINKTYPE_ETHERNET	1
-#define XS_LINKTYPE_RAW		101	/* IPv4 or IPv6, by the version */
-#define XS_NETMASK_UNKNOWN	0xffffffffu	/* PCAP_NETMASK_UNKNOWN */
-
 /* The link type of a device of type ARPHRD_*; 0: not one we can write. */
 uint32_t xs_linktype_of(uint16_t arphrd);
-/* libpcap's DLT_* for a link type. */
-static inline int xs_linktype_dlt(uint32_t linktype)
-{
-	return linktype == XS_LINKTYPE_RAW ? 12 /* DLT_RAW on Linux */ :
-					     (int)linktype;
-}
-
-/* "Ethernet", "raw IP". */
-static inline const char *xs_linktype_name(uint32_t linktype)
-{
-	return linktype == XS_LINKTYPE_RAW ? "raw IP" : "Ethernet";
-}
 
 /* setns() into /run/netns/NAME; 0 or -errno, said once. */
 int xs_netns_enter(const char *name);

@@ -2,7 +2,7 @@
 /* Monotonic and wall-clock time in ns, and the offset between them. */
 #include <time.h>
 
-#include "user/capture/clock.h"
+#include "user/base/clock.h"
 
 static int64_t ts_ns(const struct timespec *t)
 {
