@@ -131,7 +131,7 @@ static int sampler(const char *transport, unsigned int rate,
 	cfg.filter = expr ? &f : NULL;
 	/* 256 MiB holds 1.6 million 160-byte records: no "buffer full". */
 	fd = xs_transport_create(&cfg);
-	if (fd < 0 || xs_loader_open(&l, &cfg, fd, false) || xs_loader_load(l) ||
+	if (fd < 0 || xs_loader_open(&l, &cfg, fd) || xs_loader_load(l) ||
 	    xs_drain_open(&d, cfg.transport, fd, cfg.buffer_bytes, false, 128,
 			  discard, NULL)) {
 		fprintf(stderr, "xs-progcost: cannot load the sampler\n");

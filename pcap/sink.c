@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "user/base/log.h"
 #include "pcap/sink.h"
 
 struct file_sink {
@@ -119,8 +120,7 @@ static void file_counts(const void *p, struct xs_sink_counts *out)
 	out->errors = c.failed;
 }
 
-static void file_summary(const void *p, enum xs_summary_part part,
-			 bool quiet)
+static void file_summary(const void *p, enum xs_summary_part part)
 {
 	const struct file_sink *f = p;
 	struct xs_write_counts c = f->counts;
@@ -128,13 +128,12 @@ static void file_summary(const void *p, enum xs_summary_part part,
 	if (f->out)	/* still open: the counts so far */
 		xs_output_counts(f->out, &c);
 	if (part == XS_SUMMARY_DELIVERED)
-		xs_summary_line(c.written, "packets written", false, quiet);
+		xs_log_count(c.written, "packets written", false);
 	else if (f->reader_left || (f->out && xs_output_reader_left(f->out)))
-		xs_summary_line(c.failed, "packets not written: the reader left",
-				false, quiet);
+		xs_log_count(c.failed, "packets not written: the reader left",
+				false);
 	else
-		xs_summary_line(c.failed, "packets lost: write failed", true,
-				quiet);
+		xs_log_count(c.failed, "packets lost: write failed", true);
 }
 
 const struct xs_sink_ops xs_file_sink_ops = {

@@ -113,7 +113,7 @@ static void on_request(struct run *r)
 	if (read_summary(r, &k))
 		return;
 	pr_info("statistics so far:");
-	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, false);
+	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks);
 }
 
 /* --stats-file / --stats-interval: the counters, live. */
@@ -253,7 +253,7 @@ static int prepare(struct run *r, const struct xs_sflow_cfg *sflow)
 	    (err = open_drain(r, &cfg)))
 		return err;
 	return xs_programs_open(&r->progs, &r->ifs, &cfg, r->filter,
-				r->transport_fd, r->opt.verbose,
+				r->transport_fd,
 				&r->bad_input);
 }
 
@@ -273,7 +273,7 @@ static int start(struct run *r)
 		return err;
 	snprintf(rate, sizeof(rate), "%s1/%u%s", r->opt.adaptive ? "auto from " : "",
 		 r->opt.rate, r->opt.sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
-	for (unsigned int i = 0; !r->opt.quiet && i < r->ifs.n; i++)
+	for (unsigned int i = 0; i < r->ifs.n; i++)
 		if (r->opt.sample_mode == XS_SAMPLE_FLOW)
 			pr_info("listening on %s (%s, %s, %s, seed 0x%016llx, snaplen %u)",
 				r->ifs.at[i].name, r->progs.mode_name[i],
@@ -345,7 +345,7 @@ static void finish(struct run *r)
 	/* The last figures, as the summary has them. */
 	if (r->opt.stats_file)
 		health(r);
-	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks, r->opt.quiet);
+	xs_stats_print(&k, xs_drain_stats(r->drain), &r->sinks);
 }
 
 static void cleanup(struct run *r)
@@ -381,7 +381,7 @@ static int dump_filter(struct run *r)
 		if (r->opt.n_ifaces)
 			printf("; interface '%s': %s\n", r->ifs.at[i].name,
 			       xs_linktype_name(r->ifs.at[i].linktype));
-		err = xs_loader_print_filter(&cfg, r->opt.verbose, stdout);
+		err = xs_loader_print_filter(&cfg, stdout);
 		if (err)
 			return XS_EXIT_RUNTIME;
 	}
@@ -412,7 +412,7 @@ static int sample(struct run *r)
 	struct xs_sflow_cfg sflow = { 0 };
 	int err;
 
-	xs_log_init(r->opt.verbose);
+	xs_log_init(r->opt.log_level);
 	/* --sample flow without --seed: a key of its own for this run. */
 	if (r->opt.sample_mode == XS_SAMPLE_FLOW && !r->opt.seed_given &&
 	    getrandom(&r->opt.seed, sizeof(r->opt.seed), 0) != sizeof(r->opt.seed))

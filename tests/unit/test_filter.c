@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "user/base/log.h"
 #include "user/filter/filter.h"
 #include "user/capture/loader.h"
 #include "xdp/sample.h"
@@ -435,7 +436,7 @@ static unsigned int oracle(const char *expr, struct xs_filter_link link,
 		return 0;
 	}
 	cfg.filter = &f;
-	if (xs_loader_open(&l, &cfg, transport_fd, getenv("XS_VERBOSE")) ||
+	if (xs_loader_open(&l, &cfg, transport_fd) ||
 	    xs_loader_load(l)) {
 		CHECK(0, "'%s' does not load", expr);
 		xs_filter_free(&f);
@@ -577,7 +578,7 @@ static void test_sample_after_filter(int transport_fd)
 		return;
 	}
 	cfg.filter = &f;
-	if (!xs_loader_open(&l, &cfg, transport_fd, false) &&
+	if (!xs_loader_open(&l, &cfg, transport_fd) &&
 	    !xs_loader_load(l)) {
 		/* pkts[0] is UDP, pkts[1] TCP; repeat runs on one CPU. */
 		for (int i = 0; i < 2; i++) {
@@ -626,6 +627,8 @@ int main(void)
 	};
 	int fd;
 
+	/* XS_VERBOSE=1: the verifier's log of a refused program. */
+	xs_log_init(getenv("XS_VERBOSE") ? XS_LOG_DEBUG : XS_LOG_INFO);
 	ipv4_packets();
 	truncated_packets();
 	ipv6_packets();

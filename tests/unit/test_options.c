@@ -46,7 +46,7 @@ static void test_values(void)
 	CHECK(o.sample_mode == XS_SAMPLE_COUNT &&
 	      o.transport == XS_TRANSPORT_PERF && o.mode == XS_MODE_GENERIC,
 	      "words");
-	CHECK(o.unbuffered && o.quiet && !strcmp(o.netns, "ns1") &&
+	CHECK(o.unbuffered && o.log_level == XS_LOG_WARN && !strcmp(o.netns, "ns1") &&
 	      o.buffer_kib == 64, "flags");
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-s",
 			     "16384")) == 0, "max snaplen");

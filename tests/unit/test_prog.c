@@ -65,7 +65,7 @@ static int rig_cfg(struct rig *r, struct xs_prog_cfg cfg)
 	memset(r, 0, sizeof(*r));
 	r->map_fd = xs_transport_create(&cfg);
 	if (r->map_fd < 0 ||
-	    xs_loader_open(&r->l, &cfg, r->map_fd, false) ||
+	    xs_loader_open(&r->l, &cfg, r->map_fd) ||
 	    xs_loader_load(r->l))
 		return -1;
 	return xs_drain_open(&r->d, transport, r->map_fd, cfg.buffer_bytes,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Messages with the program's prefix; libbpf/libxdp output behind -v. */
+/* Messages with the program's prefix, by level; libbpf/libxdp at debug. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 
 #define PREFIX "xdpsample: "
 
-static bool verbose;
+static enum xs_log_level shown = XS_LOG_INFO;
 static const char *context;	/* "FILE:LINE: " while a config file is read */
 
 void xs_log_context(const char *c)
@@ -25,55 +26,58 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
 	(void)level;
-	return verbose ? vfprintf(stderr, fmt, ap) : 0;
+	return shown >= XS_LOG_DEBUG ? vfprintf(stderr, fmt, ap) : 0;
 }
 
 static int print_libxdp(enum libxdp_print_level level, const char *fmt,
 			va_list ap)
 {
 	(void)level;
-	return verbose ? vfprintf(stderr, fmt, ap) : 0;
+	return shown >= XS_LOG_DEBUG ? vfprintf(stderr, fmt, ap) : 0;
 }
 
-void xs_log_init(bool v)
+void xs_log_init(enum xs_log_level level)
 {
-	verbose = v;
+	shown = level;
 	libbpf_set_print(print_libbpf);
 	libxdp_set_print(print_libxdp);
 }
 
-bool xs_log_verbose(void)
+bool xs_log_shows(enum xs_log_level level)
 {
-	return verbose;
+	/* Errors are never hidden. */
+	return level == XS_LOG_ERROR || level <= shown;
 }
 
-static void vlog(const char *fmt, va_list ap, const char *suffix)
+static void vlog(const char *what, const char *fmt, va_list ap,
+		 const char *suffix)
 {
 	char *line;
 
 	/* One write per line, whatever its length: it stays whole. */
 	if (vasprintf(&line, fmt, ap) < 0)
 		return;
-	fprintf(stderr, PREFIX "%s%s%s\n", context ? context : "", line, suffix);
+	fprintf(stderr, PREFIX "%s%s%s%s\n", context ? context : "", what,
+		line, suffix);
 	free(line);
 }
 
-#define DEFINE_PR(name, cond)				\
+#define DEFINE_PR(name, level, what)			\
 void name(const char *fmt, ...)				\
 {							\
 	va_list ap;					\
 							\
-	if (!(cond))					\
+	if (!xs_log_shows(level))			\
 		return;					\
 	va_start(ap, fmt);				\
-	vlog(fmt, ap, "");				\
+	vlog(what, fmt, ap, "");			\
 	va_end(ap);					\
 }
 
-DEFINE_PR(pr_err, true)
-DEFINE_PR(pr_warn, true)
-DEFINE_PR(pr_info, true)
-DEFINE_PR(pr_debug, verbose)
+DEFINE_PR(pr_err, XS_LOG_ERROR, "")
+DEFINE_PR(pr_warn, XS_LOG_WARN, "warning: ")
+DEFINE_PR(pr_info, XS_LOG_INFO, "")
+DEFINE_PR(pr_debug, XS_LOG_DEBUG, "")
 
 int pr_errno(int err, const char *fmt, ...)
 {
@@ -82,7 +86,7 @@ int pr_errno(int err, const char *fmt, ...)
 
 	snprintf(suffix, sizeof(suffix), ": %s", strerror(-err));
 	va_start(ap, fmt);
-	vlog(fmt, ap, suffix);
+	vlog("", fmt, ap, suffix);
 	va_end(ap);
 	return err;
 }
@@ -91,4 +95,10 @@ int xs_bad_value(const char *what, const char *val, const char *why)
 {
 	pr_err("invalid %s '%s': %s", what, val, why);
 	return -EINVAL;
+}
+
+void xs_log_count(uint64_t v, const char *what, bool loss)
+{
+	if (xs_log_shows(XS_LOG_INFO) || (loss && v))
+		fprintf(stderr, "%" PRIu64 " %s\n", v, what);
 }

@@ -222,12 +222,11 @@ static int add_filter(struct xs_loader *l, struct bpf_program *p,
 }
 
 int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
-		   int transport_fd, bool verbose)
+		   int transport_fd)
 {
 	struct xs_loader *l;
 	int err;
 
-	xs_log_init(verbose);
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
@@ -396,7 +395,7 @@ static int attach_libxdp(struct xs_loader *l, enum xs_mode mode)
 	if (err) {
 		libxdp_strerror(err, msg, sizeof(msg));
 		pr_err("cannot attach XDP program to '%s': %s%s", l->ifname,
-		       msg, xs_log_verbose() ? "" : " (-v shows why)");
+		       msg, xs_log_shows(XS_LOG_DEBUG) ? "" : " (-v shows why)");
 		return err;
 	}
 	if (!attached_alone(l))
@@ -639,13 +638,12 @@ int xs_loader_stats_fd(const struct xs_loader *l)
 	return bpf_map__fd(l->skel->maps.xs_stats);
 }
 
-int xs_loader_print_filter(const struct xs_prog_cfg *cfg, bool verbose,
-			   FILE *f)
+int xs_loader_print_filter(const struct xs_prog_cfg *cfg, FILE *f)
 {
 	struct xs_loader *l;
 	int err;
 
-	err = xs_loader_open(&l, cfg, -1, verbose);
+	err = xs_loader_open(&l, cfg, -1);
 	if (err)
 		return err;
 	fprintf(f, "; filter '%s': %u classic BPF instructions\n",

@@ -41,7 +41,7 @@ const char *xs_transport_name(uint32_t transport);
 int xs_transport_create(const struct xs_prog_cfg *cfg);
 /* Open a skeleton using that map and configure it; nothing is loaded. */
 int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
-		   int transport_fd, bool verbose);
+		   int transport_fd);
 /*
  * Load without attaching (a verifier check; unit tests drive it with
  * BPF_PROG_TEST_RUN): 0 or -errno, nothing printed: the caller says what.
@@ -79,8 +79,7 @@ int xs_loader_dump_filter(const struct xs_loader *l, FILE *f);
  * --dump-filter: a program opened (not loaded) with cfg's filter, its
  * filter printed as spliced; 0, or -errno when it could not be.
  */
-int xs_loader_print_filter(const struct xs_prog_cfg *cfg, bool verbose,
-			   FILE *f);
+int xs_loader_print_filter(const struct xs_prog_cfg *cfg, FILE *f);
 
 int xs_loader_prog_fd(const struct xs_loader *l);
 /* The tc egress program (-Q out, inout), once loaded; else -errno. */

@@ -16,13 +16,12 @@
  * A translated filter the verifier refuses (too complex, say) is bad
  * input: find out with a load nobody attaches, before touching anything.
  */
-static int probe_filter(const struct xs_prog_cfg *cfg, int transport_fd,
-			bool verbose)
+static int probe_filter(const struct xs_prog_cfg *cfg, int transport_fd)
 {
 	struct xs_loader *l;
 	int err;
 
-	err = xs_loader_open(&l, cfg, transport_fd, verbose);
+	err = xs_loader_open(&l, cfg, transport_fd);
 	if (err)
 		return err;
 	err = xs_loader_load(l);
@@ -30,7 +29,8 @@ static int probe_filter(const struct xs_prog_cfg *cfg, int transport_fd,
 	if (err)
 		pr_err("the kernel refused the filter '%s' as translated: %s%s",
 		       cfg->filter->expr, strerror(-err),
-		       verbose ? "" : " (-v shows the verifier's log)");
+		       xs_log_shows(XS_LOG_DEBUG) ? "" :
+		       " (-v shows the verifier's log)");
 	return err;
 }
 
@@ -47,7 +47,7 @@ static bool seen_before(const struct xs_filter *f, unsigned int i)
 int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
 		     const struct xs_prog_cfg *cfg,
 		     const struct xs_filter *filters, int transport_fd,
-		     bool verbose, bool *bad_filter)
+		     bool *bad_filter)
 {
 	struct xs_prog_cfg c[XS_MAX_IFACES];
 	int err;
@@ -60,14 +60,14 @@ int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
 		c[i].raw_ip = ifs->at[i].linktype == XS_LINKTYPE_RAW;
 		if (!c[i].filter || seen_before(filters, i))
 			continue;
-		err = probe_filter(&c[i], transport_fd, verbose);
+		err = probe_filter(&c[i], transport_fd);
 		*bad_filter = err != 0;
 		if (err)
 			return err;
 	}
 	p->cfg.filter = filters[0].len ? &filters[0] : NULL;
 	for (unsigned int i = 0; i < ifs->n; i++) {
-		err = xs_loader_open(&p->l[i], &c[i], transport_fd, verbose);
+		err = xs_loader_open(&p->l[i], &c[i], transport_fd);
 		if (err)
 			return err;
 		p->n++;

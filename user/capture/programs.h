@@ -31,7 +31,7 @@ struct xs_programs {
 int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
 		     const struct xs_prog_cfg *cfg,
 		     const struct xs_filter *filters, int transport_fd,
-		     bool verbose, bool *bad_filter);
+		     bool *bad_filter);
 /* Attach every program; each interface's description says how. */
 int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 		       enum xs_mode mode);

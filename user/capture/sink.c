@@ -6,13 +6,6 @@
 
 #include "user/capture/sink.h"
 
-void xs_summary_line(uint64_t v, const char *what, bool loss, bool quiet)
-{
-	if (quiet && (!loss || !v))
-		return;
-	fprintf(stderr, "%" PRIu64 " %s\n", v, what);
-}
-
 int xs_sinks_add(struct xs_sinks *k, const struct xs_sink_ops *ops, void *p)
 {
 	if (k->n == XS_MAX_SINKS) {
@@ -146,12 +139,11 @@ int xs_sinks_close(struct xs_sinks *k)
 	return first;
 }
 
-void xs_sinks_summary(const struct xs_sinks *k, enum xs_summary_part part,
-		      bool quiet)
+void xs_sinks_summary(const struct xs_sinks *k, enum xs_summary_part part)
 {
 	for (unsigned int i = 0; i < k->n; i++)
 		if (k->s[i].ops->summary)
-			k->s[i].ops->summary(k->s[i].p, part, quiet);
+			k->s[i].ops->summary(k->s[i].p, part);
 }
 
 void xs_sinks_release(struct xs_sinks *k)

@@ -49,7 +49,7 @@ struct xs_sink_ops {
 	/* Its counts so far (also while it runs). */
 	void (*counts)(const void *p, struct xs_sink_counts *c);
 	/* Its lines of the summary, on stderr (also while it runs). */
-	void (*summary)(const void *p, enum xs_summary_part part, bool quiet);
+	void (*summary)(const void *p, enum xs_summary_part part);
 	/* After close and summary. */
 	void (*free)(void *p);
 };
@@ -85,12 +85,9 @@ void xs_sinks_flush(struct xs_sinks *k);
 bool xs_sinks_over(const struct xs_sinks *k);
 /* Close every sink: 0 or the first error (each sink reported its own). */
 int xs_sinks_close(struct xs_sinks *k);
-void xs_sinks_summary(const struct xs_sinks *k, enum xs_summary_part part,
-		      bool quiet);
+void xs_sinks_summary(const struct xs_sinks *k, enum xs_summary_part part);
 /* Abort the sinks not closed, free every sink. */
 void xs_sinks_release(struct xs_sinks *k);
 
-/* "N WHAT" on stderr; a loss of 0 is left out when quiet, all else is. */
-void xs_summary_line(uint64_t v, const char *what, bool loss, bool quiet);
 
 #endif

@@ -38,6 +38,6 @@ struct xs_summary {
  * every loss (the sinks' own among them), what came after the end.
  */
 void xs_stats_print(const struct xs_summary *s, const struct xs_drain_stats *d,
-		    const struct xs_sinks *sinks, bool quiet);
+		    const struct xs_sinks *sinks);
 
 #endif

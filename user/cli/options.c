@@ -163,6 +163,14 @@ static int p_flag(struct xs_options *o, const struct opt *d, const char *arg)
 	return 0;
 }
 
+/* -q and -v: the log level, which main sets once. */
+static int p_level(struct xs_options *o, const struct opt *d, const char *arg)
+{
+	(void)arg;
+	o->log_level = (enum xs_log_level)d->min;
+	return 0;
+}
+
 static int p_str(struct xs_options *o, const struct opt *d, const char *arg)
 {
 	if (!*arg && d->empty)
@@ -339,10 +347,10 @@ static const struct opt opts[] = {
 	  "how often; alone: a line on stderr every SECS", p_u32,
 	  F(stats_interval), .what = "statistics interval", .min = 1,
 	  .max = 86400 },
-	{ "quiet", 'q', NULL, "only errors and non-zero loss counters", p_flag,
-	  F(quiet) },
-	{ "verbose", 'v', NULL, "libbpf/libxdp diagnostics", p_flag,
-	  F(verbose) },
+	{ "quiet", 'q', NULL, "only errors, warnings and non-zero loss counters",
+	  p_level, F(log_level), .min = XS_LOG_WARN },
+	{ "verbose", 'v', NULL, "debug messages, and libbpf/libxdp diagnostics",
+	  p_level, F(log_level), .min = XS_LOG_DEBUG },
 	{ "help", 'h', NULL, "print this help", p_help, .off = 0 },
 	{ "version", OPT_VERSION, NULL, "print the version", p_version,
 	  .off = 0 },
@@ -431,6 +439,7 @@ static void set_defaults(struct xs_options *o)
 	o->transport = XS_TRANSPORT_RINGBUF;
 	o->mode = XS_MODE_AUTO;
 	o->dirs = XS_DIRS_IN;
+	o->log_level = XS_LOG_INFO;
 	o->buffer_kib = 0;	/* xs_default_buffer_kib() */
 	o->format = FORMAT_GUESS;
 	o->sflow_counter_secs = XS_SFLOW_COUNTER_SECS;

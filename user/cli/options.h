@@ -5,7 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "user/capture/loader.h"	/* enum xs_mode */
-#include "user/capture/sink.h"		/* XS_MAX_IFACES */
+#include "user/base/iface.h"		/* XS_MAX_IFACES */
+#include "user/base/log.h"
 #include "pcap/output.h"		/* enum xs_format */
 
 #define XS_VERSION "0.2.0"
@@ -43,8 +44,7 @@ struct xs_options {
 	bool dump_filter;	/* --dump-filter: print the filter's eBPF */
 	bool unbuffered;
 	bool immediate;		/* --immediate-mode */
-	bool quiet;
-	bool verbose;
+	enum xs_log_level log_level;	/* -q, -v */
 	bool extcap;		/* run by Wireshark (not an option) */
 	bool ifaces_from_config; /* -i on the command line replaces them */
 	const char *config;	/* --config FILE */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "user/base/log.h"
 #include "user/sflow/sink.h"
 
 struct sflow_sink {
@@ -102,8 +103,7 @@ static void sflow_counts(const void *p, struct xs_sink_counts *c)
 	c->errors = st.send_errors;
 }
 
-static void sflow_summary(const void *p, enum xs_summary_part part,
-			  bool quiet)
+static void sflow_summary(const void *p, enum xs_summary_part part)
 {
 	const struct sflow_sink *f = p;
 	struct xs_sflow_stats st = f->st;
@@ -112,7 +112,7 @@ static void sflow_summary(const void *p, enum xs_summary_part part,
 		return;
 	if (f->agent)	/* still open: the counts so far */
 		xs_sflow_get_stats(f->agent, &st);
-	if (!quiet)
+	if (xs_log_shows(XS_LOG_INFO))
 		fprintf(stderr,
 			"%" PRIu64 " packets exported to sFlow collector %s (%" PRIu64
 			" datagrams, %" PRIu64 " counter samples)\n",
