@@ -45,7 +45,7 @@ TEST_BPF  := $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o $(OUT)/xdp_drop.bpf
 	     $(OUT)/tc_drop_port.bpf.o $(OUT)/tc_pass.bpf.o
 # The libFuzzer target: the record checks and the file writers.
 FUZZ      := $(OUT)/fuzz_record
-FUZZ_SRCS := user/capture/drain.c user/capture/merge.c user/base/clock.c user/base/log.c \
+FUZZ_SRCS := user/capture/record.c user/capture/merge.c user/base/clock.c user/base/log.c \
 	     user/capture/sink.c $(wildcard pcap/*.c)
 
 # make install: the binary, the man page, and the link that makes it a

@@ -132,8 +132,10 @@ static int sampler(const char *transport, unsigned int rate,
 	/* 256 MiB holds 1.6 million 160-byte records: no "buffer full". */
 	fd = xs_transport_create(&cfg);
 	if (fd < 0 || xs_loader_open(&l, &cfg, fd) || xs_loader_load(l) ||
-	    xs_drain_open(&d, cfg.transport, fd, cfg.buffer_bytes, false, 128,
-			  discard, NULL)) {
+	    xs_drain_open(&d, &(struct xs_drain_cfg){
+				.transport = cfg.transport, .map_fd = fd,
+				.buffer_bytes = cfg.buffer_bytes, .snaplen = 128,
+			  }, discard, NULL)) {
 		fprintf(stderr, "xs-progcost: cannot load the sampler\n");
 		return 1;
 	}

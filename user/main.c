@@ -190,9 +190,13 @@ static int open_drain(struct run *r, const struct xs_prog_cfg *cfg)
 	r->transport_fd = xs_transport_create(cfg);
 	if (r->transport_fd < 0)
 		return r->transport_fd;
-	err = xs_drain_open(&r->drain, cfg->transport, r->transport_fd,
-			    cfg->buffer_bytes, cfg->immediate, cfg->snaplen,
-			    xs_sinks_packet, &r->sinks);
+	err = xs_drain_open(&r->drain, &(struct xs_drain_cfg){
+				.transport = cfg->transport,
+				.map_fd = r->transport_fd,
+				.buffer_bytes = cfg->buffer_bytes,
+				.immediate = cfg->immediate,
+				.snaplen = cfg->snaplen,
+			    }, xs_sinks_packet, &r->sinks);
 	return err ? pr_errno(err, "cannot open the %s consumer",
 			      xs_transport_name(cfg->transport)) : 0;
 }

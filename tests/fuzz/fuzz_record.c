@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "user/base/clock.h"
-#include "user/capture/drain.h"
+#include "user/capture/record.h"
 #include "pcap/output.h"
 
 static struct xs_output *out[2];

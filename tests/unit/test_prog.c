@@ -68,8 +68,11 @@ static int rig_cfg(struct rig *r, struct xs_prog_cfg cfg)
 	    xs_loader_open(&r->l, &cfg, r->map_fd) ||
 	    xs_loader_load(r->l))
 		return -1;
-	return xs_drain_open(&r->d, transport, r->map_fd, cfg.buffer_bytes,
-			     false, snaplen, collect, &r->got);
+	return xs_drain_open(&r->d, &(struct xs_drain_cfg){
+				.transport = transport, .map_fd = r->map_fd,
+				.buffer_bytes = cfg.buffer_bytes,
+				.snaplen = snaplen,
+			     }, collect, &r->got);
 }
 
 static int rig_up(struct rig *r, uint32_t transport, uint32_t rate,

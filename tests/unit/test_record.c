@@ -7,7 +7,9 @@
 #include <time.h>
 
 #include "user/base/clock.h"
-#include "user/capture/drain.h"
+#include "user/capture/merge.h"
+#include "user/capture/record.h"
+#include "user/capture/ring.h"
 #include "xdp/sample.h"
 #include "unit.h"
 

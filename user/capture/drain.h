@@ -6,7 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "user/base/packet.h"
-#include "user/capture/merge.h"
 
 /* Called for every record that passed the checks; owns no error path. */
 typedef void (*xs_packet_fn)(void *ctx, const struct xs_packet *pkt);
@@ -24,12 +23,20 @@ struct xs_drain_stats {
 
 struct xs_drain;
 
+/* What the drain reads, as the programs' settings say it. */
+struct xs_drain_cfg {
+	uint32_t transport;	/* enum xs_transport */
+	int map_fd;		/* the transport map, created (transport.h) */
+	uint32_t buffer_bytes;	/* each CPU's buffer */
+	bool immediate;		/* a wakeup for every record */
+	uint32_t snaplen;	/* what the records are checked against */
+};
+
 /*
  * The transport map must be created (it may still be empty of programs):
  * for the ring buffer the array of per-CPU rings, for perf the event array.
  */
-int xs_drain_open(struct xs_drain **out, uint32_t transport, int map_fd,
-		  uint32_t buffer_bytes, bool immediate, uint32_t snaplen,
+int xs_drain_open(struct xs_drain **out, const struct xs_drain_cfg *cfg,
 		  xs_packet_fn fn, void *ctx);
 /*
  * Wait up to timeout_ms for a wakeup, then hand on, in timestamp order
@@ -43,32 +50,5 @@ void xs_drain_close(struct xs_drain *d);
 /* The fullest CPU's buffer: the share of it not yet read, 0..1. */
 double xs_drain_fill(const struct xs_drain *d);
 const struct xs_drain_stats *xs_drain_stats(const struct xs_drain *d);
-
-/*
- * Check one record of size bytes against the record layout and snaplen;
- * fill pkt (timestamps still monotonic) or return -EBADMSG.
- */
-int xs_record_check(const void *data, size_t size, uint32_t snaplen,
-		    struct xs_packet *pkt);
-/* One BPF ring buffer as the kernel maps it (linux/bpf.h's ring ABI). */
-struct xs_ring_view {
-	unsigned long *consumer;	/* our position, written back */
-	const unsigned long *producer;	/* the kernel's */
-	const uint8_t *data;		/* mask + 1 bytes, mapped twice in a row */
-	size_t mask;
-	unsigned long cons;		/* read up to here */
-	unsigned long released;		/* *consumer as last written */
-	unsigned long next;		/* after the record peek gave */
-};
-
-/*
- * The oldest committed, not discarded record at cons, in place:
- * XS_STREAM_RECORD (merge.h), or XS_STREAM_EMPTY (the consumer position
- * published), or XS_STREAM_BUSY (still being written). A header whose
- * length runs past the committed data skips to the producer: -EBADMSG.
- */
-int xs_ring_peek(struct xs_ring_view *r, const void **data, size_t *size);
-/* Past the record peek gave; published every 64 KiB and when caught up. */
-void xs_ring_take(struct xs_ring_view *r);
 
 #endif

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ring buffer reader: one BPF ring buffer per CPU, each read directly
+ * rather than through libbpf's ring_buffer, which publishes the consumer
+ * position after every record: the XDP program reads that position on
+ * every reserve, so each record would pull its cache line across CPUs
+ * twice. The view publishes it once per RING_RELEASE bytes and when it has
+ * caught up. A record is read in place and stays in the ring until the
+ * merge hands it on.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+
+#include "user/capture/reader.h"
+#include "user/capture/ring.h"
+
+#define RING_RELEASE (64 * 1024)
+
+struct ring {
+	struct xs_ring_view v;
+	void *producer_map;		/* position page + data mapped twice */
+	size_t page;
+	const struct xs_reader_cfg *cfg;
+};
+
+struct rings {
+	struct xs_reader r;		/* first: what the drain sees */
+	struct xs_reader_cfg cfg;
+	struct ring *at;
+};
+
+static void publish(struct xs_ring_view *r)
+{
+	__atomic_store_n(r->consumer, r->cons, __ATOMIC_RELEASE);
+	r->released = r->cons;
+}
+
+int xs_ring_peek(struct xs_ring_view *r, const void **data, size_t *size)
+{
+	unsigned long prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
+
+	while (r->cons < prod) {
+		const uint32_t *hdr = (const void *)(r->data + (r->cons & r->mask));
+		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		uint32_t n = len & ~(BPF_RINGBUF_BUSY_BIT |
+				     BPF_RINGBUF_DISCARD_BIT);
+
+		if (len & BPF_RINGBUF_BUSY_BIT)
+			return XS_STREAM_BUSY;
+		/* A length past the committed data: resume at the producer,
+		 * the only position known to start a record. */
+		if (n > r->mask + 1 ||
+		    prod - r->cons < BPF_RINGBUF_HDR_SZ + (unsigned long)n) {
+			r->cons = prod;
+			publish(r);
+			return -EBADMSG;
+		}
+		r->next = r->cons + ((n + BPF_RINGBUF_HDR_SZ + 7) & ~7UL);
+		if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
+			*data = hdr + 2;
+			*size = n;
+			return XS_STREAM_RECORD;
+		}
+		xs_ring_take(r);
+	}
+	/* Caught up: the kernel wakes us for the next record. */
+	if (r->released != r->cons)
+		publish(r);
+	return XS_STREAM_EMPTY;
+}
+
+void xs_ring_take(struct xs_ring_view *r)
+{
+	r->cons = r->next;
+	if (r->cons - r->released >= RING_RELEASE)
+		publish(r);
+}
+
+static int ring_peek(void *s, struct xs_packet *pkt)
+{
+	struct ring *r = s;
+	const void *data;
+	size_t size;
+	int ret;
+
+	for (;;) {
+		ret = xs_ring_peek(&r->v, &data, &size);
+		if (ret == -EBADMSG) {
+			r->cfg->counts->received++;
+			r->cfg->counts->bad++;
+			continue;
+		}
+		if (ret != XS_STREAM_RECORD ||
+		    !xs_reader_check(r->cfg, data, size, pkt))
+			return ret;
+		xs_ring_take(&r->v);
+	}
+}
+
+static void ring_take(void *s)
+{
+	xs_ring_take(&((struct ring *)s)->v);
+}
+
+static void ring_close(struct ring *r)
+{
+	if (r->producer_map)
+		munmap(r->producer_map, r->page + 2 * (r->v.mask + 1));
+	if (r->v.consumer)
+		munmap(r->v.consumer, r->page);
+}
+
+static int ring_map(struct ring *r, int map_fd, int epfd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	void *p;
+
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
+		return -errno;
+	/* The kernel's ring sizes are powers of two, a page or more. */
+	if (!info.max_entries || info.max_entries & (info.max_entries - 1))
+		return -EINVAL;
+	r->page = sysconf(_SC_PAGESIZE);
+	r->v.mask = info.max_entries - 1;
+	p = mmap(NULL, r->page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	r->v.consumer = p;
+	/* The data is mapped twice in a row: a record that wraps reads on. */
+	p = mmap(NULL, r->page + 2 * (r->v.mask + 1), PROT_READ, MAP_SHARED,
+		 map_fd, r->page);
+	if (p == MAP_FAILED)
+		return -errno;
+	r->producer_map = p;
+	r->v.producer = p;
+	r->v.data = (const uint8_t *)p + r->page;
+	r->v.cons = r->v.released = *r->v.consumer;
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, map_fd, &ev) ? -errno : 0;
+}
+
+/* Ring i of the outer array, mapped, as stream i. */
+static int ring_open(struct rings *g, int outer_fd, __u32 i)
+{
+	__u32 id;
+	int fd, err;
+
+	if (bpf_map_lookup_elem(outer_fd, &i, &id))
+		return -errno;
+	fd = bpf_map_get_fd_by_id(id);
+	if (fd < 0)
+		return -errno;
+	g->at[i].cfg = &g->cfg;
+	err = ring_map(&g->at[i], fd, g->r.epfd);
+	close(fd);	/* the mappings and the epoll keep the ring */
+	g->r.n = i + 1;
+	g->r.src[i] = (struct xs_stream_src){
+		.peek = ring_peek, .take = ring_take, .s = &g->at[i],
+	};
+	return err;
+}
+
+/* Unread records beyond what the merge already looked at. */
+static bool rings_unread(const struct xs_reader *r)
+{
+	const struct rings *g = (const void *)r;
+
+	for (unsigned int i = 0; i < r->n; i++) {
+		const struct xs_ring_view *v = &g->at[i].v;
+		unsigned long seen = v->cons < v->next ? v->next : v->cons;
+
+		if (__atomic_load_n(v->producer, __ATOMIC_ACQUIRE) > seen)
+			return true;
+	}
+	return false;
+}
+
+static double rings_fill(const struct xs_reader *r)
+{
+	const struct rings *g = (const void *)r;
+	double most = 0, f;
+
+	for (unsigned int i = 0; i < r->n; i++) {
+		const struct xs_ring_view *v = &g->at[i].v;
+
+		f = (double)(*v->producer - v->cons) / (v->mask + 1);
+		if (f > most)
+			most = f;
+	}
+	return most;
+}
+
+static void rings_close(struct xs_reader *r)
+{
+	struct rings *g = (void *)r;
+
+	for (unsigned int i = 0; g->at && i < r->n; i++)
+		ring_close(&g->at[i]);
+	if (r->epfd >= 0)
+		close(r->epfd);
+	free(g->at);
+	free(r->src);
+	free(g);
+}
+
+int xs_ring_reader_open(struct xs_reader **out, int outer_fd,
+			const struct xs_reader_cfg *cfg)
+{
+	struct rings *g = calloc(1, sizeof(*g));
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int err = 0;
+
+	if (!g)
+		return -ENOMEM;
+	g->cfg = *cfg;
+	g->r = (struct xs_reader){
+		.unread = rings_unread, .fill = rings_fill,
+		.close = rings_close, .epfd = epoll_create1(EPOLL_CLOEXEC),
+	};
+	if (g->r.epfd < 0 || bpf_obj_get_info_by_fd(outer_fd, &info, &len))
+		err = -errno;
+	g->at = err ? NULL : calloc(info.max_entries, sizeof(*g->at));
+	g->r.src = g->at ? calloc(info.max_entries, sizeof(*g->r.src)) : NULL;
+	if (!err && !g->r.src)
+		err = -ENOMEM;
+	for (__u32 i = 0; !err && i < info.max_entries; i++)
+		err = ring_open(g, outer_fd, i);
+	if (err) {
+		rings_close(&g->r);
+		return err;
+	}
+	*out = &g->r;
+	return 0;
+}
