@@ -97,9 +97,11 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@ 2> $@.log || \
 		{ cat $@.log; exit 1; }
 
-# The skeleton is generated: -MMD cannot know of it before the first build.
-$(OUT)/user/capture/loader.o $(SAN_DIR)/user/capture/loader.o: $(OUT)/sampler.skel.h \
-	$(OUT)/probe.skel.h
+# The skeletons are generated: -MMD cannot know of them before the first
+# build. loader_priv.h includes the sampler's, attach.c the probe's.
+SKEL_USERS := $(foreach d,$(OUT) $(SAN_DIR),$(d)/user/capture/loader.o \
+	      $(d)/user/capture/attach.o)
+$(SKEL_USERS): $(OUT)/sampler.skel.h $(OUT)/probe.skel.h
 
 $(OUT)/%.o: %.c
 	$(call msg,CC,$@)

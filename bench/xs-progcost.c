@@ -30,6 +30,7 @@
 #include "user/capture/drain.h"
 #include "user/filter/filter.h"
 #include "user/capture/loader.h"
+#include "user/capture/transport.h"
 #include "xdp/sample.h"
 
 static unsigned char frame[64] = {
@@ -130,7 +131,7 @@ static int sampler(const char *transport, unsigned int rate,
 		return 1;
 	cfg.filter = expr ? &f : NULL;
 	/* 256 MiB holds 1.6 million 160-byte records: no "buffer full". */
-	fd = xs_transport_create(&cfg);
+	fd = xs_transport_create(cfg.transport, cfg.buffer_bytes);
 	if (fd < 0 || xs_loader_open(&l, &cfg, fd) || xs_loader_load(l) ||
 	    xs_drain_open(&d, &(struct xs_drain_cfg){
 				.transport = cfg.transport, .map_fd = fd,

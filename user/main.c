@@ -21,6 +21,7 @@
 #include "user/capture/privs.h"
 #include "user/capture/programs.h"
 #include "user/capture/stats.h"
+#include "user/capture/transport.h"
 #include "user/cli/config.h"
 #include "user/cli/exit.h"
 #include "user/cli/extcap.h"
@@ -187,7 +188,7 @@ static int open_drain(struct run *r, const struct xs_prog_cfg *cfg)
 {
 	int err;
 
-	r->transport_fd = xs_transport_create(cfg);
+	r->transport_fd = xs_transport_create(cfg->transport, cfg->buffer_bytes);
 	if (r->transport_fd < 0)
 		return r->transport_fd;
 	err = xs_drain_open(&r->drain, &(struct xs_drain_cfg){

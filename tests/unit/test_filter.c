@@ -15,6 +15,7 @@
 #include "user/base/log.h"
 #include "user/filter/filter.h"
 #include "user/capture/loader.h"
+#include "user/capture/transport.h"
 #include "xdp/sample.h"
 #include "user/capture/stats.h"
 #include "unit.h"
@@ -639,7 +640,7 @@ int main(void)
 	test_refused();
 	if (geteuid())
 		SKIP("loading BPF programs needs root");
-	fd = xs_transport_create(&cfg);
+	fd = xs_transport_create(cfg.transport, cfg.buffer_bytes);
 	CHECK(fd >= 0, "ring buffer");
 	if (fd >= 0) {
 		test_oracle(fd);

@@ -15,6 +15,7 @@
 
 #include "user/capture/drain.h"
 #include "user/capture/loader.h"
+#include "user/capture/transport.h"
 #include "xdp/sample.h"
 #include "user/capture/stats.h"
 #include "unit.h"
@@ -63,7 +64,7 @@ static int rig_cfg(struct rig *r, struct xs_prog_cfg cfg)
 	/* The XDP hook unless a test asks for others. */
 	cfg.dirs = cfg.dirs ?: XS_DIRS_IN;
 	memset(r, 0, sizeof(*r));
-	r->map_fd = xs_transport_create(&cfg);
+	r->map_fd = xs_transport_create(cfg.transport, cfg.buffer_bytes);
 	if (r->map_fd < 0 ||
 	    xs_loader_open(&r->l, &cfg, r->map_fd) ||
 	    xs_loader_load(r->l))

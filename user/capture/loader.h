@@ -32,13 +32,6 @@ struct xs_prog_cfg {
 	const struct xs_filter *filter;	/* NULL: every packet */
 };
 
-/* "ringbuf" or "perf". */
-const char *xs_transport_name(uint32_t transport);
-/*
- * Create the transport map (ring buffer or perf event array) that the
- * programs of all interfaces share; returns its fd or -errno.
- */
-int xs_transport_create(const struct xs_prog_cfg *cfg);
 /* Open a skeleton using that map and configure it; nothing is loaded. */
 int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 		   int transport_fd);

@@ -11,6 +11,7 @@
 #include "user/capture/owner.h"
 #include "user/capture/programs.h"
 #include "user/capture/stats.h"
+#include "user/capture/transport.h"
 
 /*
  * A translated filter the verifier refuses (too complex, say) is bad

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The loader's state, shared by loader.c (load) and attach.c (attach). */
+#ifndef XDPSAMPLE_LOADER_PRIV_H
+#define XDPSAMPLE_LOADER_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <xdp/libxdp.h>
+#include "user/capture/loader.h"
+#include "sampler.skel.h"
+
+struct xs_loader {
+	struct sampler *skel;
+	struct xdp_program *xprog;
+	enum xdp_attach_mode attached_mode;
+	int link_fd;		/* attached as a bpf_link; -1: through libxdp */
+	int tc_link_fd;		/* the egress program's tcx link; -1 */
+	bool ingress, egress;	/* which hooks -Q asked for */
+	char how[48];		/* "native", "tc egress", "native + tc egress" */
+	uint32_t prog_id;
+	uint32_t transport;
+	unsigned int filter_at, filter_start;	/* placeholder, filter code */
+	int ifindex;
+	char ifname[32];
+};
+
+#endif
