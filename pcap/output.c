@@ -1,60 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The capture's files: which file is open, when to rotate, and the format
- * writer behind it. Every file is a complete capture on its own (pcapng: its
- * own section header, interface descriptions and statistics).
+ * The capture's files as a sink: which file is open, when to rotate, the
+ * format chosen once, and what the files say of losses and statistics.
+ * Every file is a complete capture on its own (pcapng: its own section
+ * header, interface descriptions and statistics).
  */
-#define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "user/base/clock.h"
 #include "user/base/log.h"
+#include "pcap/files.h"
 #include "pcap/output.h"
-#include "pcap/pcap_writer.h"
-#include "pcap/pcapng_writer.h"
 
 struct iface_state {
 	struct xs_iface_counters at_open;	/* counters when the file began */
-	uint64_t pending_drops;
+	uint64_t pending_drops;			/* for its next packet */
 	uint64_t delivered;			/* handed to this file */
+	uint64_t lost_reported[XS_DIRS];	/* kernel losses already told */
 };
 
 struct xs_output {
 	struct xs_output_cfg cfg;
+	const struct xs_format_ops *fmt;
 	const struct xs_ifaces *ifs;	/* from start */
 	struct iface_state st[XS_MAX_IFACES];
-	struct xs_rotate rot;
+	struct xs_files files;
 	struct xs_write_counts total;	/* files already closed */
 	struct xs_stream *s;
-	char *pattern;			/* the -w argument */
-	char name[4096];		/* current file, for messages */
 	char comment[40];		/* for comment_rate */
 	uint32_t comment_rate;
 	uint64_t file_start_ns;
-	int dirfd;			/* the current file's directory */
-	struct made {			/* the files of this run */
-		dev_t dev;
-		ino_t ino;
-		uint32_t slot;
-	} *made;
-	size_t n_made, cap_made;
-	uint32_t slot;			/* -G intervals begun */
+	int64_t wall_offset;		/* CLOCK_MONOTONIC to the wall clock */
 	int fd;				/* first file, before start */
 	int cur_fd;			/* the file being written */
-	bool created;
-	bool is_stdout;
 	bool reported;
 	bool reader_left;		/* a reader that may leave did */
+	bool closed;
 };
 
 enum xs_format xs_output_guess_format(const char *path)
@@ -65,11 +52,6 @@ enum xs_format xs_output_guess_format(const char *path)
 							   XS_FORMAT_PCAP;
 }
 
-static const char *shown_name(const struct xs_output *o)
-{
-	return o->is_stdout ? "standard output" : o->name;
-}
-
 /*
  * Said once. Where the reader may leave (Wireshark ends an extcap capture
  * by closing its FIFO) a broken pipe is the end of the capture, not an
@@ -77,6 +59,8 @@ static const char *shown_name(const struct xs_output *o)
  */
 static int report(struct xs_output *o, int err)
 {
+	const char *name = xs_files_shown(&o->files);
+
 	if (err == -EPIPE && o->cfg.reader_may_leave) {
 		o->reader_left = o->reported = true;
 		return -ECANCELED;
@@ -85,192 +69,38 @@ static int report(struct xs_output *o, int err)
 		return err;
 	o->reported = true;
 	if (err == -EPIPE)
-		pr_err("%s closed by its reader (broken pipe)",
-			shown_name(o));
+		pr_err("%s closed by its reader (broken pipe)", name);
 	else
-		pr_err("cannot write %s: %s",
-			shown_name(o), strerror(-err));
+		pr_err("cannot write %s: %s", name, strerror(-err));
 	return err;
 }
 
-/*
- * Each file is opened in a directory of its own name's (strftime runs over
- * the whole path, as with tcpdump): the directory first, then the file in
- * it with O_NOFOLLOW, so no link is followed at the last step.
- */
-static int open_dir(struct xs_output *o)
-{
-	char *copy = strdup(o->name);
-	int err = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	if (o->dirfd >= 0)
-		close(o->dirfd);
-	o->dirfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (o->dirfd < 0) {
-		err = -errno;
-		pr_err("cannot open '%s' for writing: %s", o->name,
-		       strerror(errno));
-	}
-	free(copy);
-	return err;
-}
-
-static const char *base_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
-static int open_error(const char *name)
-{
-	int err = -errno;
-
-	if (errno == ELOOP)
-		pr_err("refusing to write '%s': it is a symbolic link",
-			name);
-	else
-		pr_err("cannot open '%s' for writing: %s",
-			name, strerror(errno));
-	return err;
-}
-
-/*
- * Two runs must not write one file: the second is refused. Only regular
- * files: two runs may well both write to /dev/null or a FIFO.
- */
-static int lock_file(int fd, const char *name)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    !flock(fd, LOCK_EX | LOCK_NB))
-		return 0;
-	if (errno == EWOULDBLOCK) {
-		pr_err("'%s' is being written by another process",
-			name);
-		return -EBUSY;
-	}
-	return 0;	/* a file system without locks: carry on */
-}
-
-/* Remember a file of this run: no later rotation may truncate it. */
-static void remember(struct xs_output *o, int fd)
-{
-	struct made *m;
-	struct stat st;
-
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
-		return;
-	if (o->n_made == o->cap_made) {
-		size_t cap = o->cap_made ? o->cap_made * 2 : 64;
-
-		m = realloc(o->made, cap * sizeof(*m));
-		if (!m)
-			return;
-		o->made = m;
-		o->cap_made = cap;
-	}
-	o->made[o->n_made++] = (struct made){ st.st_dev, st.st_ino, o->slot };
-}
-
-/*
- * The name in o->name belongs to a file this run already wrote (a strftime
- * name that repeats, -G without %-codes): unless it is the -C -W ring
- * reusing a name of its own interval, which is what a ring is for.
- */
-static bool ours(const struct xs_output *o, bool ring_step)
-{
-	struct stat st;
-
-	if (fstatat(o->dirfd, base_of(o->name), &st, AT_SYMLINK_NOFOLLOW))
-		return false;
-	for (size_t i = 0; i < o->n_made; i++) {
-		if (o->made[i].dev != st.st_dev || o->made[i].ino != st.st_ino)
-			continue;
-		return !(ring_step && o->made[i].slot == o->slot);
-	}
-	return false;
-}
-
-/* A repeated name gets the first free suffix: NAME.1, NAME.2, ... */
-static int unrepeat(struct xs_output *o, bool ring_step)
-{
-	size_t n = strlen(o->name);
-
-	for (unsigned int k = 1; ours(o, ring_step); k++) {
-		o->name[n] = '\0';
-		if (snprintf(o->name + n, sizeof(o->name) - n, ".%u", k) >=
-		    (int)(sizeof(o->name) - n))
-			return -ENAMETOOLONG;
-	}
-	return 0;
-}
-
-/* The first file: created if new (and removed again on abort). */
-static int open_first(struct xs_output *o)
-{
-	int flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC;
-	const char *base = base_of(o->name);
-
-	o->fd = openat(o->dirfd, base, flags | O_CREAT | O_EXCL, 0600);
-	if (o->fd >= 0)
-		o->created = true;
-	else if (errno == EEXIST)
-		o->fd = openat(o->dirfd, base, flags);
-	if (o->fd < 0)
-		return open_error(o->name);
-	return lock_file(o->fd, o->name);
-}
-
-int xs_output_open(struct xs_output **out, const struct xs_output_cfg *cfg)
+int xs_output_open(void **sink, const struct xs_output_cfg *cfg)
 {
 	struct xs_output *o = calloc(1, sizeof(*o));
-	int err;
 
 	if (!o)
 		return -ENOMEM;
 	o->cfg = *cfg;
-	o->dirfd = o->fd = -1;
-	o->is_stdout = !strcmp(cfg->path, "-");
-	o->pattern = strdup(cfg->path);
-	xs_rotate_init(&o->rot, &cfg->rotate, time(NULL));
-	if (!o->pattern) {
-		err = -ENOMEM;
-		goto fail;
+	o->fmt = cfg->format == XS_FORMAT_PCAPNG ? &xs_pcapng_format :
+						   &xs_pcap_format;
+	o->wall_offset = xs_mono_to_wall_offset();
+	o->cur_fd = -1;
+	o->fd = xs_files_first(&o->files, cfg->path, &cfg->rotate,
+			       (time_t)(xs_wall_ns() / 1000000000ULL));
+	if (o->fd < 0) {
+		int err = o->fd;
+
+		xs_files_free(&o->files);
+		free(o);
+		return err;
 	}
-	if (o->is_stdout) {
-		/* A dup of stdout: our buffer, our close. */
-		o->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-		err = o->fd < 0 ? open_error("standard output") : 0;
-	} else if (xs_rotate_name(&o->rot, o->pattern, o->name,
-				  sizeof(o->name))) {
-		pr_err("file name '%s' is too long",
-			o->pattern);
-		err = -ENAMETOOLONG;
-	} else {
-		err = open_dir(o);
-		if (!err)
-			err = open_first(o);
-		if (!err)
-			remember(o, o->fd);
-	}
-	if (err)
-		goto fail;
-	if (cfg->format == XS_FORMAT_PCAPNG && cfg->filter &&
+	if (o->fmt->stats && cfg->filter &&
 	    strlen(cfg->filter) > XS_PCAPNG_MAX_FILTER)
 		pr_warn("the filter is longer than pcapng's if_filter holds (%zu bytes, %d allowed): the files will not record it",
 			strlen(cfg->filter), XS_PCAPNG_MAX_FILTER);
-	*out = o;
+	*sink = o;
 	return 0;
-fail:
-	if (o->dirfd >= 0)
-		close(o->dirfd);
-	free(o->pattern);
-	free(o);
-	return err;
 }
 
 static void read_counters(struct xs_output *o, unsigned int i,
@@ -281,34 +111,12 @@ static void read_counters(struct xs_output *o, unsigned int i,
 		o->ifs->counters(o->ifs->ctx, i, c);
 }
 
-static int write_header(struct xs_output *o)
-{
-	char os[160] = "Linux", hw[80] = "";
-	struct utsname u;
-	int err;
-
-	for (unsigned int i = 0; i < o->ifs->n; i++) {
-		read_counters(o, i, &o->st[i].at_open);
-		o->st[i].delivered = 0;
-	}
-	o->file_start_ns = xs_wall_ns();
-	if (o->cfg.format == XS_FORMAT_PCAP)
-		return xs_pcap_header(o->s, o->ifs->at[0].linktype,
-				      o->cfg.snaplen);
-	if (!uname(&u)) {
-		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
-		snprintf(hw, sizeof(hw), "%s", u.machine);
-	}
-	err = xs_pcapng_shb(o->s, hw, os, o->cfg.app);
-	for (unsigned int i = 0; !err && i < o->ifs->n; i++)
-		err = xs_pcapng_idb(o->s, o->ifs->at[i].name,
-				    o->ifs->at[i].descr, o->ifs->at[i].linktype,
-				    o->cfg.snaplen, o->cfg.filter);
-	return err;
-}
-
 static int begin_file(struct xs_output *o, int fd)
 {
+	struct xs_file_info fi = {
+		.ifs = o->ifs, .snaplen = o->cfg.snaplen,
+		.filter = o->cfg.filter, .app = o->cfg.app,
+	};
 	int err;
 
 	o->cur_fd = fd;
@@ -317,20 +125,27 @@ static int begin_file(struct xs_output *o, int fd)
 		close(fd);
 		return report(o, -ENOMEM);
 	}
-	err = write_header(o);
+	for (unsigned int i = 0; i < o->ifs->n; i++) {
+		read_counters(o, i, &o->st[i].at_open);
+		o->st[i].delivered = 0;
+	}
+	o->file_start_ns = xs_wall_ns();
+	err = o->fmt->header(o->s, &fi);
 	if (!err)
 		err = xs_stream_flush(o->s);
 	return report(o, err);
 }
 
-int xs_output_start(struct xs_output *o, const struct xs_ifaces *ifs)
+/* The capture starts: the first file is emptied and gets its header. */
+static int out_start(void *p, const struct xs_ifaces *ifs)
 {
+	struct xs_output *o = p;
 	struct stat st;
 	int fd = o->fd;
 
 	o->ifs = ifs;
 	o->fd = -1;
-	o->created = false;	/* from here on the file is the capture */
+	o->files.created = false;	/* from here on the file is the capture */
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && ftruncate(fd, 0)) {
 		close(fd);
 		return report(o, -errno);
@@ -379,15 +194,13 @@ static void write_stats(struct xs_output *o)
 	uint64_t end = xs_wall_ns();
 
 	for (unsigned int i = 0; i < o->ifs->n; i++) {
-		const struct xs_iface *a = &o->ifs->at[i];
 		struct iface_state *f = &o->st[i];
 		struct xs_iface_counters c;
 		char note[160];
-		struct xs_isb isb;
 
 		read_counters(o, i, &c);
-		isb_note(note, sizeof(note), a, &c, &f->at_open);
-		isb = (struct xs_isb){
+		isb_note(note, sizeof(note), &o->ifs->at[i], &c, &f->at_open);
+		o->fmt->stats(o->s, i, end, &(struct xs_isb){
 			.start_ns = o->file_start_ns,
 			.end_ns = end,
 			.ifrecv = since(c.seen, f->at_open.seen),
@@ -399,8 +212,7 @@ static void write_stats(struct xs_output *o)
 			.osdrop = since(c.lost, f->at_open.lost),
 			.usrdeliv = f->delivered,
 			.comment = note[0] ? note : NULL,
-		};
-		xs_pcapng_isb(o->s, i, end, &isb);
+		});
 	}
 }
 
@@ -411,7 +223,7 @@ static int end_file(struct xs_output *o)
 
 	if (!o->s)
 		return 0;
-	if (o->cfg.format == XS_FORMAT_PCAPNG && !xs_stream_error(o->s))
+	if (o->fmt->stats && !xs_stream_error(o->s))
 		write_stats(o);
 	err = xs_stream_close(o->s, &c);
 	o->s = NULL;
@@ -420,48 +232,21 @@ static int end_file(struct xs_output *o)
 	return report(o, err);
 }
 
-static int open_next(struct xs_output *o, bool ring_step)
+/* The next file, by time (now: wall clock seconds) or by size. */
+static int rotate(struct xs_output *o, bool by_time, time_t now)
 {
-	int fd, err;
-
-	if (xs_rotate_name(&o->rot, o->pattern, o->name, sizeof(o->name)))
-		return report(o, -ENAMETOOLONG);
-	err = open_dir(o);
-	if (!err && unrepeat(o, ring_step))
-		err = report(o, -ENAMETOOLONG);
-	if (err) {
-		o->reported = true;
-		return err;
-	}
-	/* Not O_TRUNC: a file another run holds must not be emptied. */
-	fd = openat(o->dirfd, base_of(o->name),
-		    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		o->reported = true;
-		return open_error(o->name);
-	}
-	err = lock_file(fd, o->name);
-	if (!err && ftruncate(fd, 0))
-		err = report(o, -errno);
-	if (err) {
-		o->reported = true;
-		close(fd);
-		return err;
-	}
-	remember(o, fd);
-	return begin_file(o, fd);
-}
-
-static int rotate(struct xs_output *o, bool by_time)
-{
-	int err = end_file(o);
+	int err = end_file(o), fd;
 
 	if (err)
 		return err;
-	if (!xs_rotate_next(&o->rot, by_time, time(NULL)))
-		return -ECANCELED;
-	o->slot += by_time;
-	return open_next(o, !by_time && xs_rotate_is_ring(&o->rot));
+	fd = xs_files_next(&o->files, by_time, now);
+	if (fd == -ECANCELED)
+		return fd;
+	if (fd < 0) {
+		o->reported = true;	/* files.c said why */
+		return fd;
+	}
+	return begin_file(o, fd);
 }
 
 /* "sample 1/N": the rate the packet was taken at (-N auto moves it). */
@@ -476,10 +261,10 @@ static const char *comment_for(struct xs_output *o, uint32_t rate)
 	return o->comment;
 }
 
-int xs_output_packet(struct xs_output *o, unsigned int idx,
-		     const struct xs_packet *pkt)
+static int out_packet(void *p, unsigned int idx, const struct xs_packet *pkt)
 {
-	struct iface_state *f;
+	struct xs_output *o = p;
+	struct iface_state *f = &o->st[idx];
 	int err;
 
 	if (!o->s) {		/* the next file could not be opened */
@@ -487,65 +272,75 @@ int xs_output_packet(struct xs_output *o, unsigned int idx,
 		return -EIO;
 	}
 	if (!xs_stream_error(o->s) &&
-	    xs_rotate_size_due(&o->rot, xs_stream_size(o->s))) {
-		err = rotate(o, false);
+	    xs_rotate_size_due(&o->files.rot, xs_stream_size(o->s))) {
+		/* By size: the time of the interval stays. */
+		err = rotate(o, false, 0);
 		if (err) {
 			if (err != -ECANCELED)
 				o->total.failed++;
 			return err;
 		}
 	}
-	f = &o->st[idx];
 	f->delivered++;
-	if (o->cfg.format == XS_FORMAT_PCAP)
-		err = xs_pcap_packet(o->s, pkt);
-	else
-		err = xs_pcapng_epb(o->s, idx, pkt, f->pending_drops,
-				    comment_for(o, pkt->rate));
+	err = o->fmt->packet(o->s, idx, pkt, f->pending_drops,
+			     comment_for(o, pkt->rate));
 	f->pending_drops = 0;
 	if (!err && o->cfg.unbuffered)
 		err = xs_stream_flush(o->s);
 	return report(o, err);
 }
 
-void xs_output_add_drops(struct xs_output *o, unsigned int idx, uint64_t n)
+/* Losses since the last look go with the interface's next packet. */
+static void out_losses(void *p, unsigned int idx, unsigned int dir,
+		       uint64_t total)
 {
-	if (o->ifs && idx < o->ifs->n)
-		o->st[idx].pending_drops += n;
+	struct xs_output *o = p;
+	uint64_t *had;
+
+	if (!o->ifs || idx >= o->ifs->n || dir >= XS_DIRS)
+		return;
+	had = &o->st[idx].lost_reported[dir];
+	if (total <= *had)
+		return;
+	o->st[idx].pending_drops += total - *had;
+	*had = total;
 }
 
-int xs_output_tick(struct xs_output *o)
+static int out_tick(void *p, uint64_t now_ns)
 {
+	struct xs_output *o = p;
+	time_t now = (time_t)(((int64_t)now_ns + o->wall_offset) /
+			      1000000000LL);
+
 	if (!o->s || xs_stream_error(o->s) ||
-	    !xs_rotate_time_due(&o->rot, time(NULL)))
+	    !xs_rotate_time_due(&o->files.rot, now))
 		return 0;
-	return rotate(o, true);
+	return rotate(o, true, now);
 }
 
-int xs_output_chown(struct xs_output *o, uid_t uid, gid_t gid)
+static int out_chown(void *p, uid_t uid, gid_t gid)
 {
+	struct xs_output *o = p;
 	struct stat st;
 
-	if (o->is_stdout || !o->s || fstat(o->cur_fd, &st) ||
+	if (o->files.is_stdout || !o->s || fstat(o->cur_fd, &st) ||
 	    !S_ISREG(st.st_mode))
 		return 0;
 	if (fchown(o->cur_fd, uid, gid))
 		return pr_errno(-errno, "cannot give '%s' to the -Z user",
-				o->name);
+				o->files.name);
 	return 0;
 }
 
-int xs_output_flush(struct xs_output *o)
+static int out_flush(void *p)
 {
+	struct xs_output *o = p;
+
 	return o->s ? report(o, xs_stream_flush(o->s)) : 0;
 }
 
-bool xs_output_reader_left(const struct xs_output *o)
-{
-	return o->reader_left;
-}
-
-void xs_output_counts(const struct xs_output *o, struct xs_write_counts *c)
+/* The counts over all files so far (exact once flushed). */
+static void write_counts(const struct xs_output *o, struct xs_write_counts *c)
 {
 	struct xs_write_counts cur = { 0 };
 
@@ -555,30 +350,68 @@ void xs_output_counts(const struct xs_output *o, struct xs_write_counts *c)
 	c->failed = o->total.failed + cur.failed;
 }
 
-int xs_output_close(struct xs_output *o, struct xs_write_counts *c)
+static void out_counts(const void *p, struct xs_sink_counts *out)
 {
+	struct xs_write_counts c;
+
+	write_counts(p, &c);
+	out->delivered = c.written;
+	out->errors = c.failed;
+}
+
+/* The statistics blocks, close; a reader that left is no error. */
+static int out_close(void *p)
+{
+	struct xs_output *o = p;
 	int err;
 
-	if (!o)
+	if (o->closed)
 		return 0;
 	err = end_file(o);
 	if (o->fd >= 0)
 		close(o->fd);
-	if (o->dirfd >= 0)
-		close(o->dirfd);
-	if (c)
-		*c = o->total;
-	free(o->pattern);
-	free(o->made);
-	free(o);
-	return err;
+	o->fd = -1;
+	xs_files_free(&o->files);
+	o->closed = true;
+	return err == -ECANCELED ? 0 : err;
 }
 
-void xs_output_abort(struct xs_output *o)
+/* Given up before start: the file goes if this run created it. */
+static void out_abort(void *p)
 {
-	if (!o)
-		return;
-	if (o->created)
-		unlinkat(o->dirfd, base_of(o->name), 0);
-	xs_output_close(o, NULL);
+	struct xs_output *o = p;
+
+	xs_files_unlink_new(&o->files);
+	out_close(o);
+	free(o);
 }
+
+static void out_summary(const void *p, enum xs_summary_part part)
+{
+	const struct xs_output *o = p;
+	struct xs_write_counts c;
+
+	write_counts(o, &c);
+	if (part == XS_SUMMARY_DELIVERED)
+		xs_log_count(c.written, "packets written", false);
+	else if (o->reader_left)
+		xs_log_count(c.failed, "packets not written: the reader left",
+			     false);
+	else
+		xs_log_count(c.failed, "packets lost: write failed", true);
+}
+
+const struct xs_sink_ops xs_file_sink_ops = {
+	.name = "file",
+	.start = out_start,
+	.packet = out_packet,
+	.losses = out_losses,
+	.tick = out_tick,
+	.flush = out_flush,
+	.chown = out_chown,
+	.close = out_close,
+	.abort = out_abort,
+	.counts = out_counts,
+	.summary = out_summary,
+	.free = free,
+};

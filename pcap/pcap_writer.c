@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Classic pcap through libpcap (pcap_dump), nanosecond precision. */
+/*
+ * Classic pcap through libpcap (pcap_dump), nanosecond precision: one
+ * interface's link type, no drop counts, no comments, no statistics.
+ */
 #include <errno.h>
 #include <pcap/pcap.h>
 
-#include "user/capture/netdev.h"
-#include "pcap/pcap_writer.h"
+#include "pcap/format.h"
 
 #define PCAP_FILE_HDR	24
 #define PCAP_PKT_HDR	16
 
-int xs_pcap_header(struct xs_stream *s, uint32_t linktype, uint32_t snaplen)
+static int pcap_header(struct xs_stream *s, const struct xs_file_info *fi)
 {
 	pcap_dumper_t *d;
 	pcap_t *dead;
 
 	dead = pcap_open_dead_with_tstamp_precision(
-		xs_linktype_dlt(linktype), snaplen, PCAP_TSTAMP_PRECISION_NANO);
+		xs_linktype_dlt(fi->ifs->at[0].linktype), fi->snaplen,
+		PCAP_TSTAMP_PRECISION_NANO);
 	if (!dead)
 		return -ENOMEM;
 	/* The dumper is the stream itself; it stays ours to close. */
@@ -26,11 +29,14 @@ int xs_pcap_header(struct xs_stream *s, uint32_t linktype, uint32_t snaplen)
 	return xs_stream_account(s, PCAP_FILE_HDR, false);
 }
 
-int xs_pcap_packet(struct xs_stream *s, const struct xs_packet *pkt)
+static int pcap_packet(struct xs_stream *s, unsigned int idx,
+		       const struct xs_packet *pkt, uint64_t drops,
+		       const char *comment)
 {
 	struct pcap_pkthdr h;
 	int err = xs_stream_failed(s, true);
 
+	(void)idx, (void)drops, (void)comment;
 	if (err)
 		return err;
 	/* With nanosecond precision libpcap stores tv_usec as nanoseconds. */
@@ -41,3 +47,8 @@ int xs_pcap_packet(struct xs_stream *s, const struct xs_packet *pkt)
 	pcap_dump((u_char *)xs_stream_file(s), &h, pkt->data);
 	return xs_stream_account(s, PCAP_PKT_HDR + pkt->cap_len, true);
 }
+
+const struct xs_format_ops xs_pcap_format = {
+	.header = pcap_header,
+	.packet = pcap_packet,
+};

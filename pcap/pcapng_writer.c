@@ -6,9 +6,11 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 
-#include "pcap/pcapng_writer.h"
+#include "pcap/format.h"
 
 #define BT_SHB		0x0A0D0D0A
 #define BT_IDB		0x00000001
@@ -124,8 +126,8 @@ static int block(struct xs_stream *s, uint32_t type, const void *body,
 	return xs_stream_account(s, total, packet);
 }
 
-int xs_pcapng_shb(struct xs_stream *s, const char *hardware, const char *os,
-		  const char *appl)
+static int shb(struct xs_stream *s, const char *hardware, const char *os,
+	       const char *appl)
 {
 	struct {
 		uint32_t magic;
@@ -141,8 +143,8 @@ int xs_pcapng_shb(struct xs_stream *s, const char *hardware, const char *os,
 	return block(s, BT_SHB, &b, sizeof(b), NULL, 0, &o, false);
 }
 
-int xs_pcapng_idb(struct xs_stream *s, const char *name, const char *descr,
-		  uint32_t linktype, uint32_t snaplen, const char *filter)
+static int idb(struct xs_stream *s, const char *name, const char *descr,
+	       uint32_t linktype, uint32_t snaplen, const char *filter)
 {
 	struct {
 		uint16_t linktype, reserved;
@@ -178,9 +180,10 @@ int xs_pcapng_idb(struct xs_stream *s, const char *name, const char *descr,
 	return err;
 }
 
-int xs_pcapng_epb(struct xs_stream *s, uint32_t if_id,
-		  const struct xs_packet *pkt, uint64_t dropcount,
-		  const char *comment)
+/* Enhanced Packet Block: direction, rx queue, drop count and a comment. */
+static int pcapng_packet(struct xs_stream *s, unsigned int if_id,
+			 const struct xs_packet *pkt, uint64_t dropcount,
+			 const char *comment)
 {
 	struct {
 		uint32_t if_id, ts_high, ts_low, caplen, origlen;
@@ -199,8 +202,9 @@ int xs_pcapng_epb(struct xs_stream *s, uint32_t if_id,
 		     true);
 }
 
-int xs_pcapng_isb(struct xs_stream *s, uint32_t if_id, uint64_t ts_ns,
-		  const struct xs_isb *st)
+/* Interface Statistics Block: what the file's window saw. */
+static int pcapng_stats(struct xs_stream *s, unsigned int if_id,
+			uint64_t ts_ns, const struct xs_isb *st)
 {
 	struct {
 		uint32_t if_id, ts_high, ts_low;
@@ -219,3 +223,27 @@ int xs_pcapng_isb(struct xs_stream *s, uint32_t if_id, uint64_t ts_ns,
 	opt_end(&o);
 	return block(s, BT_ISB, &b, sizeof(b), NULL, 0, &o, false);
 }
+
+/* The section header (this host's machine and kernel), the interfaces. */
+static int pcapng_header(struct xs_stream *s, const struct xs_file_info *fi)
+{
+	char os[160] = "Linux", hw[80] = "";
+	struct utsname u;
+	int err;
+
+	if (!uname(&u)) {
+		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
+		snprintf(hw, sizeof(hw), "%s", u.machine);
+	}
+	err = shb(s, hw, os, fi->app);
+	for (unsigned int i = 0; !err && i < fi->ifs->n; i++)
+		err = idb(s, fi->ifs->at[i].name, fi->ifs->at[i].descr,
+			  fi->ifs->at[i].linktype, fi->snaplen, fi->filter);
+	return err;
+}
+
+const struct xs_format_ops xs_pcapng_format = {
+	.header = pcapng_header,
+	.packet = pcapng_packet,
+	.stats = pcapng_stats,
+};

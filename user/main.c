@@ -25,7 +25,7 @@
 #include "user/cli/config.h"
 #include "user/cli/exit.h"
 #include "user/cli/extcap.h"
-#include "pcap/sink.h"
+#include "pcap/output.h"
 #include "user/sflow/sink.h"
 
 #define POLL_MS 50		/* upper bound on a lone packet's delay */
@@ -180,7 +180,7 @@ static int add_file_sink(struct run *r)
 
 	if (!r->opt.outfile)
 		return 0;
-	err = xs_file_sink_open(&s, &c);
+	err = xs_output_open(&s, &c);
 	return err ?: xs_sinks_add(&r->sinks, &xs_file_sink_ops, s);
 }
 

@@ -13,21 +13,21 @@
 #include "user/capture/record.h"
 #include "pcap/output.h"
 
-static struct xs_output *out[2];
+static void *out[2];
 static const struct xs_ifaces ifs = {
 	.n = 2, .at = { { .name = "fz0", .ifindex = 1, .linktype = 1 },
 			{ .name = "fz1", .ifindex = 2, .linktype = 101 } },
 };
 
-static struct xs_output *open_sink(enum xs_format f)
+static void *open_sink(enum xs_format f)
 {
 	struct xs_output_cfg c = {
 		.path = "/dev/null", .format = f, .snaplen = 16384,
 		.app = "xdpsample fuzz",
 	};
-	struct xs_output *o;
+	void *o;
 
-	if (xs_output_open(&o, &c) || xs_output_start(o, &ifs))
+	if (xs_output_open(&o, &c) || xs_file_sink_ops.start(o, &ifs))
 		abort();
 	return o;
 }
@@ -49,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/* Accepted: cap_len bytes must really be there, and the writers
 	 * must cope with any lengths and timestamps the checks let through. */
-	xs_output_add_drops(out[1], pkt.ifindex & 1, pkt.rx_queue);
-	xs_output_packet(out[data[0] & 1], pkt.ifindex & 1, &pkt);
+	xs_file_sink_ops.losses(out[1], pkt.ifindex & 1, pkt.dir,
+				pkt.rx_queue);
+	xs_file_sink_ops.packet(out[data[0] & 1], pkt.ifindex & 1, &pkt);
 	return 0;
 }

@@ -506,9 +506,8 @@ static void send_counters(struct xs_sflow *s)
 	flush(s, d);
 }
 
-void xs_sflow_tick(struct xs_sflow *s)
+void xs_sflow_tick(struct xs_sflow *s, uint64_t now)
 {
-	uint64_t now = xs_mono_ns();
 
 	for (unsigned int d = 0; d < XS_DIRS; d++)
 		if (s->flows[d].n_samples &&

@@ -65,7 +65,7 @@ int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 void xs_sflow_set_drops(struct xs_sflow *s, unsigned int idx,
 			unsigned int dir, uint64_t n);
 /* Send what waits for a second or more; counter samples when due. */
-void xs_sflow_tick(struct xs_sflow *s);
+void xs_sflow_tick(struct xs_sflow *s, uint64_t now_ns);
 /* Send the flow samples that wait, now. */
 void xs_sflow_flush(struct xs_sflow *s);
 /* The counts so far. */

@@ -62,8 +62,7 @@ static int sflow_tick(void *p, uint64_t now_ns)
 {
 	struct sflow_sink *f = p;
 
-	(void)now_ns;
-	xs_sflow_tick(f->agent);
+	xs_sflow_tick(f->agent, now_ns);
 	return 0;
 }
 

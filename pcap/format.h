@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A file format as a small table of operations, chosen once per file (as
+ * tcpdump chooses its callback once): classic pcap (pcap_writer.c) or
+ * pcapng (pcapng_writer.c). The output (output.c) never asks which.
+ */
+#ifndef XDPSAMPLE_FORMAT_H
+#define XDPSAMPLE_FORMAT_H
+
+#include <stdint.h>
+#include "user/base/iface.h"
+#include "user/base/packet.h"
+#include "pcap/stream.h"
+
+enum xs_format { XS_FORMAT_PCAP, XS_FORMAT_PCAPNG };
+
+/* The longest filter pcapng's if_filter holds (its first byte says "libpcap"). */
+#define XS_PCAPNG_MAX_FILTER 65534
+
+/* What a file's header says. */
+struct xs_file_info {
+	const struct xs_ifaces *ifs;
+	uint32_t snaplen;
+	const char *filter;	/* the expression, or NULL */
+	const char *app;	/* the writing application */
+};
+
+/* What a file's window saw on one interface; times in ns since the epoch. */
+struct xs_isb {
+	uint64_t start_ns, end_ns;
+	uint64_t ifrecv;	/* packets seen by XDP */
+	uint64_t ifdrop;	/* dropped by the interface (rx_dropped) */
+	uint64_t filteraccept;	/* matched the filter; sampled if none */
+	uint64_t osdrop;	/* sampled but lost before the file */
+	uint64_t usrdeliv;	/* written to this file */
+	const char *comment;	/* or NULL */
+};
+
+struct xs_format_ops {
+	/* The file's header; the interfaces it may hold. */
+	int (*header)(struct xs_stream *s, const struct xs_file_info *fi);
+	/*
+	 * One packet of interface idx, with the samples lost on it since its
+	 * last packet and a comment (a format without them leaves them out).
+	 */
+	int (*packet)(struct xs_stream *s, unsigned int idx,
+		      const struct xs_packet *pkt, uint64_t drops,
+		      const char *comment);
+	/* Interface idx's statistics at the file's end; NULL: none. */
+	int (*stats)(struct xs_stream *s, unsigned int idx, uint64_t ts_ns,
+		     const struct xs_isb *st);
+};
+
+extern const struct xs_format_ops xs_pcap_format;
+extern const struct xs_format_ops xs_pcapng_format;
+
+#endif
