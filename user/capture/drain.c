@@ -13,8 +13,10 @@
 #include <bpf/libbpf.h>
 
 #include "user/base/clock.h"
+#include "user/base/log.h"
 #include "user/capture/drain.h"
 #include "user/capture/reader.h"
+#include "user/capture/transport.h"
 #include "xdp/sample.h"
 
 /* No record waits longer than this past its timestamp for the others. */
@@ -101,6 +103,19 @@ int xs_drain_open(struct xs_drain **out, const struct xs_drain_cfg *c,
 	}
 	*out = d;
 	return 0;
+}
+
+int xs_drain_create(struct xs_drain **out, struct xs_drain_cfg *c,
+		    xs_packet_fn fn, void *ctx)
+{
+	int err;
+
+	c->map_fd = xs_transport_create(c->transport, c->buffer_bytes);
+	if (c->map_fd < 0)
+		return c->map_fd;
+	err = xs_drain_open(out, c, fn, ctx);
+	return err ? pr_errno(err, "cannot open the %s consumer",
+			      xs_transport_name(c->transport)) : 0;
 }
 
 int xs_drain_poll(struct xs_drain *d, int timeout_ms)

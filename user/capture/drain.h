@@ -39,6 +39,12 @@ struct xs_drain_cfg {
 int xs_drain_open(struct xs_drain **out, const struct xs_drain_cfg *cfg,
 		  xs_packet_fn fn, void *ctx);
 /*
+ * The transport map made (its fd in c->map_fd, the caller's to close),
+ * then the drain opened on it: 0 or -errno, said.
+ */
+int xs_drain_create(struct xs_drain **out, struct xs_drain_cfg *c,
+		    xs_packet_fn fn, void *ctx);
+/*
  * Wait up to timeout_ms for a wakeup, then hand on, in timestamp order
  * across the CPUs, every record known to be the oldest (user/capture/
  * merge.h); the rest waits at most 1 ms past its timestamp.

@@ -11,8 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "user/capture/health.h"
 #include "user/base/log.h"
+#include "user/capture/report.h"
+#include "user/capture/stats.h"
 
 /* A label value: backslash, quote and newline escaped. */
 static void label(FILE *f, const char *v)
@@ -34,13 +35,13 @@ static void family(FILE *f, const char *name, const char *type,
 }
 
 /* NAME{capture="...",LABEL="VALUE"} V: every series says whose it is. */
-static void series(FILE *f, const struct xs_health *h, const char *name,
+static void series(FILE *f, const struct xs_report *h, const char *name,
 		   const char *key, const char *val, const char *more,
 		   const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
 /* more: further labels as written (",reason=\"...\""), or "". */
-static void series(FILE *f, const struct xs_health *h, const char *name,
+static void series(FILE *f, const struct xs_report *h, const char *name,
 		   const char *key, const char *val, const char *more,
 		   const char *fmt, ...)
 {
@@ -63,7 +64,7 @@ static void series(FILE *f, const struct xs_health *h, const char *name,
  * One value per interface of a family; off is the xs_stats field, of both
  * directions or (egress) of what was sent.
  */
-static void per_iface(FILE *f, const struct xs_health *h, const char *name,
+static void per_iface(FILE *f, const struct xs_report *h, const char *name,
 		      const char *help, size_t off, bool egress)
 {
 	family(f, name, "counter", help);
@@ -75,7 +76,7 @@ static void per_iface(FILE *f, const struct xs_health *h, const char *name,
 }
 
 /* One value per sink of a family; off is the xs_sink_counts field. */
-static void per_sink(FILE *f, const struct xs_health *h, const char *name,
+static void per_sink(FILE *f, const struct xs_report *h, const char *name,
 		     const char *help, size_t off)
 {
 	family(f, name, "counter", help);
@@ -86,7 +87,7 @@ static void per_sink(FILE *f, const struct xs_health *h, const char *name,
 }
 
 /* The two loss reasons, per interface. */
-static void losses(FILE *f, const struct xs_health *h)
+static void losses(FILE *f, const struct xs_report *h)
 {
 	const char *n = "xdpsample_packets_lost_total";
 
@@ -101,12 +102,12 @@ static void losses(FILE *f, const struct xs_health *h)
 	}
 }
 
-static void write_all(FILE *f, const struct xs_health *h)
+static void write_all(FILE *f, const struct xs_report *h)
 {
 	per_iface(f, h, "xdpsample_packets_seen_total",
 		  "Packets the programs ran on (received, and sent with -Q out or inout).",
 		  offsetof(struct xs_stats, seen), false);
-	if (h->filter)
+	if (h->cfg.filter)
 		per_iface(f, h, "xdpsample_packets_matched_total",
 			  "Packets that matched the filter.",
 			  offsetof(struct xs_stats, matched), false);
@@ -114,7 +115,7 @@ static void write_all(FILE *f, const struct xs_health *h)
 		  "Packets the sampler chose.",
 		  offsetof(struct xs_stats, sampled), false);
 	losses(f, h);
-	if (h->egress) {
+	if (xs_dirs_has(h->cfg.dirs, XS_DIR_OUT)) {
 		per_iface(f, h, "xdpsample_egress_packets_seen_total",
 			  "Of the packets seen, those sent (tc egress).",
 			  offsetof(struct xs_stats, seen), true);
@@ -130,7 +131,7 @@ static void write_all(FILE *f, const struct xs_health *h)
 		       (unsigned long long)h->ifs[i].rx_dropped);
 	family(f, "xdpsample_sample_rate", "gauge",
 	       "The sampling rate: 1 packet in this many (-N auto: the highest a CPU samples at now).");
-	series(f, h, "xdpsample_sample_rate", NULL, NULL, "", "%u", h->rate);
+	series(f, h, "xdpsample_sample_rate", NULL, NULL, "", "%u", h->rate_now);
 	family(f, "xdpsample_records_bad_total", "counter",
 	       "Records from the kernel that failed the checks.");
 	series(f, h, "xdpsample_records_bad_total", NULL, NULL, "", "%llu",
@@ -138,7 +139,7 @@ static void write_all(FILE *f, const struct xs_health *h)
 	family(f, "xdpsample_records_late_total", "counter",
 	       "Records written out of time order.");
 	series(f, h, "xdpsample_records_late_total", NULL, NULL, "", "%llu",
-	       (unsigned long long)h->late);
+	       (unsigned long long)h->d.late);
 	family(f, "xdpsample_buffer_fill_ratio", "gauge",
 	       "How full the fullest CPU's buffer is (0 to 1).");
 	series(f, h, "xdpsample_buffer_fill_ratio", NULL, NULL, "", "%.6f", h->fill);
@@ -154,7 +155,7 @@ static void write_all(FILE *f, const struct xs_health *h)
 	       h->start_s);
 }
 
-int xs_health_write(const char *path, const struct xs_health *h)
+int xs_health_write(const char *path, const struct xs_report *h)
 {
 	static int said;
 	char tmp[4096];
@@ -189,18 +190,12 @@ int xs_health_write(const char *path, const struct xs_health *h)
 	return err;
 }
 
-void xs_health_line(const struct xs_health *h)
+void xs_health_line(const struct xs_report *h)
 {
-	uint64_t seen = 0, sampled = 0, lost = 0;
-
-	for (unsigned int i = 0; i < h->n_ifaces; i++) {
-		seen += h->ifs[i].k.seen;
-		sampled += h->ifs[i].k.sampled;
-		lost += h->ifs[i].k.ring_full + h->ifs[i].k.copy_fail;
-	}
 	fprintf(stderr, "xdpsample: seen %llu, sampled %llu (1 in %u), lost %llu",
-		(unsigned long long)seen, (unsigned long long)sampled, h->rate,
-		(unsigned long long)lost);
+		(unsigned long long)h->all.seen,
+		(unsigned long long)h->all.sampled, h->rate_now,
+		(unsigned long long)xs_stats_lost(&h->all));
 	for (unsigned int i = 0; i < h->n_sinks; i++)
 		fprintf(stderr, ", %s %llu", !strcmp(h->sinks[i].name, "file") ?
 			"written" : "exported",

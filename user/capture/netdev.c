@@ -148,6 +148,14 @@ int xs_ifaces_resolve(struct xs_ifaces *ifs, const char *const *names,
 	return 0;
 }
 
+int xs_ifaces_open(struct xs_ifaces *ifs, const char *netns,
+		   const char *const *names, unsigned int n)
+{
+	int err = netns ? xs_netns_enter(netns) : 0;
+
+	return err ?: xs_ifaces_resolve(ifs, names, n, netns);
+}
+
 void xs_ifaces_follow(struct xs_ifaces *ifs)
 {
 	char name[IF_NAMESIZE];

@@ -32,6 +32,12 @@ int xs_iface_resolve(const char *name, const char *netns);
 int xs_ifaces_resolve(struct xs_ifaces *ifs, const char *const *names,
 		      unsigned int n, const char *netns);
 /*
+ * The interfaces to capture, in the namespace we capture in: netns (NULL:
+ * this one) entered first, then xs_ifaces_resolve.
+ */
+int xs_ifaces_open(struct xs_ifaces *ifs, const char *netns,
+		   const char *const *names, unsigned int n);
+/*
  * The link type and netmask of f (name and ifindex set) from its device:
  * 0, or -EINVAL said for a device whose frames we cannot write.
  */

@@ -130,6 +130,23 @@ int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 	return 0;
 }
 
+void xs_programs_listening(const struct xs_programs *p)
+{
+	const struct xs_prog_cfg *c = &p->cfg;
+	char rate[40], seed[40] = "";
+
+	snprintf(rate, sizeof(rate), "%s1/%u%s", c->adaptive ? "auto from " : "",
+		 c->rate, c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
+	if (c->sample_mode == XS_SAMPLE_FLOW)
+		snprintf(seed, sizeof(seed), ", seed 0x%016llx",
+			 (unsigned long long)c->seed);
+	for (unsigned int i = 0; i < p->n; i++)
+		pr_info("listening on %s (%s, %s, %s%s, snaplen %u)",
+			p->ifs->at[i].name, p->mode_name[i],
+			xs_transport_name(c->transport), rate, seed,
+			c->snaplen);
+}
+
 /* "'NAME' (id N)" of a program, by id. */
 static void prog_name(uint32_t id, char *buf, size_t len)
 {
@@ -181,6 +198,12 @@ static bool lost_one(const struct xs_iface *f, enum xs_attach_state st,
 	return true;
 }
 
+bool xs_programs_follow(const struct xs_programs *p, struct xs_ifaces *ifs)
+{
+	xs_ifaces_follow(ifs);
+	return xs_programs_lost(p);
+}
+
 bool xs_programs_lost(const struct xs_programs *p)
 {
 	bool lost = false;
@@ -206,30 +229,6 @@ void xs_programs_forget(struct xs_programs *p)
 {
 	for (unsigned int i = 0; i < p->n; i++)
 		xs_loader_forget(p->l[i]);
-}
-
-int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum,
-		      struct xs_stats *out)
-{
-	struct xs_stats k, o;
-	int err, first = 0;
-
-	*sum = (struct xs_stats){ 0 };
-	if (out)
-		*out = (struct xs_stats){ 0 };
-	for (unsigned int i = 0; i < p->n; i++) {
-		err = xs_stats_read_split(xs_loader_stats_fd(p->l[i]), &k, &o);
-		if (err) {
-			pr_errno(err, "cannot read the counters of '%s'",
-				 p->ifs->at[i].name);
-			first = first ?: err;
-			continue;
-		}
-		xs_stats_add(sum, &k);
-		if (out)
-			xs_stats_add(out, &o);
-	}
-	return first;
 }
 
 int xs_programs_iface(const struct xs_programs *p, unsigned int idx,

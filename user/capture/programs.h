@@ -35,21 +35,19 @@ int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
 /* Attach every program; each interface's description says how. */
 int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 		       enum xs_mode mode);
+/* tcpdump's "listening on" line, one per interface, once attached. */
+void xs_programs_listening(const struct xs_programs *p);
 /*
  * True, said once per interface, when one is no longer ours to capture:
  * deleted, moved to another namespace, its program detached or replaced.
  */
 bool xs_programs_lost(const struct xs_programs *p);
+/* Renamed interfaces followed, then xs_programs_lost. */
+bool xs_programs_follow(const struct xs_programs *p, struct xs_ifaces *ifs);
 /* ctx is the struct xs_programs (the -Z parent calls it). */
 void xs_programs_detach(void *ctx);
 /* Another process (the -Z parent) detached them. */
 void xs_programs_forget(struct xs_programs *p);
-/*
- * The counters of all interfaces, summed, and (out not NULL) their egress
- * share: 0 or the first error, said.
- */
-int xs_programs_stats(const struct xs_programs *p, struct xs_stats *sum,
-		      struct xs_stats *out);
 /* Interface idx's counters (summed over CPUs), and (out not NULL) its
  * egress share: 0 or -errno, silent. */
 int xs_programs_iface(const struct xs_programs *p, unsigned int idx,

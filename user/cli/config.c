@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* From the options to the settings of the programs, the files, sFlow. */
+/* From the options to the settings of every module, and the sinks. */
 #include <errno.h>
+#include <unistd.h>
+#include <sys/random.h>
 #include <bpf/libbpf.h>
 
+#include "user/base/clock.h"
 #include "user/cli/config.h"
+#include "user/sflow/sink.h"
+
+/* --stats-file's interval by default. */
+#define STATS_SECS 10
 
 uint32_t xs_default_buffer_kib(void)
 {
@@ -15,33 +22,42 @@ uint32_t xs_default_buffer_kib(void)
 	return kib;
 }
 
-struct xs_prog_cfg xs_config_prog(const struct xs_options *o,
-				  const struct xs_filter *f)
+/* --sample flow without --seed: a key of its own for this run. */
+static uint64_t flow_seed(const struct xs_options *o)
+{
+	uint64_t seed;
+
+	if (o->seed_given || o->sample_mode != XS_SAMPLE_FLOW)
+		return o->seed;
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		seed = xs_wall_ns() ^ (uint64_t)getpid() << 32;
+	return seed;
+}
+
+static struct xs_prog_cfg prog_cfg(const struct xs_options *o)
 {
 	return (struct xs_prog_cfg){
 		.rate = o->rate,
 		.adaptive = o->adaptive,
 		.sample_mode = o->sample_mode,
-		.seed = o->seed,
+		.seed = flow_seed(o),
 		.snaplen = o->snaplen,
 		.transport = o->transport,
 		.buffer_bytes = (o->buffer_kib ? o->buffer_kib :
 				 xs_default_buffer_kib()) * 1024,
 		.immediate = o->immediate,
 		.dirs = o->dirs,
-		.filter = f && f->len ? f : NULL,
 	};
 }
 
-struct xs_output_cfg xs_config_file(const struct xs_options *o,
-				    const struct xs_filter *f)
+static struct xs_output_cfg file_cfg(const struct xs_options *o)
 {
 	return (struct xs_output_cfg){
 		.path = o->outfile,
 		.format = o->format,
 		.snaplen = o->snaplen,
 		.flow = o->sample_mode == XS_SAMPLE_FLOW,
-		.filter = f->len ? f->expr : NULL,
+		.filter = o->filter_expr,
 		.app = "xdpsample " XS_VERSION,
 		.unbuffered = o->unbuffered,
 		.reader_may_leave = o->extcap,
@@ -53,7 +69,7 @@ struct xs_output_cfg xs_config_file(const struct xs_options *o,
 	};
 }
 
-int xs_config_sflow(const struct xs_options *o, struct xs_sflow_cfg *c)
+static int sflow_cfg(const struct xs_options *o, struct xs_sflow_cfg *c)
 {
 	if (!o->sflow)
 		return 0;
@@ -63,4 +79,70 @@ int xs_config_sflow(const struct xs_options *o, struct xs_sflow_cfg *c)
 	if (o->sflow_agent && xs_sflow_parse_agent(o->sflow_agent, &c->agent))
 		return -EINVAL;
 	return xs_sflow_resolve(o->sflow, &c->collector, &c->collector_len);
+}
+
+int xs_config_make(const struct xs_options *o, struct xs_config *c)
+{
+	uint32_t secs = o->stats_interval ?: STATS_SECS;
+
+	*c = (struct xs_config){
+		.netns = o->netns, .ifnames = o->ifnames,
+		.n_ifaces = o->n_ifaces, .filter_expr = o->filter_expr,
+		.prog = prog_cfg(o), .mode = o->mode, .file = file_cfg(o),
+		.count = o->count, .stats_file = o->stats_file,
+		.user = o->user,
+		.report = {
+			.rate = o->rate, .adaptive = o->adaptive,
+			.filter = o->filter_expr != NULL, .dirs = o->dirs,
+		},
+	};
+	c->drain = (struct xs_drain_cfg){
+		.transport = c->prog.transport, .map_fd = -1,
+		.buffer_bytes = c->prog.buffer_bytes,
+		.immediate = c->prog.immediate, .snaplen = c->prog.snaplen,
+	};
+	if (o->stats_file || o->stats_interval)
+		c->stats_every_ns = secs * 1000000000ULL;
+	return sflow_cfg(o, &c->sflow);
+}
+
+static int open_file(void **p, const struct xs_config *c)
+{
+	return c->file.path ? xs_output_open(p, &c->file) : 1;
+}
+
+/* The socket belongs to the namespace we start in. */
+static int open_sflow(void **p, const struct xs_config *c)
+{
+	return c->sflow.collector_len ? xs_sflow_sink_open(p, &c->sflow) : 1;
+}
+
+/*
+ * Every consumer of samples, in the order they are handed each packet:
+ * its operations, and how it opens from the settings (1: not asked for).
+ */
+static const struct {
+	const struct xs_sink_ops *ops;
+	int (*open)(void **p, const struct xs_config *c);
+} consumers[] = {
+	{ &xs_sflow_sink_ops, open_sflow },
+	{ &xs_file_sink_ops, open_file },
+};
+
+int xs_config_sinks(const struct xs_config *c, struct xs_sinks *k)
+{
+	void *p;
+	int err;
+
+	k->count = c->count;
+	for (size_t i = 0; i < sizeof(consumers) / sizeof(*consumers); i++) {
+		err = consumers[i].open(&p, c);
+		if (err == 1)
+			continue;
+		if (!err)
+			err = xs_sinks_add(k, consumers[i].ops, p);
+		if (err)
+			return err;
+	}
+	return 0;
 }

@@ -1,13 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The parsed options as each module's settings. */
+/*
+ * The parsed options as every module's settings, and the list of sinks:
+ * the one place that reads struct xs_options after parsing. Adding a
+ * consumer of samples is a row in config.c's table (docs/design.md).
+ */
 #ifndef XDPSAMPLE_CONFIG_H
 #define XDPSAMPLE_CONFIG_H
 
 #include "user/cli/options.h"
+#include "user/capture/drain.h"
 #include "user/capture/loader.h"
+#include "user/capture/report.h"
+#include "user/capture/sink.h"
 #include "user/filter/filter.h"
 #include "user/sflow/sflow.h"
 #include "pcap/output.h"
+
+struct xs_config {
+	/* Where: the namespace and the interfaces. */
+	const char *netns;			/* NULL: this one */
+	const char *const *ifnames;
+	unsigned int n_ifaces;
+	/* What the programs do (their filter is set per interface). */
+	const char *filter_expr;		/* NULL: none */
+	struct xs_prog_cfg prog;
+	struct xs_drain_cfg drain;		/* map_fd: once it is made */
+	enum xs_mode mode;
+	/* Where the samples go: a path NULL, a port 0, is no such sink. */
+	struct xs_output_cfg file;
+	struct xs_sflow_cfg sflow;
+	uint64_t count;				/* -c; 0: none */
+	/* What the capture says of itself. */
+	struct xs_report_cfg report;
+	const char *stats_file;			/* --stats-file, or NULL */
+	uint64_t stats_every_ns;		/* 0: no live statistics */
+	const char *user;			/* -Z, or NULL */
+};
 
 /*
  * -B's default, per CPU, a power of two: 4 MiB (a single-queue capture
@@ -15,16 +43,16 @@
  * pass 16 MiB together, 256 KiB at least (8 CPUs: 2048; 64 or more: 256).
  */
 uint32_t xs_default_buffer_kib(void);
-/* The programs' settings; f NULL or with len 0: no filter. */
-struct xs_prog_cfg xs_config_prog(const struct xs_options *o,
-				  const struct xs_filter *f);
-/* The files' settings (-w and what goes with it). */
-struct xs_output_cfg xs_config_file(const struct xs_options *o,
-				    const struct xs_filter *f);
 /*
- * The exporter's settings (--sflow): the collector resolved, the agent
- * parsed; -EINVAL, said, when either is bad. Nothing to do without --sflow.
+ * Every setting from o, before any BPF work: the sFlow collector resolved
+ * and the agent parsed (-EINVAL, said, when either is bad), --sample
+ * flow's key drawn when --seed did not give one.
  */
-int xs_config_sflow(const struct xs_options *o, struct xs_sflow_cfg *c);
+int xs_config_make(const struct xs_options *o, struct xs_config *c);
+/*
+ * Open every sink c asks for, in k (a bad path or collector fails here,
+ * said, before any BPF work; nothing is written yet): 0 or -errno.
+ */
+int xs_config_sinks(const struct xs_config *c, struct xs_sinks *k);
 
 #endif

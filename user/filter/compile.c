@@ -159,6 +159,27 @@ int xs_filter_build(struct xs_filter *f, const char *expr, uint32_t snaplen,
 	return err;
 }
 
+int xs_filters_build(struct xs_filter *f, const struct xs_ifaces *ifs,
+		     const char *expr, uint32_t snaplen)
+{
+	char where[64];
+	int err;
+
+	for (unsigned int i = 0; expr && i < ifs->n; i++) {
+		const struct xs_iface *a = &ifs->at[i];
+		struct xs_filter_link link = {
+			xs_linktype_dlt(a->linktype), a->netmask, where,
+		};
+
+		snprintf(where, sizeof(where), "%s (%s)", a->name,
+			 xs_linktype_name(a->linktype));
+		err = xs_filter_build(&f[i], expr, snaplen, link);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int xs_filter_check(const char *expr, uint32_t snaplen,
 		    struct xs_filter_link link, char *msg, size_t len)
 {

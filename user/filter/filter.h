@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "user/base/iface.h"
 #include "xdp/sample.h"
 
 struct bpf_insn;
@@ -59,6 +60,13 @@ void xs_filter_free(struct xs_filter *f);
  */
 int xs_filter_build(struct xs_filter *f, const char *expr, uint32_t snaplen,
 		    struct xs_filter_link link);
+/*
+ * The filter for each interface, f[i] for ifs->at[i], compiled for its
+ * link type and netmask (expr NULL: none, every f[i] left empty): a filter
+ * libpcap rejects there, or XDP cannot run, is -EINVAL/-E2BIG, said.
+ */
+int xs_filters_build(struct xs_filter *f, const struct xs_ifaces *ifs,
+		     const char *expr, uint32_t snaplen);
 /* The same verdict, the reason in msg instead of on stderr. */
 int xs_filter_check(const char *expr, uint32_t snaplen,
 		    struct xs_filter_link link, char *msg, size_t len);
