@@ -23,9 +23,31 @@ grep -qF "interface {value=xdpsample-$XS_IF_B}{display=XDP sampler: $XS_IF_B}" <
 	fail "no $XS_IF_B: $out"
 [ "$(xs_in "$XS_NS_B" "$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-dlts)" = \
 	"dlt {number=1}{name=EN10MB}{display=Ethernet}" ] || fail "dlts"
-"$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-config |
-	grep -qF "arg {number=2}{call=--snaplen}{display=Snapshot length}{type=unsigned}{range=1,16384}{default=128}" ||
-	fail "config: $("$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-config)"
+cfg=$("$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-config)
+grep -qF "{call=--snaplen}{display=Snapshot length}{type=unsigned}{range=1,16384}{default=128}" <<<"$cfg" ||
+	fail "config: $cfg"
+# What Wireshark offers is what the command line takes: each number's
+# range ends and default accepted, one past either end refused; each
+# selector's every value accepted.
+takes() { "$XS" "$@" --dump-filter ip >/dev/null 2>&1; }
+while IFS= read -r line; do
+	call=$(sed -n 's/^arg .*{call=\([^}]*\)}.*/\1/p' <<<"$line")
+	read -r lo hi dflt < <(sed -n 's/.*{range=\([0-9]*\),\([0-9]*\)}{default=\([0-9]*\)}.*/\1 \2 \3/p' <<<"$line")
+	[ -n "$call" ] && [ -n "$hi" ] || continue
+	for v in "$lo" "$hi" "$dflt"; do
+		takes "$call" "$v" || fail "extcap offers $call $v, the CLI refuses it"
+	done
+	! takes "$call" $((hi + 1)) || fail "the CLI takes $call $((hi + 1)), past the extcap's range"
+	[ "$lo" = 0 ] || ! takes "$call" $((lo - 1)) ||
+		fail "the CLI takes $call $((lo - 1)), below the extcap's range"
+done <<<"$cfg"
+while IFS= read -r line; do
+	n=$(sed -n 's/^value {arg=\([0-9]*\)}.*/\1/p' <<<"$line")
+	v=$(sed -n 's/^value .*{value=\([^}]*\)}.*/\1/p' <<<"$line")
+	[ -n "$n" ] || continue
+	call=$(sed -n "s/^arg {number=$n}{call=\\([^}]*\\)}.*/\\1/p" <<<"$cfg")
+	takes "$call" "$v" || fail "extcap offers $call $v, the CLI refuses it"
+done <<<"$cfg"
 [ -z "$(xs_in "$XS_NS_B" "$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-capture-filter 'udp port 9')" ] ||
 	fail "a valid filter was not accepted"
 xs_in "$XS_NS_B" "$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-capture-filter 'udp and port' |

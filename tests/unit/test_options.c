@@ -241,9 +241,95 @@ static void test_direction(void)
 	      "-Q both");
 }
 
+/* The man page's OPTIONS section, as one string (the test runs at the top). */
+static char *man_options(void)
+{
+	static char buf[64 * 1024];
+	FILE *f = fopen("user/cli/xdpsample.8", "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	char *start, *end;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	start = strstr(buf, "\n.SH OPTIONS\n");
+	end = start ? strstr(start + 1, "\n.SH ") : NULL;
+	if (end)
+		*end = '\0';
+	return start;
+}
+
+/* "--snap-len" as roff writes it: "\-\-snap\-len". */
+static void roff(char *out, size_t len, const char *dashes, const char *s)
+{
+	size_t n = 0;
+
+	for (const char *p = dashes; *p && n + 3 < len; p++, n += 2)
+		memcpy(out + n, "\\-", 2);
+	for (; *s && n + 3 < len; s++) {
+		if (*s == '-')
+			out[n++] = '\\';
+		out[n++] = *s;
+	}
+	out[n] = '\0';
+}
+
+/* The entry of an option: the .TP paragraph whose tag line names it. */
+static char *entry(char *man, const char *name)
+{
+	char *at = man, *line;
+
+	while ((at = strstr(at, name))) {
+		for (line = at; line > man && line[-1] != '\n'; line--)
+			;
+		if (line - man >= 4 && !strncmp(line - 4, ".TP\n", 4))
+			return line;
+		at++;
+	}
+	return NULL;
+}
+
+/*
+ * The man page against the option table: every option has its entry (its
+ * letter too), every word of a choice and every bounded range is there.
+ */
+static void test_man_page(void)
+{
+	char *man = man_options(), *at, *next, want[96];
+
+	CHECK(man, "no OPTIONS section in user/cli/xdpsample.8");
+	for (size_t i = 0; man && i < xs_n_opts; i++) {
+		const struct xs_opt *d = &xs_opts[i];
+
+		roff(want, sizeof(want), "--", d->name);
+		at = entry(man, want);
+		CHECK(at, "the man page has no entry for --%s", d->name);
+		if (!at)
+			continue;
+		next = strstr(at, "\n.TP");
+		if (next)
+			*next = '\0';
+		snprintf(want, sizeof(want), "\\-%c", d->key);
+		CHECK(d->key > 255 || strstr(man, want),
+		      "the man page does not name -%c for --%s", d->key, d->name);
+		for (unsigned int w = 0; w < d->n_words; w++)
+			CHECK(strstr(at, d->words[w]),
+			      "--%s: the man page does not say '%s'", d->name,
+			      d->words[w]);
+		snprintf(want, sizeof(want), "%llu..%llu",
+			 (unsigned long long)d->min, (unsigned long long)d->max);
+		CHECK(d->words || !d->max || d->max >= UINT32_MAX ||
+		      strstr(at, want), "--%s: the man page does not say %s",
+		      d->name, want);
+		if (next)
+			*next = '\n';
+	}
+}
+
 int main(void)
 {
 	test_direction();
+	test_man_page();
 	test_auto();
 	test_flow();
 	test_config();

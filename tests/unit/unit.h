@@ -19,6 +19,23 @@ static int unit_failures;
 		}							\
 	} while (0)
 
+/*
+ * Two integers equal, or a failure printing both (as the kernel
+ * selftests' ASSERT_EQ): what was got and what was wanted.
+ */
+#define CHECK_EQ(got, want, ...)					\
+	do {								\
+		unsigned long long g_ = (unsigned long long)(got);	\
+		unsigned long long w_ = (unsigned long long)(want);	\
+		if (g_ != w_) {						\
+			unit_failures++;				\
+			fprintf(stderr, "FAIL %s:%d: %s == %s: got %llu, want %llu: ", \
+				__FILE__, __LINE__, #got, #want, g_, w_); \
+			fprintf(stderr, __VA_ARGS__);			\
+			fputc('\n', stderr);				\
+		}							\
+	} while (0)
+
 #define SKIP(...)							\
 	do {								\
 		fprintf(stderr, "SKIP: ");				\

@@ -98,7 +98,8 @@ static int add_filter(struct xs_loader *l, struct bpf_program *p,
 	free(all);
 	if (err)
 		return pr_errno(err, "cannot add the filter");
-	if (skb)
+	/* --dump-filter shows the XDP copy, or the tc one with -Q out. */
+	if (skb && l->ingress)
 		return 0;
 	l->filter_at = at;
 	l->filter_start = (unsigned int)n;
@@ -166,13 +167,15 @@ void xs_loader_close(struct xs_loader *l)
 
 int xs_loader_dump_filter(const struct xs_loader *l, FILE *f)
 {
-	const struct bpf_program *p = l->skel->progs.xdpsample;
+	const struct bpf_program *p = l->ingress ? l->skel->progs.xdpsample :
+						   l->skel->progs.xdpsample_out;
 	size_t n = bpf_program__insn_cnt(p);
 
 	if (!l->filter_start)
 		return -ENOENT;
-	fprintf(f, "; instruction %u of the XDP program jumps here; 'out' returns to %u with the verdict in w0\n",
-		l->filter_at, l->filter_at + 1);
+	fprintf(f, "; instruction %u of the %s program jumps here; 'out' returns to %u with the verdict in w0\n",
+		l->filter_at, l->ingress ? "XDP" : "tc egress",
+		l->filter_at + 1);
 	fprintf(f, "; r6 ctx, r7 packet, r8 end of linear part, r9 scratch (M[] at +0), w4 A, w5 X\n");
 	xs_filter_dump(f, bpf_program__insns(p) + l->filter_start,
 		       n - l->filter_start, l->filter_start);

@@ -21,10 +21,6 @@
 #include "user/cli/config.h"
 #include "user/cli/extcap.h"
 #include "user/filter/filter.h"
-#include "xdp/sample.h"
-
-#define STR_(x)		#x
-#define STR(x)		STR_(x)
 
 enum query { Q_NONE, Q_INTERFACES, Q_DLTS, Q_CONFIG, Q_CAPTURE };
 
@@ -135,38 +131,55 @@ static int interfaces(void)
 	return 0;
 }
 
-/* The CLI's own options, with its defaults and ranges. */
+/* A help text as one line: a tooltip. */
+static void tooltip(const char *help)
+{
+	for (; *help; help++)
+		putchar(*help == '\n' ? ' ' : *help);
+}
+
+/* A selector: its words, the default marked. */
+static void selector(unsigned int n, const struct xs_opt *d, uint64_t dflt)
+{
+	printf("{type=selector}{tooltip=");
+	tooltip(d->help);
+	printf("}\n");
+	for (unsigned int w = 0; w < d->n_words; w++)
+		printf("value {arg=%u}{value=%s}{display=%s}{default=%s}\n", n,
+		       d->words[w], d->word_labels[w],
+		       dflt == d->min + w ? "true" : "false");
+}
+
+/*
+ * The options the table offers Wireshark, with the parser's ranges and
+ * defaults: a number, or a selector of words.
+ */
 static int config(void)
 {
-	printf("arg {number=0}{call=--rate}{display=Sample 1 in N packets}"
-	       "{type=unsigned}{range=1,4294967295}{default=1}"
-	       "{tooltip=1 samples every packet}\n"
-	       "arg {number=1}{call=--sample}{display=Sampling}{type=selector}"
-	       "{tooltip=which 1 in N}\n"
-	       "value {arg=1}{value=random}{display=random (each with chance 1/N)}{default=true}\n"
-	       "value {arg=1}{value=count}{display=count (every Nth per CPU)}{default=false}\n"
-	       "value {arg=1}{value=flow}{display=flow (1 in N flows, whole)}{default=false}\n"
-	       "arg {number=2}{call=--snaplen}{display=Snapshot length}"
-	       "{type=unsigned}{range=" STR(XS_MIN_SNAPLEN) "," STR(XS_MAX_SNAPLEN)
-	       "}{default=" STR(XS_DEFAULT_SNAPLEN) "}{tooltip=bytes kept per packet}\n"
-	       "arg {number=3}{call=--transport}{display=Transport}{type=selector}"
-	       "{tooltip=kernel-to-user channel}\n"
-	       "value {arg=3}{value=ringbuf}{display=BPF ring buffer}{default=true}\n"
-	       "value {arg=3}{value=perf}{display=perf event array}{default=false}\n"
-	       "arg {number=4}{call=--buffer-size}{display=Buffer size (KiB)}"
-	       "{type=unsigned}{range=16,1048576}{default=%u}"
-	       "{tooltip=a power of two, per CPU}\n"
-	       "arg {number=5}{call=--mode}{display=XDP mode}{type=selector}"
-	       "{tooltip=native (driver) or generic (skb)}\n"
-	       "value {arg=5}{value=auto}{display=auto (native, else generic)}{default=true}\n"
-	       "value {arg=5}{value=native}{display=native}{default=false}\n"
-	       "value {arg=5}{value=generic}{display=generic}{default=false}\n"
-	       "arg {number=6}{call=--direction}{display=Direction}{type=selector}"
-	       "{tooltip=what the interface receives (XDP), sends (tc egress), or both}\n"
-	       "value {arg=6}{value=in}{display=in (received, XDP)}{default=true}\n"
-	       "value {arg=6}{value=out}{display=out (sent, tc egress)}{default=false}\n"
-	       "value {arg=6}{value=inout}{display=in and out}{default=false}\n",
-	       xs_default_buffer_kib());
+	struct xs_options dflt;
+	unsigned int n = 0;
+
+	xs_options_defaults(&dflt);
+	dflt.buffer_kib = xs_default_buffer_kib();
+	for (size_t i = 0; i < xs_n_opts; i++) {
+		const struct xs_opt *d = &xs_opts[i];
+		uint64_t v = xs_opt_value(&dflt, d);
+
+		if (!d->extcap)
+			continue;
+		printf("arg {number=%u}{call=--%s}{display=%s}", n, d->name,
+		       d->extcap);
+		if (d->words) {
+			selector(n++, d, v);
+			continue;
+		}
+		printf("{type=unsigned}{range=%llu,%llu}{default=%llu}{tooltip=",
+		       (unsigned long long)d->min, (unsigned long long)d->max,
+		       (unsigned long long)v);
+		tooltip(d->help);
+		printf("}\n");
+		n++;
+	}
 	return 0;
 }
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Command line: one table row per option (name, letter, argument, help,
- * parser), from which getopt's tables and the usage text are made, as
- * xdp-tools' DEFINE_OPTION does; then the defaults and the cross-option
- * checks.
+ * range, parser), from which getopt's tables and the usage text are made,
+ * as xdp-tools' DEFINE_OPTION does. The checks across options are
+ * optcheck.c's, the --config file optfile.c's.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -33,30 +33,12 @@ enum {
 	OPT_STATS_FILE, OPT_STATS_INTERVAL, OPT_SEED,
 };
 
-#define FORMAT_GUESS 99	/* from the file name, once it is known */
 
 static const char *const transports[] = { "perf", "ringbuf" };
 static const char *const samples[] = { "random", "count", "flow" };
 static const char *const modes[] = { "auto", "native", "generic" };
 static const char *const formats[] = { "pcap", "pcapng" };
-
-struct opt;
-typedef int (*opt_parser)(struct xs_options *o, const struct opt *d,
-			  const char *arg);
-
-struct opt {
-	const char *name;	/* --name */
-	int key;		/* its letter, or an OPT_ value */
-	const char *arg;	/* the argument's name; NULL: none */
-	const char *help;	/* '\n' starts a continuation line */
-	opt_parser parse;
-	size_t off;		/* the field in struct xs_options */
-	const char *what;	/* the value's name in messages */
-	uint64_t min, max;	/* numbers: the accepted range */
-	const char *const *words; /* words: the accepted values */
-	unsigned int n_words;
-	const char *empty;	/* strings: why an empty one is refused */
-};
+static const char *const directions[] = { "in", "out", "inout" };
 
 /* Decimal only: no sign, no trailing junk, inside [min, max]. */
 static int parse_u64(const char *what, const char *s, uint64_t min,
@@ -80,18 +62,18 @@ static int parse_u64(const char *what, const char *s, uint64_t min,
 	return 0;
 }
 
-static void *field(struct xs_options *o, const struct opt *d)
+static void *field(struct xs_options *o, const struct xs_opt *d)
 {
 	return (char *)o + d->off;
 }
 
-static int p_u64(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_u64(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	return parse_u64(d->what, arg, d->min, d->max, field(o, d));
 }
 
 /* --seed: decimal, or hexadecimal with 0x; any 64-bit value. */
-static int p_seed(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_seed(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	unsigned long long v;
 	char *end;
@@ -105,7 +87,7 @@ static int p_seed(struct xs_options *o, const struct opt *d, const char *arg)
 	return 0;
 }
 
-static int p_u32(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_u32(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	uint64_t v;
 	int err;
@@ -117,7 +99,7 @@ static int p_u32(struct xs_options *o, const struct opt *d, const char *arg)
 }
 
 /* -N: a number, or auto (from 1) or auto:N (from N) for an adaptive rate. */
-static int p_rate(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_rate(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	o->adaptive = !strncmp(arg, "auto", 4) && (!arg[4] || arg[4] == ':');
 	if (!o->adaptive)
@@ -129,34 +111,18 @@ static int p_rate(struct xs_options *o, const struct opt *d, const char *arg)
 	return p_u32(o, d, arg + 5);
 }
 
-static int p_word(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_word(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	for (unsigned int i = 0; i < d->n_words; i++) {
 		if (!strcmp(arg, d->words[i])) {
-			*(uint32_t *)field(o, d) = i;
+			*(uint32_t *)field(o, d) = (uint32_t)d->min + i;
 			return 0;
 		}
 	}
 	return xs_bad_value(d->what, arg, "unknown value");
 }
 
-/* -Q: the words name a set of directions. */
-static int p_dirs(struct xs_options *o, const struct opt *d, const char *arg)
-{
-	static const unsigned int sets[] = {
-		XS_DIRS_IN, XS_DIRS_OUT, XS_DIRS_INOUT,
-	};
-
-	for (unsigned int i = 0; i < 3; i++) {
-		if (!strcmp(arg, xs_dirs_name(sets[i]))) {
-			o->dirs = sets[i];
-			return 0;
-		}
-	}
-	return xs_bad_value(d->what, arg, "unknown value");
-}
-
-static int p_flag(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_flag(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	(void)arg;
 	*(bool *)field(o, d) = true;
@@ -164,14 +130,14 @@ static int p_flag(struct xs_options *o, const struct opt *d, const char *arg)
 }
 
 /* -q and -v: the log level, which main sets once. */
-static int p_level(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_level(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	(void)arg;
 	o->log_level = (enum xs_log_level)d->min;
 	return 0;
 }
 
-static int p_str(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_str(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	if (!*arg && d->empty)
 		return xs_bad_value(d->what, arg, d->empty);
@@ -179,12 +145,10 @@ static int p_str(struct xs_options *o, const struct opt *d, const char *arg)
 	return 0;
 }
 
-static bool in_config;	/* the options come from --config FILE */
-
-static int p_iface(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_iface(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	/* The command line's interfaces replace the config file's. */
-	if (o->ifaces_from_config && !in_config) {
+	if (o->ifaces_from_config && !o->in_config) {
 		o->n_ifaces = 0;
 		o->ifaces_from_config = false;
 	}
@@ -199,7 +163,7 @@ static int p_iface(struct xs_options *o, const struct opt *d, const char *arg)
 	return 0;
 }
 
-static int p_netns(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_netns(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	if (!*arg || strchr(arg, '/') || arg[0] == '.')
 		return xs_bad_value(d->what, arg, "bad namespace name");
@@ -208,7 +172,7 @@ static int p_netns(struct xs_options *o, const struct opt *d, const char *arg)
 }
 
 /* tcpdump's -C: millions of bytes, or a k/m/g suffix for KiB/MiB/GiB. */
-static int p_size(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_size(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	static const char units[] = "kmg";
 	char num[32], *u;
@@ -232,14 +196,14 @@ static int p_size(struct xs_options *o, const struct opt *d, const char *arg)
 static void usage(FILE *f);
 
 /* Help and version are printed: 1 tells the caller to exit 0. */
-static int p_help(struct xs_options *o, const struct opt *d, const char *arg)
+static int p_help(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	(void)o, (void)d, (void)arg;
 	usage(stdout);
 	return 1;
 }
 
-static int p_version(struct xs_options *o, const struct opt *d,
+static int p_version(struct xs_options *o, const struct xs_opt *d,
 		     const char *arg)
 {
 	(void)o, (void)d, (void)arg;
@@ -251,7 +215,7 @@ static int p_version(struct xs_options *o, const struct opt *d,
 #define WORDS(w) .words = w, .n_words = sizeof(w) / sizeof(w[0])
 
 /* In the order --help lists them. */
-static const struct opt opts[] = {
+const struct xs_opt xs_opts[] = {
 	{ "config", OPT_CONFIG, "FILE",
 	  "options from FILE, one long option per line ('snaplen 256',\n"
 	  "'packet-buffered'), '#' comments; the command line overrides them",
@@ -289,31 +253,47 @@ static const struct opt opts[] = {
 	{ "snaplen", 's', "N",
 	  "bytes kept per packet, " STR(XS_MIN_SNAPLEN) ".." STR(XS_MAX_SNAPLEN)
 	  " (default " STR(XS_DEFAULT_SNAPLEN) ")", p_u32, F(snaplen),
-	  .what = "snaplen", .min = XS_MIN_SNAPLEN, .max = XS_MAX_SNAPLEN },
+	  .what = "snaplen", .min = XS_MIN_SNAPLEN, .max = XS_MAX_SNAPLEN,
+	  .extcap = "Snapshot length" },
 	{ "rate", 'N', "N|auto[:N]",
 	  "sample 1 in N packets (default 1 = all); auto: from 1 (or N),\n"
 	  "raised while the buffer fills, each sample labelled with its rate",
-	  p_rate, F(rate), .what = "sample rate", .min = 1, .max = UINT32_MAX },
+	  p_rate, F(rate), .what = "sample rate", .min = 1, .max = UINT32_MAX,
+	  .extcap = "Sample 1 in N packets" },
 	{ "sample", OPT_SAMPLE, "random|count|flow",
 	  "random choice (default), every Nth per CPU, or 1 in N flows\n"
 	  "(every packet of a chosen flow, both directions)", p_word,
-	  F(sample_mode), .what = "--sample", WORDS(samples) },
+	  F(sample_mode), .what = "--sample", WORDS(samples),
+	  .extcap = "Sampling",
+	  .word_labels = (const char *const[]){ "random (each with chance 1/N)",
+						  "count (every Nth per CPU)",
+						  "flow (1 in N flows, whole)" } },
 	{ "direction", 'Q', "in|out|inout",
 	  "what the interface receives (XDP, the default), sends (tc egress),\n"
-	  "or both", p_dirs, F(dirs), .what = "direction" },
+	  "or both", p_word, F(dirs), .what = "direction", WORDS(directions),
+	  .min = XS_DIRS_IN, .extcap = "Direction",
+	  .word_labels = (const char *const[]){ "in (received, XDP)",
+						  "out (sent, tc egress)",
+						  "in and out" } },
 	{ "transport", OPT_TRANSPORT, "ringbuf|perf",
 	  "kernel-to-user channel (default ringbuf)", p_word, F(transport),
-	  .what = "--transport", WORDS(transports) },
+	  .what = "--transport", WORDS(transports),
+	  .extcap = "Transport",
+	  .word_labels = (const char *const[]){ "perf event array",
+						  "BPF ring buffer" } },
 	{ "mode", OPT_MODE, "auto|native|generic",
 	  "XDP attach mode (default auto)", p_word, F(mode), .what = "--mode",
-	  WORDS(modes) },
+	  WORDS(modes), .extcap = "XDP mode",
+	  .word_labels = (const char *const[]){ "auto (native, else generic)",
+						  "native", "generic" } },
 	{ "count", 'c', "N", "stop after N packets written", p_u64, F(count),
 	  .what = "count", .min = 1, .max = UINT64_MAX },
 	{ "buffer-size", 'B', "KIB",
 	  "buffer size per CPU (default 4096, less on many CPUs: 16 MiB in all)",
 	  p_u32,
 	  F(buffer_kib), .what = "buffer size", .min = MIN_BUFFER_KIB,
-	  .max = MAX_BUFFER_KIB },
+	  .max = MAX_BUFFER_KIB,
+	  .extcap = "Buffer size (KiB)" },
 	{ "packet-buffered", 'U', NULL, "flush the file after every packet",
 	  p_flag, F(unbuffered) },
 	{ "immediate-mode", OPT_IMMEDIATE, NULL,
@@ -355,10 +335,11 @@ static const struct opt opts[] = {
 	{ "version", OPT_VERSION, NULL, "print the version", p_version,
 	  .off = 0 },
 };
-#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+const size_t xs_n_opts = sizeof(xs_opts) / sizeof(xs_opts[0]);
+
 #define HELP_COL 26
 
-static void usage_row(FILE *f, const struct opt *d)
+static void usage_row(FILE *f, const struct xs_opt *d)
 {
 	char left[80];
 	const char *h = d->help, *nl;
@@ -384,27 +365,27 @@ static void usage(FILE *f)
 "       xdpsample --dump-filter EXPRESSION\n"
 "  EXPRESSION              tcpdump filter, decided in the XDP program before\n"
 "                          sampling: 1 in N of the matching packets\n");
-	for (size_t i = 0; i < N_OPTS; i++)
-		usage_row(f, &opts[i]);
+	for (size_t i = 0; i < xs_n_opts; i++)
+		usage_row(f, &xs_opts[i]);
 }
 
 /* getopt_long's two tables, from the one above. */
 static void getopt_tables(struct option *longs, char *shorts)
 {
 	*shorts++ = ':';	/* a missing value is told apart */
-	for (size_t i = 0; i < N_OPTS; i++) {
+	for (size_t i = 0; i < xs_n_opts; i++) {
 		longs[i] = (struct option){
-			opts[i].name,
-			opts[i].arg ? required_argument : no_argument,
-			NULL, opts[i].key,
+			xs_opts[i].name,
+			xs_opts[i].arg ? required_argument : no_argument,
+			NULL, xs_opts[i].key,
 		};
-		if (opts[i].key >= 256)
+		if (xs_opts[i].key >= 256)
 			continue;
-		*shorts++ = (char)opts[i].key;
-		if (opts[i].arg)
+		*shorts++ = (char)xs_opts[i].key;
+		if (xs_opts[i].arg)
 			*shorts++ = ':';
 	}
-	longs[N_OPTS] = (struct option){ 0 };
+	longs[xs_n_opts] = (struct option){ 0 };
 	*shorts = '\0';
 }
 
@@ -422,15 +403,15 @@ static const char *offending(char **argv, char *buf, size_t len)
 	return buf;
 }
 
-static const struct opt *find_opt(int key)
+static const struct xs_opt *find_opt(int key)
 {
-	for (size_t i = 0; i < N_OPTS; i++)
-		if (opts[i].key == key)
-			return &opts[i];
+	for (size_t i = 0; i < xs_n_opts; i++)
+		if (xs_opts[i].key == key)
+			return &xs_opts[i];
 	return NULL;
 }
 
-static void set_defaults(struct xs_options *o)
+void xs_options_defaults(struct xs_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->snaplen = XS_DEFAULT_SNAPLEN;
@@ -441,176 +422,26 @@ static void set_defaults(struct xs_options *o)
 	o->dirs = XS_DIRS_IN;
 	o->log_level = XS_LOG_INFO;
 	o->buffer_kib = 0;	/* xs_default_buffer_kib() */
-	o->format = FORMAT_GUESS;
+	o->format = XS_FORMAT_GUESS;
 	o->sflow_counter_secs = XS_SFLOW_COUNTER_SECS;
 }
 
-static int usage_error(const char *msg)
+
+const struct xs_opt *xs_opt_find(const char *name)
 {
-	pr_err("%s", msg);
-	return -EINVAL;
+	for (size_t i = 0; i < xs_n_opts; i++)
+		if (!strcmp(xs_opts[i].name, name))
+			return &xs_opts[i];
+	return NULL;
 }
 
-static int check_output(struct xs_options *o)
+uint64_t xs_opt_value(const struct xs_options *o, const struct xs_opt *d)
 {
-	bool to_stdout = !strcmp(o->outfile, "-");
+	const char *p = (const char *)o + d->off;
 
-	if (o->format == FORMAT_GUESS)
-		o->format = to_stdout ? XS_FORMAT_PCAP :
-					xs_output_guess_format(o->outfile);
-	if ((o->rotate_bytes || o->rotate_seconds || o->max_files) &&
-	    to_stdout)
-		return usage_error("-C, -G and -W need a file name, not '-w -'");
-	if (o->max_files && !o->rotate_bytes && !o->rotate_seconds)
-		return usage_error("-W needs -C or -G");
-	if (xs_dirs_has(o->dirs, XS_DIR_OUT) && o->format == XS_FORMAT_PCAP)
-		pr_warn("classic pcap cannot say which way a packet went: with -Q %s, pcapng (--format pcapng, or a .pcapng file name) keeps it",
-			xs_dirs_name(o->dirs));
-	if (o->n_ifaces > 1 && o->format == XS_FORMAT_PCAP)
-		return usage_error("classic pcap holds one interface: use --format pcapng (or a .pcapng file name) with several -i");
-	return 0;
-}
-
-/* tcpdump's habit: an expression of only blanks is no filter at all. */
-static bool blank(const char *s)
-{
-	return s[strspn(s, " \t\r\n")] == '\0';
-}
-
-static int get_filter(struct xs_options *o, int argc, char **argv)
-{
-	if (optind < argc && o->filter_file)
-		return usage_error("give the filter as arguments or with -F, not both");
-	if (o->filter_file)
-		o->filter_expr = xs_filter_read_file(o->filter_file);
-	else if (optind < argc)
-		o->filter_expr = xs_filter_join(argc - optind, argv + optind);
-	else
-		return 0;
-	if (!o->filter_expr)
-		return -EINVAL;
-	if (blank(o->filter_expr)) {
-		free(o->filter_expr);
-		o->filter_expr = NULL;
-	}
-	return 0;
-}
-
-static int check(struct xs_options *o, int argc, char **argv)
-{
-	if (get_filter(o, argc, argv))
-		return -EINVAL;
-	if (o->dump_filter)
-		return o->filter_expr ? 0 :
-			usage_error("--dump-filter needs a filter expression");
-	if (!o->n_ifaces) {
-		pr_err("no interface given (-i IFACE)");
-		return -EINVAL;
-	}
-	if (o->cleanup)
-		return o->outfile ? usage_error("--cleanup writes no file: drop -w") : 0;
-	if (!o->sflow && (o->sflow_agent || o->sflow_max_datagram ||
-			  o->sflow_counter_secs != XS_SFLOW_COUNTER_SECS))
-		return usage_error("--sflow-agent, --sflow-max-datagram and --sflow-counters need --sflow");
-	if (!o->sflow_max_datagram)
-		o->sflow_max_datagram = XS_SFLOW_DEF_DATAGRAM;
-	if (o->sflow && o->sample_mode == XS_SAMPLE_FLOW)
-		return usage_error("--sample flow cannot feed --sflow: sFlow gives every packet an equal chance whatever its flow, and collectors scale each sample by the rate");
-	if (o->adaptive && o->transport != XS_TRANSPORT_RINGBUF)
-		return usage_error("-N auto needs --transport ringbuf: the program raises the rate from the ring's fill, which a perf buffer does not tell it");
-	if (o->seed_given && o->sample_mode != XS_SAMPLE_FLOW)
-		return usage_error("--seed needs --sample flow");
-	if (!o->outfile && !o->sflow) {
-		pr_err("no output given (-w FILE, -w - for stdout, or --sflow COLLECTOR)");
-		return -EINVAL;
-	}
-	if (!o->outfile)
-		return o->rotate_bytes || o->rotate_seconds || o->max_files ||
-		       o->unbuffered || o->format != FORMAT_GUESS ?
-			usage_error("-C, -G, -W, -U and --format need -w") : 0;
-	if (o->buffer_kib & (o->buffer_kib - 1)) {
-		pr_err("invalid buffer size '%u': must be a power of two",
-			o->buffer_kib);
-		return -EINVAL;
-	}
-	return check_output(o);
-}
-
-/*
- * The values a config file gave, which the options point into: kept until
- * the next file is read (one per run; the unit tests read many).
- */
-static char *kept[256];
-static unsigned int n_kept;
-
-static const char *keep(const char *v)
-{
-	if (n_kept == sizeof(kept) / sizeof(kept[0]))
-		return NULL;
-	return kept[n_kept++] = strdup(v);
-}
-
-/* "NAME VALUE", "NAME=VALUE" or "NAME": one option, as --NAME VALUE. */
-static int config_line(struct xs_options *o, char *line)
-{
-	char *name = line + strspn(line, " \t"), *val, *end;
-	const struct opt *d = NULL;
-
-	for (end = name + strlen(name); end > name && strchr(" \t\r\n", end[-1]);)
-		*--end = '\0';
-	val = name + strcspn(name, " \t=");
-	if (*val) {
-		*val++ = '\0';
-		val += strspn(val, " \t=");
-	}
-	for (size_t i = 0; i < N_OPTS; i++)
-		if (!strcmp(opts[i].name, name))
-			d = &opts[i];
-	if (!d || d->key == OPT_CONFIG)
-		return xs_bad_value("option", name, d ? "a config file cannot name another" :
-				    "no such long option");
-	if (!d->arg != !*val)
-		return xs_bad_value("option", name, d->arg ? "needs a value" :
-				    "takes no value");
-	if (d->arg && !(val = (char *)keep(val)))
-		return xs_bad_value("option", name, "too many lines");
-	return d->parse(o, d, d->arg ? val : NULL);
-}
-
-/* --config FILE: its options first, so that the command line overrides. */
-static int read_config(struct xs_options *o, const char *path)
-{
-	char *line = NULL, where[300];
-	unsigned int n = 0;
-	size_t cap = 0;
-	FILE *f = fopen(path, "r");
-	int err = 0;
-
-	if (!f) {
-		pr_err("cannot read config file '%s': %s", path, strerror(errno));
-		return -EINVAL;
-	}
-	while (n_kept)
-		free(kept[--n_kept]);
-	in_config = true;
-	while (!err && getline(&line, &cap, f) >= 0) {
-		char *hash = strchr(line, '#');
-
-		n++;
-		if (hash)
-			*hash = '\0';
-		if (line[strspn(line, " \t\r\n")] == '\0')
-			continue;
-		snprintf(where, sizeof(where), "%s:%u: ", path, n);
-		xs_log_context(where);
-		err = config_line(o, line);
-		xs_log_context(NULL);
-	}
-	free(line);
-	fclose(f);
-	in_config = false;
-	o->ifaces_from_config = o->n_ifaces > 0;
-	return err;
+	if (d->parse == p_u64)
+		return *(const uint64_t *)p;
+	return *(const uint32_t *)p;
 }
 
 /* The --config FILE of argv, if any (before getopt, which sees it again). */
@@ -629,14 +460,15 @@ static const char *config_of(int argc, char **argv)
 
 int xs_options_parse(struct xs_options *o, int argc, char **argv)
 {
-	struct option longs[N_OPTS + 1];
-	char shorts[2 * N_OPTS + 2];
-	const struct opt *d;
+	struct option longs[xs_n_opts + 1];
+	char shorts[2 * xs_n_opts + 2];
+	const struct xs_opt *d;
 	char word[8];
 	int c, err;
 
-	set_defaults(o);
-	if (config_of(argc, argv) && read_config(o, config_of(argc, argv)))
+	xs_options_defaults(o);
+	if (config_of(argc, argv) &&
+	    xs_options_read_file(o, config_of(argc, argv)))
 		return -EINVAL;
 	getopt_tables(longs, shorts);
 	opterr = 0;
@@ -657,5 +489,5 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 		if (err)
 			return err;
 	}
-	return check(o, argc, argv);
+	return xs_options_check(o, argc, argv);
 }

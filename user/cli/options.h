@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command line: one table of options (options.c) from which getopt's
+ * tables, --help, the --config file's names and Wireshark's extcap
+ * configuration are made, and against which the tests hold the man page.
+ */
 #ifndef XDPSAMPLE_OPTIONS_H
 #define XDPSAMPLE_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include "user/capture/loader.h"	/* enum xs_mode */
 #include "user/base/iface.h"		/* XS_MAX_IFACES */
 #include "user/base/log.h"
-#include "pcap/output.h"		/* enum xs_format */
+#include "user/capture/loader.h"	/* enum xs_mode */
+#include "pcap/format.h"		/* enum xs_format */
 
 #define XS_VERSION "0.2.0"
+/* --format not given: from the file name, once it is known. */
+#define XS_FORMAT_GUESS 99
 
 struct xs_options {
 	const char *ifnames[XS_MAX_IFACES];
@@ -37,7 +45,7 @@ struct xs_options {
 	uint32_t sample_mode;		/* enum xs_sample_mode */
 	uint64_t seed;			/* --sample flow's key */
 	bool seed_given;
-	unsigned int dirs;		/* XS_DIRS_*: -Q */
+	uint32_t dirs;			/* XS_DIRS_*: -Q */
 	uint32_t transport;		/* enum xs_transport */
 	uint32_t mode;			/* enum xs_mode */
 	bool cleanup;		/* --cleanup: remove stale programs only */
@@ -46,11 +54,49 @@ struct xs_options {
 	bool immediate;		/* --immediate-mode */
 	enum xs_log_level log_level;	/* -q, -v */
 	bool extcap;		/* run by Wireshark (not an option) */
+	bool in_config;		/* the options come from --config FILE */
 	bool ifaces_from_config; /* -i on the command line replaces them */
 	const char *config;	/* --config FILE */
 };
 
+struct xs_opt;
+typedef int (*xs_opt_parser)(struct xs_options *o, const struct xs_opt *d,
+			     const char *arg);
+
+/* One row of the table. */
+struct xs_opt {
+	const char *name;	/* --name */
+	int key;		/* its letter, or a value past 255 */
+	const char *arg;	/* the argument's name; NULL: none */
+	const char *help;	/* '\n' starts a continuation line */
+	xs_opt_parser parse;
+	size_t off;		/* the field in struct xs_options */
+	const char *what;	/* the value's name in messages */
+	uint64_t min, max;	/* numbers: the accepted range; words: min is
+				 * the value of the first word */
+	const char *const *words; /* words: the accepted values */
+	unsigned int n_words;
+	const char *empty;	/* strings: why an empty one is refused */
+	/* Offered in Wireshark's capture options under this label. */
+	const char *extcap;
+	const char *const *word_labels;	/* and its words under these */
+};
+
+extern const struct xs_opt xs_opts[];
+extern const size_t xs_n_opts;
+
 /* 0 to run, 1 when help/version was printed, -EINVAL on a usage error. */
 int xs_options_parse(struct xs_options *o, int argc, char **argv);
+/* The defaults, before any option. */
+void xs_options_defaults(struct xs_options *o);
+/* The row of --NAME, or NULL. */
+const struct xs_opt *xs_opt_find(const char *name);
+/* What the table says of a number: in o, as an unsigned value. */
+uint64_t xs_opt_value(const struct xs_options *o, const struct xs_opt *d);
+
+/* optfile.c: --config FILE, its options applied to o: 0 or -EINVAL. */
+int xs_options_read_file(struct xs_options *o, const char *path);
+/* optcheck.c: the filter, then the options together: 0 or -EINVAL. */
+int xs_options_check(struct xs_options *o, int argc, char **argv);
 
 #endif
