@@ -102,7 +102,8 @@ static void losses(FILE *f, const struct xs_report *h)
 	}
 }
 
-static void write_all(FILE *f, const struct xs_report *h)
+/* The families per interface: what the programs saw, chose and lost. */
+static void write_ifaces(FILE *f, const struct xs_report *h)
 {
 	per_iface(f, h, "xdpsample_packets_seen_total",
 		  "Packets the programs ran on (received, and sent with -Q out or inout).",
@@ -123,6 +124,11 @@ static void write_all(FILE *f, const struct xs_report *h)
 			  "Of the packets sampled, those sent (tc egress).",
 			  offsetof(struct xs_stats, sampled), true);
 	}
+}
+
+/* One value per family for the whole capture. */
+static void write_capture(FILE *f, const struct xs_report *h)
+{
 	family(f, "xdpsample_interface_dropped_total", "counter",
 	       "Packets the interface itself dropped (rx_dropped).");
 	for (unsigned int i = 0; i < h->n_ifaces; i++)
@@ -143,6 +149,12 @@ static void write_all(FILE *f, const struct xs_report *h)
 	family(f, "xdpsample_buffer_fill_ratio", "gauge",
 	       "How full the fullest CPU's buffer is (0 to 1).");
 	series(f, h, "xdpsample_buffer_fill_ratio", NULL, NULL, "", "%.6f", h->fill);
+}
+
+static void write_all(FILE *f, const struct xs_report *h)
+{
+	write_ifaces(f, h);
+	write_capture(f, h);
 	per_sink(f, h, "xdpsample_sink_packets_total",
 		 "Packets each sink delivered (file: written; sflow: exported).",
 		 offsetof(struct xs_sink_counts, delivered));

@@ -23,18 +23,60 @@ static const char *const size_names[4] = {
 	[BPF_DW >> 3] = "u64",
 };
 
+/* A load or a store: "w4 = *(u16 *)(r7 +12)", "*(u64 *)(r9 +64) = r4". */
+static void dump_mem(FILE *f, const struct bpf_insn *in)
+{
+	const char *size = size_names[BPF_SIZE(in->code) >> 3];
+	char r = BPF_SIZE(in->code) == BPF_DW ? 'r' : 'w';
+
+	if (BPF_CLASS(in->code) == BPF_LDX) {
+		fprintf(f, "%c%d = *(%s *)(r%d %+d)", r, in->dst_reg, size,
+			in->src_reg, in->off);
+		return;
+	}
+	fprintf(f, "*(%s *)(r%d %+d) = ", size, in->dst_reg, in->off);
+	if (BPF_CLASS(in->code) == BPF_ST)
+		fprintf(f, "%d", in->imm);
+	else
+		fprintf(f, "%c%d", r, in->src_reg);
+}
+
+/* An ALU operation or a jump; src is the operand as printed. */
+static void dump_op(FILE *f, const struct bpf_insn *in, const char *src,
+		    const char *target)
+{
+	bool jmp = BPF_CLASS(in->code) == BPF_JMP ||
+		   BPF_CLASS(in->code) == BPF_JMP32;
+	char r = BPF_CLASS(in->code) == BPF_ALU64 ||
+		 BPF_CLASS(in->code) == BPF_JMP ? 'r' : 'w';
+	unsigned int op = BPF_OP(in->code);
+
+	if (!jmp && op == BPF_END)
+		fprintf(f, "w%d = be%d w%d", in->dst_reg, in->imm, in->dst_reg);
+	else if (!jmp && op == BPF_NEG)
+		fprintf(f, "%c%d = -%c%d", r, in->dst_reg, r, in->dst_reg);
+	else if (!jmp)
+		fprintf(f, "%c%d %s %s", r, in->dst_reg, alu_names[op >> 4], src);
+	else if (op == BPF_CALL)
+		fprintf(f, "call %s", in->imm == BPF_FUNC_xdp_load_bytes ?
+			"bpf_xdp_load_bytes" : "bpf_xdp_get_buff_len");
+	else if (op == BPF_JA)
+		fprintf(f, "goto %s", target);
+	else
+		fprintf(f, "if %c%d %s %s goto %s", r, in->dst_reg,
+			jmp_names[op >> 4], src, target);
+}
+
 static void dump_one(FILE *f, const struct bpf_insn *in, unsigned int idx,
 		     unsigned int base)
 {
 	bool wide = BPF_CLASS(in->code) == BPF_ALU64 ||
 		    BPF_CLASS(in->code) == BPF_JMP;
-	char r = wide ? 'r' : 'w';
-	const char *op = alu_names[BPF_OP(in->code) >> 4];
 	long to = (long)idx + 1 + in->off;
 	char src[16], target[16];
 
 	if (BPF_SRC(in->code) == BPF_X)
-		snprintf(src, sizeof(src), "%c%d", r, in->src_reg);
+		snprintf(src, sizeof(src), "%c%d", wide ? 'r' : 'w', in->src_reg);
 	else
 		snprintf(src, sizeof(src), "%#x", (unsigned int)in->imm);
 	if (to < (long)base)
@@ -44,42 +86,14 @@ static void dump_one(FILE *f, const struct bpf_insn *in, unsigned int idx,
 	switch (BPF_CLASS(in->code)) {
 	case BPF_ALU:
 	case BPF_ALU64:
-		if (BPF_OP(in->code) == BPF_END)
-			fprintf(f, "w%d = be%d w%d", in->dst_reg, in->imm,
-				in->dst_reg);
-		else if (BPF_OP(in->code) == BPF_NEG)
-			fprintf(f, "%c%d = -%c%d", r, in->dst_reg, r,
-				in->dst_reg);
-		else
-			fprintf(f, "%c%d %s %s", r, in->dst_reg, op, src);
-		break;
-	case BPF_LDX:
-		fprintf(f, "%c%d = *(%s *)(r%d %+d)",
-			BPF_SIZE(in->code) == BPF_DW ? 'r' : 'w', in->dst_reg,
-			size_names[BPF_SIZE(in->code) >> 3], in->src_reg,
-			in->off);
-		break;
-	case BPF_ST:
-	case BPF_STX:
-		fprintf(f, "*(%s *)(r%d %+d) = ",
-			size_names[BPF_SIZE(in->code) >> 3], in->dst_reg,
-			in->off);
-		if (BPF_CLASS(in->code) == BPF_ST)
-			fprintf(f, "%d", in->imm);
-		else
-			fprintf(f, "%c%d", BPF_SIZE(in->code) == BPF_DW ?
-				'r' : 'w', in->src_reg);
-		break;
 	case BPF_JMP:
 	case BPF_JMP32:
-		if (BPF_OP(in->code) == BPF_CALL)
-			fprintf(f, "call %s", in->imm == BPF_FUNC_xdp_load_bytes ?
-				"bpf_xdp_load_bytes" : "bpf_xdp_get_buff_len");
-		else if (BPF_OP(in->code) == BPF_JA)
-			fprintf(f, "goto %s", target);
-		else
-			fprintf(f, "if %c%d %s %s goto %s", r, in->dst_reg,
-				jmp_names[BPF_OP(in->code) >> 4], src, target);
+		dump_op(f, in, src, target);
+		break;
+	case BPF_LDX:
+	case BPF_ST:
+	case BPF_STX:
+		dump_mem(f, in);
 		break;
 	default:
 		fprintf(f, "code %#x", in->code);

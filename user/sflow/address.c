@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The collector (--sflow HOST[:PORT]) and agent (--sflow-agent) addresses. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "user/base/log.h"
+#include "user/sflow/sflow.h"
+
+/* Split COLLECTOR[:PORT]; [v6]:port, or a bare IPv6 address. */
+static int split_host_port(const char *spec, char *host, size_t hlen,
+			   const char **port)
+{
+	const char *colon = strrchr(spec, ':');
+	size_t n;
+
+	*port = NULL;
+	if (spec[0] == '[') {
+		const char *end = strchr(spec, ']');
+
+		if (!end || (end[1] && end[1] != ':'))
+			return xs_bad_value("sFlow collector", spec, "expected [ADDRESS]:PORT");
+		n = end - spec - 1;
+		*port = end[1] ? end + 2 : NULL;
+		spec++;
+	} else if (colon && strchr(spec, ':') == colon) {
+		n = colon - spec;
+		*port = colon + 1;
+	} else {
+		n = strlen(spec);	/* a name, IPv4, or bare IPv6 */
+	}
+	if (!n || n >= hlen)
+		return xs_bad_value("sFlow collector", spec, "no host");
+	memcpy(host, spec, n);
+	host[n] = '\0';
+	return 0;
+}
+
+static int parse_port(const char *spec, const char *p, uint16_t *port)
+{
+	char *end;
+	long v;
+
+	*port = XS_SFLOW_PORT;
+	if (!p)
+		return 0;
+	if (*p < '0' || *p > '9')
+		return xs_bad_value("sFlow collector", spec, "the port is not a number");
+	errno = 0;
+	v = strtol(p, &end, 10);
+	if (*end || errno || v < 1 || v > 65535)
+		return xs_bad_value("sFlow collector", spec, "the port must be 1..65535");
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int xs_sflow_resolve(const char *spec, struct sockaddr_storage *ss,
+		     socklen_t *len)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *ai;
+	const char *p;
+	char host[256];
+	uint16_t port;
+	int err;
+
+	if (split_host_port(spec, host, sizeof(host), &p) ||
+	    parse_port(spec, p, &port))
+		return -EINVAL;
+	err = getaddrinfo(host, NULL, &hints, &ai);
+	if (err) {
+		pr_err("cannot resolve sFlow collector '%s': %s",
+			host, gai_strerror(err));
+		return -EINVAL;
+	}
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	return 0;
+}
+
+int xs_sflow_parse_agent(const char *s, struct xs_sflow_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, a->bytes) == 1)
+		a->family = AF_INET;
+	else if (inet_pton(AF_INET6, s, a->bytes) == 1)
+		a->family = AF_INET6;
+	else
+		return xs_bad_value("sFlow agent address", s,
+			   "not an IPv4 or IPv6 address");
+	return 0;
+}
