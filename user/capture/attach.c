@@ -374,3 +374,18 @@ void xs_loader_forget(struct xs_loader *l)
 		close(l->tc_link_fd);
 	l->link_fd = l->tc_link_fd = -1;
 }
+
+const char *xs_loader_xdp_mode(const struct xs_loader *l)
+{
+	return xs_xdp_mode_name(l->attached_mode);
+}
+
+void xs_loader_close(struct xs_loader *l)
+{
+	if (!l)
+		return;
+	xs_loader_detach(l);
+	/* The xdp_program borrows the skeleton's object; free it first. */
+	xdp_program__close(l->xprog);
+	xs_loader_free(l);
+}

@@ -154,17 +154,6 @@ int xs_loader_load(struct xs_loader *l)
 	return sampler__load(l->skel);
 }
 
-void xs_loader_close(struct xs_loader *l)
-{
-	if (!l)
-		return;
-	xs_loader_detach(l);
-	/* The xdp_program borrows the skeleton's object; free it first. */
-	xdp_program__close(l->xprog);
-	sampler__destroy(l->skel);
-	free(l);
-}
-
 int xs_loader_dump_filter(const struct xs_loader *l, FILE *f)
 {
 	const struct bpf_program *p = l->ingress ? l->skel->progs.xdpsample :
@@ -187,11 +176,6 @@ int xs_loader_prog_fd(const struct xs_loader *l)
 	return bpf_program__fd(l->skel->progs.xdpsample);
 }
 
-const char *xs_loader_xdp_mode(const struct xs_loader *l)
-{
-	return xs_xdp_mode_name(l->attached_mode);
-}
-
 int xs_loader_egress_fd(const struct xs_loader *l)
 {
 	return bpf_program__fd(l->skel->progs.xdpsample_out);
@@ -200,6 +184,12 @@ int xs_loader_egress_fd(const struct xs_loader *l)
 int xs_loader_stats_fd(const struct xs_loader *l)
 {
 	return bpf_map__fd(l->skel->maps.xs_stats);
+}
+
+void xs_loader_free(struct xs_loader *l)
+{
+	sampler__destroy(l->skel);
+	free(l);
 }
 
 int xs_loader_print_filter(const struct xs_prog_cfg *cfg, FILE *f)
@@ -213,6 +203,6 @@ int xs_loader_print_filter(const struct xs_prog_cfg *cfg, FILE *f)
 	fprintf(f, "; filter '%s': %u classic BPF instructions\n",
 		cfg->filter->expr, cfg->filter->len);
 	err = xs_loader_dump_filter(l, f);
-	xs_loader_close(l);
+	xs_loader_free(l);
 	return err ?: (fflush(f) ? -errno : 0);
 }

@@ -24,4 +24,7 @@ struct xs_loader {
 	char ifname[32];
 };
 
+/* The skeleton and l freed (nothing attached, or attach.c detached it). */
+void xs_loader_free(struct xs_loader *l);
+
 #endif

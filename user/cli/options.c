@@ -369,48 +369,6 @@ static void usage(FILE *f)
 		usage_row(f, &xs_opts[i]);
 }
 
-/* getopt_long's two tables, from the one above. */
-static void getopt_tables(struct option *longs, char *shorts)
-{
-	*shorts++ = ':';	/* a missing value is told apart */
-	for (size_t i = 0; i < xs_n_opts; i++) {
-		longs[i] = (struct option){
-			xs_opts[i].name,
-			xs_opts[i].arg ? required_argument : no_argument,
-			NULL, xs_opts[i].key,
-		};
-		if (xs_opts[i].key >= 256)
-			continue;
-		*shorts++ = (char)xs_opts[i].key;
-		if (xs_opts[i].arg)
-			*shorts++ = ':';
-	}
-	longs[xs_n_opts] = (struct option){ 0 };
-	*shorts = '\0';
-}
-
-/*
- * The option getopt stopped at, as the user wrote it: a long one from argv,
- * a short one by its letter, which may sit in a bundle ('-nn').
- */
-static const char *offending(char **argv, char *buf, size_t len)
-{
-	const char *w = argv[optind - 1];
-
-	if (!strncmp(w, "--", 2) || optopt <= 0 || optopt >= 256)
-		return w;
-	snprintf(buf, len, "-%c", optopt);
-	return buf;
-}
-
-static const struct xs_opt *find_opt(int key)
-{
-	for (size_t i = 0; i < xs_n_opts; i++)
-		if (xs_opts[i].key == key)
-			return &xs_opts[i];
-	return NULL;
-}
-
 void xs_options_defaults(struct xs_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -442,52 +400,4 @@ uint64_t xs_opt_value(const struct xs_options *o, const struct xs_opt *d)
 	if (d->parse == p_u64)
 		return *(const uint64_t *)p;
 	return *(const uint32_t *)p;
-}
-
-/* The --config FILE of argv, if any (before getopt, which sees it again). */
-static const char *config_of(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--config") && i + 1 < argc)
-			return argv[i + 1];
-		if (!strncmp(argv[i], "--config=", 9))
-			return argv[i] + 9;
-	}
-	return NULL;
-}
-
-int xs_options_parse(struct xs_options *o, int argc, char **argv)
-{
-	struct option longs[xs_n_opts + 1];
-	char shorts[2 * xs_n_opts + 2];
-	const struct xs_opt *d;
-	char word[8];
-	int c, err;
-
-	xs_options_defaults(o);
-	if (config_of(argc, argv) &&
-	    xs_options_read_file(o, config_of(argc, argv)))
-		return -EINVAL;
-	getopt_tables(longs, shorts);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		if (c == ':') {
-			pr_err("option '%s' needs a value",
-			       offending(argv, word, sizeof(word)));
-			return -EINVAL;
-		}
-		d = find_opt(c);
-		if (!d) {
-			pr_err("unknown option '%s' (see --help)",
-			       offending(argv, word, sizeof(word)));
-			return -EINVAL;
-		}
-		err = d->parse(o, d, optarg);
-		if (err)
-			return err;
-	}
-	return xs_options_check(o, argc, argv);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The translator's state and registers, shared by translate.c (the
- * program: reachability, ALU, jumps, the layout) and load.c (loads from
- * the frame, scratch memory and the ancillary values).
+ * program: reachability, ALU, jumps, the layout), load.c (loads from the
+ * frame, scratch memory and the ancillary values) and emit.c (the
+ * emitter both use).
  */
 #ifndef XDPSAMPLE_XLAT_H
 #define XDPSAMPLE_XLAT_H
@@ -71,7 +72,7 @@ struct xlat {
 	size_t errlen;
 };
 
-/* translate.c: the emitter. */
+/* emit.c */
 /* *p holds at least need items of sz bytes (*cap of them): false if not. */
 bool xlat_grow(void **p, unsigned int *cap, unsigned int need, size_t sz);
 int xlat_fail(struct xlat *x, int code, const char *fmt, unsigned int i,
@@ -85,7 +86,7 @@ void xlat_jump_to(struct xlat *x, __u8 code, __u8 dst, __u8 src, __s32 imm,
 /* Point a jump emitted at index at to the next instruction. */
 void xlat_land(struct xlat *x, unsigned int at);
 
-/* load.c: the loads. */
+/* load.c */
 /* Loads whose offset is out of any frame: the filter returns 0. */
 bool xlat_load_fails(const struct xs_cbpf_insn *c);
 /* Classic instruction i, a load into dst (R_A or R_X): 0 or -errno. */
