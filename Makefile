@@ -160,7 +160,7 @@ fuzz: deps $(FUZZ)
 	$(Q)mkdir -p $(OUT)/fuzz-corpus
 	$(Q)$(FUZZ) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(OUT)/fuzz-corpus
 
-# Not part of `make test` (a smoke version is): see README, Performance.
+# Not part of `make test` (a smoke version is): see bench/README.md.
 bench: deps all
 	$(Q)./netns-scripts/deps.sh gnuplot-nox
 	$(Q)./bench/run.sh
@@ -183,7 +183,7 @@ install: $(BIN)
 		mkdir -p $(DESTDIR)$(EXTCAP_DIR) && \
 		ln -sf $(SBINDIR)/xdpsample $(DESTDIR)$(EXTCAP_DIR)/xdpsample; \
 	else \
-		echo "install: tshark does not say where its extcap folder is: no Wireshark link (README: Use from Wireshark)"; \
+		echo "install: tshark does not say where its extcap folder is: no Wireshark link (docs/wireshark.md)"; \
 	fi
 
 uninstall:

@@ -4,7 +4,8 @@
 #   unit/NAME   build/tests/NAME        (tests/unit/NAME.c)
 #   asan/NAME   build/san/tests/NAME    (the same, ASan + UBSan)
 #   fuzz/record build/fuzz_record, 20 s (`make fuzz` for more)
-#   e2e/NAME    tests/e2e/NAME.sh, in veth namespaces (lib.sh is no test)
+#   tree/NAME   tests/tree/NAME.sh, checks of the source tree itself
+#   e2e/NAME    tests/e2e/NAME.sh, in veth namespaces (lib*.sh are no test)
 # A test passes with exit 0, is skipped with 77 (its reason is printed),
 # fails otherwise, or when it has not ended after LIMIT seconds (300).
 # --repeat N runs the selection N times and then prints, per test, how many
@@ -60,9 +61,13 @@ list() {
 		printf 'asan/%s\tbuild/san/tests/%s\n' "$n" "$n"
 	done
 	printf 'fuzz/record\tbuild/fuzz_record -max_total_time=20 build/fuzz-corpus\n'
+	for f in tests/tree/*.sh; do
+		printf 'tree/%s\t%s\n' "$(basename "$f" .sh)" "$f"
+	done
 	for f in tests/e2e/*.sh; do
 		n=$(basename "$f" .sh)
-		[ "$n" = lib ] || printf 'e2e/%s\t%s\n' "$n" "$f"
+		case $n in lib | lib-*) continue ;; esac
+		printf 'e2e/%s\t%s\n' "$n" "$f"
 	done
 }
 
