@@ -21,9 +21,7 @@ overload() {	# xdpsample's options: the flood, with the consumer stopped
 	xs_start xs -B 4096 "$@"
 	# One CPU, one ring: the last sample's pool is then that CPU's count.
 	SEND_CPU=0 flood_stopped $n
-	xs_stop
-	[ "$XS_RC" = 0 ] || fail "$*: exit code $XS_RC: $(cat "$XS_ERR")"
-	assert_accounting "$XS_ERR"
+	xs_done "$*"
 	seen=$(counter "$XS_ERR" "packets seen by XDP")
 	lost=$(counter "$XS_ERR" "packets lost: buffer full")
 	[ "$seen" = $((n - LINKDROP)) ] || fail "$*: seen $seen, sent $n, $LINKDROP dropped by the link"

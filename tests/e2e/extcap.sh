@@ -56,6 +56,12 @@ xs_in "$XS_NS_B" "$XS" --extcap-interface "xdpsample-$XS_IF_B" --extcap-capture-
 "${TS[@]}" -D 2>/dev/null | grep -qF "xdpsample-$XS_IF_B (XDP sampler: $XS_IF_B)" ||
 	fail "tshark -D: $("${TS[@]}" -D 2>&1)"
 
+# attached_for PID NAME: a program is attached, while tshark PID runs.
+attached_for() {
+	running "$1" || fail "tshark ended: $(cat "$WORK/$2.out")"
+	[ -n "$(xdp_prog_id)" ]
+}
+detached() { [ -z "$(xdp_prog_id)" ]; }
 # ts_start NAME ARGS: tshark on the extcap interface in the background,
 # until its xdpsample has attached (a packet sampled from then on is kept).
 ts_start() {
@@ -63,22 +69,15 @@ ts_start() {
 	"${TS[@]}" -i "xdpsample-$XS_IF_B" "$@" >"$WORK/$name.out" 2>&1 &
 	TS_PID=$!
 	BG_PIDS+=("$TS_PID")
-	for ((i = 0; i < 200; i++)); do
-		[ -n "$(xdp_prog_id)" ] && return 0
-		kill -0 "$TS_PID" 2>/dev/null || fail "tshark ended: $(cat "$WORK/$name.out")"
-		sleep 0.05
-	done
-	fail "no program attached for tshark: $(cat "$WORK/$name.out")"
+	wait_until 10 attached_for "$TS_PID" "$name" ||
+		fail "no program attached for tshark: $(cat "$WORK/$name.out")"
 }
 # ts_end: tshark has stopped by itself, and the extcap has detached.
 ts_end() {
 	local i
 	gone "$TS_PID" 10 || fail "tshark did not stop ($(packets "$WORK/$1.pcapng") packets written): $(cat "$WORK/$1.out")"
 	wait "$TS_PID" || fail "tshark failed: $(cat "$WORK/$1.out")"
-	for ((i = 0; i < 100; i++)); do
-		[ -z "$(xdp_prog_id)" ] && return 0
-		sleep 0.05
-	done
+	wait_until 5 detached
 	assert_detached
 }
 

@@ -23,25 +23,7 @@ TF=$WORK/textfile
 mkdir -p "$TF"
 
 # --- PostgreSQL, as root, cleaned up at exit -------------------------------
-PG_STARTED=
-pg_cleanup() {
-	runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
-	runuser -u postgres -- psql -q -c "DROP ROLE IF EXISTS $DB" >/dev/null 2>&1
-	[ -n "$PG_STARTED" ] && pg_ctlcluster 15 main stop
-}
-trap 'pg_cleanup; e2e_cleanup' EXIT
-if ! pg_lsclusters -h 2>/dev/null | awk '$1 == 15 && $2 == "main"' | grep -q online; then
-	pg_ctlcluster 15 main start || fail "cannot start PostgreSQL 15"
-	PG_STARTED=1
-fi
-for ((i = 0; i < 100; i++)); do
-	pg_isready -q -h 127.0.0.1 && break
-	sleep 0.1
-done
-pg_isready -q -h 127.0.0.1 || fail "PostgreSQL does not accept connections"
-sql() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA -d "${2:-postgres}" -c "$1"; }
-sql "CREATE ROLE $DB LOGIN PASSWORD '$DB'" && sql "CREATE DATABASE $DB OWNER $DB" ||
-	fail "cannot create the database"
+pg_up $DB
 SCHEMA=/usr/share/doc/pmacct/sql/pmacct-create-table_v1.pgsql
 [ -f "$SCHEMA" ] || skip "pmacct's SQL schema $SCHEMA is not there"
 # pmacct's file makes acct and the other v1 tables, ours to own (its
@@ -117,12 +99,8 @@ traffic() {
 }
 # xdp_seen_in NS IFACE COUNT: until the program there has run on COUNT.
 xdp_seen_in() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		[ "$(XS_NS_B=$1 xdp_seen "$2")" -ge "$3" ] && return 0
-		sleep 0.05
-	done
-	fail "the program on $2 in $1 ran on $(XS_NS_B=$1 xdp_seen "$2") of $3"
+	XS_NS_B=$1 wait_until 10 seen_at_least "$3" "$2" ||
+		fail "the program on $2 in $1 ran on $(XS_NS_B=$1 xdp_seen "$2") of $3"
 }
 stop_agents() {
 	local h pid
@@ -142,11 +120,9 @@ sfacctd_run "$WORK/sfacctd.conf" $PORT
 agents
 traffic 1
 # The statistics files appear, and move, while the agents run.
-for ((i = 0; i < 100; i++)); do
-	grep -q "^xdpsample_packets_seen_total{capture=\"xfb3\",interface=\"xfb3\"} 100$" \
-		"$TF/host3.prom" 2>/dev/null && break
-	sleep 0.05
-done
+prom_has() { grep -q "$1" "$2" 2>/dev/null; }
+wait_until 5 prom_has "^xdpsample_packets_seen_total{capture=\"xfb3\",interface=\"xfb3\"} 100$" \
+	"$TF/host3.prom"
 grep -q "^xdpsample_packets_seen_total{capture=\"xfb3\",interface=\"xfb3\"} 100$" "$TF/host3.prom" ||
 	fail "host 3's live statistics: $(cat "$TF/host3.prom" 2>&1 | head -5)"
 [ -z "$(ls "$TF" | grep -v '\.prom$')" ] || fail "left beside the statistics: $(ls "$TF")"
@@ -197,6 +173,5 @@ send 100 -r 20000
 xs_wait_seen 100
 xs_wait_for "$XS_ERR" "^xdpsample: seen 100, sampled 100 (1 in 1), lost 0, written 100, buffer [0-9.]*% full$" \
 	"$XS_PID" 5 || fail "no statistics line: $(cat "$XS_ERR")"
-xs_stop
-[ "$XS_RC" = 0 ] || fail "--stats-interval: exit $XS_RC"
+xs_done "--stats-interval"
 exit 0

@@ -29,8 +29,7 @@ sampled() {
 	[ $# -gt 0 ] && replay "$XS_IF_A2"
 	xs_wait_seen "$n"
 	[ $# -gt 0 ] && xs_wait_seen "$n" "$XS_IF_B2"
-	xs_stop
-	[ "$XS_RC" = 0 ] || fail "$name: exit $XS_RC: $(cat "$XS_ERR")"
+	xs_done "$name"
 }
 # ids FILE [IFACE]: the flows in FILE (of IFACE only), one id a line.
 ids() {

@@ -20,13 +20,9 @@ EXTRA_NS+=("$NS_C")
 PASS_O=$ROOT/build/xdp_pass.bpf.o
 
 # wait_up IFACE: until A's end of the link is up again.
+a_up() { ip -n "$XS_NS_A" link show "$XS_IF_A" | grep -q "state UP"; }
 wait_up() {
-	local i
-	for ((i = 0; i < 40; i++)); do
-		ip -n "$XS_NS_A" link show "$XS_IF_A" | grep -q "state UP" && return 0
-		sleep 0.05
-	done
-	fail "$XS_IF_A is not up again"
+	wait_until 2 a_up || fail "$XS_IF_A is not up again"
 }
 # in_c_attached: what XDP program the moved interface has in NS_C.
 in_c_attached() {
@@ -48,8 +44,7 @@ xs_wait_for "$XS_ERR" "interface '$XS_IF_B' is now named '$NEW'; the capture goe
 	fail "rename: $(cat "$XS_ERR")"
 send 100 -r 20000
 xs_wait_seen 200 "$NEW"
-xs_stop
-[ "$XS_RC" = 0 ] || fail "rename: exit $XS_RC: $(cat "$XS_ERR")"
+xs_done "rename"
 assert_clean_file "$WORK/renamed.pcapng"
 [ "$(packets "$WORK/renamed.pcapng")" = 200 ] || fail "rename: $(packets "$WORK/renamed.pcapng") packets"
 [ "$(tshark -n -r "$WORK/renamed.pcapng" -T fields -e frame.interface_name 2>/dev/null | sort -u)" = "$XS_IF_B" ] ||
@@ -85,10 +80,7 @@ ip netns add "$NS_C"
 xs_start xs -w "$WORK/moved9.pcap"
 ip -n "$XS_NS_B" link set "$XS_IF_B" netns "$NS_C"
 kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
-for ((i = 0; i < 100; i++)); do
-	[ -z "$(in_c_attached)" ] && break
-	sleep 0.02
-done
+wait_until 2 eval '[ -z "$(in_c_attached)" ]'
 [ -z "$(in_c_attached)" ] || fail "move + kill -9: program $(in_c_attached) left in $NS_C"
 ip netns del "$NS_C"
 "$ROOT/netns-scripts/setup.sh" || fail "setup"

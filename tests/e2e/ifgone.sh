@@ -30,14 +30,10 @@ ip -n "$XS_NS_B" link set "$XS_IF_B" down
 sleep 0.5
 ip -n "$XS_NS_B" link set "$XS_IF_B" up
 neigh_back
-for ((i = 0; i < 40; i++)); do
-	ip -n "$XS_NS_A" link show "$XS_IF_A" | grep -q "state UP" && break
-	sleep 0.05
-done
+wait_until 2 eval 'ip -n "$XS_NS_A" link show "$XS_IF_A" | grep -q "state UP"'
 kill -0 "$XS_PID" || fail "down/up ended the capture"
 send 500 -r 20000
 xs_wait_seen 500
-xs_stop
-[ "$XS_RC" = 0 ] || fail "down/up: exit code $XS_RC"
+xs_done "down/up"
 [ "$(packets "$WORK/updown.pcap")" = 1000 ] || fail "down/up: file holds $(packets "$WORK/updown.pcap")"
 exit 0

@@ -12,16 +12,10 @@ grep -q "listening on $XS_IF_B (native" "$XS_ERR" || fail "not native: $(cat "$X
 send 100 -r 20000
 # With -U a packet is in the file once written: wait for all 100, then
 # kill -9 must leave them all there, and nothing to warn about.
-for ((i = 0; i < 200; i++)); do
-	[ "$(packets "$WORK/one.pcapng" 2>/dev/null)" = 100 ] && break
-	sleep 0.05
-done
+wait_until 10 has_packets "$WORK/one.pcapng" 100
 kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
 # The link goes with its last fd, once the dead process's files are closed.
-for ((i = 0; i < 100; i++)); do
-	[ -z "$(xdp_prog_id)" ] && break
-	sleep 0.02
-done
+wait_until 2 eval '[ -z "$(xdp_prog_id)" ]'
 assert_detached
 assert_clean_file "$WORK/one.pcapng"
 [ "$(packets "$WORK/one.pcapng")" = 100 ] || fail "-U file after kill -9 holds $(packets "$WORK/one.pcapng") packets"
@@ -43,10 +37,8 @@ new=$(xdp_prog_id)
 [ -n "$new" ] && [ "$new" != "$old" ] || fail "program id $new after restart (old $old)"
 send 100 -r 20000
 xs_wait_seen 100
-xs_stop
-[ "$XS_RC" = 0 ] || fail "exit code $XS_RC"
+xs_done "after the stale program"
 [ "$(packets "$WORK/three.pcap")" = 100 ] || fail "second run wrote $(packets "$WORK/three.pcap")"
-assert_detached
 
 stale=$(stale_left)
 "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" --cleanup 2>"$WORK/cleanup.err" || fail "--cleanup failed"

@@ -54,11 +54,9 @@ for mode in native generic; do
 		wait $(jobs -p | grep -v "^$XS_PID$") 2>/dev/null
 		xs_wait_seen $((2 * N)) $QB
 		read -r c0 c1 _ <<<"$(per_cpu_seen)"
-		xs_stop
-		[ "$XS_RC" = 0 ] || fail "$name: exit $XS_RC: $(cat "$XS_ERR")"
+		xs_done "$name"
 		[ "${c0:-0}" -gt 0 ] && [ "${c1:-0}" -gt 0 ] ||
 			fail "$name: the program did not run on both CPUs (${c0:-0} and ${c1:-0})"
-		assert_accounting "$XS_ERR"
 		[ "$(counter "$XS_ERR" "packets written")" = $((2 * N)) ] ||
 			fail "$name: $(counter "$XS_ERR" "packets written") written of $((2 * N)): $(cat "$XS_ERR")"
 		# Each (source, sequence number) once; none missing.

@@ -23,8 +23,7 @@ mkdir "$WORK/c"
 xs_start xs -w "$WORK/c/out.pcapng" -C 100k
 send 3000 -r 30000
 xs_wait_seen 3000
-xs_stop
-[ "$XS_RC" = 0 ] || fail "-C: exit code $XS_RC"
+xs_done "-C"
 files=$(ls "$WORK/c" | sort -V | tr '\n' ' ')
 [ "${files%% *}" = out.pcapng ] && [ -e "$WORK/c/out.pcapng1" ] && [ -e "$WORK/c/out.pcapng2" ] ||
 	fail "-C file names: $files"
@@ -43,8 +42,7 @@ mkdir "$WORK/w"
 xs_start xs -w "$WORK/w/out.pcap" -C 100k -W 3
 send 5000 -r 30000
 xs_wait_seen 5000
-xs_stop
-[ "$XS_RC" = 0 ] || fail "-W: exit code $XS_RC"
+xs_done "-W"
 [ "$(ls "$WORK/w" | tr '\n' ' ')" = "out.pcap0 out.pcap1 out.pcap2 " ] ||
 	fail "-W 3 ring: $(ls "$WORK/w")"
 [ "$(sum_packets "$WORK"/w/*)" -lt 5000 ] || fail "-W: the ring kept everything"
@@ -79,14 +77,10 @@ mkdir "$WORK/cg"
 xs_start cg -w "$WORK/cg/c-%H%M%S.pcap" -C 20k -G 1 -W 3
 send 4000 -r 1000 &
 BG_PIDS+=($!)
-for ((i = 0; i < 100; i++)); do
-	[ "$(ls "$WORK/cg" | sed 's/\.pcap[0-9]*$//' | sort -u | wc -l)" -ge 3 ] && break
-	sleep 0.05
-done
+wait_until 5 eval '[ "$(ls "$WORK/cg" | sed "s/\\.pcap[0-9]*\$//" | sort -u | wc -l)" -ge 3 ]'
 kill -0 "$XS_PID" || fail "-C -G -W: the run ended by itself: $(cat "$XS_ERR")"
-xs_stop
+xs_done "-C -G -W"
 wait
-[ "$XS_RC" = 0 ] || fail "-C -G -W: exit code $XS_RC"
 bad=$(ls "$WORK/cg" | grep -v '^c-[0-9]\{6\}\.pcap[0-2]$')
 [ -z "$bad" ] || fail "-C -G -W 3 names: $bad"
 [ "$(ls "$WORK/cg" | sed 's/\.pcap[0-9]*$//' | sort -u | wc -l)" -ge 3 ] ||

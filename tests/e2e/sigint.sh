@@ -10,15 +10,12 @@ for sig in INT TERM; do
 		BG_PIDS+=($!)
 		# In the middle of the flood: well after its start, long before its end.
 		xs_wait_seen 20000
-		xs_stop $sig
-		[ "$XS_RC" = 0 ] || fail "$sig/$transport: exit code $XS_RC: $(cat "$XS_ERR")"
-		assert_detached
+		xs_done -s $sig "$sig/$transport"
 		assert_clean_file "$WORK/out.pcap"
 		written=$(counter "$XS_ERR" "packets written")
 		[ "$written" -gt 0 ] || fail "$sig/$transport: nothing written"
 		[ "$(packets "$WORK/out.pcap")" = "$written" ] ||
 			fail "$sig/$transport: file holds $(packets "$WORK/out.pcap"), summary says $written"
-		assert_accounting "$XS_ERR"
 		note "$sig/$transport: $written packets written"
 		wait
 	done

@@ -15,15 +15,12 @@ stop_by() {
 	send 400000 &
 	BG_PIDS+=($!)
 	xs_wait_seen 20000
-	xs_stop "$sig"
-	[ "$XS_RC" = 0 ] || fail "SIG$sig: exit code $XS_RC: $(cat "$XS_ERR")"
-	assert_detached
+	xs_done -s "$sig" "SIG$sig"
 	assert_clean_file "$WORK/$sig.pcap"
 	written=$(counter "$XS_ERR" "packets written")
 	[ "$written" -gt 0 ] || fail "SIG$sig: nothing written"
 	[ "$(packets "$WORK/$sig.pcap")" = "$written" ] ||
 		fail "SIG$sig: file holds $(packets "$WORK/$sig.pcap"), summary says $written"
-	assert_accounting "$XS_ERR"
 	wait
 }
 
@@ -53,19 +50,17 @@ so_far=$(counter "$XS_ERR" "packets written")
 # buffer would hold them): ask until the drain has read them all.
 send 100 -r 20000 -z 100
 xs_wait_seen 400
-for ((i = 0; i < 100; i++)); do
+flushed() {
 	kill -USR2 "$XS_PID"
-	[ "$(packets "$WORK/usr.pcap" 2>/dev/null)" = 400 ] && break
-	sleep 0.1
-done
+	has_packets "$WORK/usr.pcap" 400
+}
+wait_until 10 flushed
 [ "$(packets "$WORK/usr.pcap")" = 400 ] ||
 	fail "after SIGUSR2 the file holds $(packets "$WORK/usr.pcap") of 400"
 kill -0 "$XS_PID" || fail "SIGUSR2 ended the capture"
-xs_stop
-[ "$XS_RC" = 0 ] || fail "after SIGUSR1/2: exit code $XS_RC"
+xs_done "after SIGUSR1/2"
 # The closing summary comes last and adds up.
 [ "$(sed -n 's/^\([0-9]*\) packets written$/\1/p' "$XS_ERR" | tail -1)" = 400 ] ||
 	fail "closing summary: $(cat "$XS_ERR")"
-assert_detached
 note "SIGHUP, QUIT, ALRM, VTALRM, PROF, XCPU, PWR, RTMIN stop cleanly; USR1 printed $so_far written so far"
 exit 0

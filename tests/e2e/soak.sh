@@ -24,10 +24,7 @@ for rate in 1 100; do
 	done
 	wait "$sender" || fail "N=$rate: the sender failed"
 	xs_wait_seen $(($(cat "$WORK/sent") - ($(link_drops) - drops0)))
-	xs_stop
-	[ "$XS_RC" = 0 ] || fail "N=$rate: exit code $XS_RC: $(cat "$XS_ERR")"
-	assert_detached
-	assert_accounting "$XS_ERR"
+	xs_done "N=$rate"
 	sent=$(cat "$WORK/sent")
 	seen=$(counter "$XS_ERR" "packets seen by XDP")
 	linkdrop=$(($(link_drops) - drops0))

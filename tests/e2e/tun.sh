@@ -54,8 +54,7 @@ for f in pcap pcapng; do
 	n=$(tun_send "$WORK/mixed.pcap" "$WORK/sent.pcap")
 	[ "$n" -gt 300 ] || fail "only $n IP packets written to the tun"
 	xs_wait_seen "$n" $TUN
-	xs_stop
-	[ "$XS_RC" = 0 ] || fail "$f: exit $XS_RC: $(cat "$XS_ERR")"
+	xs_done "$f"
 	assert_clean_file "$WORK/tun.$f"
 	capinfos -E "$WORK/tun.$f" | grep -q "Raw IP" || fail "$f: $(capinfos -E "$WORK/tun.$f")"
 	[ "$(packets "$WORK/tun.$f")" = "$n" ] || fail "$f holds $(packets "$WORK/tun.$f") of $n"
@@ -153,14 +152,10 @@ RD_PID=$BG_PID
 xs_in "$XS_NS_B" ping -c 5 -i 0.05 -W 0.1 -q 10.99.0.2 >/dev/null
 wait "$RD_PID" || fail "xs-tun --read failed"
 [ "$(cat "$WORK/n.read")" = 5 ] || fail "the tun sent $(cat "$WORK/n.read") of 5"
-for ((i = 0; i < 200; i++)); do
-	[ "$(egress_seen)" -ge 5 ] && [ "$(packets "$WORK/out.ref.pcap" 2>/dev/null)" = 5 ] && break
-	sleep 0.05
-done
-xs_stop
+wait_until 10 eval '[ "$(egress_seen)" -ge 5 ] && has_packets "$WORK/out.ref.pcap" 5'
+xs_done "-Q out on $TUN"
 kill -INT "$TD_PID"
 wait "$TD_PID"
-[ "$XS_RC" = 0 ] || fail "-Q out on $TUN: exit $XS_RC: $(cat "$XS_ERR")"
 assert_clean_file "$WORK/out.pcapng"
 capinfos -E "$WORK/out.pcapng" | grep -q "Raw IP" || fail "-Q out: $(capinfos -E "$WORK/out.pcapng")"
 [ "$(packets "$WORK/out.pcapng")" = 5 ] || fail "-Q out on $TUN: $(packets "$WORK/out.pcapng") of 5"

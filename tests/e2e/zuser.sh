@@ -15,9 +15,7 @@ child=$(pgrep -P "$XS_PID" xdpsample)
 [ "$(ps -o user= -p "$XS_PID")" = root ] || fail "the parent is not root"
 send 3000 -r 30000
 xs_wait_seen 3000
-xs_stop
-[ "$XS_RC" = 0 ] || fail "exit code $XS_RC: $(cat "$XS_ERR")"
-assert_detached
+xs_done "-Z $user"
 [ "$(ls "$WORK/z" | wc -l)" -ge 3 ] || fail "no rotation: $(ls "$WORK/z")"
 t=0
 for f in "$WORK"/z/*; do
