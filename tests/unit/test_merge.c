@@ -109,7 +109,7 @@ static void test_silent(void)
 	      (unsigned long long)xs_merge_deadline(&m));
 	CHECK(xs_merge_run(&m, 35, false) == 1 && out[2].ts == 30,
 	      "silent CPU at 35");
-	CHECK(xs_merge_deadline(&m) == 0, "nothing held, yet a deadline");
+	CHECK_EQ(xs_merge_deadline(&m), 0, "nothing held, yet a deadline");
 	xs_merge_free(&m);
 }
 
@@ -156,7 +156,7 @@ static void test_busy(void)
 	put(1, NULL, 0);
 	f[1].busy = true;
 	setup(&m, 2, 0);
-	CHECK(xs_merge_run(&m, 15, false) == 0, "went past a busy stream");
+	CHECK_EQ(xs_merge_run(&m, 15, false), 0, "went past a busy stream");
 	CHECK(xs_merge_run(&m, 10 + HOLD, false) == 1 && out[0].ts == 10,
 	      "not released after the hold");
 	f[1].busy = false;
@@ -175,8 +175,8 @@ static void test_lag(void)
 	put(0, (uint64_t[]){ 5000 }, 1);
 	put(1, NULL, 0);
 	setup(&m, 2, 700);
-	CHECK(xs_merge_run(&m, 5600, false) == 0, "handed on within the lag");
-	CHECK(xs_merge_run(&m, 5700, false) == 1, "held past the lag");
+	CHECK_EQ(xs_merge_run(&m, 5600, false), 0, "handed on within the lag");
+	CHECK_EQ(xs_merge_run(&m, 5700, false), 1, "held past the lag");
 	xs_merge_free(&m);
 }
 
@@ -206,7 +206,7 @@ static void test_flush(void)
 	put(2, NULL, 0);
 	f[2].busy = true;
 	setup(&m, 3, 700);
-	CHECK(xs_merge_run(&m, 0, false) == 0, "handed on past a busy stream");
+	CHECK_EQ(xs_merge_run(&m, 0, false), 0, "handed on past a busy stream");
 	CHECK(xs_merge_run(&m, 0, true) == 3 &&
 	      order_is((uint64_t[]){ 100, 200, 300 }, 3), "flush: %u", n_out);
 	xs_merge_free(&m);

@@ -29,7 +29,7 @@ static void test_defaults(void)
 
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x.pcap")) == 0, "minimal");
 	CHECK(o.rate == 1 && o.snaplen == XS_DEFAULT_SNAPLEN, "defaults");
-	CHECK(o.transport == XS_TRANSPORT_RINGBUF, "default transport");
+	CHECK_EQ(o.transport, XS_TRANSPORT_RINGBUF, "default transport");
 	CHECK(o.sample_mode == XS_SAMPLE_RANDOM && o.mode == XS_MODE_AUTO,
 	      "default sample/mode");
 }

@@ -77,8 +77,8 @@ static void roundtrip(enum xs_format f, unsigned int n_ifaces)
 
 	snprintf(path, sizeof(path), "%s/rt.cap", dir);
 	c = cfg(path, f, n_ifaces);
-	CHECK(xs_output_open(&o, &c) == 0, "open");
-	CHECK(ops->start(o, &ifs) == 0, "start");
+	CHECK_EQ(xs_output_open(&o, &c), 0, "open");
+	CHECK_EQ(ops->start(o, &ifs), 0, "start");
 	for (i = 0; i < 4; i++) {
 		struct xs_packet pkt = {
 			.ts_ns = 1700000000123456789ULL + i,
@@ -91,7 +91,7 @@ static void roundtrip(enum xs_format f, unsigned int n_ifaces)
 		CHECK(ops->packet(o, i % n_ifaces, &pkt) == 0, "write %d",
 		      i);
 	}
-	CHECK(close_sink(o, &wc) == 0, "close");
+	CHECK_EQ(close_sink(o, &wc), 0, "close");
 	CHECK(wc.delivered == 4 && wc.errors == 0, "counts %llu/%llu",
 	      (unsigned long long)wc.delivered, (unsigned long long)wc.errors);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
@@ -131,7 +131,7 @@ static void test_symlink_refused(void)
 
 	snprintf(target, sizeof(target), "%s/target", dir);
 	snprintf(path, sizeof(path), "%s/link.pcap", dir);
-	CHECK(symlink(target, path) == 0, "symlink");
+	CHECK_EQ(symlink(target, path), 0, "symlink");
 	c = cfg(path, XS_FORMAT_PCAP, 1);
 	CHECK(xs_output_open(&o, &c) == -ELOOP,
 	      "writing through a symlink was not refused");
@@ -149,14 +149,14 @@ static void test_abort(void)
 	/* A file this run created disappears on abort... */
 	snprintf(path, sizeof(path), "%s/new.pcap", dir);
 	c = cfg(path, XS_FORMAT_PCAP, 1);
-	CHECK(xs_output_open(&o, &c) == 0, "open new");
+	CHECK_EQ(xs_output_open(&o, &c), 0, "open new");
 	ops->abort(o);
 	CHECK(access(path, F_OK) != 0, "aborted new file left behind");
 	/* ...and an existing file is left exactly as it was. */
 	f = fopen(path, "w");
 	fputs("keep me", f);
 	fclose(f);
-	CHECK(xs_output_open(&o, &c) == 0, "open existing");
+	CHECK_EQ(xs_output_open(&o, &c), 0, "open existing");
 	ops->abort(o);
 	f = fopen(path, "r");
 	CHECK(f && fgets(buf, sizeof(buf), f) && !strcmp(buf, "keep me"),
@@ -192,9 +192,9 @@ static void full_midway(enum xs_format f)
 	c = cfg(path, f, 1);
 	signal(SIGXFSZ, SIG_IGN);
 	getrlimit(RLIMIT_FSIZE, &old);
-	CHECK(xs_output_open(&o, &c) == 0, "open");
+	CHECK_EQ(xs_output_open(&o, &c), 0, "open");
 	setrlimit(RLIMIT_FSIZE, &rl);
-	CHECK(ops->start(o, &ifs) == 0, "start");
+	CHECK_EQ(ops->start(o, &ifs), 0, "start");
 	/* 3000 packets: the buffer overflows the limit mid-way. */
 	for (sent = 0; sent < 3000; sent++)
 		err = ops->packet(o, 0, &pkt) ?: err;
@@ -223,7 +223,7 @@ static void test_dev_full(void)
 	void *o;
 
 	/* /dev/full fails every write with ENOSPC: the header already. */
-	CHECK(xs_output_open(&o, &c) == 0, "open /dev/full");
+	CHECK_EQ(xs_output_open(&o, &c), 0, "open /dev/full");
 	CHECK(ops->start(o, &ifs) == -ENOSPC, "ENOSPC not reported");
 	close_sink(o, NULL);
 }

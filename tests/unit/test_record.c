@@ -41,7 +41,7 @@ static void test_valid(void)
 	struct xs_packet p;
 	size_t n = make(1514, SNAP, XS_RECORD_MAGIC);
 
-	CHECK(check(n, SNAP, &p) == 0, "full-snaplen record rejected");
+	CHECK_EQ(check(n, SNAP, &p), 0, "full-snaplen record rejected");
 	CHECK(p.wire_len == 1514 && p.cap_len == SNAP, "lengths %u/%u",
 	      p.wire_len, p.cap_len);
 	CHECK(p.ifindex == 7 && p.rx_queue == 3 && p.cpu == 1 &&
@@ -50,7 +50,7 @@ static void test_valid(void)
 	((struct xs_record *)buf)->flags = XS_REC_EGRESS;
 	CHECK(check(n, SNAP, &p) == 0 && p.dir == XS_DIR_OUT, "the direction lost");
 	CHECK(p.data == buf + sizeof(struct xs_record), "data pointer");
-	CHECK(p.ts_ns == 123456789, "timestamp");
+	CHECK_EQ(p.ts_ns, 123456789, "timestamp");
 	n = make(60, 60, XS_RECORD_MAGIC);
 	/* Ring buffer records are padded to the full snaplen: still fine. */
 	CHECK(check(n + 68, SNAP, &p) == 0 && p.cap_len == 60,

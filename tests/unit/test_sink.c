@@ -141,7 +141,7 @@ static void test_count(void)
 	      a.packets);
 	CHECK(xs_sinks_over(&k) && !k.failed, "-c ends the run, exit 0");
 	xs_sinks_tick(&k, 2);
-	CHECK(a.ticks == 0, "ticks after the end");
+	CHECK_EQ(a.ticks, 0, "ticks after the end");
 	xs_sinks_release(&k);
 	CHECK(a.aborts == 1 && b.aborts == 1 && a.frees == 0,
 	      "unclosed sinks are aborted");
