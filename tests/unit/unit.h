@@ -25,11 +25,11 @@ static int unit_failures;
  */
 #define CHECK_EQ(got, want, ...)					\
 	do {								\
-		unsigned long long g_ = (unsigned long long)(got);	\
-		unsigned long long w_ = (unsigned long long)(want);	\
+		long long g_ = (long long)(got);	\
+		long long w_ = (long long)(want);	\
 		if (g_ != w_) {						\
 			unit_failures++;				\
-			fprintf(stderr, "FAIL %s:%d: %s == %s: got %llu, want %llu: ", \
+			fprintf(stderr, "FAIL %s:%d: %s == %s: got %lld, want %lld: ", \
 				__FILE__, __LINE__, #got, #want, g_, w_); \
 			fprintf(stderr, __VA_ARGS__);			\
 			fputc('\n', stderr);				\
