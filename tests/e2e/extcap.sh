@@ -93,7 +93,7 @@ grep -q "Error" "$WORK/all.out" && fail "tshark reported an error: $(cat "$WORK/
 
 # Options from Wireshark's preferences: 1 in 10, counted: exactly 100.
 ts_start n10 -o "$PREF.rate:10" -o "$PREF.sample:count" -a packets:100 -w "$WORK/n10.pcapng"
-send 1000 -r 20000
+SEND_CPU=0 send 1000 -r 20000	# count sampling is per CPU: one CPU, exactly 100
 ts_end n10
 [ "$(packets "$WORK/n10.pcapng")" = 100 ] || fail "-o rate 10: $(packets "$WORK/n10.pcapng")"
 [ "$(fields "$WORK/n10.pcapng" frame.comment | sort -u)" = "sample 1/10" ] ||
