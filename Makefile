@@ -11,7 +11,7 @@ CLANG     ?= clang
 BPFTOOL   ?= bpftool
 CC        ?= cc
 ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine)
-PKGS      := libxdp libbpf libpcap
+PKGS      := libxdp libbpf libpcap libcap
 
 CFLAGS    ?= -g -O2
 # Deferred (=): on a fresh machine pkg-config exists only once deps has run.
@@ -46,6 +46,7 @@ TEST_BPF  := $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o $(OUT)/xdp_drop.bpf
 # The libFuzzer target: the record checks and the file writers.
 FUZZ      := $(OUT)/fuzz_record
 FUZZ_SRCS := user/capture/record.c user/capture/merge.c user/base/clock.c user/base/log.c \
+	     user/base/caps.c \
 	     user/capture/sink.c $(wildcard pcap/*.c)
 
 # make install: the binary, the man page, and the link that makes it a
@@ -58,8 +59,15 @@ MAN8DIR   := $(PREFIX)/share/man/man8
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
 DOCDIR    := $(PREFIX)/share/doc/xdpsample
-EXTCAP_DIR ?= $(shell tshark -G folders 2>/dev/null | \
+WS_EXTCAP := $(shell tshark -G folders 2>/dev/null | \
 		sed -n 's/^Extcap path:[[:space:]]*//p' | head -1)
+# Wireshark's own extcap folder when PREFIX is the default or holds it; a
+# PREFIX of one's own keeps the link inside it, as it keeps everything.
+ifeq ($(origin PREFIX),file)
+EXTCAP_DIR ?= $(WS_EXTCAP)
+else
+EXTCAP_DIR ?= $(if $(filter $(PREFIX)/%,$(WS_EXTCAP)),$(WS_EXTCAP),$(PREFIX)/lib/wireshark/extcap)
+endif
 # make install-caps, opt-in as Debian's dumpcap: members of CAPTURE_GROUP
 # capture without root. The smallest set: attach (NET_ADMIN), load and
 # query programs, bpffs, setns (SYS_ADMIN), see whether another user's

@@ -5,7 +5,7 @@
 set -e
 pkgs=(make gcc clang llvm libbpf-dev libxdp-dev xdp-tools libpcap-dev
       libelf-dev zlib1g-dev pkgconf bpftool iproute2 util-linux tshark tcpdump
-      libcap2-bin libclang-rt-14-dev tcpreplay procps pmacct nfdump-sflow
+      libcap2-bin libcap-dev libclang-rt-14-dev tcpreplay procps pmacct nfdump-sflow
       man-db groff-base passwd postgresql prometheus-node-exporter curl
       iputils-ping netcat-openbsd iperf3 "$@")
 missing=()

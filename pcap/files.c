@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "user/base/caps.h"
 #include "user/base/log.h"
 #include "pcap/files.h"
 
@@ -54,6 +55,9 @@ static int open_error(const char *name)
 {
 	int err = -errno;
 
+	/* A signal while a FIFO waited for its reader: a stop, not an error. */
+	if (errno == EINTR)
+		return err;
 	if (errno == ELOOP)
 		pr_err("refusing to write '%s': it is a symbolic link",
 			name);
@@ -82,7 +86,11 @@ static int lock_file(int fd, const char *name)
 	return 0;	/* a file system without locks: carry on */
 }
 
-/* Remember a file of this run: no later rotation may truncate it. */
+/*
+ * Remember a file of this run: no later rotation may truncate it. A file
+ * met again (the -C -W ring reusing its names) is one entry, whatever the
+ * number of rotations: a ring that runs for weeks does not grow.
+ */
 static void remember(struct xs_files *f, int fd)
 {
 	struct xs_made *m;
@@ -90,6 +98,12 @@ static void remember(struct xs_files *f, int fd)
 
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
 		return;
+	for (size_t i = 0; i < f->n_made; i++) {
+		if (f->made[i].dev == st.st_dev && f->made[i].ino == st.st_ino) {
+			f->made[i].slot = f->slot;
+			return;
+		}
+	}
 	if (f->n_made == f->cap_made) {
 		size_t cap = f->cap_made ? f->cap_made * 2 : 64;
 
@@ -157,8 +171,8 @@ static int open_first(struct xs_files *f)
 	return fd;
 }
 
-int xs_files_first(struct xs_files *f, const char *path,
-		   const struct xs_rotate_cfg *rc, time_t now)
+static int first(struct xs_files *f, const char *path,
+		 const struct xs_rotate_cfg *rc, time_t now)
 {
 	int fd;
 
@@ -195,7 +209,7 @@ static int name_next(struct xs_files *f, bool ring_step)
 	return err;
 }
 
-int xs_files_next(struct xs_files *f, bool by_time, time_t now)
+static int next(struct xs_files *f, bool by_time, time_t now)
 {
 	int fd, err;
 
@@ -223,10 +237,34 @@ int xs_files_next(struct xs_files *f, bool by_time, time_t now)
 	return fd;
 }
 
+/* The user's own rights for every file of theirs (caps.h). */
+int xs_files_first(struct xs_files *f, const char *path,
+		   const struct xs_rotate_cfg *rc, time_t now)
+{
+	int fd;
+
+	xs_caps_user();
+	fd = first(f, path, rc, now);
+	xs_caps_back();
+	return fd;
+}
+
+int xs_files_next(struct xs_files *f, bool by_time, time_t now)
+{
+	int fd;
+
+	xs_caps_user();
+	fd = next(f, by_time, now);
+	xs_caps_back();
+	return fd;
+}
+
 void xs_files_unlink_new(struct xs_files *f)
 {
+	xs_caps_user();
 	if (f->created && f->dirfd >= 0)
 		unlinkat(f->dirfd, base_of(f->name), 0);
+	xs_caps_back();
 	f->created = false;
 }
 

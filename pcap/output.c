@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -70,6 +71,9 @@ static int report(struct xs_output *o, int err)
 	o->reported = true;
 	if (err == -EPIPE)
 		pr_err("%s closed by its reader (broken pipe)", name);
+	else if (err == -EINTR)
+		pr_err("stopped while writing %s: its reader was not reading",
+		       name);
 	else
 		pr_err("cannot write %s: %s", name, strerror(-err));
 	return err;
@@ -125,6 +129,7 @@ static int begin_file(struct xs_output *o, int fd)
 		close(fd);
 		return report(o, -ENOMEM);
 	}
+	xs_stream_stop_on(o->s, o->cfg.stop);
 	for (unsigned int i = 0; i < o->ifs->n; i++) {
 		read_counters(o, i, &o->st[i].at_open);
 		o->st[i].delivered = 0;
@@ -225,6 +230,11 @@ static int end_file(struct xs_output *o)
 		return 0;
 	if (o->fmt->stats && !xs_stream_error(o->s))
 		write_stats(o);
+	/*
+	 * The lock goes with the file, not with its last descriptor: with -Z
+	 * the root parent holds one too, and the ring comes back to this name.
+	 */
+	flock(o->cur_fd, LOCK_UN);
 	err = xs_stream_close(o->s, &c);
 	o->s = NULL;
 	o->total.written += c.written;

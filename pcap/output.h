@@ -8,6 +8,7 @@
 #define XDPSAMPLE_OUTPUT_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include "user/capture/sink.h"
 #include "pcap/format.h"
@@ -22,6 +23,8 @@ struct xs_output_cfg {
 	const char *app;		/* pcapng shb_userappl */
 	bool reader_may_leave;		/* its leaving ends the capture */
 	bool unbuffered;
+	/* Set by a signal that ends the run: a blocked write gives up. */
+	const volatile sig_atomic_t *stop;
 	struct xs_rotate_cfg rotate;
 };
 

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <limits.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "pcap/stream.h"
@@ -26,6 +28,9 @@ struct end_queue {
 	size_t head, tail, cap;
 };
 
+/* Once the run is stopping, how long a reader may not read. */
+#define STOP_WAIT_MS 1000
+
 struct xs_stream {
 	struct end_queue q;
 	FILE *fp;
@@ -37,6 +42,7 @@ struct xs_stream {
 	uint64_t written;	/* packets wholly out */
 	int fd;
 	int err;		/* first failure, sticky */
+	const volatile sig_atomic_t *stop;	/* a write may give up */
 };
 
 static int q_push(struct end_queue *q, uint64_t end, bool packet)
@@ -80,15 +86,40 @@ static void confirm(struct xs_stream *s)
 	}
 }
 
+/* Room for PIPE_BUF bytes within STOP_WAIT_MS (a reader that reads). */
+static bool writable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int r;
+
+	do
+		r = poll(&p, 1, STOP_WAIT_MS);
+	while (r < 0 && errno == EINTR);
+	return r > 0;
+}
+
 static ssize_t stream_write(void *cookie, const char *buf, size_t n)
 {
 	struct xs_stream *s = cookie;
-	size_t done = 0;
+	size_t done = 0, chunk;
 	ssize_t r;
 
 	/* After a failure nothing more goes out: the counts stay exact. */
 	while (!s->err && done < n) {
-		r = write(s->fd, buf + done, n - done);
+		chunk = n - done;
+		/*
+		 * Stopping: a reader that reads still gets everything, one that
+		 * does not read for STOP_WAIT_MS no longer holds the run (a
+		 * write of PIPE_BUF bytes into a writable pipe does not block).
+		 */
+		if (s->stop && *s->stop) {
+			if (!writable(s->fd)) {
+				s->err = -EINTR;
+				break;
+			}
+			chunk = chunk < PIPE_BUF ? chunk : PIPE_BUF;
+		}
+		r = write(s->fd, buf + done, chunk);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -101,6 +132,11 @@ static ssize_t stream_write(void *cookie, const char *buf, size_t n)
 	if (done < n)
 		errno = -s->err;
 	return done;	/* fopencookie: a short count signals the error */
+}
+
+void xs_stream_stop_on(struct xs_stream *s, const volatile sig_atomic_t *stop)
+{
+	s->stop = stop;
 }
 
 struct xs_stream *xs_stream_new(int fd)

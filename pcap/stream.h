@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 /* What became of the packets handed to a file. */
@@ -23,6 +24,11 @@ struct xs_stream;
 
 struct xs_stream *xs_stream_new(int fd);
 FILE *xs_stream_file(struct xs_stream *s);
+/*
+ * A write blocked on a reader that does not read gives up (-EINTR, sticky)
+ * once a signal interrupts it and *stop is set; else it waits on.
+ */
+void xs_stream_stop_on(struct xs_stream *s, const volatile sig_atomic_t *stop);
 /* Account a block of bytes just written; 0 or the sticky -errno. */
 int xs_stream_account(struct xs_stream *s, size_t bytes, bool packet);
 /*

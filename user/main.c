@@ -83,6 +83,8 @@ static int start(struct run *r)
 	     (err = xs_privs_split(&r->privs, r->cfg.user, xs_programs_detach,
 				   &r->progs, &xs_sig_stop))))
 		return err;
+	if ((err = xs_programs_settle(&r->progs)))
+		return err;
 	xs_programs_listening(&r->progs);
 	r->rep = (struct xs_report_src){
 		&r->cfg.report, &r->progs, r->drain, &r->sinks,
@@ -182,6 +184,9 @@ static int sample(struct run *r)
 		err = start(r);
 	if (err) {
 		cleanup(r);
+		/* Stopped before the start (a FIFO with no reader yet): done. */
+		if (err == -EINTR && xs_sig_stop)
+			return XS_EXIT_OK;
 		return r->bad_input ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
 	}
 	capture(r);

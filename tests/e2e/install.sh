@@ -13,6 +13,15 @@ trap 'groupdel "$G" 2>/dev/null; e2e_cleanup' EXIT
 extcap=$(tshark -G folders 2>/dev/null | sed -n 's/^Extcap path:[[:space:]]*//p' | head -1)
 [ -n "$extcap" ] || fail "tshark -G folders names no extcap folder"
 
+# A PREFIX of one's own keeps everything inside it, the extcap link too.
+had=$([ -e "$extcap/xdpsample" ] && echo yes)
+make -s -C "$ROOT" install PREFIX="$WORK/pfx" >"$WORK/make.log" 2>&1 ||
+	fail "make install PREFIX=...: $(cat "$WORK/make.log")"
+[ "$(readlink "$WORK/pfx/lib/wireshark/extcap/xdpsample")" = "$WORK/pfx/sbin/xdpsample" ] ||
+	fail "PREFIX=...: no extcap link inside it: $(find "$WORK/pfx" | head)"
+[ -n "$had" ] || [ ! -e "$extcap/xdpsample" ] ||
+	fail "PREFIX=...: a link was put in Wireshark's own folder $extcap"
+make -s -C "$ROOT" uninstall PREFIX="$WORK/pfx" >"$WORK/make.log" 2>&1
 make -s -C "$ROOT" install DESTDIR="$D" PREFIX=/usr >"$WORK/make.log" 2>&1 ||
 	fail "make install: $(cat "$WORK/make.log")"
 [ -x "$D/usr/sbin/xdpsample" ] || fail "no binary: $(find "$D")"
@@ -66,11 +75,33 @@ mkdir "$WORK/n" && chown nobody "$WORK/n" && chmod 711 "$WORK"
 as_nobody -g "$G" -i "$XS_IF_B" -w "$WORK/n/out.pcap" -c 100 2>"$WORK/n.err" &
 pid=$!
 xs_wait_for "$WORK/n.err" "listening on" $pid || fail "as a group member: $(cat "$WORK/n.err")"
+# Attached, the member's capture holds no capability at all.
+mpid=$(pgrep -u nobody -x xdpsample) || fail "no xdpsample of nobody's"
+grep -q "^CapEff:[[:space:]]*0000000000000000$" /proc/$mpid/status ||
+	fail "capabilities while capturing: $(grep ^Cap /proc/$mpid/status)"
 send 200 -r 20000
 gone $pid 10 || fail "as a group member: -c 100 did not end it"
 wait $pid || fail "as a group member: exit $?: $(cat "$WORK/n.err")"
 [ "$(packets "$WORK/n/out.pcap")" = 100 ] || fail "as a group member: $(packets "$WORK/n/out.pcap") packets"
 assert_detached
+
+# A path the member names is opened with the member's rights: a file in a
+# root-only directory, reached through a root process's /proc cwd link
+# (which CAP_SYS_PTRACE would open), is refused, its content never said.
+mkdir -m 700 "$WORK/secret" && echo "tcp and host the-secret-line" >"$WORK/secret/f"
+(cd "$WORK/secret" && exec sleep 600) &
+spid=$!
+BG_PIDS+=($spid)
+for opt in -F --config; do
+	as_nobody -g "$G" -i "$XS_IF_B" -w "$WORK/n/s.pcap" $opt /proc/$spid/cwd/f \
+		2>"$WORK/s.err" && fail "$opt through /proc/PID/cwd: it ran"
+	grep -q "Permission denied" "$WORK/s.err" || fail "$opt through /proc/PID/cwd: $(cat "$WORK/s.err")"
+	grep -q "secret-line" "$WORK/s.err" && fail "$opt: the file's content was said: $(cat "$WORK/s.err")"
+done
+as_nobody -g "$G" -i "$XS_IF_B" -w /proc/$spid/cwd/out.pcap 2>"$WORK/s.err" &&
+	fail "-w through /proc/PID/cwd: it ran"
+[ ! -e "$WORK/secret/out.pcap" ] || fail "-w through /proc/PID/cwd wrote into a root-only directory"
+kill $spid
 
 # Someone else's live capture is never taken for a stale one: with the
 # three capabilities it is seen; without CAP_SYS_PTRACE it cannot be, and

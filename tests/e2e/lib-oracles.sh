@@ -36,10 +36,11 @@ assert_clean_file() {
 	[ -z "$out" ] || fail "tshark warned: $out"
 }
 
-# counter ERRFILE TEXT: the number on the summary line ending in TEXT.
+# counter ERRFILE TEXT: the number on the summary line ending in TEXT, in
+# the last summary (SIGUSR1's "statistics so far" come before it).
 counter() {
 	local v
-	v=$(sed -n "s/^\([0-9]*\) $2\$/\1/p" "$1" | head -1)
+	v=$(sed -n "s/^\([0-9]*\) $2\$/\1/p" "$1" | tail -1)
 	echo "${v:-0}"
 }
 
@@ -54,7 +55,7 @@ assert_accounting() {
 	if grep -q "^[0-9]* packets written$" "$e"; then
 		delivered=$(counter "$e" "packets written")
 	else
-		delivered=$(sed -n 's/^\([0-9]*\) packets exported to sFlow collector .*/\1/p' "$e")
+		delivered=$(sed -n 's/^\([0-9]*\) packets exported to sFlow collector .*/\1/p' "$e" | tail -1)
 	fi
 	lost=$(( $(counter "$e" "packets lost: buffer full") +
 		 $(counter "$e" "packets lost: copy failed") +

@@ -93,7 +93,14 @@ int pr_errno(int err, const char *fmt, ...)
 
 int xs_bad_value(const char *what, const char *val, const char *why)
 {
-	pr_err("invalid %s '%s': %s", what, val, why);
+	size_t n = strlen(val);
+
+	/* A value is echoed, never all of a huge one (the journal keeps it). */
+	if (n > XS_SHOWN_MAX)
+		pr_err("invalid %s '%.*s...' (%zu bytes): %s", what,
+		       XS_SHOWN_MAX, val, n, why);
+	else
+		pr_err("invalid %s '%s': %s", what, val, why);
 	return -EINVAL;
 }
 

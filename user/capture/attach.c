@@ -375,6 +375,11 @@ void xs_loader_forget(struct xs_loader *l)
 	l->link_fd = l->tc_link_fd = -1;
 }
 
+bool xs_loader_in_dispatcher(const struct xs_loader *l)
+{
+	return l->attached_mode && l->link_fd < 0;
+}
+
 const char *xs_loader_xdp_mode(const struct xs_loader *l)
 {
 	return xs_xdp_mode_name(l->attached_mode);

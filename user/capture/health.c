@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
+#include "user/base/caps.h"
 #include "user/base/log.h"
 #include "user/capture/report.h"
 #include "user/capture/stats.h"
@@ -167,6 +169,84 @@ static void write_all(FILE *f, const struct xs_report *h)
 	       h->start_s);
 }
 
+/* PATH is absent or a regular file: a rename never replaces anything else. */
+static int replaceable(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISLNK(st.st_mode))
+		return -ELOOP;
+	return S_ISREG(st.st_mode) ? 0 : -EEXIST;
+}
+
+static const char *why(int err)
+{
+	return err == -ELOOP ? "it is a symbolic link" :
+	       err == -EEXIST ? "it is not a regular file" : strerror(-err);
+}
+
+/* The directory of path, where path.tmp is made. */
+static int dir_of(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return snprintf(dir, len, ".") < 0 ? -EINVAL : 0;
+	if (slash - path + 1 >= (long)len)
+		return -ENAMETOOLONG;
+	memcpy(dir, path, slash - path + 1);
+	dir[slash - path + 1] = '\0';
+	return 0;
+}
+
+/* The directory takes a file from uid/gid (-Z: the child writes). */
+static int dir_writable_by(const char *path, uid_t uid, gid_t gid)
+{
+	char dir[4096];
+	struct stat st;
+	int err = dir_of(path, dir, sizeof(dir));
+
+	if (err || stat(dir, &st))
+		return err ?: -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (st.st_uid == uid)
+		return st.st_mode & S_IWUSR ? 0 : -EACCES;
+	if (st.st_gid == gid)
+		return st.st_mode & S_IWGRP ? 0 : -EACCES;
+	return st.st_mode & S_IWOTH ? 0 : -EACCES;
+}
+
+int xs_health_check(const char *path, bool other, uid_t uid, gid_t gid)
+{
+	char tmp[4096];
+	int fd, err;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		err = -ENAMETOOLONG;
+	else
+		err = replaceable(path);
+	xs_caps_user();
+	fd = err ? -1 : open(tmp, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+			     0644);
+	if (!err && fd < 0)
+		err = -errno;
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+	xs_caps_back();
+	if (!err && other)
+		err = dir_writable_by(path, uid, gid);
+	if (err)
+		pr_err("cannot write the statistics file '%s'%s: %s", path,
+		       other && err == -EACCES ? " as the -Z user" : "",
+		       why(err));
+	return err;
+}
+
 int xs_health_write(const char *path, const struct xs_report *h)
 {
 	static int said;
@@ -176,6 +256,7 @@ int xs_health_write(const char *path, const struct xs_report *h)
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
+	xs_caps_user();
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 		  0644);
 	f = fd < 0 ? NULL : fdopen(fd, "w");
@@ -189,14 +270,19 @@ int xs_health_write(const char *path, const struct xs_report *h)
 			err = -errno ?: -EIO;
 		if (fclose(f) && !err)
 			err = -errno;
+		/* Something other than a file put there since: left alone. */
+		if (!err)
+			err = replaceable(path);
 		if (!err && rename(tmp, path))
 			err = -errno;
 		if (err)
 			unlink(tmp);
 	}
+	xs_caps_back();
 	/* Said once, not every few seconds: the capture goes on. */
 	if (err && said != err) {
-		pr_errno(err, "cannot write the statistics file '%s'", path);
+		pr_err("cannot write the statistics file '%s': %s", path,
+		       why(err));
 		said = err;
 	}
 	return err;

@@ -61,6 +61,11 @@ enum xs_attach_state {
 
 /* Its state; *by: the program in its place (REPLACED). Silent. */
 enum xs_attach_state xs_loader_state(const struct xs_loader *l, uint32_t *by);
+/*
+ * Attached in libxdp's dispatcher (not as a link that goes with its fd):
+ * detaching it then takes CAP_NET_ADMIN and CAP_SYS_ADMIN.
+ */
+bool xs_loader_in_dispatcher(const struct xs_loader *l);
 /* Detach ours; a program that replaced it is left alone. */
 void xs_loader_detach(struct xs_loader *l);
 /* Another process (the -Z parent) detached it: our fds go, nothing else. */

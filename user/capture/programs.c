@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 
 #include "user/capture/netdev.h"
+#include "user/base/caps.h"
 #include "user/base/log.h"
 #include "user/capture/owner.h"
 #include "user/capture/programs.h"
@@ -128,6 +129,19 @@ int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 		describe(p, i, f->descr, sizeof(f->descr));
 	}
 	return 0;
+}
+
+int xs_programs_settle(const struct xs_programs *p)
+{
+	int err;
+
+	if (getuid() == 0)
+		return 0;
+	for (unsigned int i = 0; i < p->n; i++)
+		if (xs_loader_in_dispatcher(p->l[i]))
+			return 0;
+	err = xs_caps_drop();
+	return err ? pr_errno(err, "cannot give up the capabilities") : 0;
 }
 
 void xs_programs_listening(const struct xs_programs *p)

@@ -35,6 +35,13 @@ int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
 /* Attach every program; each interface's description says how. */
 int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 		       enum xs_mode mode);
+/*
+ * Attached, a capture that is not root's (file capabilities, make
+ * install-caps) gives up every capability: its links go with their fds,
+ * and every file it opens from now on is the user's own. Not while libxdp's
+ * dispatcher holds a program, whose detach needs them. 0 or -errno, said.
+ */
+int xs_programs_settle(const struct xs_programs *p);
 /* tcpdump's "listening on" line, one per interface, once attached. */
 void xs_programs_listening(const struct xs_programs *p);
 /*

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "xdp/sample.h"
 #include "user/capture/drain.h"
 #include "user/capture/programs.h"
@@ -75,6 +76,13 @@ void xs_report_summary(const struct xs_report *r, const struct xs_sinks *k);
  * (path.tmp, then rename): 0 or -errno, said once per kind of failure.
  */
 int xs_health_write(const char *path, const struct xs_report *r);
+/*
+ * --stats-file PATH, before any BPF work: absent or a regular file (never
+ * a device, directory or symbolic link, which a rename would replace), in
+ * a directory where PATH.tmp can be made, by the -Z user too (other:
+ * uid, gid): 0, or -errno said.
+ */
+int xs_health_check(const char *path, bool other, uid_t uid, gid_t gid);
 /* --stats-interval alone: one line for humans on stderr. */
 void xs_health_line(const struct xs_report *r);
 

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /* From the options to the settings of every module, and the sinks. */
 #include <errno.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sys/random.h>
 #include <bpf/libbpf.h>
 
 #include "user/base/clock.h"
+#include "user/base/log.h"
 #include "user/cli/config.h"
+#include "user/cli/signals.h"
 #include "user/sflow/sink.h"
 
 /* --stats-file's interval by default. */
@@ -61,6 +66,7 @@ static struct xs_output_cfg file_cfg(const struct xs_options *o)
 		.app = "xdpsample " XS_VERSION,
 		.unbuffered = o->unbuffered,
 		.reader_may_leave = o->extcap,
+		.stop = &xs_sig_stop,
 		.rotate = {
 			.size_limit = o->rotate_bytes,
 			.seconds = o->rotate_seconds,
@@ -79,6 +85,25 @@ static int sflow_cfg(const struct xs_options *o, struct xs_sflow_cfg *c)
 	if (o->sflow_agent && xs_sflow_parse_agent(o->sflow_agent, &c->agent))
 		return -EINVAL;
 	return xs_sflow_resolve(o->sflow, &c->collector, &c->collector_len);
+}
+
+/* --stats-file, checked before any BPF work, and never the capture file. */
+static int stats_check(const struct xs_options *o)
+{
+	struct passwd *pw = o->user ? getpwnam(o->user) : NULL;
+	struct stat a, b;
+
+	if (!o->stats_file)
+		return 0;
+	if (o->outfile && (!strcmp(o->outfile, o->stats_file) ||
+			   (!stat(o->outfile, &a) && !stat(o->stats_file, &b) &&
+			    a.st_dev == b.st_dev && a.st_ino == b.st_ino))) {
+		pr_err("--stats-file and -w name the same file '%s'",
+		       o->stats_file);
+		return -EINVAL;
+	}
+	return xs_health_check(o->stats_file, pw != NULL, pw ? pw->pw_uid : 0,
+			       pw ? pw->pw_gid : 0) ? -EINVAL : 0;
 }
 
 int xs_config_make(const struct xs_options *o, struct xs_config *c)
@@ -103,7 +128,7 @@ int xs_config_make(const struct xs_options *o, struct xs_config *c)
 	};
 	if (o->stats_file || o->stats_interval)
 		c->stats_every_ns = secs * 1000000000ULL;
-	return sflow_cfg(o, &c->sflow);
+	return stats_check(o) ?: sflow_cfg(o, &c->sflow);
 }
 
 static int open_file(void **p, const struct xs_config *c)

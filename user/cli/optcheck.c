@@ -48,6 +48,9 @@ static bool blank(const char *s)
 
 static int get_filter(struct xs_options *o, int argc, char **argv)
 {
+	/* The command line overrides the config file, its -F too. */
+	if (optind < argc && o->filter_file_from_config)
+		o->filter_file = NULL;
 	if (optind < argc && o->filter_file)
 		return usage_error("give the filter as arguments or with -F, not both");
 	if (o->filter_file)

@@ -8,8 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "user/base/caps.h"
 #include "user/base/log.h"
 #include "user/cli/options.h"
+
+/* A config file larger than this is not one. */
+#define CONFIG_MAX (1024 * 1024)
 
 /*
  * The values a config file gave, which the options point into: kept until
@@ -50,37 +54,40 @@ static int config_line(struct xs_options *o, char *line)
 	return d->parse(o, d, d->arg ? val : NULL);
 }
 
-/* --config FILE: its options first, so that the command line overrides. */
+/*
+ * --config FILE: its options first, so that the command line overrides.
+ * Read with the user's rights, a regular file of at most CONFIG_MAX bytes.
+ */
 int xs_options_read_file(struct xs_options *o, const char *path)
 {
-	char *line = NULL, where[300];
+	char *all = xs_user_read(path, CONFIG_MAX, "config file");
+	char *line, *next, where[300];
 	unsigned int n = 0;
-	size_t cap = 0;
-	FILE *f = fopen(path, "r");
 	int err = 0;
 
-	if (!f) {
-		pr_err("cannot read config file '%s': %s", path, strerror(errno));
+	if (!all)
 		return -EINVAL;
-	}
 	while (n_kept)
 		free(kept[--n_kept]);
 	o->in_config = true;
-	while (!err && getline(&line, &cap, f) >= 0) {
-		char *hash = strchr(line, '#');
+	for (line = all; !err && line; line = next) {
+		char *hash;
 
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
 		n++;
+		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		if (line[strspn(line, " \t\r\n")] == '\0')
+		if (line[strspn(line, " \t\r")] == '\0')
 			continue;
-		snprintf(where, sizeof(where), "%s:%u: ", path, n);
+		snprintf(where, sizeof(where), "%.200s:%u: ", path, n);
 		xs_log_context(where);
 		err = config_line(o, line);
 		xs_log_context(NULL);
 	}
-	free(line);
-	fclose(f);
+	free(all);
 	o->in_config = false;
 	o->ifaces_from_config = o->n_ifaces > 0;
 	return err;

@@ -54,7 +54,8 @@ static int parse_u64(const char *what, const char *s, uint64_t min,
 	if (*end)
 		return xs_bad_value(what, s, "not a number");
 	if (errno == ERANGE || v < min || v > max) {
-		pr_err("invalid %s '%s': must be %llu..%llu", what, s,
+		pr_err("invalid %s '%.*s%s': must be %llu..%llu", what,
+		       XS_SHOWN_MAX, s, strlen(s) > XS_SHOWN_MAX ? "..." : "",
 		       (unsigned long long)min, (unsigned long long)max);
 		return -EINVAL;
 	}
@@ -75,13 +76,18 @@ static int p_u64(struct xs_options *o, const struct xs_opt *d, const char *arg)
 /* --seed: decimal, or hexadecimal with 0x; any 64-bit value. */
 static int p_seed(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
+	bool hex = !strncmp(arg, "0x", 2) || !strncmp(arg, "0X", 2);
+	const char *digits = hex ? arg + 2 : arg;
 	unsigned long long v;
 	char *end;
 
+	/* Decimal (a leading 0 is no octal), or 0x hex; nothing around it. */
 	errno = 0;
-	v = strtoull(arg, &end, 0);
-	if (!*arg || *arg == '-' || *end || errno)
-		return xs_bad_value(d->what, arg, "not a 64-bit number");
+	v = strtoull(digits, &end, hex ? 16 : 10);
+	if (!*digits || !strchr("0123456789abcdefABCDEF", *digits) ||
+	    (!hex && !strchr("0123456789", *digits)) || *end || errno)
+		return xs_bad_value(d->what, arg,
+				    "not a 64-bit number (decimal, or 0x hex)");
 	o->seed = v;
 	o->seed_given = true;
 	return 0;
@@ -135,6 +141,33 @@ static int p_level(struct xs_options *o, const struct xs_opt *d, const char *arg
 	(void)arg;
 	o->log_level = (enum xs_log_level)d->min;
 	return 0;
+}
+
+static int p_str(struct xs_options *o, const struct xs_opt *d,
+		 const char *arg);
+
+/*
+ * --config is read before the other options (parse.c): one, spelled out
+ * in full. getopt would take --conf and a second --config and read
+ * neither.
+ */
+static int p_config(struct xs_options *o, const struct xs_opt *d,
+		    const char *arg)
+{
+	(void)d;
+	if (arg == o->config)
+		return 0;
+	return xs_bad_value("option", o->config ? "--config" : "--conf...",
+			    o->config ? "given twice" :
+			    "write --config FILE in full");
+}
+
+/* -F in the config file: an expression on the command line replaces it. */
+static int p_filter_file(struct xs_options *o, const struct xs_opt *d,
+			 const char *arg)
+{
+	o->filter_file_from_config = o->in_config;
+	return p_str(o, d, arg);
 }
 
 static int p_str(struct xs_options *o, const struct xs_opt *d, const char *arg)
@@ -219,9 +252,10 @@ const struct xs_opt xs_opts[] = {
 	{ "config", OPT_CONFIG, "FILE",
 	  "options from FILE, one long option per line ('snaplen 256',\n"
 	  "'packet-buffered'), '#' comments; the command line overrides them",
-	  p_str, F(config), .what = "config file", .empty = "empty path" },
+	  p_config, F(config), .what = "config file", .empty = "empty path" },
 	{ "filter-file", 'F', "FILE", "read the filter expression from FILE",
-	  p_str, F(filter_file) },
+	  p_filter_file, F(filter_file), .what = "filter file",
+	  .empty = "empty path" },
 	{ "dump-filter", OPT_DUMP_FILTER, NULL,
 	  "print the filter's generated eBPF and exit", p_flag, F(dump_filter) },
 	{ "interface", 'i', "IFACE",

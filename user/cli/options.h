@@ -27,6 +27,7 @@ struct xs_options {
 	const char *user;		/* -Z */
 	char *filter_expr;		/* trailing words or -F FILE; NULL: none */
 	const char *filter_file;	/* -F */
+	bool filter_file_from_config;	/* an expression replaces it */
 	const char *sflow;		/* --sflow COLLECTOR[:PORT] */
 	const char *sflow_agent;	/* --sflow-agent ADDR */
 	uint32_t sflow_max_datagram;

@@ -77,8 +77,8 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 	int c, err;
 
 	xs_options_defaults(o);
-	if (config_of(argc, argv) &&
-	    xs_options_read_file(o, config_of(argc, argv)))
+	o->config = config_of(argc, argv);
+	if (o->config && xs_options_read_file(o, o->config))
 		return -EINVAL;
 	getopt_tables(longs, shorts);
 	opterr = 0;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Filter expressions in: joined from argv or read from -F FILE, compiled. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pcap/pcap.h>
 
+#include "user/base/caps.h"
 #include "user/base/log.h"
 #include "user/filter/filter.h"
 
@@ -30,45 +32,25 @@ char *xs_filter_join(int argc, char **argv)
 }
 
 /* tcpdump -F: the file's lines, '#' to end of line is a comment. */
+/* A filter file larger than this is not one (tcpdump -F reads no more). */
+#define FILTER_FILE_MAX (1024 * 1024)
+
 char *xs_filter_read_file(const char *path)
 {
-	size_t cap = 0, len = 0;
-	char *line = NULL, *s = NULL;
-	FILE *f = fopen(path, "r");
-	ssize_t n;
+	char *s = xs_user_read(path, FILTER_FILE_MAX, "filter file");
+	char *p;
+	bool comment = false;
 
-	if (!f) {
-		pr_err("cannot read filter file '%s': %s",
-			path, strerror(errno));
-		return NULL;
+	/* '#' to the end of its line is a comment; lines join with spaces. */
+	for (p = s; p && *p; p++) {
+		if (*p == '#')
+			comment = true;
+		if (*p == '\n')
+			comment = false;
+		if (comment || *p == '\n')
+			*p = ' ';
 	}
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		char *hash = strchr(line, '#'), *ns;
-
-		if (hash)
-			*hash = '\0';
-		n = strlen(line);
-		ns = realloc(s, len + n + 2);
-		if (!ns)
-			goto fail;
-		s = ns;
-		memcpy(s + len, line, n);
-		len += n;
-		s[len++] = ' ';
-		s[len] = '\0';
-	}
-	if (ferror(f))
-		goto fail;
-	free(line);
-	fclose(f);
-	return s ? s : strdup("");
-fail:
-	pr_err("cannot read filter file '%s': %s", path,
-		strerror(errno ? errno : ENOMEM));
-	free(line);
-	free(s);
-	fclose(f);
-	return NULL;
+	return s;
 }
 
 /* libpcap's compile; its complaint goes into msg, not to stderr. */
@@ -86,7 +68,9 @@ static int compile(struct xs_filter *f, const char *expr, uint32_t snaplen,
 	if (!p)
 		return -ENOMEM;
 	if (pcap_compile(p, &prog, expr, 1, link.netmask)) {
-		snprintf(msg, len, "invalid filter '%s'%s%s: %s", expr,
+		snprintf(msg, len, "invalid filter '%.*s%s'%s%s: %s",
+			 XS_SHOWN_MAX, expr,
+			 strlen(expr) > XS_SHOWN_MAX ? "..." : "",
 			 link.where ? " on " : "", link.where ? link.where : "",
 			 pcap_geterr(p));
 		goto out;

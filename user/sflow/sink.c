@@ -118,7 +118,7 @@ static void sflow_summary(const void *p, enum xs_summary_part part)
 			st.flow_samples, f->collector, st.datagrams,
 			st.counter_samples);
 	if (st.send_errors)
-		fprintf(stderr, "%" PRIu64 " sFlow datagrams lost: %s\n",
+		fprintf(stderr, "%" PRIu64 " sFlow datagrams refused at least (ICMP errors back, which the kernel rate-limits): %s\n",
 			st.send_errors, strerror(st.last_errno));
 }
 
