@@ -103,6 +103,19 @@ as_nobody -g "$G" -i "$XS_IF_B" -w /proc/$spid/cwd/out.pcap 2>"$WORK/s.err" &&
 [ ! -e "$WORK/secret/out.pcap" ] || fail "-w through /proc/PID/cwd wrote into a root-only directory"
 kill $spid
 
+# A stale program root left (attached by netlink, its loader gone) is not a
+# member's to remove: --cleanup and a capture refuse, naming its owner;
+# root's --cleanup removes it.
+xs_in "$XS_NS_B" xdp-loader load -m skb "$XS_IF_B" "$ROOT/build/sampler.bpf.o" ||
+	fail "xdp-loader could not load a stale program"
+stale=$(xdp_prog_id)
+as_nobody -g "$G" -i "$XS_IF_B" --cleanup 2>"$WORK/c.err" && fail "a member's --cleanup took root's program"
+grep -q "has a stale xdpsample program (id $stale) of uid 0's: only root or that user removes it" "$WORK/c.err" ||
+	fail "a member's --cleanup said: $(cat "$WORK/c.err")"
+[ "$(xdp_prog_id)" = "$stale" ] || fail "root's stale program is gone after a member's --cleanup"
+"$XS" --netns "$XS_NS_B" -i "$XS_IF_B" --cleanup 2>"$WORK/c.err" || fail "root's --cleanup: $(cat "$WORK/c.err")"
+assert_detached
+
 # Someone else's live capture is never taken for a stale one: with the
 # three capabilities it is seen; without CAP_SYS_PTRACE it cannot be, and
 # that is said - in both cases the root capture goes on.

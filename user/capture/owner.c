@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <xdp/libxdp.h>
 
 #include "user/capture/loader.h"
@@ -105,6 +106,28 @@ static bool is_ours(struct xdp_program *p)
 	return !strcmp(xdp_program__name(p), XS_PROG_NAME);
 }
 
+/*
+ * Who loaded it: a stale program is removed by root or by the user who
+ * loaded it, never by another member of the capture group.
+ */
+static int not_yours(struct xdp_program *p, const char *ifname)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+	uid_t me = getuid();
+
+	if (me == 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(xdp_program__fd(p), &info, &len))
+		return pr_errno(-errno, "cannot tell who loaded the xdpsample program on '%s'",
+				ifname);
+	if (info.created_by_uid == me)
+		return 0;
+	pr_err("'%s' has a stale xdpsample program (id %u) of uid %u's: only root or that user removes it",
+	       ifname, info.id, info.created_by_uid);
+	return -EPERM;
+}
+
 /* Detach a program of ours left by a dead process; refuse a live one. */
 static int handle_ours(struct xdp_multiprog *mp, struct xdp_program *p,
 		       int ifindex, const char *ifname)
@@ -122,6 +145,9 @@ static int handle_ours(struct xdp_multiprog *mp, struct xdp_program *p,
 		       ifname, id);
 		return -EPERM;
 	}
+	err = not_yours(p, ifname);
+	if (err)
+		return err;
 	if (xdp_multiprog__is_legacy(mp))
 		err = xdp_multiprog__detach(mp);
 	else
