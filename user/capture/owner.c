@@ -107,8 +107,10 @@ static bool is_ours(struct xdp_program *p)
 }
 
 /*
- * Who loaded it: a stale program is removed by root or by the user who
- * loaded it, never by another member of the capture group.
+ * Who loaded it: without root, a program another user loaded is refused,
+ * live or stale, before anyone's processes are looked into: only root or
+ * that user removes it. So a member needs no CAP_SYS_PTRACE: the processes
+ * that can hold its own programs are its own.
  */
 static int not_yours(struct xdp_program *p, const char *ifname)
 {
@@ -123,7 +125,7 @@ static int not_yours(struct xdp_program *p, const char *ifname)
 				ifname);
 	if (info.created_by_uid == me)
 		return 0;
-	pr_err("'%s' has a stale xdpsample program (id %u) of uid %u's: only root or that user removes it",
+	pr_err("'%s' has an xdpsample program (id %u) of uid %u's, live or stale: only root or that user removes it",
 	       ifname, info.id, info.created_by_uid);
 	return -EPERM;
 }
@@ -133,7 +135,11 @@ static int handle_ours(struct xdp_multiprog *mp, struct xdp_program *p,
 		       int ifindex, const char *ifname)
 {
 	__u32 id = xdp_program__id(p);
-	int owner = prog_owner(id), err;
+	int owner, err = not_yours(p, ifname);
+
+	if (err)
+		return err;
+	owner = prog_owner(id);
 
 	if (owner > 0) {
 		pr_err("'%s' is already sampled by xdpsample (pid %d, program id %u)",
@@ -145,9 +151,6 @@ static int handle_ours(struct xdp_multiprog *mp, struct xdp_program *p,
 		       ifname, id);
 		return -EPERM;
 	}
-	err = not_yours(p, ifname);
-	if (err)
-		return err;
 	if (xdp_multiprog__is_legacy(mp))
 		err = xdp_multiprog__detach(mp);
 	else
