@@ -69,12 +69,12 @@ else
 EXTCAP_DIR ?= $(if $(filter $(PREFIX)/%,$(WS_EXTCAP)),$(WS_EXTCAP),$(PREFIX)/lib/wireshark/extcap)
 endif
 # make install-caps, opt-in as Debian's dumpcap: members of CAPTURE_GROUP
-# capture without root. The smallest set: attach (NET_ADMIN), load and
-# query programs, bpffs, setns (SYS_ADMIN); all given up once attached. No
-# SYS_PTRACE: a member takes only programs it loaded, held by its own
-# processes (docs/wireshark.md).
+# capture without root. The smallest set: load (BPF, PERFMON for the perf
+# buffers), attach (NET_ADMIN); given up once attached. No SYS_ADMIN (the
+# program is a bpf_link, no dispatcher, an interface with a program is
+# refused), no SYS_PTRACE (docs/wireshark.md).
 CAPTURE_GROUP ?= wireshark
-CAPS      := cap_net_admin,cap_sys_admin+ep
+CAPS      := cap_bpf,cap_net_admin,cap_perfmon+ep
 
 .PHONY: all deps test demo clean sanitize fuzz soak bench install uninstall \
 	install-caps

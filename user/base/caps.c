@@ -46,6 +46,17 @@ int xs_caps_drop(void)
 	return err;
 }
 
+bool xs_caps_have(int cap)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t now = cap_get_proc();
+
+	if (now)
+		cap_get_flag(now, (cap_value_t)cap, CAP_EFFECTIVE, &v);
+	cap_free(now);
+	return v == CAP_SET;
+}
+
 int xs_caps_effective(char *buf, size_t len)
 {
 	cap_t now = cap_get_proc();

@@ -9,6 +9,7 @@
 #ifndef XDPSAMPLE_CAPS_H
 #define XDPSAMPLE_CAPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* From here to xs_caps_back: the user's own rights (no effective caps). */
@@ -17,6 +18,8 @@ void xs_caps_user(void);
 void xs_caps_back(void);
 /* Every capability given up for good: 0 or -errno. */
 int xs_caps_drop(void);
+/* The process holds capability cap (CAP_*) in its effective set. */
+bool xs_caps_have(int cap);
 /* Effective capabilities the process holds (for the tests and -v). */
 int xs_caps_effective(char *buf, size_t len);
 

@@ -22,12 +22,14 @@
 #include <sys/mount.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "user/base/caps.h"
 #include "user/base/log.h"
 #include "user/capture/loader_priv.h"
 #include "probe.skel.h"
@@ -40,7 +42,9 @@ int xs_ensure_bpffs(void)
 {
 	struct statfs st;
 
-	if (!statfs(BPFFS, &st) && st.f_type == BPF_FS_MAGIC)
+	/* Only libxdp's dispatcher needs it, and only with CAP_SYS_ADMIN. */
+	if ((!statfs(BPFFS, &st) && st.f_type == BPF_FS_MAGIC) ||
+	    !xs_caps_have(CAP_SYS_ADMIN))
 		return 0;
 	if (mount("bpf", BPFFS, "bpf", 0, "mode=0700")) {
 		int err = -errno;
@@ -215,8 +219,10 @@ static int attach_ingress(struct xs_loader *l, enum xs_mode mode)
 {
 	int err = 1;
 
+	/* Without CAP_SYS_ADMIN libxdp cannot query: a bpf_link, always. */
 	if (!probed)
-		no_dispatcher = !dispatcher_works();
+		no_dispatcher = !xs_caps_have(CAP_SYS_ADMIN) ||
+				!dispatcher_works();
 	probed = true;
 	if (!no_dispatcher)
 		err = attach_libxdp(l, mode);

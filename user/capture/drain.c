@@ -68,6 +68,7 @@ static int open_reader(struct xs_drain *d, const struct xs_drain_cfg *c)
 	struct xs_reader_cfg rc = {
 		.snaplen = c->snaplen, .buffer_bytes = c->buffer_bytes,
 		.immediate = c->immediate, .counts = &d->read,
+		.ring_fds = c->ring_fds,
 	};
 	int err;
 
@@ -110,10 +111,21 @@ int xs_drain_create(struct xs_drain **out, struct xs_drain_cfg *c,
 {
 	int err;
 
-	c->map_fd = xs_transport_create(c->transport, c->buffer_bytes);
+	struct xs_drain_cfg with = *c;
+	int rings[XS_MAX_CPUS / 8];
+
+	/* Ring by ring: the reader maps each without looking it up by id. */
+	if (c->transport == XS_TRANSPORT_RINGBUF &&
+	    libbpf_num_possible_cpus() <= (int)(sizeof(rings) / sizeof(*rings))) {
+		c->map_fd = xs_transport_rings(c->buffer_bytes, rings);
+		with.ring_fds = rings;
+	} else {
+		c->map_fd = xs_transport_create(c->transport, c->buffer_bytes);
+	}
 	if (c->map_fd < 0)
 		return c->map_fd;
-	err = xs_drain_open(out, c, fn, ctx);
+	with.map_fd = c->map_fd;
+	err = xs_drain_open(out, &with, fn, ctx);
 	return err ? pr_errno(err, "cannot open the %s consumer",
 			      xs_transport_name(c->transport)) : 0;
 }

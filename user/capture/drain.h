@@ -30,6 +30,7 @@ struct xs_drain_cfg {
 	uint32_t buffer_bytes;	/* each CPU's buffer */
 	bool immediate;		/* a wakeup for every record */
 	uint32_t snaplen;	/* what the records are checked against */
+	int *ring_fds;		/* ring buffer: each CPU's ring, or NULL */
 };
 
 /*

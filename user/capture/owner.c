@@ -13,8 +13,10 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <xdp/libxdp.h>
+#include <linux/capability.h>
 
 #include "user/capture/loader.h"
+#include "user/base/caps.h"
 #include "user/base/log.h"
 #include "user/capture/owner.h"
 
@@ -218,15 +220,38 @@ out:
 	return err ? err : removed;
 }
 
+/*
+ * Without CAP_SYS_ADMIN, no program can be looked at by its id: netlink
+ * says whether one is there, and then nobody can say whose it is.
+ */
+static int check_blind(int ifindex, const char *ifname)
+{
+	__u32 id = 0;
+
+	if (bpf_xdp_query_id(ifindex, 0, &id) || !id)
+		return 0;
+	pr_err("'%s' already has an XDP program (id %u); without CAP_SYS_ADMIN xdpsample cannot tell whose: run as root, or have it removed",
+	       ifname, id);
+	return -EBUSY;
+}
+
 int xs_owner_check(int ifindex, const char *ifname)
 {
-	int err = scan_iface(ifindex, ifname, true);
+	int err;
 
+	if (!xs_caps_have(CAP_SYS_ADMIN))
+		return check_blind(ifindex, ifname);
+	err = scan_iface(ifindex, ifname, true);
 	return err < 0 ? err : 0;
 }
 
 int xs_owner_cleanup(int ifindex, const char *ifname)
 {
+	if (!xs_caps_have(CAP_SYS_ADMIN)) {
+		pr_err("--cleanup on '%s' needs CAP_SYS_ADMIN (root): programs are looked at by their ids",
+		       ifname);
+		return -EPERM;
+	}
 	return scan_iface(ifindex, ifname, false);
 }
 

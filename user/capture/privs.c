@@ -15,38 +15,29 @@
 #include <sys/wait.h>
 #include <linux/capability.h>
 
+#include "user/base/caps.h"
 #include "user/base/log.h"
 #include "user/capture/privs.h"
 
 #define DETACH_REQ 'D'
 #define DETACHED   'K'
 
-static const struct {
-	int cap;
-	const char *name, *why;
-} needed[] = {
-	{ CAP_NET_ADMIN, "CAP_NET_ADMIN", "attaching XDP programs" },
-	{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN",
-	  "loading BPF programs and querying other XDP programs" },
-};
-
+/*
+ * CAP_NET_ADMIN to attach; to load, CAP_SYS_ADMIN, or CAP_BPF with
+ * CAP_PERFMON (Linux 5.8), which then do without libxdp's dispatcher and
+ * its queries of other programs (owner.c, attach.c).
+ */
 int xs_privs_require(void)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = { 0 };
-
-	if (syscall(SYS_capget, &h, d))
-		return 0;	/* cannot tell: let the kernel decide */
-	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
-		int c = needed[i].cap;
-
-		if (d[c / 32].effective & (1u << (c % 32)))
-			continue;
-		pr_err("missing capability %s (needed for %s); run as root",
-			needed[i].name, needed[i].why);
+	if (!xs_caps_have(CAP_NET_ADMIN)) {
+		pr_err("missing capability CAP_NET_ADMIN (needed for attaching XDP programs); run as root");
 		return -EPERM;
 	}
-	return 0;
+	if (xs_caps_have(CAP_SYS_ADMIN) ||
+	    (xs_caps_have(CAP_BPF) && xs_caps_have(CAP_PERFMON)))
+		return 0;
+	pr_err("missing capability CAP_SYS_ADMIN, or CAP_BPF and CAP_PERFMON (needed for loading BPF programs); run as root");
+	return -EPERM;
 }
 
 int xs_privs_check(struct xs_privsep *p, const char *user)

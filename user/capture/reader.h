@@ -24,6 +24,7 @@ struct xs_reader_cfg {
 	uint32_t buffer_bytes;	/* perf: each CPU's buffer */
 	bool immediate;		/* perf: a wakeup for every record */
 	struct xs_read_counts *counts;	/* the caller's, kept */
+	int *ring_fds;		/* each CPU's ring, taken over; NULL: by id */
 };
 
 struct xs_reader {

@@ -145,17 +145,33 @@ static int ring_map(struct ring *r, int map_fd, int epfd)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, map_fd, &ev) ? -errno : 0;
 }
 
-/* Ring i of the outer array, mapped, as stream i. */
-static int ring_open(struct rings *g, int outer_fd, __u32 i)
+/*
+ * Ring i's fd: given (and taken over), or looked up in the outer array by
+ * its id (CAP_SYS_ADMIN).
+ */
+static int ring_fd(struct rings *g, int outer_fd, __u32 i)
 {
 	__u32 id;
-	int fd, err;
+	int fd;
 
+	if (g->cfg.ring_fds) {
+		fd = g->cfg.ring_fds[i];
+		g->cfg.ring_fds[i] = -1;
+		return fd >= 0 ? fd : -EBADF;
+	}
 	if (bpf_map_lookup_elem(outer_fd, &i, &id))
 		return -errno;
 	fd = bpf_map_get_fd_by_id(id);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Ring i of the outer array, mapped, as stream i. */
+static int ring_open(struct rings *g, int outer_fd, __u32 i)
+{
+	int fd = ring_fd(g, outer_fd, i), err;
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	g->at[i].cfg = &g->cfg;
 	err = ring_map(&g->at[i], fd, g->r.epfd);
 	close(fd);	/* the mappings and the epoll keep the ring */
@@ -232,6 +248,10 @@ int xs_ring_reader_open(struct xs_reader **out, int outer_fd,
 		err = -ENOMEM;
 	for (__u32 i = 0; !err && i < info.max_entries; i++)
 		err = ring_open(g, outer_fd, i);
+	/* Rings given and not mapped (an error on the way): closed. */
+	for (__u32 i = 0; cfg->ring_fds && i < info.max_entries; i++)
+		if (cfg->ring_fds[i] >= 0)
+			close(cfg->ring_fds[i]);
 	if (err) {
 		rings_close(&g->r);
 		return err;

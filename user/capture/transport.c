@@ -20,8 +20,11 @@ const char *xs_transport_name(uint32_t transport)
 	       transport == XS_TRANSPORT_PERF ? "perf" : "?";
 }
 
-/* A ring buffer per possible CPU, in an array the program indexes. */
-static int create_rings(uint32_t bytes)
+/*
+ * A ring buffer per possible CPU, in an array the program indexes; keep
+ * (n of them) gets each ring's fd, or the array alone holds them.
+ */
+static int create_rings(uint32_t bytes, int *keep)
 {
 	int n = libbpf_num_possible_cpus(), ring, outer = -1;
 	LIBBPF_OPTS(bpf_map_create_opts, o);
@@ -44,15 +47,33 @@ static int create_rings(uint32_t bytes)
 			ring = -1;
 			break;
 		}
-		close(ring);	/* the array holds it */
+		if (keep)
+			keep[i] = ring;
+		else
+			close(ring);	/* the array holds it */
 	}
 	if (ring < 0) {
 		ring = -errno;
 		if (outer >= 0)
 			close(outer);
+		for (int i = 0; keep && i < n && keep[i] >= 0; i++)
+			close(keep[i]);
 		return ring;
 	}
 	return outer;
+}
+
+int xs_transport_rings(uint32_t buffer_bytes, int *rings)
+{
+	int n = libbpf_num_possible_cpus(), fd;
+
+	for (int i = 0; i < n; i++)
+		rings[i] = -1;
+	fd = create_rings(buffer_bytes, rings);
+	if (fd < 0)
+		pr_err("cannot create the ring buffers (%u KiB per CPU): %s",
+		       buffer_bytes / 1024, strerror(-fd));
+	return fd;
 }
 
 int xs_transport_create(uint32_t transport, uint32_t buffer_bytes)
@@ -61,7 +82,7 @@ int xs_transport_create(uint32_t transport, uint32_t buffer_bytes)
 	int fd;
 
 	if (rb)
-		fd = create_rings(buffer_bytes);
+		fd = create_rings(buffer_bytes, NULL);
 	else
 		fd = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, "xs_perf",
 				    sizeof(__u32), sizeof(__u32),

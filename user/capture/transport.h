@@ -12,5 +12,11 @@ const char *xs_transport_name(uint32_t transport);
  * programs of all interfaces share: its fd, or -errno, said.
  */
 int xs_transport_create(uint32_t transport, uint32_t buffer_bytes);
+/*
+ * The ring buffers' array, as xs_transport_create makes it, and each CPU's
+ * ring fd in rings[] (one per possible CPU, the caller's to close): a
+ * reader without CAP_SYS_ADMIN cannot open them from the array by id.
+ */
+int xs_transport_rings(uint32_t buffer_bytes, int *rings);
 
 #endif
