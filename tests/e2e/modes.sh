@@ -1,7 +1,7 @@
 #!/bin/bash
 # --mode on a device without native XDP (a bridge): auto falls back to
 # generic and says so; native is refused in one line, nothing attached, no
-# file left.
+# file left. A bridge and its port in one run: the kernel's reason said.
 . "$(dirname "$0")/lib.sh"
 netns_up
 ip -n "$XS_NS_B" link add xsbr0 type bridge || skip "no bridge support"
@@ -20,4 +20,16 @@ rc=$?
 	fail "native on a bridge said: $(cat "$WORK/native.err")"
 [ ! -e "$WORK/native.pcap" ] || fail "file left behind"
 ip -n "$XS_NS_B" -d link show xsbr0 | grep -q "prog/xdp" && fail "program left attached"
+
+# A bridge and one of its ports in one run, the bridge first: the kernel
+# allows no program under a device above that has one; its reason is said.
+ip -n "$XS_NS_B" link set "$XS_IF_B2" master xsbr0 || fail "cannot make a bridge port"
+"$XS" --netns "$XS_NS_B" -i xsbr0 -i "$XS_IF_B2" -w "$WORK/both.pcapng" 2>"$WORK/both.err"
+rc=$?
+[ "$rc" = 1 ] || fail "bridge and port: exit $rc: $(cat "$WORK/both.err")"
+[ "$(wc -l <"$WORK/both.err")" = 1 ] &&
+	grep -q "cannot attach XDP program to '$XS_IF_B2': File exists: another XDP program is there, or on a device above it (the bridge it is a port of" "$WORK/both.err" ||
+	fail "bridge and port said: $(cat "$WORK/both.err")"
+[ ! -e "$WORK/both.pcapng" ] || fail "bridge and port: file left behind"
+ip -n "$XS_NS_B" -d link show | grep -q "prog/xdp" && fail "bridge and port: a program left attached"
 exit 0

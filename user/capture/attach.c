@@ -233,11 +233,21 @@ static int attach_ingress(struct xs_loader *l, enum xs_mode mode)
 		if (err)
 			return pr_errno(err, "cannot load the XDP program");
 		err = attach_mode(l, mode, try_link);
+		/*
+		 * The kernel's reason, which a link's attach does not carry:
+		 * one XDP program per device, and none under a device above it
+		 * that has one (a bridge a port belongs to, a macvlan on it).
+		 */
+		if (err == -EEXIST)
+			pr_err("cannot attach XDP program to '%s': File exists: another XDP program is there, or on a device above it (the bridge it is a port of, a macvlan or VLAN on it; attach below first, or not both)",
+			       l->ifname);
+		else if (err)
+			pr_errno(err, "cannot attach XDP program to '%s'%s",
+				 l->ifname, mode == XS_MODE_AUTO ? "" :
+				 mode == XS_MODE_NATIVE ?
+				 " in native mode" : " in generic mode");
 		if (err)
-			return pr_errno(err, "cannot attach XDP program to '%s'%s",
-					l->ifname, mode == XS_MODE_AUTO ? "" :
-					mode == XS_MODE_NATIVE ?
-					" in native mode" : " in generic mode");
+			return err;
 	}
 	l->prog_id = prog_id(xs_loader_prog_fd(l));
 	return 0;
