@@ -34,6 +34,7 @@ cases=(
 	"2|cannot write the statistics file '$WORK/dir': it is not a regular file|--stats-file $WORK/dir"
 	"2|cannot write the statistics file '$WORK/none/x.prom': No such file or directory|--stats-file $WORK/none/x.prom"
 	"2|--stats-file and -w name the same file '$out'|--stats-file $out"
+	"2|cannot write the statistics file '$WORK/dir/x.prom' as the -Z user: Permission denied|--stats-file $WORK/dir/x.prom -Z nobody"
 	"2|invalid seed '0x': not a 64-bit number (decimal, or 0x hex)|--sample flow --seed 0x"
 	"2|invalid seed '-1': not a 64-bit number (decimal, or 0x hex)|--sample flow --seed -1"
 	"2|invalid seed '18446744073709551616': not a 64-bit number (decimal, or 0x hex)|--sample flow --seed 18446744073709551616"

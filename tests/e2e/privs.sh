@@ -42,6 +42,11 @@ nosys -w "$WORK/two.pcap" 2>"$WORK/two.err" && fail "without CAP_SYS_ADMIN, besi
 grep -q "'$XS_IF_B' already has an XDP program (id $(xdp_prog_id)); without CAP_SYS_ADMIN xdpsample cannot tell whose" "$WORK/two.err" ||
 	fail "without CAP_SYS_ADMIN, beside a program: $(cat "$WORK/two.err")"
 nosys --cleanup 2>"$WORK/cl.err" && fail "--cleanup without CAP_SYS_ADMIN ran"
+# --netns is root's: entering a namespace takes CAP_SYS_ADMIN.
+nosys --netns "$XS_NS_B" -w "$WORK/ns.pcap" 2>"$WORK/ns.err" && fail "--netns without CAP_SYS_ADMIN ran"
+grep -q "cannot enter network namespace '$XS_NS_B': Operation not permitted" "$WORK/ns.err" ||
+	fail "--netns without CAP_SYS_ADMIN: $(cat "$WORK/ns.err")"
+[ ! -e "$WORK/ns.pcap" ] || fail "--netns without CAP_SYS_ADMIN left a file"
 grep -q "cleanup on '$XS_IF_B' needs CAP_SYS_ADMIN" "$WORK/cl.err" || fail "--cleanup: $(cat "$WORK/cl.err")"
 send 100 -r 20000
 xs_wait_seen 100
