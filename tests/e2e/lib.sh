@@ -29,6 +29,8 @@ e2e_cleanup() {
 	for p in $XS_PID "${BG_PIDS[@]}"; do
 		kill -9 "$p" 2>/dev/null
 	done
+	# A child a test did not name must not hold the cleanup up either.
+	pkill -9 -P $$ 2>/dev/null
 	wait 2>/dev/null
 	for p in "${AT_EXIT[@]}"; do
 		"$p"

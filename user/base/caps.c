@@ -57,22 +57,6 @@ bool xs_caps_have(int cap)
 	return v == CAP_SET;
 }
 
-int xs_caps_effective(char *buf, size_t len)
-{
-	cap_t now = cap_get_proc();
-	char *text = now ? cap_to_text(now, NULL) : NULL;
-
-	if (!text) {
-		cap_free(now);
-		return -errno;
-	}
-	strncpy(buf, text, len - 1);
-	buf[len - 1] = '\0';
-	cap_free(text);
-	cap_free(now);
-	return 0;
-}
-
 /* The whole of a regular file of at most max bytes, from fd. */
 static char *read_all(int fd, size_t max, const char *what, const char *path)
 {

@@ -20,8 +20,6 @@ void xs_caps_back(void);
 int xs_caps_drop(void);
 /* The process holds capability cap (CAP_*) in its effective set. */
 bool xs_caps_have(int cap);
-/* Effective capabilities the process holds (for the tests and -v). */
-int xs_caps_effective(char *buf, size_t len);
 
 /*
  * A file the user names, read with the user's rights: a regular file of at

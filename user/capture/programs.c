@@ -214,15 +214,10 @@ static bool lost_one(const struct xs_iface *f, enum xs_attach_state st,
 
 bool xs_programs_follow(const struct xs_programs *p, struct xs_ifaces *ifs)
 {
-	xs_ifaces_follow(ifs);
-	return xs_programs_lost(p);
-}
-
-bool xs_programs_lost(const struct xs_programs *p)
-{
 	bool lost = false;
 	uint32_t by;
 
+	xs_ifaces_follow(ifs);
 	for (unsigned int i = 0; i < p->n; i++) {
 		enum xs_attach_state st = xs_loader_state(p->l[i], &by);
 

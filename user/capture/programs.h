@@ -45,11 +45,10 @@ int xs_programs_settle(const struct xs_programs *p);
 /* tcpdump's "listening on" line, one per interface, once attached. */
 void xs_programs_listening(const struct xs_programs *p);
 /*
- * True, said once per interface, when one is no longer ours to capture:
- * deleted, moved to another namespace, its program detached or replaced.
+ * Renamed interfaces followed; true, said once per interface, when one is
+ * no longer ours to capture: deleted, moved to another namespace, its
+ * program detached or replaced.
  */
-bool xs_programs_lost(const struct xs_programs *p);
-/* Renamed interfaces followed, then xs_programs_lost. */
 bool xs_programs_follow(const struct xs_programs *p, struct xs_ifaces *ifs);
 /* ctx is the struct xs_programs (the -Z parent calls it). */
 void xs_programs_detach(void *ctx);
