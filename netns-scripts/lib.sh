@@ -71,9 +71,18 @@ xdp_seen() {
 	stats_seen "$id" 0
 }
 
-# egress_seen: packets the newest xdpsample egress program (tc) has run
-# on so far (the tests run one at a time); 0 when there is none.
+# egress_seen: packets the xdpsample egress program (tc) has run on so far:
+# the one process $XS_PID holds, else the newest on the machine; 0 when
+# there is none.
 egress_seen() {
-	stats_seen "$(bpftool prog show name xdpsample_out 2>/dev/null |
-		sed -n 's/^\([0-9]*\): .*/\1/p' | tail -1)" 1
+	local f id=
+	for f in ${XS_PID:+/proc/$XS_PID/fdinfo/*}; do
+		id=$(sed -n 's/^prog_id:[[:space:]]*//p' "$f" 2>/dev/null)
+		[ -n "$id" ] && bpftool prog show id "$id" 2>/dev/null |
+			grep -q " name xdpsample_out " && break
+		id=
+	done
+	[ -n "${XS_PID:-}" ] || id=$(bpftool prog show name xdpsample_out 2>/dev/null |
+		sed -n 's/^\([0-9]*\): .*/\1/p' | tail -1)
+	stats_seen "$id" 1
 }
