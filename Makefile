@@ -40,7 +40,7 @@ UNIT      := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 SAN_UNIT  := $(UNIT_SRCS:tests/unit/%.c=$(SAN_DIR)/tests/%)
 TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp $(OUT)/xs-corpus $(OUT)/xs-tun \
 	     $(OUT)/xs-flows $(OUT)/xs-gen \
-	     $(OUT)/xs-progcost
+	     $(OUT)/xs-progcost $(OUT)/xs-mergecost
 TEST_BPF  := $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o $(OUT)/xdp_drop.bpf.o \
 	     $(OUT)/tc_drop_port.bpf.o $(OUT)/tc_pass.bpf.o
 # The libFuzzer target: the record checks and the file writers.
@@ -139,6 +139,10 @@ $(SAN_DIR)/tests/%: tests/unit/%.c $(SAN_OBJS)
 $(OUT)/xs-progcost: bench/xs-progcost.c $(LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lpthread -o $@
+
+$(OUT)/xs-mergecost: bench/xs-mergecost.c $(LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
 $(OUT)/xs-gen: bench/xs-gen.c $(OUT)/gen.skel.h
 	$(call msg,CC,$@)

@@ -70,7 +70,7 @@ END {
 	}
 	for (i = 1; i <= m; i++)
 		if (o[i] !~ /^filter-/ && o[i] !~ /^cpus/ && o[i] !~ /^sample-/ &&
-		    o[i] !~ /^(tc-pass|egress-)/)
+		    o[i] !~ /^(tc-pass|egress-|merge-)/)
 			printf "| %s | %d | %+d |\n", o[i], med[o[i]], med[o[i]] - med["XDP_PASS"]
 	printf "\n--sample flow at N=100 (the flow key parsed and hashed on every packet)\n"
 	printf "against --sample random at N=100:\n\n"
@@ -103,6 +103,14 @@ END {
 	for (i = 1; i <= m; i++)
 		if (o[i] ~ /^filter-/)
 			printf "| %s | %d | %+d |\n", substr(o[i], 8), med[o[i]], med[o[i]] - med[base]
+	printf "\nThe time-order merge alone (user/capture/merge.c, a tournament over the\n"
+	printf "CPUs'"'"' streams), fed synthetic streams by bench/xs-mergecost: ns per\n"
+	printf "record handed on, against 2 streams:\n\n"
+	printf "| streams | ns / record | ÷ 2 streams |\n|---|---|---|\n"
+	for (i = 1; i <= m; i++)
+		if (o[i] ~ /^merge-/)
+			printf "| %s | %.1f | %.2f |\n", substr(o[i], 7), med[o[i]], \
+				med["merge-2"] ? med[o[i]] / med["merge-2"] : 0
 }' "$cost"
 cat <<OVER
 

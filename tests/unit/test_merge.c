@@ -20,9 +20,11 @@ struct fake {
 	bool busy;
 };
 
-static struct fake f[3];
-static struct xs_stream_src src[3];
-static struct { uint64_t ts; uint32_t cpu; } out[3 * MAXR];
+#define MAXS 128	/* streams: a 128-CPU host */
+
+static struct fake f[MAXS];
+static struct xs_stream_src src[MAXS];
+static struct { uint64_t ts; uint32_t cpu; } out[MAXS * MAXR];
 static unsigned int n_out;
 
 static int peek(void *s, struct xs_packet *pkt)
@@ -212,6 +214,56 @@ static void test_flush(void)
 	xs_merge_free(&m);
 }
 
+/*
+ * 128 streams, as a 128-CPU host has: interleaved, every eighth silent,
+ * one far behind the rest, eight streams at a time on equal timestamps.
+ * Every record once, in timestamp order, the lower CPU first among equals.
+ */
+static void test_many(void)
+{
+	unsigned int total = 0, bad = 0;
+	uint64_t ts[MAXR];
+	struct xs_merge m;
+
+	for (unsigned int i = 0; i < MAXS; i++) {
+		unsigned int n = i % 8 == 7 ? 0 : 16;
+
+		for (unsigned int k = 0; k < n; k++)
+			ts[k] = i == 5 ? k + 1 : 1000 + k * 128 + i % 16;
+		put(i, ts, n);
+		total += n;
+	}
+	setup(&m, MAXS, 0);
+	CHECK_EQ(xs_merge_run(&m, 1000000, false), total, "128 streams");
+	for (unsigned int j = 1; j < n_out; j++)
+		bad += out[j].ts < out[j - 1].ts ||
+		       (out[j].ts == out[j - 1].ts && out[j].cpu <= out[j - 1].cpu);
+	CHECK(!bad && !m.late && out[0].cpu == 5 && out[15].cpu == 5,
+	      "128 streams: %u out of order, %llu late, first from CPU %u",
+	      bad, (unsigned long long)m.late, out[0].cpu);
+	xs_merge_free(&m);
+}
+
+/* Among 128, one stream being written holds every other for the hold. */
+static void test_many_busy(void)
+{
+	struct xs_merge m;
+
+	for (unsigned int i = 0; i < MAXS; i++)
+		put(i, (uint64_t[]){ 10 + i % 4, 100 }, 2);
+	put(77, NULL, 0);
+	f[77].busy = true;
+	setup(&m, MAXS, 0);
+	CHECK_EQ(xs_merge_run(&m, 20, false), 0, "went past a busy stream");
+	/* Past the hold, the records stamped up to now - hold go. */
+	CHECK_EQ(xs_merge_run(&m, 11 + HOLD, false), 2 * 32 - 1,
+		 "after the hold: the records stamped 10 and 11");
+	f[77].busy = false;
+	CHECK_EQ(xs_merge_run(&m, 200, true), 2 * (MAXS - 1) - (2 * 32 - 1),
+		 "the rest at the flush");
+	xs_merge_free(&m);
+}
+
 int main(void)
 {
 	test_interleave();
@@ -222,5 +274,7 @@ int main(void)
 	test_lag();
 	test_late();
 	test_flush();
+	test_many();
+	test_many_busy();
 	return unit_result();
 }

@@ -8,14 +8,25 @@
 int xs_merge_init(struct xs_merge *m, struct xs_stream_src *src,
 		  unsigned int n, uint64_t hold_ns, xs_merged_fn fn, void *ctx)
 {
+	unsigned int size = 1;
+
+	while (size < n)
+		size *= 2;
 	*m = (struct xs_merge){
 		.n = n, .src = src, .hold_ns = hold_ns, .fn = fn, .ctx = ctx,
 		.head = calloc(n ? n : 1, sizeof(*m->head)),
 		.has = calloc(n ? n : 1, sizeof(*m->has)),
+		.win = malloc(2 * size * sizeof(*m->win)),
+		.key = malloc(2 * size * sizeof(*m->key)),
+		.size = size,
 	};
-	if (!m->head || !m->has) {
+	if (!m->head || !m->has || !m->win || !m->key) {
 		xs_merge_free(m);
 		return -ENOMEM;
+	}
+	for (unsigned int j = 0; j < 2 * size; j++) {
+		m->win[j] = -1;
+		m->key[j] = UINT64_MAX;
 	}
 	return 0;
 }
@@ -24,8 +35,30 @@ void xs_merge_free(struct xs_merge *m)
 {
 	free(m->head);
 	free(m->has);
+	free(m->win);
+	free(m->key);
 	m->head = NULL;
 	m->has = NULL;
+	m->win = NULL;
+	m->key = NULL;
+}
+
+/* Stream i's record changed (or it has none now): its path replayed. */
+static void update(struct xs_merge *m, unsigned int i)
+{
+	unsigned int j = m->size + i, w;
+
+	m->win[j] = m->has[i] ? (int)i : -1;
+	m->key[j] = m->has[i] ? m->head[i].ts_ns : UINT64_MAX;
+	for (j /= 2; j >= 1; j /= 2) {
+		/*
+		 * Of equals the left: its streams are the lower ones. An index,
+		 * not a branch: which side wins is as random as the streams.
+		 */
+		w = 2 * j + (m->key[2 * j + 1] < m->key[2 * j]);
+		m->key[j] = m->key[w];
+		m->win[j] = m->win[w];
+	}
 }
 
 /*
@@ -41,6 +74,7 @@ static void refill(struct xs_merge *m, unsigned int i, uint64_t now,
 	uint64_t bound = 0, w = m->hold_ns;
 
 	m->has[i] = r == XS_STREAM_RECORD;
+	update(m, i);
 	if (m->has[i])
 		return;
 	if (r == XS_STREAM_EMPTY) {
@@ -56,13 +90,7 @@ static void refill(struct xs_merge *m, unsigned int i, uint64_t now,
 /* The stream with the oldest record (the lowest index of equals); -1. */
 static int oldest(const struct xs_merge *m)
 {
-	int best = -1;
-
-	for (unsigned int i = 0; i < m->n; i++)
-		if (m->has[i] &&
-		    (best < 0 || m->head[i].ts_ns < m->head[best].ts_ns))
-			best = (int)i;
-	return best;
+	return m->n ? m->win[1] : -1;
 }
 
 unsigned long xs_merge_run(struct xs_merge *m, uint64_t now_ns, bool flush)

@@ -45,6 +45,17 @@ struct xs_merge {
 	struct xs_stream_src *src;	/* n */
 	struct xs_packet *head;		/* n: each stream's peeked record */
 	bool *has;			/* n */
+	/*
+	 * A tournament over the streams: leaf i (at size + i) is stream i,
+	 * each node the winner of its two children, the older record (the
+	 * left, lower streams, of equals): its stream in win (-1: none) and
+	 * its stamp in key (UINT64_MAX: none), side by side so that a
+	 * change climbs with one comparison a level. The root, at 1, is
+	 * the oldest in O(1); one stream's change costs O(log n).
+	 */
+	int *win;			/* 2 * size */
+	uint64_t *key;			/* 2 * size */
+	unsigned int size;		/* a power of two, >= n */
 	uint64_t hold_ns;
 	xs_merged_fn fn;
 	void *ctx;
