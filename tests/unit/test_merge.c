@@ -264,6 +264,18 @@ static void test_many_busy(void)
 	xs_merge_free(&m);
 }
 
+/* A record stamped at the very end of time is still a record. */
+static void test_max_stamp(void)
+{
+	struct xs_merge m;
+
+	put(0, NULL, 0);
+	put(1, (uint64_t[]){ UINT64_MAX }, 1);
+	setup(&m, 2, 0);
+	CHECK_EQ(xs_merge_run(&m, 0, true), 1, "a record stamped UINT64_MAX");
+	xs_merge_free(&m);
+}
+
 int main(void)
 {
 	test_interleave();
@@ -276,5 +288,6 @@ int main(void)
 	test_flush();
 	test_many();
 	test_many_busy();
+	test_max_stamp();
 	return unit_result();
 }

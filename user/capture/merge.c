@@ -49,7 +49,10 @@ static void update(struct xs_merge *m, unsigned int i)
 	unsigned int j = m->size + i, w;
 
 	m->win[j] = m->has[i] ? (int)i : -1;
-	m->key[j] = m->has[i] ? m->head[i].ts_ns : UINT64_MAX;
+	/* UINT64_MAX is no record: a real one, however late, sorts below. */
+	m->key[j] = !m->has[i] ? UINT64_MAX :
+		    m->head[i].ts_ns < UINT64_MAX ? m->head[i].ts_ns :
+						    UINT64_MAX - 1;
 	for (j /= 2; j >= 1; j /= 2) {
 		/*
 		 * Of equals the left: its streams are the lower ones. An index,
