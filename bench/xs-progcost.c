@@ -123,20 +123,20 @@ static int sampler(const char *transport, unsigned int rate,
 							 XS_TRANSPORT_PERF,
 		.buffer_bytes = 256 << 20,
 	};
+	struct xs_drain_cfg dc;
 	struct xs_loader *l;
 	struct xs_drain *d;
-	int fd;
 
 	if (expr && xs_filter_build(&f, expr, cfg.snaplen, XS_FILTER_ETHERNET))
 		return 1;
 	cfg.filter = expr ? &f : NULL;
 	/* 256 MiB holds 1.6 million 160-byte records: no "buffer full". */
-	fd = xs_transport_create(cfg.transport, cfg.buffer_bytes);
-	if (fd < 0 || xs_loader_open(&l, &cfg, fd) || xs_loader_load(l) ||
-	    xs_drain_open(&d, &(struct xs_drain_cfg){
-				.transport = cfg.transport, .map_fd = fd,
-				.buffer_bytes = cfg.buffer_bytes, .snaplen = 128,
-			  }, discard, NULL)) {
+	dc = (struct xs_drain_cfg){
+		.transport = cfg.transport, .buffer_bytes = cfg.buffer_bytes,
+		.snaplen = 128,
+	};
+	if (xs_drain_create(&d, &dc, discard, NULL) ||
+	    xs_loader_open(&l, &cfg, dc.map_fd) || xs_loader_load(l)) {
 		fprintf(stderr, "xs-progcost: cannot load the sampler\n");
 		return 1;
 	}

@@ -63,17 +63,19 @@ static int rig_cfg(struct rig *r, struct xs_prog_cfg cfg)
 
 	/* The XDP hook unless a test asks for others. */
 	cfg.dirs = cfg.dirs ?: XS_DIRS_IN;
+	struct xs_drain_cfg dc = {
+		.transport = transport, .buffer_bytes = cfg.buffer_bytes,
+		.snaplen = snaplen,
+	};
+
 	memset(r, 0, sizeof(*r));
-	r->map_fd = xs_transport_create(cfg.transport, cfg.buffer_bytes);
-	if (r->map_fd < 0 ||
-	    xs_loader_open(&r->l, &cfg, r->map_fd) ||
-	    xs_loader_load(r->l))
+	r->map_fd = -1;
+	/* As the capture does: the transport and its reader, then the program. */
+	if (xs_drain_create(&r->d, &dc, collect, &r->got))
 		return -1;
-	return xs_drain_open(&r->d, &(struct xs_drain_cfg){
-				.transport = transport, .map_fd = r->map_fd,
-				.buffer_bytes = cfg.buffer_bytes,
-				.snaplen = snaplen,
-			     }, collect, &r->got);
+	r->map_fd = dc.map_fd;
+	return xs_loader_open(&r->l, &cfg, r->map_fd) ||
+	       xs_loader_load(r->l) ? -1 : 0;
 }
 
 static int rig_up(struct rig *r, uint32_t transport, uint32_t rate,

@@ -63,12 +63,14 @@ static void deliver(void *ctx, const struct xs_packet *pkt)
 	d->fn(d->ctx, &p);
 }
 
-static int open_reader(struct xs_drain *d, const struct xs_drain_cfg *c)
+/* rings: the ring buffer's per-CPU rings, which the reader takes over. */
+static int open_reader(struct xs_drain *d, const struct xs_drain_cfg *c,
+		       int *rings)
 {
 	struct xs_reader_cfg rc = {
 		.snaplen = c->snaplen, .buffer_bytes = c->buffer_bytes,
 		.immediate = c->immediate, .counts = &d->read,
-		.ring_fds = c->ring_fds,
+		.ring_fds = rings,
 	};
 	int err;
 
@@ -81,8 +83,8 @@ static int open_reader(struct xs_drain *d, const struct xs_drain_cfg *c)
 	return err;
 }
 
-int xs_drain_open(struct xs_drain **out, const struct xs_drain_cfg *c,
-		  xs_packet_fn fn, void *ctx)
+static int drain_open(struct xs_drain **out, const struct xs_drain_cfg *c,
+		      int *rings, xs_packet_fn fn, void *ctx)
 {
 	struct xs_drain *d = calloc(1, sizeof(*d));
 	int ncpus = libbpf_num_possible_cpus(), err;
@@ -94,7 +96,7 @@ int xs_drain_open(struct xs_drain **out, const struct xs_drain_cfg *c,
 	d->wall_offset = xs_mono_to_wall_offset();
 	d->n_cpus = ncpus > 0 ? ncpus : 1;
 	d->last_rate = calloc(d->n_cpus, sizeof(*d->last_rate));
-	err = d->last_rate ? open_reader(d, c) : -ENOMEM;
+	err = d->last_rate ? open_reader(d, c, rings) : -ENOMEM;
 	if (!err)
 		err = xs_merge_init(&d->merge, d->reader->src, d->reader->n,
 				    MERGE_HOLD_NS, deliver, d);
@@ -109,25 +111,22 @@ int xs_drain_open(struct xs_drain **out, const struct xs_drain_cfg *c,
 int xs_drain_create(struct xs_drain **out, struct xs_drain_cfg *c,
 		    xs_packet_fn fn, void *ctx)
 {
-	int err;
-
-	struct xs_drain_cfg with = *c;
-	int rings[XS_MAX_CPUS / 8];
-
+	int n = libbpf_num_possible_cpus(), *rings = NULL, err;
 	/* Ring by ring: the reader maps each without looking it up by id. */
-	if (c->transport == XS_TRANSPORT_RINGBUF &&
-	    libbpf_num_possible_cpus() <= (int)(sizeof(rings) / sizeof(*rings))) {
+	if (c->transport == XS_TRANSPORT_RINGBUF) {
+		rings = n > 0 ? calloc(n, sizeof(*rings)) : NULL;
+		if (!rings)
+			return pr_errno(-ENOMEM, "cannot make the ring buffers");
 		c->map_fd = xs_transport_rings(c->buffer_bytes, rings);
-		with.ring_fds = rings;
 	} else {
 		c->map_fd = xs_transport_create(c->transport, c->buffer_bytes);
 	}
-	if (c->map_fd < 0)
-		return c->map_fd;
-	with.map_fd = c->map_fd;
-	err = xs_drain_open(out, &with, fn, ctx);
-	return err ? pr_errno(err, "cannot open the %s consumer",
-			      xs_transport_name(c->transport)) : 0;
+	err = c->map_fd < 0 ? c->map_fd : drain_open(out, c, rings, fn, ctx);
+	free(rings);
+	if (c->map_fd < 0 || !err)
+		return err;
+	return pr_errno(err, "cannot open the %s consumer",
+			xs_transport_name(c->transport));
 }
 
 int xs_drain_poll(struct xs_drain *d, int timeout_ms)

@@ -30,18 +30,12 @@ struct xs_drain_cfg {
 	uint32_t buffer_bytes;	/* each CPU's buffer */
 	bool immediate;		/* a wakeup for every record */
 	uint32_t snaplen;	/* what the records are checked against */
-	int *ring_fds;		/* ring buffer: each CPU's ring, or NULL */
 };
 
 /*
- * The transport map must be created (it may still be empty of programs):
- * for the ring buffer the array of per-CPU rings, for perf the event array.
- */
-int xs_drain_open(struct xs_drain **out, const struct xs_drain_cfg *cfg,
-		  xs_packet_fn fn, void *ctx);
-/*
- * The transport map made (its fd in c->map_fd, the caller's to close),
- * then the drain opened on it: 0 or -errno, said.
+ * The transport map made (its fd in c->map_fd, the caller's to close, for
+ * the programs to use: they may come after), then the drain opened on it:
+ * 0 or -errno, said.
  */
 int xs_drain_create(struct xs_drain **out, struct xs_drain_cfg *c,
 		    xs_packet_fn fn, void *ctx);

@@ -24,7 +24,7 @@ struct xs_reader_cfg {
 	uint32_t buffer_bytes;	/* perf: each CPU's buffer */
 	bool immediate;		/* perf: a wakeup for every record */
 	struct xs_read_counts *counts;	/* the caller's, kept */
-	int *ring_fds;		/* each CPU's ring, taken over; NULL: by id */
+	int *ring_fds;		/* ring buffer: each CPU's ring, taken over */
 };
 
 struct xs_reader {
@@ -38,7 +38,7 @@ struct xs_reader {
 	void (*close)(struct xs_reader *r);
 };
 
-/* The array of per-CPU rings the loader made (transport.h). */
+/* The array of per-CPU rings, and each ring's fd (transport.h). */
 int xs_ring_reader_open(struct xs_reader **out, int map_fd,
 			const struct xs_reader_cfg *cfg);
 /* The perf event array: one perf buffer per CPU, mapped here. */

@@ -146,32 +146,16 @@ static int ring_map(struct ring *r, int map_fd, int epfd)
 }
 
 /*
- * Ring i's fd: given (and taken over), or looked up in the outer array by
- * its id (CAP_SYS_ADMIN).
+ * Ring i, from the fd it was made with (taken over: looking it up in the
+ * outer array by id would take CAP_SYS_ADMIN), mapped, as stream i.
  */
-static int ring_fd(struct rings *g, int outer_fd, __u32 i)
+static int ring_open(struct rings *g, __u32 i)
 {
-	__u32 id;
-	int fd;
+	int fd = g->cfg.ring_fds[i], err;
 
-	if (g->cfg.ring_fds) {
-		fd = g->cfg.ring_fds[i];
-		g->cfg.ring_fds[i] = -1;
-		return fd >= 0 ? fd : -EBADF;
-	}
-	if (bpf_map_lookup_elem(outer_fd, &i, &id))
-		return -errno;
-	fd = bpf_map_get_fd_by_id(id);
-	return fd < 0 ? -errno : fd;
-}
-
-/* Ring i of the outer array, mapped, as stream i. */
-static int ring_open(struct rings *g, int outer_fd, __u32 i)
-{
-	int fd = ring_fd(g, outer_fd, i), err;
-
+	g->cfg.ring_fds[i] = -1;
 	if (fd < 0)
-		return fd;
+		return -EBADF;
 	g->at[i].cfg = &g->cfg;
 	err = ring_map(&g->at[i], fd, g->r.epfd);
 	close(fd);	/* the mappings and the epoll keep the ring */
@@ -233,8 +217,10 @@ int xs_ring_reader_open(struct xs_reader **out, int outer_fd,
 	__u32 len = sizeof(info);
 	int err = 0;
 
-	if (!g)
-		return -ENOMEM;
+	if (!g || !cfg->ring_fds) {
+		free(g);
+		return g ? -EINVAL : -ENOMEM;
+	}
 	g->cfg = *cfg;
 	g->r = (struct xs_reader){
 		.unread = rings_unread, .fill = rings_fill,
@@ -247,9 +233,9 @@ int xs_ring_reader_open(struct xs_reader **out, int outer_fd,
 	if (!err && !g->r.src)
 		err = -ENOMEM;
 	for (__u32 i = 0; !err && i < info.max_entries; i++)
-		err = ring_open(g, outer_fd, i);
+		err = ring_open(g, i);
 	/* Rings given and not mapped (an error on the way): closed. */
-	for (__u32 i = 0; cfg->ring_fds && i < info.max_entries; i++)
+	for (__u32 i = 0; i < info.max_entries; i++)
 		if (cfg->ring_fds[i] >= 0)
 			close(cfg->ring_fds[i]);
 	if (err) {
