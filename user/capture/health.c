@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -187,29 +189,18 @@ static const char *why(int err)
 	       err == -EEXIST ? "it is not a regular file" : strerror(-err);
 }
 
-/* The directory of path, where path.tmp is made. */
-static int dir_of(const char *path, char *dir, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return snprintf(dir, len, ".") < 0 ? -EINVAL : 0;
-	if (slash - path + 1 >= (long)len)
-		return -ENAMETOOLONG;
-	memcpy(dir, path, slash - path + 1);
-	dir[slash - path + 1] = '\0';
-	return 0;
-}
-
-/* The directory takes a file from uid/gid (-Z: the child writes). */
+/* The directory where path.tmp is made takes a file from uid/gid (-Z). */
 static int dir_writable_by(const char *path, uid_t uid, gid_t gid)
 {
-	char dir[4096];
+	char *copy = strdup(path);
 	struct stat st;
-	int err = dir_of(path, dir, sizeof(dir));
+	int err = 0;
 
-	if (err || stat(dir, &st))
-		return err ?: -errno;
+	if (!copy || stat(dirname(copy), &st))
+		err = copy ? -errno : -ENOMEM;
+	free(copy);
+	if (err)
+		return err;
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
 	if (st.st_uid == uid)
