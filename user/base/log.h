@@ -38,8 +38,9 @@ void pr_info(const char *fmt, ...) XS_PRINTF(1, 2);
 void pr_debug(const char *fmt, ...) XS_PRINTF(1, 2);
 /* pr_err with ": strerror(-err)" appended; returns err (a -errno). */
 int pr_errno(int err, const char *fmt, ...) XS_PRINTF(2, 3);
-/* The most of a value a message echoes. */
+/* The most of a value a message echoes: "%.*s%s" with XS_SHOWN(v). */
 #define XS_SHOWN_MAX 64
+#define XS_SHOWN(v) XS_SHOWN_MAX, (v), strlen(v) > XS_SHOWN_MAX ? "..." : ""
 /* "invalid WHAT 'VAL': WHY", a usage error; returns -EINVAL. */
 int xs_bad_value(const char *what, const char *val, const char *why);
 /* Every message from now on starts with c ("FILE:LINE: "); NULL: none. */

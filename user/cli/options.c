@@ -55,7 +55,7 @@ static int parse_u64(const char *what, const char *s, uint64_t min,
 		return xs_bad_value(what, s, "not a number");
 	if (errno == ERANGE || v < min || v > max) {
 		pr_err("invalid %s '%.*s%s': must be %llu..%llu", what,
-		       XS_SHOWN_MAX, s, strlen(s) > XS_SHOWN_MAX ? "..." : "",
+		       XS_SHOWN(s),
 		       (unsigned long long)min, (unsigned long long)max);
 		return -EINVAL;
 	}

@@ -69,8 +69,7 @@ static int compile(struct xs_filter *f, const char *expr, uint32_t snaplen,
 		return -ENOMEM;
 	if (pcap_compile(p, &prog, expr, 1, link.netmask)) {
 		snprintf(msg, len, "invalid filter '%.*s%s'%s%s: %s",
-			 XS_SHOWN_MAX, expr,
-			 strlen(expr) > XS_SHOWN_MAX ? "..." : "",
+			 XS_SHOWN(expr),
 			 link.where ? " on " : "", link.where ? link.where : "",
 			 pcap_geterr(p));
 		goto out;
