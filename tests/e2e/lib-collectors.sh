@@ -31,21 +31,29 @@ udp_wait() {
 
 # sfacctd_run CONF PORT: pmacct's sFlow collector with CONF, in the
 # background until its UDP port is bound. sfacctd_stop: once its socket has
-# no datagram left unread, SIGINT (its plugins write what they hold as they
-# exit) and wait for it to end. A datagram its socket had no room for would
-# be a miscount that is not ours: said as such.
+# no datagram left unread, SIGINT, and wait for it and its plugins (its
+# children, which write what they hold as they exit, after the core has
+# gone: a file read before then lacks the last interval) to end. A
+# datagram its socket had no room for would be a miscount that is not ours:
+# said as such.
 sfacctd_run() {
 	sfacctd -f "$1" >"$WORK/sfacctd.log" 2>&1 &
 	SFA_PID=$!
 	BG_PIDS+=("$SFA_PID")
 	SFA_PORT=$2
 	udp_wait $SFA_PID "$2" bound
+	SFA_PLUGINS=$(pgrep -P $SFA_PID)
+	BG_PIDS+=($SFA_PLUGINS)
 	RCVBUF0=$(rcvbuf_errors)
 }
 sfacctd_stop() {
+	local p
 	udp_wait $SFA_PID $SFA_PORT drained
 	kill -INT $SFA_PID
 	gone $SFA_PID 10 || fail "sfacctd does not stop"
+	for p in $SFA_PLUGINS; do
+		gone $p 10 || fail "sfacctd's plugin $p does not stop"
+	done
 	[ "$(rcvbuf_errors)" = "$RCVBUF0" ] ||
 		fail "the collector's socket overflowed: $(($(rcvbuf_errors) - RCVBUF0)) datagrams dropped (Udp RcvbufErrors)"
 }
