@@ -39,10 +39,10 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT      := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 SAN_UNIT  := $(UNIT_SRCS:tests/unit/%.c=$(SAN_DIR)/tests/%)
 TOOLS     := $(OUT)/xs-send $(OUT)/xs-pcapcmp $(OUT)/xs-corpus $(OUT)/xs-tun \
-	     $(OUT)/xs-flows $(OUT)/xs-gen \
+	     $(OUT)/xs-flows $(OUT)/xs-gen $(OUT)/xs-vlanpush \
 	     $(OUT)/xs-progcost $(OUT)/xs-mergecost
 TEST_BPF  := $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o $(OUT)/xdp_drop.bpf.o \
-	     $(OUT)/tc_drop_port.bpf.o $(OUT)/tc_pass.bpf.o
+	     $(OUT)/tc_drop_port.bpf.o $(OUT)/tc_pass.bpf.o $(OUT)/tc_vlan_push.bpf.o
 # The libFuzzer target: the record checks and the file writers.
 FUZZ      := $(OUT)/fuzz_record
 FUZZ_SRCS := user/capture/record.c user/capture/merge.c user/base/clock.c user/base/log.c \

@@ -66,7 +66,7 @@ xdp_seen() {
 	local id
 	# Our program's own id, also when it runs inside libxdp's dispatcher.
 	id=$(xs_in "$XS_NS_B" xdp-loader status "${1:-$XS_IF_B}" 2>/dev/null |
-		awk '/ xdpsample / { for (i = 1; i < NF; i++)
+		awk '/ xdpsample(_dev)? / { for (i = 1; i < NF; i++)
 			if ($i ~ /^[0-9]+$/ && length($(i + 1)) == 16) print $i }' | head -1)
 	stats_seen "$id" 0
 }

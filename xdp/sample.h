@@ -79,13 +79,20 @@ struct xs_record {
 	 * --sample flow): -N's, or with -N auto what the ring's fill made it.
 	 */
 	__u32 rate;
-	__u32 flags;		/* XS_REC_*: the direction */
+	__u32 flags;		/* XS_REC_*: the direction, what was restored */
+	/*
+	 * With XS_REC_HWTS: when the NIC received it, by its own clock
+	 * (bpf_xdp_metadata_rx_timestamp), ns; else 0.
+	 */
+	__u64 hw_tstamp_ns;
 };
-_Static_assert(sizeof(struct xs_record) == 48, "xs_record layout changed");
+_Static_assert(sizeof(struct xs_record) == 56, "xs_record layout changed");
 
 /* xs_record.flags */
 #define XS_REC_EGRESS		0x1	/* sent, not received (tc egress) */
-#define XS_REC_FLAGS		XS_REC_EGRESS
+#define XS_REC_VLAN		0x2	/* a tag the NIC had stripped, put back */
+#define XS_REC_HWTS		0x4	/* hw_tstamp_ns holds the NIC's time */
+#define XS_REC_FLAGS		(XS_REC_EGRESS | XS_REC_VLAN | XS_REC_HWTS)
 
 /* -N auto raises the rate by at most 2^XS_AUTO_MAX_LEVEL. */
 #define XS_AUTO_MAX_LEVEL	16
@@ -104,8 +111,11 @@ struct xs_stats {
 	__u64 matched;		/* passed the filter (only with a filter) */
 	__u64 rate_now;		/* -N auto: the rate of this CPU's last sample */
 	__u64 segs;		/* egress: segments on the wire (GSO counts each) */
+	/* A tag the NIC stripped that could not be put back (no headroom):
+	 * the filter ran on, and the record holds, the frame without it. */
+	__u64 vlan_fail;
 };
-_Static_assert(sizeof(struct xs_stats) == 72, "xs_stats layout changed");
+_Static_assert(sizeof(struct xs_stats) == 80, "xs_stats layout changed");
 
 /* The counters' keys: one entry per direction. */
 #define XS_DIR_IN		0	/* XDP: received */

@@ -35,6 +35,19 @@ const volatile __u32 raw_ip = 0;
  * per sixteenth of it past the first quarter; band_shift = log2(ring/16). */
 const volatile __u32 adaptive = 0;
 const volatile __u32 band_shift = 16;
+/*
+ * xdpsample_dev, loaded for one device: ask its driver for the VLAN tag it
+ * stripped (Linux 6.8) and for its receive timestamp (6.3), each only
+ * where the driver says it has it (netdev's xdp-rx-metadata-features).
+ */
+const volatile __u32 rx_vlan = 0;
+const volatile __u32 rx_tstamp = 0;
+
+extern int bpf_xdp_metadata_rx_vlan_tag(const struct xdp_md *ctx,
+					__be16 *vlan_proto,
+					__u16 *vlan_tci) __ksym __weak;
+extern int bpf_xdp_metadata_rx_timestamp(const struct xdp_md *ctx,
+					 __u64 *timestamp) __ksym __weak;
 
 /* Per CPU, one entry per direction: XS_DIR_IN, XS_DIR_OUT. */
 struct {
@@ -95,6 +108,8 @@ struct hook {
 	void *data, *end;	/* the linear part */
 	__u32 ifindex, queue;
 	int egress;
+	int meta;		/* XDP loaded for its device: RX metadata kfuncs */
+	int tagged;		/* a stripped VLAN tag is back in the frame */
 };
 
 /*
@@ -356,7 +371,14 @@ static __always_inline void fill_meta(struct xs_record *r,
 	r->cpu = bpf_get_smp_processor_id();
 	r->pool = has_filter ? st->matched : st->seen;
 	r->rate = rate;
-	r->flags = k->egress ? XS_REC_EGRESS : 0;
+	r->flags = (k->egress ? XS_REC_EGRESS : 0) |
+		   (k->tagged ? XS_REC_VLAN : 0);
+	r->hw_tstamp_ns = 0;
+	/* The NIC's time, where its driver has one (veth's is always 0). */
+	if (k->meta && rx_tstamp &&
+	    !bpf_xdp_metadata_rx_timestamp(k->ctx, &r->hw_tstamp_ns) &&
+	    r->hw_tstamp_ns)
+		r->flags |= XS_REC_HWTS;
 }
 
 /*
@@ -500,28 +522,101 @@ static __always_inline __u32 wire_len_of(const struct hook *k)
 	return bpf_xdp_get_buff_len(k->ctx);
 }
 
-static __always_inline void sample(const struct hook *k)
+/* After a helper that may move the packet: its pointers again. */
+static __always_inline void refresh(struct hook *k)
 {
-	__u32 key = k->egress ? XS_DIR_OUT : XS_DIR_IN, wire_len, cap_len, rate;
-	struct xs_stats *st;
-
-	st = bpf_map_lookup_elem(&xs_stats, &key);
-	if (!st)
-		return;
-	st->seen++;
 	if (k->egress) {
-		__u32 segs = ((struct __sk_buff *)k->ctx)->gso_segs;
-
-		st->segs += segs > 1 ? segs : 1;
+		k->data = (void *)(long)((struct __sk_buff *)k->ctx)->data;
+		k->end = (void *)(long)((struct __sk_buff *)k->ctx)->data_end;
+	} else {
+		k->data = (void *)(long)((struct xdp_md *)k->ctx)->data;
+		k->end = (void *)(long)((struct xdp_md *)k->ctx)->data_end;
 	}
+}
+
+/*
+ * A VLAN tag the NIC stripped (VLAN offload) put back where it was on the
+ * wire, after the MAC addresses, so that the filter and the copy see the
+ * frame tcpdump shows; taken off again before the packet goes on, which
+ * leaves it as it came. XDP: from the driver (the kfunc), 4 bytes of
+ * headroom taken and given back. tc: the skb's own tag, pushed into the
+ * bytes and popped back out (skb_vlan_push and pop are each other's
+ * inverse, an inner tag already in the bytes included). 1 when it is back.
+ */
+static __always_inline int tag_back(struct hook *k, struct xs_stats *st)
+{
+	struct __sk_buff *skb = k->ctx;
+	__be16 tpid = 0;
+	__u16 tci = 0;
+	__u16 *w;
+	long err;
+
+	if (k->egress) {
+		if (!skb->vlan_present)
+			return 0;
+		err = bpf_skb_vlan_push(skb, skb->vlan_proto, skb->vlan_tci);
+		refresh(k);
+		if (err)
+			goto fail;
+		return k->tagged = 1;
+	}
+	if (!k->meta || !rx_vlan ||
+	    bpf_xdp_metadata_rx_vlan_tag(k->ctx, &tpid, &tci))
+		return 0;
+	err = bpf_xdp_adjust_head(k->ctx, -4);
+	refresh(k);
+	if (err)
+		goto fail;
+	w = k->data;
+	if ((void *)(w + 8) > k->end) {
+		bpf_xdp_adjust_head(k->ctx, 4);
+		refresh(k);
+		goto fail;
+	}
+	/* The addresses 4 bytes down, the tag after them. */
+#pragma unroll
+	for (int i = 0; i < 6; i++)
+		w[i] = w[i + 2];
+	w[6] = tpid;
+	w[7] = bpf_htons(tci);
+	return k->tagged = 1;
+fail:
+	st->vlan_fail++;
+	return 0;
+}
+
+/* The frame as it came: the tag tag_back put in taken out again. */
+static __always_inline void tag_off(struct hook *k)
+{
+	__u16 *w = k->data;
+
+	if (k->egress) {
+		bpf_skb_vlan_pop(k->ctx);
+		return;
+	}
+	if ((void *)(w + 8) > k->end)
+		return;
+#pragma unroll
+	for (int i = 7; i >= 2; i--)
+		w[i] = w[i - 2];
+	bpf_xdp_adjust_head(k->ctx, 4);
+}
+
+static __always_inline void decide(struct hook *k, struct xs_stats *st)
+{
+	__u32 wire_len, cap_len, rate;
+
 	if (has_filter) {
 		if (!filter_match(k))
 			return;
 		st->matched++;
 	}
+	/* Flow keys skip tags (a flow is what they carry): no tag needed. */
 	rate = take_sample(k, st);
 	if (!rate)
 		return;
+	if (!has_filter)
+		tag_back(k, st);
 	st->sampled++;
 	if (adaptive)
 		st->rate_now = rate;
@@ -534,6 +629,28 @@ static __always_inline void sample(const struct hook *k)
 		emit_perf(k, st, rate, wire_len, cap_len);
 }
 
+static __always_inline void sample(struct hook *k)
+{
+	__u32 key = k->egress ? XS_DIR_OUT : XS_DIR_IN;
+	struct xs_stats *st;
+
+	st = bpf_map_lookup_elem(&xs_stats, &key);
+	if (!st)
+		return;
+	st->seen++;
+	if (k->egress) {
+		__u32 segs = ((struct __sk_buff *)k->ctx)->gso_segs;
+
+		st->segs += segs > 1 ? segs : 1;
+	}
+	/* The filter decides on the frame as it was on the wire. */
+	if (has_filter)
+		tag_back(k, st);
+	decide(k, st);
+	if (k->tagged)
+		tag_off(k);
+}
+
 /* What the interface receives. Frags-aware: jumbo frames are sampled too. */
 SEC("xdp.frags")
 int xdpsample(struct xdp_md *ctx)
@@ -542,7 +659,25 @@ int xdpsample(struct xdp_md *ctx)
 		.ctx = ctx, .data = (void *)(long)ctx->data,
 		.end = (void *)(long)ctx->data_end,
 		.ifindex = ctx->ingress_ifindex, .queue = ctx->rx_queue_index,
-		.egress = 0,
+	};
+
+	sample(&k);
+	return XDP_PASS;
+}
+
+/*
+ * The same, loaded for one device (BPF_F_XDP_DEV_BOUND_ONLY) in native
+ * mode: its driver gives what the NIC took off the frame (the VLAN tag)
+ * and when the NIC received it.
+ */
+SEC("xdp.frags")
+int xdpsample_dev(struct xdp_md *ctx)
+{
+	struct hook k = {
+		.ctx = ctx, .data = (void *)(long)ctx->data,
+		.end = (void *)(long)ctx->data_end,
+		.ifindex = ctx->ingress_ifindex, .queue = ctx->rx_queue_index,
+		.meta = 1,
 	};
 
 	sample(&k);

@@ -11,8 +11,10 @@ capture() {
 	ref_start "$WORK/ref.pcap"
 	xs_start xs -w "$WORK/out.pcap" --transport "$transport" \
 		--mode "$mode"
-	grep -q "listening on $XS_IF_B ($mode, $transport, 1/1, snaplen 128)" \
-		"$XS_ERR" || fail "$transport/$mode: wrong listening line: $(head -1 "$XS_ERR")"
+	# Generic XDP cannot ask the driver for a tag the NIC stripped: said.
+	local want="listening on $XS_IF_B ($mode, $transport, 1/1, snaplen 128"
+	[ "$mode" = generic ] && want+="; VLAN tags the NIC strips not seen: generic mode"
+	grep -qF "$want)" "$XS_ERR" || fail "$transport/$mode: wrong listening line: $(head -1 "$XS_ERR")"
 	send $n -r 20000
 	xs_wait_seen $n
 	xs_done "$transport/$mode"

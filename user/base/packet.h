@@ -17,6 +17,9 @@ struct xs_packet {
 	uint64_t pool;		/* that CPU's packets offered to the sampler */
 	uint32_t rate;		/* taken at 1 in rate (packets, or flows) */
 	uint8_t dir;		/* XS_DIR_IN (received) or XS_DIR_OUT (sent) */
+	bool vlan_restored;	/* its VLAN tag came out of band, put back */
+	uint64_t hw_ts_ns;	/* the NIC's receive time; 0: none (ts_ns is
+				 * the host's) */
 	const uint8_t *data;
 };
 

@@ -131,12 +131,14 @@ static int try_link(struct xs_loader *l, enum xdp_attach_mode m)
 	LIBBPF_OPTS(bpf_link_create_opts, o,
 		    .flags = m == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE :
 						 XDP_FLAGS_DRV_MODE);
-	int fd = bpf_link_create(xs_loader_prog_fd(l), l->ifindex, BPF_XDP, &o);
+	int fd = bpf_link_create(xs_loader_xdp_fd(l, m), l->ifindex, BPF_XDP,
+				 &o);
 
 	if (fd < 0)
 		return -errno;
 	l->link_fd = fd;
 	l->attached_mode = m;
+	l->native_meta = l->dev_bound && m == XDP_MODE_NATIVE;
 	return 0;
 }
 
@@ -215,6 +217,32 @@ static int attach_egress(struct xs_loader *l)
 	return 0;
 }
 
+/*
+ * On a device whose driver gives RX metadata (the VLAN tag, a timestamp)
+ * and in a mode that can be native, the program loaded for that device
+ * (a bpf_link: libxdp's dispatcher cannot hold one); auto keeps the
+ * plain one beside it for the generic fallback.
+ */
+static void choose_xdp(struct xs_loader *l, enum xs_mode mode)
+{
+	const struct xs_dev_features *f = &l->feat;
+
+	if (xs_dev_features((uint32_t)l->ifindex, &l->feat))
+		pr_debug("'%s': the kernel does not say what its driver can do",
+			 l->ifname);
+	if (mode == XS_MODE_GENERIC || !no_dispatcher ||
+	    !(f->xdp & XS_XDP_ACT_BASIC) ||
+	    !(f->rx_meta & (XS_RX_META_VLAN_TAG | XS_RX_META_TIMESTAMP)))
+		return;
+	xs_loader_bind(l, mode == XS_MODE_AUTO);
+}
+
+static bool loaded(const struct xs_loader *l)
+{
+	return xs_loader_xdp_fd(l, XDP_MODE_NATIVE) >= 0 ||
+	       xs_loader_xdp_fd(l, XDP_MODE_SKB) >= 0;
+}
+
 static int attach_ingress(struct xs_loader *l, enum xs_mode mode)
 {
 	int err = 1;
@@ -229,7 +257,9 @@ static int attach_ingress(struct xs_loader *l, enum xs_mode mode)
 	if (err < 0)
 		return err;
 	if (err > 0) {
-		err = xs_loader_prog_fd(l) >= 0 ? 0 : xs_loader_load(l);
+		if (!loaded(l))
+			choose_xdp(l, mode);
+		err = loaded(l) ? 0 : xs_loader_load(l);
 		if (err)
 			return pr_errno(err, "cannot load the XDP program");
 		err = attach_mode(l, mode, try_link);
@@ -272,6 +302,24 @@ int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 		 l->egress ? "tc egress" : "");
 	*mode_name = l->how;
 	return 0;
+}
+
+const char *xs_loader_vlan_blind(const struct xs_loader *l)
+{
+	if (l->native_meta && (l->feat.rx_meta & XS_RX_META_VLAN_TAG))
+		return NULL;
+	if (l->attached_mode == XDP_MODE_SKB)
+		return "generic mode";
+	if (l->xprog)
+		return "libxdp's dispatcher";
+	if (!l->feat.meta_known)
+		return "a kernel before 6.8";
+	return "the driver does not give them";
+}
+
+bool xs_loader_nic_time(const struct xs_loader *l)
+{
+	return l->native_meta && (l->feat.rx_meta & XS_RX_META_TIMESTAMP);
 }
 
 /* Our program, alone or in the dispatcher on the interface now. */

@@ -58,7 +58,8 @@ static void deliver(void *ctx, const struct xs_packet *pkt)
 	struct xs_drain *d = ctx;
 	struct xs_packet p = *pkt;
 
-	p.ts_ns += d->wall_offset;
+	/* The NIC's clock where it stamped the frame, else the host's. */
+	p.ts_ns = p.hw_ts_ns ? p.hw_ts_ns : p.ts_ns + d->wall_offset;
 	note_rate(d, &p);
 	d->fn(d->ctx, &p);
 }

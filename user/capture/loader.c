@@ -18,6 +18,9 @@
 #include "user/capture/loader_priv.h"
 #include "xdp/sample.h"
 
+/* linux/bpf.h's (Linux 6.3), newer than Debian 12's headers. */
+#define XS_F_XDP_DEV_BOUND_ONLY	(1U << 6)
+
 /*
  * The transport map exists before the program, so its consumer is ready
  * before the first packet is sampled; the other map is never created.
@@ -79,6 +82,7 @@ static int add_filter(struct xs_loader *l, struct bpf_program *p,
 		      const struct xs_filter *f)
 {
 	bool skb = p == l->skel->progs.xdpsample_out;
+	bool dev = p == l->skel->progs.xdpsample_dev;
 	size_t n = bpf_program__insn_cnt(p), n_all;
 	struct bpf_insn *all;
 	unsigned int at;
@@ -99,7 +103,7 @@ static int add_filter(struct xs_loader *l, struct bpf_program *p,
 	if (err)
 		return pr_errno(err, "cannot add the filter");
 	/* --dump-filter shows the XDP copy, or the tc one with -Q out. */
-	if (skb && l->ingress)
+	if ((skb && l->ingress) || dev)
 		return 0;
 	l->filter_at = at;
 	l->filter_start = (unsigned int)n;
@@ -136,8 +140,13 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 	/* Only the hooks asked for are loaded (and checked by the verifier). */
 	bpf_program__set_autoload(l->skel->progs.xdpsample, l->ingress);
 	bpf_program__set_autoload(l->skel->progs.xdpsample_out, l->egress);
+	/* Loaded for one device, when attach.c finds its driver has RX
+	 * metadata (xs_loader_bind). */
+	bpf_program__set_autoload(l->skel->progs.xdpsample_dev, false);
 	if (!err && cfg->filter && l->ingress)
 		err = add_filter(l, l->skel->progs.xdpsample, cfg->filter);
+	if (!err && cfg->filter && l->ingress)
+		err = add_filter(l, l->skel->progs.xdpsample_dev, cfg->filter);
 	if (!err && cfg->filter && l->egress)
 		err = add_filter(l, l->skel->progs.xdpsample_out, cfg->filter);
 	if (err) {
@@ -171,9 +180,31 @@ int xs_loader_dump_filter(const struct xs_loader *l, FILE *f)
 	return 0;
 }
 
+void xs_loader_bind(struct xs_loader *l, bool keep_plain)
+{
+	struct bpf_program *d = l->skel->progs.xdpsample_dev;
+
+	bpf_program__set_autoload(d, true);
+	bpf_program__set_ifindex(d, (__u32)l->ifindex);
+	bpf_program__set_flags(d, bpf_program__flags(d) |
+				  XS_F_XDP_DEV_BOUND_ONLY);
+	l->skel->rodata->rx_vlan = !!(l->feat.rx_meta & XS_RX_META_VLAN_TAG);
+	l->skel->rodata->rx_tstamp = !!(l->feat.rx_meta & XS_RX_META_TIMESTAMP);
+	bpf_program__set_autoload(l->skel->progs.xdpsample, keep_plain);
+	l->dev_bound = true;
+}
+
+int xs_loader_xdp_fd(const struct xs_loader *l, enum xdp_attach_mode m)
+{
+	if (l->dev_bound && m == XDP_MODE_NATIVE)
+		return bpf_program__fd(l->skel->progs.xdpsample_dev);
+	return bpf_program__fd(l->skel->progs.xdpsample);
+}
+
 int xs_loader_prog_fd(const struct xs_loader *l)
 {
-	return bpf_program__fd(l->skel->progs.xdpsample);
+	return xs_loader_xdp_fd(l, l->native_meta ? XDP_MODE_NATIVE :
+						    XDP_MODE_SKB);
 }
 
 int xs_loader_egress_fd(const struct xs_loader *l)

@@ -9,8 +9,10 @@
 #include "user/base/dir.h"
 #include "user/filter/filter.h"
 
-/* The name every program of ours carries: how stale ones are found. */
+/* The names our XDP programs carry: how stale ones are found. The second
+ * is the one loaded for a device whose driver gives RX metadata. */
 #define XS_PROG_NAME "xdpsample"
+#define XS_PROG_NAME_DEV "xdpsample_dev"
 /* --sample flow -N auto: flows whose decision is remembered (LRU). */
 #define XS_AUTO_FLOWS 65536
 
@@ -47,6 +49,16 @@ int xs_loader_load(struct xs_loader *l);
  */
 int xs_loader_attach(struct xs_loader *l, int ifindex, const char *ifname,
 		     enum xs_mode mode, const char **mode_name);
+
+/*
+ * Once attached: why the VLAN tags a NIC strips are not put back into
+ * what XDP receives ("generic mode", "the driver does not give them"...),
+ * or NULL when they are (the
+ * program loaded for the device runs native on a driver that gives them).
+ */
+const char *xs_loader_vlan_blind(const struct xs_loader *l);
+/* Once attached: the NIC's receive timestamps are asked for. */
+bool xs_loader_nic_time(const struct xs_loader *l);
 
 /* What became of an attached program (checked while the capture runs). */
 enum xs_attach_state {

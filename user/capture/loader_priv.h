@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <xdp/libxdp.h>
+#include "user/capture/features.h"
 #include "user/capture/loader.h"
 #include "sampler.skel.h"
 
@@ -22,9 +23,20 @@ struct xs_loader {
 	unsigned int filter_at, filter_start;	/* placeholder, filter code */
 	int ifindex;
 	char ifname[32];
+	struct xs_dev_features feat;	/* the device's, asked at attach */
+	bool dev_bound;		/* xdpsample_dev loaded for the device */
+	bool native_meta;	/* and attached in native mode: it runs */
 };
 
 /* The skeleton and l freed (nothing attached, or attach.c detached it). */
 void xs_loader_free(struct xs_loader *l);
+/*
+ * Before the load: xdpsample_dev loaded for l->ifindex too, asking the
+ * driver for its VLAN tag and timestamp where it has them; the plain
+ * program beside it only when keep_plain (a generic fallback).
+ */
+void xs_loader_bind(struct xs_loader *l, bool keep_plain);
+/* The XDP program for mode m: the device's in native mode, if loaded. */
+int xs_loader_xdp_fd(const struct xs_loader *l, enum xdp_attach_mode m);
 
 #endif

@@ -172,6 +172,20 @@ void xs_ifaces_follow(struct xs_ifaces *ifs)
 	}
 }
 
+/* IFLA_XDP's nest: how a program is attached, and its id. */
+static void parse_xdp(const struct rtattr *nest, struct xs_link *l)
+{
+	const struct rtattr *a = RTA_DATA(nest);
+	int left = (int)RTA_PAYLOAD(nest);
+
+	for (; RTA_OK(a, left); a = RTA_NEXT(a, left)) {
+		if (a->rta_type == IFLA_XDP_ATTACHED && RTA_PAYLOAD(a) >= 1)
+			l->xdp_attached = *(const uint8_t *)RTA_DATA(a);
+		else if (a->rta_type == IFLA_XDP_PROG_ID && RTA_PAYLOAD(a) >= 4)
+			memcpy(&l->xdp_prog_id, RTA_DATA(a), 4);
+	}
+}
+
 static void parse_link(const struct nlmsghdr *nh, struct xs_link *l)
 {
 	const struct ifinfomsg *ifi = NLMSG_DATA(nh);
@@ -180,10 +194,19 @@ static void parse_link(const struct nlmsghdr *nh, struct xs_link *l)
 
 	l->flags = ifi->ifi_flags;
 	l->type = ifi->ifi_type;
-	for (; RTA_OK(a, left); a = RTA_NEXT(a, left))
+	for (; RTA_OK(a, left); a = RTA_NEXT(a, left)) {
 		if (a->rta_type == IFLA_STATS64 &&
 		    RTA_PAYLOAD(a) >= sizeof(l->st))
 			memcpy(&l->st, RTA_DATA(a), sizeof(l->st));
+		else if (a->rta_type == IFLA_NUM_RX_QUEUES &&
+			 RTA_PAYLOAD(a) >= 4)
+			memcpy(&l->rx_queues, RTA_DATA(a), 4);
+		else if (a->rta_type == IFLA_NUM_TX_QUEUES &&
+			 RTA_PAYLOAD(a) >= 4)
+			memcpy(&l->tx_queues, RTA_DATA(a), 4);
+		else if (a->rta_type == IFLA_XDP)
+			parse_xdp(a, l);
+	}
 }
 
 int xs_iface_link(uint32_t ifindex, struct xs_link *l)

@@ -12,6 +12,9 @@ struct xs_link {
 	struct rtnl_link_stats64 st;
 	uint32_t flags;		/* IFF_* */
 	uint16_t type;		/* ARPHRD_* */
+	uint32_t rx_queues, tx_queues;
+	uint32_t xdp_prog_id;	/* the XDP program attached; 0: none */
+	uint8_t xdp_attached;	/* XDP_ATTACHED_*: how */
 };
 
 /* The link type of a device of type ARPHRD_*; 0: not one we can write. */

@@ -105,7 +105,8 @@ static int prog_owner(__u32 prog_id)
 
 static bool is_ours(struct xdp_program *p)
 {
-	return !strcmp(xdp_program__name(p), XS_PROG_NAME);
+	return !strcmp(xdp_program__name(p), XS_PROG_NAME) ||
+	       !strcmp(xdp_program__name(p), XS_PROG_NAME_DEV);
 }
 
 /*

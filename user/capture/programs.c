@@ -114,6 +114,44 @@ static void describe(const struct xs_programs *p, unsigned int i, char *buf,
 			 c->filter ? " of packets matching the filter" : "");
 }
 
+/*
+ * Why VLAN tags the NIC strips are not seen on what interface i receives
+ * (an Ethernet one), or NULL when they are put back or do not apply.
+ */
+static const char *vlan_blind(const struct xs_programs *p, unsigned int i)
+{
+	if (!xs_dirs_has(p->cfg.dirs, XS_DIR_IN) ||
+	    p->ifs->at[i].linktype != XS_LINKTYPE_ETHERNET)
+		return NULL;
+	return xs_loader_vlan_blind(p->l[i]);
+}
+
+/*
+ * What XDP gets of a frame beside its bytes, in the description (the
+ * listening line says it too where the file may differ from the wire):
+ * VLAN tags the NIC stripped, put back or not seen and why; whose clock
+ * stamps the frames.
+ */
+static void describe_wire(const struct xs_programs *p, unsigned int i,
+			  struct xs_iface *f)
+{
+	const char *blind = vlan_blind(p, i);
+	size_t at = strlen(f->descr);
+
+	if (!xs_dirs_has(p->cfg.dirs, XS_DIR_IN) ||
+	    f->linktype != XS_LINKTYPE_ETHERNET)
+		return;
+	snprintf(f->descr + at, sizeof(f->descr) - at, "; %s%s%s",
+		 blind ? "received: VLAN tags the NIC strips not seen (" :
+			 "received: VLAN tags the NIC stripped put back",
+		 blind ? blind : "", blind ? ")" : "");
+	at = strlen(f->descr);
+	snprintf(f->descr + at, sizeof(f->descr) - at, "; timestamps: %s",
+		 xs_loader_nic_time(p->l[i]) ?
+		 "the NIC's clock where the driver gives one, else the host's" :
+		 "the host's clock");
+}
+
 int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 		       enum xs_mode mode)
 {
@@ -127,6 +165,7 @@ int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 		if (err)
 			return err;
 		describe(p, i, f->descr, sizeof(f->descr));
+		describe_wire(p, i, f);
 	}
 	return 0;
 }
@@ -154,11 +193,16 @@ void xs_programs_listening(const struct xs_programs *p)
 	if (c->sample_mode == XS_SAMPLE_FLOW)
 		snprintf(seed, sizeof(seed), ", seed 0x%016llx",
 			 (unsigned long long)c->seed);
-	for (unsigned int i = 0; i < p->n; i++)
-		pr_info("listening on %s (%s, %s, %s%s, snaplen %u)",
+	for (unsigned int i = 0; i < p->n; i++) {
+		const char *blind = vlan_blind(p, i);
+
+		pr_info("listening on %s (%s, %s, %s%s, snaplen %u%s%s)",
 			p->ifs->at[i].name, p->mode_name[i],
 			xs_transport_name(c->transport), rate, seed,
-			c->snaplen);
+			c->snaplen,
+			blind ? "; VLAN tags the NIC strips not seen: " : "",
+			blind ? blind : "");
+	}
 }
 
 /* "'NAME' (id N)" of a program, by id. */

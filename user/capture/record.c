@@ -25,7 +25,8 @@ int xs_record_check(const void *data, size_t size, uint32_t snaplen,
 	/* The program copies exactly min(wire_len, snaplen) bytes. */
 	want = r.wire_len < snaplen ? r.wire_len : snaplen;
 	if (r.cap_len != want || r.cap_len > size - sizeof(r) ||
-	    r.cpu >= XS_MAX_CPUS || !r.rate || (r.flags & ~XS_REC_FLAGS))
+	    r.cpu >= XS_MAX_CPUS || !r.rate || (r.flags & ~XS_REC_FLAGS) ||
+	    ((r.flags & XS_REC_HWTS) && !r.hw_tstamp_ns))
 		return -EBADMSG;
 	pkt->ts_ns = r.tstamp_ns;
 	pkt->wire_len = r.wire_len;
@@ -36,6 +37,8 @@ int xs_record_check(const void *data, size_t size, uint32_t snaplen,
 	pkt->pool = r.pool;
 	pkt->rate = r.rate;
 	pkt->dir = r.flags & XS_REC_EGRESS ? XS_DIR_OUT : XS_DIR_IN;
+	pkt->vlan_restored = !!(r.flags & XS_REC_VLAN);
+	pkt->hw_ts_ns = r.flags & XS_REC_HWTS ? r.hw_tstamp_ns : 0;
 	pkt->data = (const uint8_t *)data + sizeof(r);
 	return 0;
 }

@@ -143,6 +143,11 @@ static void summary_lost(const struct xs_report *r, const struct xs_sinks *k)
 	if (d->late)
 		xs_log_count(d->late, "packets written out of time order",
 			     false);
+	/* Written, but not as they were on the wire. */
+	if (r->all.vlan_fail)
+		xs_log_count(r->all.vlan_fail,
+			     "packets whose stripped VLAN tag could not be put back (no headroom)",
+			     false);
 }
 
 void xs_report_summary(const struct xs_report *r, const struct xs_sinks *k)

@@ -20,6 +20,7 @@ void xs_stats_add(struct xs_stats *sum, const struct xs_stats *k)
 	sum->ring_full += k->ring_full;
 	sum->copy_fail += k->copy_fail;
 	sum->segs += k->segs;
+	sum->vlan_fail += k->vlan_fail;
 	/* -N auto: the highest rate a CPU sampled at last. */
 	if (k->rate_now > sum->rate_now)
 		sum->rate_now = k->rate_now;
