@@ -20,6 +20,7 @@
 #include "user/cli/config.h"
 #include "user/cli/exit.h"
 #include "user/cli/extcap.h"
+#include "user/cli/list.h"
 #include "user/cli/modes.h"
 #include "user/cli/signals.h"
 
@@ -174,6 +175,8 @@ static int sample(struct run *r)
 		return XS_EXIT_USAGE;
 	if (r->opt.dump_filter)
 		return xs_mode_dump_filter(&r->cfg);
+	if (r->opt.list_ifaces)
+		return xs_mode_list(&r->cfg);
 	if (xs_privs_require())
 		return XS_EXIT_RUNTIME;
 	if (r->opt.cleanup)

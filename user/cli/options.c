@@ -258,6 +258,9 @@ const struct xs_opt xs_opts[] = {
 	  .empty = "empty path" },
 	{ "dump-filter", OPT_DUMP_FILTER, NULL,
 	  "print the filter's generated eBPF and exit", p_flag, F(dump_filter) },
+	{ "list-interfaces", 'D', NULL,
+	  "list the interfaces (of --netns), what each can do for XDP\n"
+	  "and what is attached, then exit", p_flag, F(list_ifaces) },
 	{ "interface", 'i', "IFACE",
 	  "interface to sample (its XDP hook); repeatable", p_iface,
 	  .what = "interface" },

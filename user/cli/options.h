@@ -51,6 +51,7 @@ struct xs_options {
 	uint32_t mode;			/* enum xs_mode */
 	bool cleanup;		/* --cleanup: remove stale programs only */
 	bool dump_filter;	/* --dump-filter: print the filter's eBPF */
+	bool list_ifaces;	/* -D: list the interfaces, capture nothing */
 	bool unbuffered;
 	bool immediate;		/* --immediate-mode */
 	enum xs_log_level log_level;	/* -q, -v */
