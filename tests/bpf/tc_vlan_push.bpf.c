@@ -3,8 +3,8 @@
  * The tests' NIC with VLAN offload: every IPv4 and IPv6 frame leaves with
  * a tag out of band (in the skb, not in its bytes), as a VLAN device hands
  * it to a NIC that inserts tags itself. With inner_tci, a QinQ frame: the
- * inner 802.1Q tag in the bytes, the outer one out of band. Set by
- * build/xs-vlanpush before load.
+ * inner 802.1Q tag in the bytes, the outer one out of band. Frames shorter
+ * than min_len go untagged. Set by build/xs-vlanpush before load.
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -14,6 +14,7 @@
 const volatile __u16 tpid = 0x8100;	/* the outer tag's, host order */
 const volatile __u16 tci = 0;
 const volatile __u16 inner_tci = 0;	/* 0: no inner tag */
+const volatile __u32 min_len = 0;	/* shorter frames keep no tag */
 
 SEC("tc")
 int xs_vlan_push(struct __sk_buff *skb)
@@ -21,7 +22,7 @@ int xs_vlan_push(struct __sk_buff *skb)
 	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
 	__u16 *type = data + 12;
 
-	if ((void *)(type + 1) > end || skb->vlan_present)
+	if ((void *)(type + 1) > end || skb->vlan_present || skb->len < min_len)
 		return TC_ACT_UNSPEC;
 	if (*type != bpf_htons(0x0800) && *type != bpf_htons(0x86dd))
 		return TC_ACT_UNSPEC;

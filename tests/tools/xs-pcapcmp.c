@@ -17,19 +17,29 @@
 #include <pcap/pcap.h>
 
 #define SEQ_OFF 42	/* Ethernet + IPv4 + UDP headers */
+#define TAG_LEN 4	/* an 802.1Q or 802.1ad tag before the IPv4 header */
 
 struct pkt {
 	uint32_t len, caplen;
 	uint8_t *data;
 };
 
+/* The sequence number, behind up to two VLAN tags. */
 static long seq_of(const uint8_t *d, uint32_t caplen)
 {
-	uint32_t s;
+	uint32_t s, off = SEQ_OFF;
 
-	if (caplen < SEQ_OFF + 8 || memcmp(d + SEQ_OFF, "XSSQ", 4))
+	for (int i = 0; i < 2 && caplen >= off - SEQ_OFF + 14; i++) {
+		uint16_t type = (uint16_t)(d[off - SEQ_OFF + 12] << 8 |
+					   d[off - SEQ_OFF + 13]);
+
+		if (type != 0x8100 && type != 0x88a8)
+			break;
+		off += TAG_LEN;
+	}
+	if (caplen < off + 8 || memcmp(d + off, "XSSQ", 4))
 		return -1;
-	memcpy(&s, d + SEQ_OFF + 4, 4);
+	memcpy(&s, d + off + 4, 4);
 	return ntohl(s);
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xs-vlanpush NETNS IFACE in|out TPID TCI [INNER_TCI]: attach
+ * xs-vlanpush NETNS IFACE in|out TPID TCI [INNER_TCI [MIN_LEN]]: attach
  * build/tc_vlan_push.bpf.o to IFACE in NETNS at tc ingress or egress (a
  * tcx link, so that it runs before a tcx program attached after it), say
  * "attached" on stderr, and hold it until SIGINT or SIGTERM. TPID, TCI
- * and INNER_TCI as numbers (0x88a8, 0x6064).
+ * and INNER_TCI as numbers (0x88a8, 0x6064; INNER_TCI 0: none); frames
+ * shorter than MIN_LEN bytes are left untagged.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,8 +24,10 @@
 #define TCX_INGRESS 46
 #define TCX_EGRESS 47
 
+/* tc_vlan_push.bpf.c's .rodata, in its order. */
 struct cfg {
 	unsigned short tpid, tci, inner_tci;
+	unsigned int min_len;
 };
 
 static void die(const char *what)
@@ -71,8 +74,8 @@ int main(int argc, char **argv)
 	size_t size;
 	int ifindex, fd;
 
-	if (argc < 6 || argc > 7 || (strcmp(argv[3], "in") && strcmp(argv[3], "out")))
-		die("usage: xs-vlanpush NETNS IFACE in|out TPID TCI [INNER_TCI]");
+	if (argc < 6 || argc > 8 || (strcmp(argv[3], "in") && strcmp(argv[3], "out")))
+		die("usage: xs-vlanpush NETNS IFACE in|out TPID TCI [INNER_TCI [MIN_LEN]]");
 	/* The object beside this binary, in build/. */
 	if (!realpath("/proc/self/exe", obj_path) || !(slash = strrchr(obj_path, '/')))
 		die("cannot find build/");
@@ -89,9 +92,11 @@ int main(int argc, char **argv)
 	init = ro ? bpf_map__initial_value(ro, &size) : NULL;
 	if (!init || size != sizeof(c))
 		die("no .rodata of the program's");
+	memset(&c, 0, sizeof(c));
 	c.tpid = num(argv[4]);
 	c.tci = num(argv[5]);
-	c.inner_tci = argc == 7 ? num(argv[6]) : 0;
+	c.inner_tci = argc >= 7 ? num(argv[6]) : 0;
+	c.min_len = argc >= 8 ? num(argv[7]) : 0;
 	if (bpf_map__set_initial_value(ro, &c, sizeof(c)))
 		die("cannot set the tag");
 	if (bpf_object__load(obj))
