@@ -17,6 +17,10 @@
 #     pcapng description say so, the frames are written as XDP got them.
 #  6. -D: B's veth runs XDP natively and gives vlan-tag; ours is listed
 #     as attached while it runs.
+#  7. sFlow: each tagged sample carries the tag in its sampled header and
+#     an extended_switch record (VLAN 100, priority 3, as tshark decodes
+#     it), the untagged ones none; sfacctd counts 20 packets in VLAN 100
+#     at priority 3 and 20 in none.
 . "$(dirname "$0")/lib.sh"
 netns_up
 PUSH=$ROOT/build/xs-vlanpush
@@ -159,4 +163,38 @@ line | grep -q " xdpsample_dev (id [0-9]*) native$" || fail "-D while ours runs:
 xs_done "-D"
 [ "$("$XS" -D -w "$WORK/no.pcap" 2>&1 >/dev/null | wc -l)" = 1 ] || fail "-D -w: not one line"
 [ ! -e "$WORK/no.pcap" ] || fail "-D -w left a file"
+# --- 7. sFlow: extended_switch, into sfacctd -------------------------------
+PORT=16373
+cat >"$WORK/sfacctd.conf" <<EOC
+daemonize: false
+sfacctd_ip: 127.0.0.1
+sfacctd_port: $PORT
+sfacctd_pipe_size: 8388608
+plugins: print
+aggregate: vlan, cos
+print_output: json
+print_output_file: $WORK/vlan.json
+print_output_file_append: true
+print_refresh_time: 1
+EOC
+sfacctd_run "$WORK/sfacctd.conf" $PORT
+lo_start "$WORK/sflow.pcap" $PORT
+push out 0x8100 0x7064
+bg_start xs "listening on" "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" \
+	--sflow 127.0.0.1:$PORT || fail "sflow: $(cat "$BG_LOG")"
+XS_PID=$BG_PID XS_ERR=$BG_LOG
+send $N -z 60,200
+xs_wait_seen $N
+xs_done sflow
+pop
+lo_stop
+sfacctd_stop
+switch=$(tshark -n -r "$WORK/sflow.pcap" -d udp.port==$PORT,sflow -T fields \
+	-e sflow_245.vlan.in -e sflow_245.pri.in -e sflow_245.vlan.out \
+	-e sflow_245.pri.out 2>/dev/null | tr '\t' '\n' | tr ',' '\n' | awk NF | sort | uniq -c |
+	awk '{ print $1 "x" $2 }' | tr '\n' ' ')
+[ "$switch" = "40x100 40x3 " ] || fail "sFlow extended_switch fields: '$switch', want 20 samples of VLAN 100 priority 3 in and out"
+by_vlan() { grep "\"vlan\": $1, \"cos\": $2," "$WORK/vlan.json" | sed -n 's/.*"packets": \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }'; }
+[ "$(by_vlan 100 3)" = $((N / 2)) ] && [ "$(by_vlan 0 0)" = $((N / 2)) ] ||
+	fail "sfacctd: $(cat "$WORK/vlan.json")"
 echo "ok"

@@ -23,4 +23,19 @@ struct xs_packet {
 	const uint8_t *data;
 };
 
+/* An Ethernet frame's outer VLAN tag (802.1Q or 802.1ad, in its bytes or
+ * put back): its TCI, or -1 for none. */
+static inline int32_t xs_packet_vlan_tci(const struct xs_packet *pkt)
+{
+	const uint8_t *b = pkt->data;
+	uint16_t type;
+
+	if (pkt->cap_len < 16)
+		return -1;
+	type = (uint16_t)(b[12] << 8 | b[13]);
+	if (type != 0x8100 && type != 0x88a8)
+		return -1;
+	return b[14] << 8 | b[15];
+}
+
 #endif

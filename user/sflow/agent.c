@@ -53,6 +53,8 @@
 #define SUB_AGENT_COUNTERS	1
 #define SUB_AGENT_EGRESS	2
 #define FLOW_FIXED		(8 + 11 * 4 + 8 + 4 * 4)
+#define FMT_EXT_SWITCH		1001
+#define SWITCH_RECORD		(8 + 4 * 4)
 #define COUNTER_SAMPLE		(8 + 4 * 4 + 8 + 88)
 #define FLUSH_NS		1000000000ULL
 
@@ -304,6 +306,20 @@ static void put_protocol(struct stream *d, const struct source *src,
 	put32(d, 0);
 }
 
+/*
+ * extended_switch: the frame's VLAN and 802.1p priority, for it came in
+ * and goes on with that tag (XDP and tc egress see one port, no switching).
+ */
+static void put_switch(struct stream *d, int32_t tci)
+{
+	put32(d, FMT_EXT_SWITCH);
+	put32(d, SWITCH_RECORD - 8);
+	for (int i = 0; i < 2; i++) {
+		put32(d, (uint32_t)tci & 0xfff);
+		put32(d, (uint32_t)tci >> 13);
+	}
+}
+
 int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 		    const struct xs_packet *pkt)
 {
@@ -311,23 +327,24 @@ int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 	struct source *src = &s->src[idx];
 	struct sampler *smp = &src->dir[dir];
 	struct stream *d = &s->flows[dir];
-	uint32_t hlen, room;
+	int32_t tci = src->raw ? -1 : xs_packet_vlan_tci(pkt);
+	uint32_t hlen, room, fixed = FLOW_FIXED + (tci < 0 ? 0 : SWITCH_RECORD);
 
 	if (idx >= s->n_ifaces)
 		return -EINVAL;
 	update_pool(s, smp, pkt);
 	hlen = pkt->cap_len < XS_SFLOW_MAX_HEADER ? pkt->cap_len :
 						    XS_SFLOW_MAX_HEADER;
-	if (d->len + FLOW_FIXED + ((hlen + 3) & ~3U) > s->cfg.max_datagram)
+	if (d->len + fixed + ((hlen + 3) & ~3U) > s->cfg.max_datagram)
 		flush(s, d);
 	/* A tiny datagram size cuts the header to what fits. */
-	room = s->cfg.max_datagram - s->hdr_len - FLOW_FIXED;
+	room = s->cfg.max_datagram - s->hdr_len - fixed;
 	if (hlen > (room & ~3U))
 		hlen = room & ~3U;
 	if (!d->n_samples)
 		d->first_ns = xs_mono_ns();
 	put32(d, FMT_FLOW_EXPANDED);
-	put32(d, FLOW_FIXED - 8 + ((hlen + 3) & ~3U));
+	put32(d, fixed - 8 + ((hlen + 3) & ~3U));
 	put32(d, ++smp->flow_seq);
 	put32(d, 0);			/* source: ifIndex */
 	put32(d, src->ifindex);
@@ -340,12 +357,14 @@ int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 	put32(d, pkt->dir == XS_DIR_OUT ? 0 : src->ifindex);
 	put32(d, 0);			/* output: ifIndex */
 	put32(d, pkt->dir == XS_DIR_OUT ? src->ifindex : 0);
-	put32(d, 1);			/* one record */
+	put32(d, tci < 0 ? 1 : 2);	/* records */
 	put32(d, FMT_RAW_HEADER);
 	put32(d, 16 + ((hlen + 3) & ~3U));
 	put_protocol(d, src, pkt);
 	put32(d, hlen);
 	put_opaque(d, pkt->data, hlen);
+	if (tci >= 0)
+		put_switch(d, tci);
 	d->n_samples++;
 	s->st.flow_samples++;
 	return 0;
