@@ -325,6 +325,18 @@ for ((run = 1; run <= RUNS; run++)); do
 		1000000 "vlan 100 and udp"
 	progcost "filter-udp[8:2]=0-and-greater-60-(match)" xdpsample ringbuf \
 		1000 1000000 "udp[8:2] = 0 and greater 60"
+	# A VLAN tag the NIC stripped, put back (as if the driver gave one:
+	# BPF_PROG_TEST_RUN cannot run the program loaded for a device), on a
+	# 100-byte frame, so that the record keeps its slot size: sampled
+	# (N=1), unsampled (N=1000), and with a filter that needs it on
+	# every packet.
+	for t in "" -t; do
+		progcost "vlan${t:+-put-back}-ringbuf-N1" $t -z 100 xdpsample ringbuf 1 1000000
+		progcost "vlan${t:+-put-back}-perf-N1" $t -z 100 xdpsample perf 1 1000000
+		progcost "vlan${t:+-put-back}-ringbuf-N1000" $t -z 100 xdpsample ringbuf 1000 1000000
+		progcost "vlan${t:+-put-back}-filter-N1000" $t -z 100 xdpsample ringbuf 1000 \
+			1000000 "vlan 100 and udp"
+	done
 	# The time-order merge alone, 2 to 128 CPUs' streams (a 128-queue
 	# host), in ns per record handed on.
 	for s in 2 16 64 128; do

@@ -4,14 +4,18 @@
  * over REPEAT runs on a 64-byte frame:
  *
  *   xs-progcost [-j CPUS] pass FILE.bpf.o [REPEAT]      a baseline that does nothing
- *   xs-progcost [-j CPUS] [-m MODE] [-d out] xdpsample ringbuf|perf RATE [REPEAT [FILTER]]
+ *   xs-progcost [-j CPUS] [-m MODE] [-d out] [-t] [-z BYTES] xdpsample ringbuf|perf RATE [REPEAT [FILTER]]
  *
  * -j CPUS: the same program run at once from CPUS threads, each pinned to
  * its own CPU (0, 1, ...), as a multi-queue NIC runs it; the figure is the
  * mean over the threads of each one's cost per packet. Without -j: one
  * thread on CPU 0. -m: the sampling mode, random (default), count or flow, or auto
  * (random with -N auto). -d out: the egress (tc) program instead of XDP,
- * on an skb of the same frame.
+ * on an skb of the same frame. -t: XDP as if the driver had given each
+ * frame a VLAN tag the NIC stripped, so that the figure includes putting it
+ * back (not the kfunc's call: a program loaded for a device, the only one
+ * that may call it, cannot be run by BPF_PROG_TEST_RUN). -z: the frame's
+ * length, 60..256 (default 64; zeros after the UDP header).
  * The frame is IPv4/UDP to port 5678. With FILTER (a tcpdump expression)
  * the filter is spliced in, so the figure includes its cost.
  * For xdpsample the transport is opened with room for every record, so the
@@ -33,7 +37,7 @@
 #include "user/capture/transport.h"
 #include "xdp/sample.h"
 
-static unsigned char frame[64] = {
+static unsigned char frame[256] = {
 	0x02, 0x58, 0x53, 0, 0, 0x02, 0x02, 0x58, 0x53, 0, 0, 0x01, 0x08, 0x00,
 	0x45, 0, 0, 50, 0, 0, 0, 0, 64, 17, 0, 0, 198, 18, 0, 1, 198, 18, 0, 2,
 	0x04, 0xd2, 0x16, 0x2e, 0, 30,
@@ -43,6 +47,8 @@ static unsigned int n_cpus = 1;
 static uint32_t mode = XS_SAMPLE_RANDOM;
 static bool adaptive;	/* -m auto: random, -N auto from the rate */
 static bool egress;	/* -d out */
+static bool tagged;	/* -t */
+static unsigned int frame_len = 64;	/* -z */
 static pthread_barrier_t start;
 
 struct job {
@@ -55,7 +61,7 @@ static void *run_one(void *arg)
 {
 	struct job *j = arg;
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
-		    .data_size_in = sizeof(frame), .repeat = j->repeat);
+		    .data_size_in = frame_len, .repeat = j->repeat);
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
@@ -117,7 +123,7 @@ static int sampler(const char *transport, unsigned int rate,
 	struct xs_filter f = { 0 };
 	struct xs_prog_cfg cfg = {
 		.rate = rate, .sample_mode = mode, .snaplen = 128, .seed = 42,
-		.adaptive = adaptive,
+		.adaptive = adaptive, .bench_tag = tagged,
 		.dirs = egress ? XS_DIRS_OUT : XS_DIRS_IN,
 		.transport = strcmp(transport, "perf") ? XS_TRANSPORT_RINGBUF :
 							 XS_TRANSPORT_PERF,
@@ -165,6 +171,20 @@ int main(int argc, char **argv)
 	}
 	if (argc > 2 && !strcmp(argv[1], "-d")) {
 		egress = !strcmp(argv[2], "out");
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc > 1 && !strcmp(argv[1], "-t")) {
+		tagged = true;
+		argc--;
+		argv++;
+	}
+	if (argc > 2 && !strcmp(argv[1], "-z")) {
+		frame_len = (unsigned int)atoi(argv[2]);
+		if (frame_len < 60 || frame_len > sizeof(frame)) {
+			fprintf(stderr, "xs-progcost: -z takes 60..256\n");
+			return 2;
+		}
 		argc -= 2;
 		argv += 2;
 	}

@@ -18,6 +18,8 @@ done
 	fail "filter costs missing: $(cat "$WORK/results.md")"
 [ "$(grep -c '^| [0-9]* | [0-9.]* | [0-9.]* |$' "$WORK/results.md")" = 4 ] ||
 	fail "merge costs missing (2, 16, 64, 128 streams): $(cat "$WORK/results.md")"
+[ "$(grep -c '^| \(un\)\?sampled, .* | [0-9]* | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 4 ] ||
+	fail "VLAN tag costs missing: $(cat "$WORK/results.md")"
 grep -q "^| flow | [0-9]* | [+-][0-9]* |$" "$WORK/results.md" ||
 	fail "no --sample flow cost: $(cat "$WORK/results.md")"
 grep -q "^| random, -N auto .* | [0-9]* | [+-][0-9]* |$" "$WORK/results.md" ||

@@ -51,6 +51,17 @@ static void test_valid(void)
 	CHECK(check(n, SNAP, &p) == 0 && p.dir == XS_DIR_OUT, "the direction lost");
 	CHECK(p.data == buf + sizeof(struct xs_record), "data pointer");
 	CHECK_EQ(p.ts_ns, 123456789, "timestamp");
+	/* A tag put back, the NIC's time: said, and the time taken. */
+	CHECK(check(n, SNAP, &p) == 0 && !p.vlan_restored && !p.hw_ts_ns,
+	      "neither a tag nor the NIC's time");
+	((struct xs_record *)buf)->flags = XS_REC_VLAN | XS_REC_HWTS;
+	((struct xs_record *)buf)->hw_tstamp_ns = 987654321;
+	CHECK(check(n, SNAP, &p) == 0 && p.vlan_restored &&
+	      p.hw_ts_ns == 987654321 && p.ts_ns == 123456789,
+	      "the tag or the NIC's time lost");
+	((struct xs_record *)buf)->flags = XS_REC_VLAN;
+	CHECK(check(n, SNAP, &p) == 0 && !p.hw_ts_ns,
+	      "a NIC time without its flag taken");
 	n = make(60, 60, XS_RECORD_MAGIC);
 	/* Ring buffer records are padded to the full snaplen: still fine. */
 	CHECK(check(n + 68, SNAP, &p) == 0 && p.cap_len == 60,
@@ -75,6 +86,9 @@ static void test_invalid(void)
 	n = make(1514, SNAP, XS_RECORD_MAGIC);
 	((struct xs_record *)buf)->flags = 0x80;
 	CHECK(check(n, SNAP, &p) == -EBADMSG, "an unknown flag");
+	n = make(1514, SNAP, XS_RECORD_MAGIC);
+	((struct xs_record *)buf)->flags = XS_REC_HWTS;
+	CHECK(check(n, SNAP, &p) == -EBADMSG, "the NIC's time flagged, but 0");
 	n = make(1514, SNAP, XS_RECORD_MAGIC);
 	make(1514, SNAP, 0xdeadbeef);
 	CHECK(check(n, SNAP, &p) == -EBADMSG, "bad magic");

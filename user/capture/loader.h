@@ -32,6 +32,8 @@ struct xs_prog_cfg {
 	bool immediate;		/* wake the reader for every record */
 	unsigned int dirs;		/* XS_DIRS_*: the hooks (-Q) */
 	const struct xs_filter *filter;	/* NULL: every packet */
+	bool bench_tag;		/* make bench: XDP acts as if every frame came
+				 * with a stripped tag (sampler.bpf.c) */
 };
 
 /* Open a skeleton using that map and configure it; nothing is loaded. */
