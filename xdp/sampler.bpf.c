@@ -115,7 +115,11 @@ struct hook {
 	__u32 ifindex, queue;
 	int egress;
 	int meta;		/* XDP loaded for its device: RX metadata kfuncs */
-	int tagged;		/* a stripped VLAN tag is back in the frame */
+	/* A VLAN tag the NIC stripped (tag_of): put back into the frame
+	 * (tagged), or only into the record's copy (aside). */
+	__be16 tpid;
+	__u16 tci;
+	int tagged, aside;
 };
 
 /*
@@ -378,7 +382,7 @@ static __always_inline void fill_meta(struct xs_record *r,
 	r->pool = has_filter ? st->matched : st->seen;
 	r->rate = rate;
 	r->flags = (k->egress ? XS_REC_EGRESS : 0) |
-		   (k->tagged ? XS_REC_VLAN : 0);
+		   (k->tagged || k->aside ? XS_REC_VLAN : 0);
 	r->hw_tstamp_ns = 0;
 	/* The NIC's time, where its driver has one (veth's is always 0). */
 	if (k->meta && rx_tstamp &&
@@ -443,6 +447,30 @@ static __always_inline long load_bytes(const struct hook *k, void *to,
 	return bpf_xdp_load_bytes(k->ctx, 0, to, len);
 }
 
+/*
+ * The frame with its stripped tag, len bytes (16..slot) into the record,
+ * the packet untouched: its bytes 4 further on, then the addresses moved
+ * down and the tag after them.
+ */
+static __always_inline long copy_aside(const struct hook *k, __u8 *to,
+				       __u64 len)
+{
+	__u32 *w = (__u32 *)to;
+	long err;
+
+	if (len < 16)
+		return -EINVAL;
+	err = load_bytes(k, to + 4, len - 4);
+	if (err)
+		return err;
+	w[0] = w[1];
+	w[1] = w[2];
+	w[2] = w[3];
+	((__u16 *)to)[6] = k->tpid;
+	((__u16 *)to)[7] = bpf_htons(k->tci);
+	return 0;
+}
+
 static __always_inline void emit_ringbuf(const struct hook *k,
 					 struct xs_stats *st, __u32 rate,
 					 __u32 wire_len, __u32 cap_len)
@@ -470,7 +498,8 @@ static __always_inline void emit_ringbuf(const struct hook *k,
 		return;
 	}
 	fill_meta(r, k, st, rate, wire_len, cap_len);
-	if (load_bytes(k, r + 1, len)) {
+	if (k->aside ? copy_aside(k, (__u8 *)(r + 1), len) :
+		       load_bytes(k, r + 1, len)) {
 		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
 		st->copy_fail++;
 		return;
@@ -541,37 +570,59 @@ static __always_inline void refresh(struct hook *k)
 }
 
 /*
- * A VLAN tag the NIC stripped (VLAN offload) put back where it was on the
- * wire, after the MAC addresses, so that the filter and the copy see the
- * frame tcpdump shows; taken off again before the packet goes on, which
- * leaves it as it came. XDP: from the driver (the kfunc), 4 bytes of
- * headroom taken and given back. tc: the skb's own tag, pushed into the
- * bytes and popped back out (skb_vlan_push and pop are each other's
- * inverse, an inner tag already in the bytes included). 1 when it is back.
+ * The VLAN tag the NIC stripped (VLAN offload), if any, into k->tpid and
+ * k->tci: the skb's own at tc; the driver's in XDP, which only the
+ * program loaded for its device may ask for. 1 when there is one.
  */
-static __always_inline int tag_back(struct hook *k, struct xs_stats *st)
+static __always_inline int tag_of(struct hook *k)
 {
 	struct __sk_buff *skb = k->ctx;
-	__be16 tpid = 0;
-	__u16 tci = 0;
-	__u16 *w;
-	long err;
+	__be16 tpid;
+	__u16 tci;
 
 	if (k->egress) {
 		if (!skb->vlan_present)
 			return 0;
-		err = bpf_skb_vlan_push(skb, skb->vlan_proto, skb->vlan_tci);
+		k->tpid = skb->vlan_proto;
+		k->tci = skb->vlan_tci;
+		return 1;
+	}
+	if (bench_tag) {
+		k->tpid = bpf_htons(0x8100);
+		k->tci = 100;
+		return 1;
+	}
+	/* Locals, not k's fields: k's address must not escape, or the
+	 * compiler could not drop this call from the plain program, whose
+	 * meta is 0, and the verifier refuses the call there. */
+	if (!k->meta || !rx_vlan ||
+	    bpf_xdp_metadata_rx_vlan_tag(k->ctx, &tpid, &tci))
+		return 0;
+	k->tpid = tpid;
+	k->tci = tci;
+	return 1;
+}
+
+/*
+ * That tag put back where it was on the wire, after the MAC addresses, so
+ * that the filter and the kernel's own copy (perf) see the frame tcpdump
+ * shows; taken off again (tag_off) before the packet goes on, which leaves
+ * it as it came. XDP: 4 bytes of headroom taken and given back. tc: pushed
+ * into the bytes and popped back out (skb_vlan_push and pop are each
+ * other's inverse, an inner tag already in the bytes included).
+ */
+static __always_inline void tag_in(struct hook *k, struct xs_stats *st)
+{
+	__u16 *w;
+	long err;
+
+	if (k->egress) {
+		err = bpf_skb_vlan_push(k->ctx, k->tpid, k->tci);
 		refresh(k);
 		if (err)
 			goto fail;
-		return k->tagged = 1;
-	}
-	if (bench_tag) {
-		tpid = bpf_htons(0x8100);
-		tci = 100;
-	} else if (!k->meta || !rx_vlan ||
-		   bpf_xdp_metadata_rx_vlan_tag(k->ctx, &tpid, &tci)) {
-		return 0;
+		k->tagged = 1;
+		return;
 	}
 	err = bpf_xdp_adjust_head(k->ctx, -4);
 	refresh(k);
@@ -587,15 +638,15 @@ static __always_inline int tag_back(struct hook *k, struct xs_stats *st)
 #pragma unroll
 	for (int i = 0; i < 6; i++)
 		w[i] = w[i + 2];
-	w[6] = tpid;
-	w[7] = bpf_htons(tci);
-	return k->tagged = 1;
+	w[6] = k->tpid;
+	w[7] = bpf_htons(k->tci);
+	k->tagged = 1;
+	return;
 fail:
 	st->vlan_fail++;
-	return 0;
 }
 
-/* The frame as it came: the tag tag_back put in taken out again. */
+/* The frame as it came: the tag tag_in put in taken out again. */
 static __always_inline void tag_off(struct hook *k)
 {
 	__u16 *w = k->data;
@@ -625,13 +676,19 @@ static __always_inline void decide(struct hook *k, struct xs_stats *st)
 	rate = take_sample(k, st);
 	if (!rate)
 		return;
-	if (!has_filter)
-		tag_back(k, st);
+	/* Sampled: the ring's copy takes the tag itself, perf's needs it in
+	 * the frame. */
+	if (!has_filter && tag_of(k)) {
+		if (transport == XS_TRANSPORT_RINGBUF && snaplen >= 16)
+			k->aside = 1;
+		else
+			tag_in(k, st);
+	}
 	st->sampled++;
 	if (adaptive)
 		st->rate_now = rate;
 
-	wire_len = wire_len_of(k);
+	wire_len = wire_len_of(k) + (k->aside ? 4 : 0);
 	cap_len = wire_len < snaplen ? wire_len : snaplen;
 	if (transport == XS_TRANSPORT_RINGBUF)
 		emit_ringbuf(k, st, rate, wire_len, cap_len);
@@ -654,8 +711,8 @@ static __always_inline void sample(struct hook *k)
 		st->segs += segs > 1 ? segs : 1;
 	}
 	/* The filter decides on the frame as it was on the wire. */
-	if (has_filter)
-		tag_back(k, st);
+	if (has_filter && tag_of(k))
+		tag_in(k, st);
 	decide(k, st);
 	if (k->tagged)
 		tag_off(k);
