@@ -5,7 +5,9 @@
 # B's veth receives it so, and its driver gives XDP the tag (the kfunc).
 #  1. Native, 802.1Q VID 100 priority 3 DEI 1 on the long frames, the short
 #     ones untagged: the file equals tcpdump's on B frame for frame (bytes,
-#     lengths grown by 4, snaplen counted on the restored frame).
+#     lengths grown by 4, snaplen counted on the restored frame). veth's
+#     driver gives a receive timestamp of 0: every frame is stamped by the
+#     host's clock, within the run, and the description says which clock.
 #  2. QinQ: 802.1ad VID 200 out of band over an 802.1Q VID 5 in the bytes:
 #     the same, both tags in the file, outer first.
 #  3. Filters decide on the frame as it was on the wire: 'vlan 100', 'vlan
@@ -67,6 +69,7 @@ for run in "0x8100 0x7064" "0x88a8 0x00c8 0x0005"; do
 	push out "$@"
 	TD_FILE=$WORK/td.pcap
 	td_on "$XS_NS_B" "$XS_IF_B" in "$TD_FILE"
+	t0=$(date +%s.%N)
 	xs_start xs -w "$WORK/xs.pcapng" -s 128
 	grep -q "listening on $XS_IF_B (native, ringbuf, 1/1, snaplen 128)$" "$XS_ERR" ||
 		fail "$1: $(cat "$XS_ERR")"
@@ -74,7 +77,11 @@ for run in "0x8100 0x7064" "0x88a8 0x00c8 0x0005"; do
 	td_stop $N
 	xs_wait_seen $N
 	xs_done "native $1"
+	t1=$(date +%s.%N)
 	pop
+	fields "$WORK/xs.pcapng" frame.time_epoch | awk -v a="$t0" -v b="$t1" \
+		'$1 < a || $1 > b { bad++ } END { exit bad > 0 || NR != '$N' }' ||
+		fail "$1: a timestamp outside the run ($t0 .. $t1): $(fields "$WORK/xs.pcapng" frame.time_epoch | head -3)"
 	[ "$(tagged "$TD_FILE" "$1")" = $((N / 2)) ] ||
 		fail "$1: tcpdump saw $(tagged "$TD_FILE" "$1") tagged frames, want $((N / 2))"
 	"$CMP" "$WORK/xs.pcapng" "$TD_FILE" 128 $N >&2 ||
@@ -91,7 +98,8 @@ for run in "0x8100 0x7064" "0x88a8 0x00c8 0x0005"; do
 	[ "$got" = "$want" ] || fail "$1: tags read '$got', want '$want'"
 	tshark -n -r "$WORK/xs.pcapng" -X read_format:"MIME Files Format" -T fields \
 		-e pcapng.options.option.data.interface.description 2>/dev/null |
-		grep -q "VLAN tags the NIC stripped put back" || fail "$1: the description does not say"
+		grep -q "VLAN tags the NIC stripped put back; timestamps: the NIC's clock where the driver gives one, else the host's" ||
+		fail "$1: the description does not say"
 	assert_clean_file "$WORK/xs.pcapng"
 done
 

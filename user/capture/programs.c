@@ -114,16 +114,20 @@ static void describe(const struct xs_programs *p, unsigned int i, char *buf,
 			 c->filter ? " of packets matching the filter" : "");
 }
 
+/* Interface i's XDP receives Ethernet frames: VLAN tags apply. */
+static bool receives_ethernet(const struct xs_programs *p, unsigned int i)
+{
+	return xs_dirs_has(p->cfg.dirs, XS_DIR_IN) &&
+	       p->ifs->at[i].linktype == XS_LINKTYPE_ETHERNET;
+}
+
 /*
- * Why VLAN tags the NIC strips are not seen on what interface i receives
- * (an Ethernet one), or NULL when they are put back or do not apply.
+ * Why VLAN tags the NIC strips are not seen on what interface i receives,
+ * or NULL when they are put back or do not apply.
  */
 static const char *vlan_blind(const struct xs_programs *p, unsigned int i)
 {
-	if (!xs_dirs_has(p->cfg.dirs, XS_DIR_IN) ||
-	    p->ifs->at[i].linktype != XS_LINKTYPE_ETHERNET)
-		return NULL;
-	return xs_loader_vlan_blind(p->l[i]);
+	return receives_ethernet(p, i) ? xs_loader_vlan_blind(p->l[i]) : NULL;
 }
 
 /*
@@ -138,8 +142,7 @@ static void describe_wire(const struct xs_programs *p, unsigned int i,
 	const char *blind = vlan_blind(p, i);
 	size_t at = strlen(f->descr);
 
-	if (!xs_dirs_has(p->cfg.dirs, XS_DIR_IN) ||
-	    f->linktype != XS_LINKTYPE_ETHERNET)
+	if (!receives_ethernet(p, i))
 		return;
 	snprintf(f->descr + at, sizeof(f->descr) - at, "; %s%s%s",
 		 blind ? "received: VLAN tags the NIC strips not seen (" :
