@@ -718,18 +718,25 @@ static __always_inline void sample(struct hook *k)
 		tag_off(k);
 }
 
-/* What the interface receives. Frags-aware: jumbo frames are sampled too. */
-SEC("xdp.frags")
-int xdpsample(struct xdp_md *ctx)
+/* XDP's hook; meta: the program is loaded for its device (xdpsample_dev). */
+static __always_inline int on_xdp(struct xdp_md *ctx, int meta)
 {
 	struct hook k = {
 		.ctx = ctx, .data = (void *)(long)ctx->data,
 		.end = (void *)(long)ctx->data_end,
 		.ifindex = ctx->ingress_ifindex, .queue = ctx->rx_queue_index,
+		.meta = meta,
 	};
 
 	sample(&k);
 	return XDP_PASS;
+}
+
+/* What the interface receives. Frags-aware: jumbo frames are sampled too. */
+SEC("xdp.frags")
+int xdpsample(struct xdp_md *ctx)
+{
+	return on_xdp(ctx, 0);
 }
 
 /*
@@ -740,15 +747,7 @@ int xdpsample(struct xdp_md *ctx)
 SEC("xdp.frags")
 int xdpsample_dev(struct xdp_md *ctx)
 {
-	struct hook k = {
-		.ctx = ctx, .data = (void *)(long)ctx->data,
-		.end = (void *)(long)ctx->data_end,
-		.ifindex = ctx->ingress_ifindex, .queue = ctx->rx_queue_index,
-		.meta = 1,
-	};
-
-	sample(&k);
-	return XDP_PASS;
+	return on_xdp(ctx, 1);
 }
 
 /*
