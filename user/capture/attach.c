@@ -227,9 +227,6 @@ static void choose_xdp(struct xs_loader *l, enum xs_mode mode)
 {
 	const struct xs_dev_features *f = &l->feat;
 
-	if (xs_dev_features((uint32_t)l->ifindex, &l->feat))
-		pr_debug("'%s': the kernel does not say what its driver can do",
-			 l->ifname);
 	if (mode == XS_MODE_GENERIC || !no_dispatcher ||
 	    !(f->xdp & XS_XDP_ACT_BASIC) ||
 	    !(f->rx_meta & (XS_RX_META_VLAN_TAG | XS_RX_META_TIMESTAMP)))
@@ -247,6 +244,10 @@ static int attach_ingress(struct xs_loader *l, enum xs_mode mode)
 {
 	int err = 1;
 
+	/* What the driver gives XDP: the program to load, what to say. */
+	if (xs_dev_features((uint32_t)l->ifindex, &l->feat))
+		pr_debug("'%s': the kernel does not say what its driver can do",
+			 l->ifname);
 	/* Without CAP_SYS_ADMIN libxdp cannot query: a bpf_link, always. */
 	if (!probed)
 		no_dispatcher = !xs_caps_have(CAP_SYS_ADMIN) ||
@@ -310,11 +311,13 @@ const char *xs_loader_vlan_blind(const struct xs_loader *l)
 		return NULL;
 	if (l->attached_mode == XDP_MODE_SKB)
 		return "generic mode";
-	if (l->xprog)
-		return "libxdp's dispatcher";
 	if (!l->feat.meta_known)
 		return "a kernel before 6.8";
-	return "the driver does not give them";
+	if (!(l->feat.rx_meta & XS_RX_META_VLAN_TAG))
+		return "the driver does not give them";
+	/* Native, on a driver that gives them, but not the program loaded
+	 * for the device: libxdp's dispatcher holds the plain one. */
+	return "libxdp's dispatcher";
 }
 
 bool xs_loader_nic_time(const struct xs_loader *l)
