@@ -61,12 +61,21 @@ SYSCONFDIR ?= /etc
 DOCDIR    := $(PREFIX)/share/doc/xdpsample
 WS_EXTCAP := $(shell tshark -G folders 2>/dev/null | \
 		sed -n 's/^Extcap path:[[:space:]]*//p' | head -1)
+# Its Lua plugin folder: the fields of deploy/wireshark/xdpsample.lua.
+WS_LUA    := $(shell tshark -G folders 2>/dev/null | \
+		sed -n 's/^Global Lua Plugins:[[:space:]]*//p' | head -1)
 # Wireshark's own extcap folder when PREFIX is the default or holds it; a
 # PREFIX of one's own keeps the link inside it, as it keeps everything.
 ifeq ($(origin PREFIX),file)
 EXTCAP_DIR ?= $(WS_EXTCAP)
 else
 EXTCAP_DIR ?= $(if $(filter $(PREFIX)/%,$(WS_EXTCAP)),$(WS_EXTCAP),$(PREFIX)/lib/wireshark/extcap)
+endif
+# The plugin the same way.
+ifeq ($(origin PREFIX),file)
+LUA_DIR ?= $(WS_LUA)
+else
+LUA_DIR ?= $(if $(filter $(PREFIX)/%,$(WS_LUA)),$(WS_LUA),$(PREFIX)/lib/wireshark/plugins)
 endif
 # make install-caps, opt-in as Debian's dumpcap: members of CAPTURE_GROUP
 # capture without root. The smallest set: load (BPF, PERFMON for the perf
@@ -198,11 +207,17 @@ install: $(BIN)
 	else \
 		echo "install: tshark does not say where its extcap folder is: no Wireshark link (docs/wireshark.md)"; \
 	fi
+	$(Q)if [ -n "$(LUA_DIR)" ]; then \
+		install -D -m 0644 deploy/wireshark/xdpsample.lua $(DESTDIR)$(LUA_DIR)/xdpsample.lua; \
+	else \
+		echo "install: tshark does not say where its Lua plugins go: no xdpsample.* fields (docs/wireshark.md)"; \
+	fi
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/xdpsample $(DESTDIR)$(MAN8DIR)/xdpsample.8 \
 		$(DESTDIR)$(UNITDIR)/xdpsample@.service $(DESTDIR)$(DOCDIR)/agent.conf.example
 	$(Q)[ -z "$(EXTCAP_DIR)" ] || rm -f $(DESTDIR)$(EXTCAP_DIR)/xdpsample
+	$(Q)[ -z "$(LUA_DIR)" ] || rm -f $(DESTDIR)$(LUA_DIR)/xdpsample.lua
 
 # chgrp clears file capabilities: the group and mode first.
 install-caps: install

@@ -1,7 +1,9 @@
 #!/bin/bash
 # make install / install-caps / uninstall into a DESTDIR: the binary, the
 # man page (lint-clean, every --help option in it), the extcap link in the
-# folder tshark names; with the capabilities, a member of the capture group
+# folder tshark names, the Lua plugin in the Lua plugin folder it names
+# (and tshark, pointed at it, knows the xdpsample.* fields); with the
+# capabilities, a member of the capture group
 # captures without root and a non-member cannot run it; no live capture of
 # root's is taken for a stale one; uninstall removes every file.
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +29,11 @@ make -s -C "$ROOT" install DESTDIR="$D" PREFIX=/usr >"$WORK/make.log" 2>&1 ||
 [ -x "$D/usr/sbin/xdpsample" ] || fail "no binary: $(find "$D")"
 [ "$(readlink "$D$extcap/xdpsample")" = /usr/sbin/xdpsample ] ||
 	fail "extcap link: $(ls -l "$D$extcap" 2>&1)"
+lua=$(tshark -G folders 2>/dev/null | sed -n 's/^Global Lua Plugins:[[:space:]]*//p' | head -1)
+[ -f "$D$lua/xdpsample.lua" ] || fail "no Lua plugin in $D$lua"
+tshark -G fields -X lua_script:"$D$lua/xdpsample.lua" 2>/dev/null |
+	grep -c "	xdpsample\.\(rate\|weight\|mode\|direction\|seed\)	" | grep -qx 5 ||
+	fail "the installed plugin does not give the five xdpsample.* fields"
 man8=$D/usr/share/man/man8/xdpsample.8
 [ -f "$man8" ] || fail "no man page"
 warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$man8" 2>&1 >/dev/null)

@@ -85,7 +85,9 @@ int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
 
 /*
  * The interface's pcapng description: the hooks ("XDP native mode", "tc
- * egress", or both), the transport, the rate, the flow key's seed.
+ * egress", or both), the transport, the rate and how packets are chosen
+ * (at random, by count, flows), the flow key's seed. Stable: Wireshark's
+ * plugin (deploy/wireshark/xdpsample.lua) reads it.
  */
 static void describe(const struct xs_programs *p, unsigned int i, char *buf,
 		     size_t len)
@@ -109,8 +111,10 @@ static void describe(const struct xs_programs *p, unsigned int i, char *buf,
 			 c->filter ? " matching the filter" : "",
 			 (unsigned long long)c->seed);
 	else
-		snprintf(buf, len, "xdpsample: %s, %s transport, sample %s%s",
+		snprintf(buf, len, "xdpsample: %s, %s transport, sample %s %s%s",
 			 hooks, xs_transport_name(c->transport), rate,
+			 c->sample_mode == XS_SAMPLE_COUNT ? "by count" :
+							     "at random",
 			 c->filter ? " of packets matching the filter" : "");
 }
 
