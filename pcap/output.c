@@ -6,6 +6,7 @@
  * header, interface descriptions and statistics).
  */
 #include <errno.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ struct xs_output {
 	int cur_fd;			/* the file being written */
 	bool reported;
 	bool reader_left;		/* a reader that may leave did */
+	bool to_reader;			/* the file is a pipe or socket */
 	bool closed;
 };
 
@@ -117,6 +119,7 @@ static void read_counters(struct xs_output *o, unsigned int i,
 
 static int begin_file(struct xs_output *o, int fd)
 {
+	struct stat st;
 	struct xs_file_info fi = {
 		.ifs = o->ifs, .snaplen = o->cfg.snaplen,
 		.filter = o->cfg.filter, .app = o->cfg.app,
@@ -124,6 +127,8 @@ static int begin_file(struct xs_output *o, int fd)
 	int err;
 
 	o->cur_fd = fd;
+	o->to_reader = !fstat(fd, &st) &&
+		       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 	o->s = xs_stream_new(fd);
 	if (!o->s) {
 		close(fd);
@@ -316,12 +321,27 @@ static void out_losses(void *p, unsigned int idx, unsigned int dir,
 	*had = total;
 }
 
+/*
+ * A pipe's or socket's reader gone (Wireshark closed the FIFO, the SSH
+ * session ended): seen at once, not at the next packet's write, which
+ * may never come.
+ */
+static bool reader_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
 static int out_tick(void *p, uint64_t now_ns)
 {
 	struct xs_output *o = p;
 	time_t now = (time_t)(((int64_t)now_ns + o->wall_offset) /
 			      1000000000LL);
 
+	if (o->s && o->to_reader && !xs_stream_error(o->s) &&
+	    reader_gone(o->cur_fd))
+		return report(o, -EPIPE);
 	if (!o->s || xs_stream_error(o->s) ||
 	    !xs_rotate_time_due(&o->files.rot, now))
 		return 0;

@@ -150,14 +150,15 @@ static int idb(struct xs_stream *s, const char *name, const char *descr,
 		uint16_t linktype, reserved;
 		uint32_t snaplen;
 	} b = { (uint16_t)linktype, 0, snaplen };
-	size_t n = filter ? strlen(filter) : 0;
-	/* The whole filter: an option holds up to 65,535 bytes. */
-	struct opts o = { malloc(MAX_OPTS + 4 + pad4(n + 1)), 0, 0 };
+	size_t n = filter ? strlen(filter) : 0, dn = strlen(descr);
+	/* The whole filter and description: an option holds up to 65,535
+	 * bytes (the description is at most struct xs_iface's). */
+	size_t cap = MAX_OPTS + 4 + pad4(n + 1) + 4 + pad4(dn);
+	struct opts o = { malloc(cap), cap, 0 };
 	uint8_t tsresol = 9;
 	char *f = NULL;
 	int err;
 
-	o.cap = MAX_OPTS + 4 + pad4(n + 1);
 	if (filter)
 		f = malloc(n + 1);
 	if (!o.buf || (filter && !f)) {
@@ -166,7 +167,7 @@ static int idb(struct xs_stream *s, const char *name, const char *descr,
 		return -ENOMEM;
 	}
 	opt_str(&o, IF_NAME, name);
-	opt_str(&o, IF_DESCRIPTION, descr);
+	opt_add(&o, IF_DESCRIPTION, descr, dn < 65535 ? dn : 65535);
 	opt_add(&o, IF_TSRESOL, &tsresol, 1);
 	if (filter && n + 1 <= XS_PCAPNG_MAX_FILTER + 1) {
 		f[0] = IF_FILTER_LIBPCAP;

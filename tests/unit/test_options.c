@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "user/cli/options.h"
+#include "user/cli/ssh.h"
+#include "user/filter/filter.h"
 #include "xdp/sample.h"
 #include "unit.h"
 
@@ -326,8 +328,42 @@ static void test_man_page(void)
 	}
 }
 
+/* SSH_CONNECTION as sshd sets it, and the filter that leaves it out. */
+static void test_ssh(void)
+{
+	static const char *const bad[] = {
+		"10.0.0.1 50022 10.0.0.2", "10.0.0.1 0 10.0.0.2 22",
+		"10.0.0.1 50022 10.0.0.2 65536", "host 50022 10.0.0.2 22",
+		"10.0.0.1 50022 10.0.0.2 22 x", "10.0.0.1 -1 10.0.0.2 22", "",
+	};
+	char buf[1024];
+	struct xs_filter f;
+	struct xs_ssh s;
+
+	unsetenv("SSH_CONNECTION");
+	CHECK_EQ(xs_ssh_from_env(&s), -ENOENT, "not under sshd");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("SSH_CONNECTION", bad[i], 1);
+		CHECK_EQ(xs_ssh_from_env(&s), -EINVAL, "'%s' taken", bad[i]);
+	}
+	setenv("SSH_CONNECTION", "fd00::1 50022 fd00::2 22", 1);
+	CHECK(!xs_ssh_from_env(&s) && s.client_port == 50022 &&
+	      s.server_port == 22 && !strcmp(s.server, "fd00::2"), "IPv6");
+	setenv("SSH_CONNECTION", "198.18.0.1 50022 198.18.0.2 22", 1);
+	CHECK(!xs_ssh_from_env(&s), "IPv4");
+	CHECK(!xs_ssh_filter(&s, "udp", buf, sizeof(buf)) &&
+	      !strncmp(buf, "(udp) and not (tcp and ((src host 198.18.0.1 and src port 50022 and dst host 198.18.0.2 and dst port 22) or ", 107),
+	      "filter '%s'", buf);
+	CHECK(!xs_filter_build(&f, buf, 128, XS_FILTER_ETHERNET),
+	      "'%s' does not compile", buf);
+	xs_filter_free(&f);
+	CHECK_EQ(xs_ssh_filter(&s, "udp", buf, 40), -ENOSPC, "cut short");
+	unsetenv("SSH_CONNECTION");
+}
+
 int main(void)
 {
+	test_ssh();
 	test_direction();
 	test_man_page();
 	test_auto();

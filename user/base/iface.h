@@ -45,7 +45,7 @@ struct xs_iface {
 	uint32_t netmask;	/* IPv4, as a host-order number, for filters */
 	char now[16];		/* its name now (IF_NAMESIZE), renames followed */
 	bool renamed;		/* now is not what it was called at start */
-	char descr[320];	/* how it is sampled, once attached */
+	char descr[512];	/* how it is sampled, once attached */
 };
 
 /* The captured interfaces; a packet's idx is its place here. */

@@ -34,6 +34,8 @@ struct xs_prog_cfg {
 	const struct xs_filter *filter;	/* NULL: every packet */
 	bool bench_tag;		/* make bench: XDP acts as if every frame came
 				 * with a stripped tag (sampler.bpf.c) */
+	const char *descr_note;	/* for the pcapng description (NULL: none):
+				 * what the filter leaves out besides */
 };
 
 /* Open a skeleton using that map and configure it; nothing is loaded. */

@@ -173,6 +173,10 @@ int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 			return err;
 		describe(p, i, f->descr, sizeof(f->descr));
 		describe_wire(p, i, f);
+		if (p->cfg.descr_note)
+			snprintf(f->descr + strlen(f->descr),
+				 sizeof(f->descr) - strlen(f->descr), "; %s",
+				 p->cfg.descr_note);
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "user/base/log.h"
 #include "user/cli/config.h"
 #include "user/cli/signals.h"
+#include "user/cli/ssh.h"
 #include "user/sflow/sink.h"
 
 /* --stats-file's interval by default. */
@@ -106,6 +107,45 @@ static int stats_check(const struct xs_options *o)
 			       pw ? pw->pw_gid : 0) ? -EINVAL : 0;
 }
 
+/*
+ * The SSH session our output goes back over, left out: with -w - under
+ * sshd (SSH_CONNECTION set), or --exclude-ssh; not with --no-exclude-ssh.
+ * Its closing (a broken pipe) is the end of the capture, as for Wireshark.
+ */
+static int ssh_exclusion(const struct xs_options *o, struct xs_config *c)
+{
+	static char expr[2048], name[160], note[200];
+	bool to_stdout = o->outfile && !strcmp(o->outfile, "-");
+	struct xs_ssh s;
+	int err;
+
+	if (o->no_exclude_ssh || (!o->exclude_ssh && !to_stdout))
+		return 0;
+	err = xs_ssh_from_env(&s);
+	if (err == -ENOENT && !o->exclude_ssh)
+		return 0;
+	if (err) {
+		pr_err(err == -ENOENT ?
+		       "--exclude-ssh: SSH_CONNECTION is not set (not run by sshd)" :
+		       "cannot leave the SSH session out: SSH_CONNECTION is not 'CLIENT PORT SERVER PORT' (--no-exclude-ssh samples it)");
+		return -EINVAL;
+	}
+	if (xs_ssh_filter(&s, o->filter_expr, expr, sizeof(expr))) {
+		pr_err("the filter is too long to leave the SSH session out");
+		return -EINVAL;
+	}
+	xs_ssh_name(&s, name, sizeof(name));
+	snprintf(note, sizeof(note), "the SSH session %s left out", name);
+	c->filter_expr = c->file.filter = expr;
+	c->report.filter = true;
+	c->prog.descr_note = note;
+	c->file.reader_may_leave = true;
+	if (!o->dump_filter && !o->list_ifaces)
+		pr_info("leaving out the SSH session %s: our output goes back over it (--no-exclude-ssh samples it)",
+			name);
+	return 0;
+}
+
 int xs_config_make(const struct xs_options *o, struct xs_config *c)
 {
 	uint32_t secs = o->stats_interval ?: STATS_SECS;
@@ -128,7 +168,7 @@ int xs_config_make(const struct xs_options *o, struct xs_config *c)
 	};
 	if (o->stats_file || o->stats_interval)
 		c->stats_every_ns = secs * 1000000000ULL;
-	return stats_check(o) ?: sflow_cfg(o, &c->sflow);
+	return stats_check(o) ?: ssh_exclusion(o, c) ?: sflow_cfg(o, &c->sflow);
 }
 
 static int open_file(void **p, const struct xs_config *c)

@@ -70,15 +70,14 @@ static const char *xdp_how(uint8_t attached)
 static void attached(uint32_t ifindex, const struct xs_link *l, char *buf,
 		     size_t len)
 {
-	char xdp[96] = "", out[160];
+	char xdp[64] = "", out[160];
 
-	if (l->xdp_prog_id) {
+	if (l->xdp_prog_id)
 		prog_label(l->xdp_prog_id, xdp, sizeof(xdp));
-		snprintf(xdp + strlen(xdp), sizeof(xdp) - strlen(xdp), " %s",
-			 xdp_how(l->xdp_attached));
-	}
 	egress_label(ifindex, out, sizeof(out));
-	snprintf(buf, len, "%s%s%s", xdp, xdp[0] && out[0] ? ", " : "", out);
+	snprintf(buf, len, "%s%s%s%s%s", xdp, xdp[0] ? " " : "",
+		 xdp[0] ? xdp_how(l->xdp_attached) : "",
+		 xdp[0] && out[0] ? ", " : "", out);
 	if (!buf[0])
 		snprintf(buf, len, "-");
 }
@@ -86,7 +85,7 @@ static void attached(uint32_t ifindex, const struct xs_link *l, char *buf,
 static void one(uint32_t ifindex, const char *name)
 {
 	struct xs_dev_features f;
-	char meta[40], queues[24], prog[256];
+	char meta[40], queues[24], prog[320];
 	const char *link, *xdp;
 	struct xs_link l;
 

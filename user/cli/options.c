@@ -30,7 +30,8 @@ enum {
 	OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION,
 	OPT_FORMAT, OPT_CLEANUP, OPT_IMMEDIATE, OPT_DUMP_FILTER, OPT_SFLOW,
 	OPT_SFLOW_AGENT, OPT_SFLOW_DATAGRAM, OPT_SFLOW_COUNTERS, OPT_CONFIG,
-	OPT_STATS_FILE, OPT_STATS_INTERVAL, OPT_SEED,
+	OPT_STATS_FILE, OPT_STATS_INTERVAL, OPT_SEED, OPT_EXCLUDE_SSH,
+	OPT_NO_EXCLUDE_SSH,
 };
 
 
@@ -333,6 +334,11 @@ const struct xs_opt xs_opts[] = {
 	  .extcap = "Buffer size (KiB)" },
 	{ "packet-buffered", 'U', NULL, "flush the file after every packet",
 	  p_flag, F(unbuffered) },
+	{ "exclude-ssh", OPT_EXCLUDE_SSH, NULL,
+	  "leave out the SSH session of SSH_CONNECTION (by default\n"
+	  "when -w - writes into it)", p_flag, F(exclude_ssh) },
+	{ "no-exclude-ssh", OPT_NO_EXCLUDE_SSH, NULL,
+	  "sample the SSH session too", p_flag, F(no_exclude_ssh) },
 	{ "immediate-mode", OPT_IMMEDIATE, NULL,
 	  "wake the reader for every packet (lowest latency,\n"
 	  "most CPU); by default it is woken per quarter buffer", p_flag,

@@ -54,6 +54,8 @@ struct xs_options {
 	bool list_ifaces;	/* -D: list the interfaces, capture nothing */
 	bool unbuffered;
 	bool immediate;		/* --immediate-mode */
+	bool exclude_ssh;	/* --exclude-ssh */
+	bool no_exclude_ssh;	/* --no-exclude-ssh */
 	enum xs_log_level log_level;	/* -q, -v */
 	bool extcap;		/* run by Wireshark (not an option) */
 	bool in_config;		/* the options come from --config FILE */
