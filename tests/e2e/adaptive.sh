@@ -6,7 +6,9 @@
 #  - auto: (nearly) nothing lost, the counters add up; the rate on the
 #    packets ("sample 1/N" in each pcapng comment) starts at 1, goes up
 #    while the ring fills and is back at 1 at the end; the rates summed over
-#    the file are within 5% of the packets seen, as the summary says;
+#    the file are within 5% of the packets seen, as the summary says, and
+#    as Wireshark's plugin weighs them (tshark's SUM(xdpsample.weight),
+#    mode "random, auto");
 #  - the sFlow samples of the same run carry the changing rates, the
 #    sample pool stays exact, and sfacctd's renormalized count is within
 #    5% of the packets sent.
@@ -49,6 +51,12 @@ read -r first max last sum < <(awk 'NR == 1 { f = $1 } $1 > m { m = $1 }
 [ "$first" = 1 ] && [ "$max" -gt 1 ] && [ "$last" = 1 ] ||
 	fail "auto: rates first $first, highest $max, last $last"
 within5 "$sum" "$seen" || fail "auto: the rates in the file sum to $sum, $seen seen"
+lua() { tshark -X lua_script:"$ROOT/deploy/wireshark/xdpsample.lua" -n -r "$f" "$@" 2>/dev/null; }
+w=$(lua -q -z io,stat,0,"SUM(xdpsample.weight)xdpsample.weight" |
+	awk -F'|' '/<>/ { gsub(/ /, "", $3); print $3 }')
+[ "$w" = "$sum" ] || fail "auto: Wireshark's plugin weighs the file at $w, its rates sum to $sum"
+[ "$(lua -T fields -e xdpsample.mode | sort -u)" = "random, auto" ] ||
+	fail "auto: the plugin's mode is $(lua -T fields -e xdpsample.mode | sort -u)"
 [ "$(counter "$XS_ERR" "packets the samples stand for (their rates summed)")" = "$sum" ] ||
 	fail "auto: the summary's estimate is not the file's $sum: $(cat "$XS_ERR")"
 [ "$(counter "$XS_ERR" "highest rate a sample was taken at")" = "$max" ] &&
