@@ -12,7 +12,8 @@
 #     With a filter, the pool counts the matching packets only.
 #  2. nfdump-sflow's sfcapd + nfdump, 200-byte datagrams: exactly P.
 #  3. N=100: sfacctd's renormalized count within 3/sqrt(samples) of P.
-#  4. Overload (16 KiB buffer, consumer stopped): drops rise in the samples
+#  4. Overload (16 KiB buffer, consumer stopped once the first samples are
+#     out): drops rise in the samples
 #     and sfacctd's renormalized count still tracks P.
 #  5. No collector listening: the capture goes on, errors are counted.
 #  6. Bad collector, port, agent, datagram size: exit 2, nothing attached.
@@ -159,9 +160,19 @@ P=20000
 sfacctd_start $PORT "$WORK/over.json"
 lo_start "$WORK/over.pcap" $PORT
 xs_start xs --sflow 127.0.0.1:$PORT -B 16
+# First samples out before any loss: a collector counts losses from the
+# drops field's rise, which it can only see from a first value. (Stopped
+# from the start, the first datagram may already carry every drop.)
+# All from one CPU: a CPU's share of the pool reaches the collector with
+# that CPU's next sample, and a sender moved to the other CPU mid-flood
+# would leave the first one's lost packets out of the pool (docs/limits.md).
+SEND_CPU=0 send 100 -r 10000
+P=$((P + 100))
+wait_until 10 eval '[ "$(packets "$WORK/over.pcap" 2>/dev/null)" -ge 1 ]' ||
+	fail "overload: no datagram before the stop"
 kill -STOP "$XS_PID"
 drops0=$(link_drops)
-send $P -r 20000 &
+SEND_CPU=0 send $((P - 100)) -r 20000 &
 sleep 0.5
 kill -CONT "$XS_PID"
 wait $!

@@ -8,6 +8,8 @@
 #  2. --sample count -N 10, sent from one CPU (the count is per CPU):
 #     exactly 20,000.
 #  3. tcpdump's file of such traffic gets no xdpsample field.
+#  4. -Q inout --sample flow --seed 42: pings' requests say direction in,
+#     replies out, mode flow, seed 0x000000000000002a.
 . "$(dirname "$0")/lib.sh"
 netns_up
 LUA=$ROOT/deploy/wireshark/xdpsample.lua
@@ -67,4 +69,14 @@ ref_stop 100
 [ -z "$(ts "$WORK/ref.pcap" -T fields -e xdpsample.rate | sort -u)" ] ||
 	fail "tcpdump's file got xdpsample fields"
 no_errors
+# --- 4. both directions, flows, the seed -----------------------------------
+xs_start xs -Q inout --sample flow --seed 42 -U -w "$WORK/f.pcapng" icmp
+nsenter --net=/run/netns/"$XS_NS_A" ping -c 3 -i 0.05 -q "$XS_IP_B" >/dev/null || fail "ping"
+wait_until 10 has_packets "$WORK/f.pcapng" 6 || fail "flow: $(packets "$WORK/f.pcapng") packets, want 6"
+xs_done flow
+got=$(ts "$WORK/f.pcapng" -T fields -e icmp.type -e xdpsample.direction -e xdpsample.mode \
+	-e xdpsample.seed -e xdpsample.weight | sort -u | tr '\t' ' ' | tr '\n' '|')
+no_errors
+[ "$got" = "0 out flow 0x000000000000002a 1|8 in flow 0x000000000000002a 1|" ] ||
+	fail "flow: fields '$got'"
 echo ok

@@ -72,11 +72,11 @@ int xs_options_check(struct xs_options *o, int argc, char **argv)
 {
 	if (get_filter(o, argc, argv))
 		return -EINVAL;
-	if (o->dump_filter)
-		return o->filter_expr ? 0 :
-			usage_error("--dump-filter needs a filter expression");
 	if (o->exclude_ssh && o->no_exclude_ssh)
 		return usage_error("--exclude-ssh and --no-exclude-ssh: one or the other");
+	if (o->dump_filter)
+		return o->filter_expr || o->exclude_ssh ? 0 :
+			usage_error("--dump-filter needs a filter expression (or --exclude-ssh)");
 	if (o->list_ifaces)
 		return o->outfile || o->sflow || o->filter_expr ?
 			usage_error("-D lists interfaces and captures nothing: drop -w, --sflow and the filter") : 0;
