@@ -35,8 +35,6 @@
 #include "probe.skel.h"
 
 #define BPFFS "/sys/fs/bpf"
-/* BPF_TCX_EGRESS (Linux 6.6), which Debian 12's headers predate. */
-#define XS_TCX_EGRESS 47
 
 int xs_ensure_bpffs(void)
 {

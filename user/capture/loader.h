@@ -18,6 +18,9 @@
 
 enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
 
+/* BPF_TCX_EGRESS (Linux 6.6), which Debian 12's headers predate. */
+#define XS_TCX_EGRESS 47
+
 struct xs_loader;
 
 struct xs_prog_cfg {

@@ -17,11 +17,10 @@
 
 #include "user/base/log.h"
 #include "user/capture/features.h"
+#include "user/capture/loader.h"
 #include "user/capture/netdev.h"
 #include "user/cli/exit.h"
 #include "user/cli/list.h"
-
-#define TCX_EGRESS 47	/* linux/bpf.h's BPF_TCX_EGRESS (Linux 6.6) */
 
 /* "xdpsample (id 12)", or "id 12" where the name cannot be read. */
 static void prog_label(uint32_t id, char *buf, size_t len)
@@ -47,7 +46,7 @@ static void egress_label(uint32_t ifindex, char *buf, size_t len)
 	size_t at = 0;
 
 	buf[0] = '\0';
-	if (bpf_prog_query((int)ifindex, (enum bpf_attach_type)TCX_EGRESS, 0,
+	if (bpf_prog_query((int)ifindex, (enum bpf_attach_type)XS_TCX_EGRESS, 0,
 			   NULL, ids, &count))
 		return;
 	for (__u32 i = 0; i < count && i < 4 && at < len; i++) {
