@@ -46,6 +46,7 @@ TEST_BPF  := $(OUT)/xdp_pass.bpf.o $(OUT)/xdp_drop_odd.bpf.o $(OUT)/xdp_drop.bpf
 # The libFuzzer target: the record checks and the file writers.
 FUZZ      := $(OUT)/fuzz_record
 FUZZ_SRCS := user/capture/record.c user/capture/merge.c user/base/clock.c user/base/log.c \
+	     user/base/iface.c \
 	     user/base/caps.c \
 	     user/capture/sink.c $(wildcard pcap/*.c)
 

@@ -19,7 +19,7 @@ enum xs_format { XS_FORMAT_PCAP, XS_FORMAT_PCAPNG };
 
 /* What a file's header says. */
 struct xs_file_info {
-	const struct xs_ifaces *ifs;
+	uint32_t linktype;	/* classic pcap's one link type */
 	uint32_t snaplen;
 	const char *filter;	/* the expression, or NULL */
 	const char *app;	/* the writing application */
@@ -37,17 +37,26 @@ struct xs_isb {
 };
 
 struct xs_format_ops {
-	/* The file's header; the interfaces it may hold. */
+	/* The file's header. */
 	int (*header)(struct xs_stream *s, const struct xs_file_info *fi);
 	/*
-	 * One packet of interface idx, with the samples lost on it since its
-	 * last packet and a comment (a format without them leaves them out).
+	 * Interface f described in the file, as interface id (the next one):
+	 * before its first packet, at any point of the file. NULL: a format
+	 * of one interface.
 	 */
-	int (*packet)(struct xs_stream *s, unsigned int idx,
+	int (*iface)(struct xs_stream *s, const struct xs_iface *f,
+		     const struct xs_file_info *fi);
+	/*
+	 * One packet of the file's interface id, with the samples lost on it
+	 * since its last packet and a comment (a format without them leaves
+	 * them out).
+	 */
+	int (*packet)(struct xs_stream *s, unsigned int id,
 		      const struct xs_packet *pkt, uint64_t drops,
 		      const char *comment);
-	/* Interface idx's statistics at the file's end; NULL: none. */
-	int (*stats)(struct xs_stream *s, unsigned int idx, uint64_t ts_ns,
+	/* Interface id's statistics (at the file's end, or when it went);
+	 * NULL: none. */
+	int (*stats)(struct xs_stream *s, unsigned int id, uint64_t ts_ns,
 		     const struct xs_isb *st);
 };
 

@@ -17,27 +17,21 @@
 
 #include "user/base/clock.h"
 #include "user/base/log.h"
+#include "pcap/fileifs.h"
 #include "pcap/files.h"
 #include "pcap/output.h"
-
-struct iface_state {
-	struct xs_iface_counters at_open;	/* counters when the file began */
-	uint64_t pending_drops;			/* for its next packet */
-	uint64_t delivered;			/* handed to this file */
-	uint64_t lost_reported[XS_DIRS];	/* kernel losses already told */
-};
 
 struct xs_output {
 	struct xs_output_cfg cfg;
 	const struct xs_format_ops *fmt;
 	const struct xs_ifaces *ifs;	/* from start */
-	struct iface_state st[XS_MAX_IFACES];
+	struct xs_file_ifaces x;	/* each file's interfaces */
+	uint32_t linktype;		/* classic pcap's one, from start */
 	struct xs_files files;
 	struct xs_write_counts total;	/* files already closed */
 	struct xs_stream *s;
 	char comment[40];		/* for comment_rate */
 	uint32_t comment_rate;
-	uint64_t file_start_ns;
 	int64_t wall_offset;		/* CLOCK_MONOTONIC to the wall clock */
 	int fd;				/* first file, before start */
 	int cur_fd;			/* the file being written */
@@ -92,12 +86,17 @@ int xs_output_open(void **sink, const struct xs_output_cfg *cfg)
 						   &xs_pcap_format;
 	o->wall_offset = xs_mono_to_wall_offset();
 	o->cur_fd = -1;
+	if (xs_file_ifaces_init(&o->x)) {
+		free(o);
+		return -ENOMEM;
+	}
 	o->fd = xs_files_first(&o->files, cfg->path, &cfg->rotate,
 			       (time_t)(xs_wall_ns() / 1000000000ULL));
 	if (o->fd < 0) {
 		int err = o->fd;
 
 		xs_files_free(&o->files);
+		xs_file_ifaces_free(&o->x);
 		free(o);
 		return err;
 	}
@@ -109,21 +108,9 @@ int xs_output_open(void **sink, const struct xs_output_cfg *cfg)
 	return 0;
 }
 
-static void read_counters(struct xs_output *o, unsigned int i,
-			  struct xs_iface_counters *c)
-{
-	memset(c, 0, sizeof(*c));
-	if (o->ifs->counters)
-		o->ifs->counters(o->ifs->ctx, i, c);
-}
-
 static int begin_file(struct xs_output *o, int fd)
 {
 	struct stat st;
-	struct xs_file_info fi = {
-		.ifs = o->ifs, .snaplen = o->cfg.snaplen,
-		.filter = o->cfg.filter, .app = o->cfg.app,
-	};
 	int err;
 
 	o->cur_fd = fd;
@@ -135,12 +122,9 @@ static int begin_file(struct xs_output *o, int fd)
 		return report(o, -ENOMEM);
 	}
 	xs_stream_stop_on(o->s, o->cfg.stop);
-	for (unsigned int i = 0; i < o->ifs->n; i++) {
-		read_counters(o, i, &o->st[i].at_open);
-		o->st[i].delivered = 0;
-	}
-	o->file_start_ns = xs_wall_ns();
-	err = o->fmt->header(o->s, &fi);
+	err = o->fmt->header(o->s, &o->x.info);
+	if (!err)
+		err = xs_file_ifaces_begin(&o->x, o->s);
 	if (!err)
 		err = xs_stream_flush(o->s);
 	return report(o, err);
@@ -154,6 +138,15 @@ static int out_start(void *p, const struct xs_ifaces *ifs)
 	int fd = o->fd;
 
 	o->ifs = ifs;
+	/* A pcap file's one link type: the first interface's (none yet:
+	 * Ethernet, what patterns find); the others must match (admit). */
+	o->linktype = ifs->n ? ifs->at[0].linktype : XS_LINKTYPE_ETHERNET;
+	o->x.fmt = o->fmt;
+	o->x.ifs = ifs;
+	o->x.info = (struct xs_file_info){
+		.linktype = o->linktype, .snaplen = o->cfg.snaplen,
+		.filter = o->cfg.filter, .app = o->cfg.app,
+	};
 	o->fd = -1;
 	o->files.created = false;	/* from here on the file is the capture */
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && ftruncate(fd, 0)) {
@@ -163,69 +156,6 @@ static int out_start(void *p, const struct xs_ifaces *ifs)
 	return begin_file(o, fd);
 }
 
-/* Counters can go back (an interface re-created): never below zero. */
-static uint64_t since(uint64_t now, uint64_t then)
-{
-	return now > then ? now - then : 0;
-}
-
-/*
- * The statistics block's comment: with -Q out or inout what each direction
- * saw and lost since the file opened (pcapng has no such counters), and a
- * rename.
- */
-static void isb_note(char *buf, size_t len, const struct xs_iface *a,
-		     const struct xs_iface_counters *c,
-		     const struct xs_iface_counters *at)
-{
-	unsigned long long out_seen = since(c->out_seen, at->out_seen);
-	unsigned long long out_lost = since(c->out_lost, at->out_lost);
-	unsigned long long in_seen = since(c->seen, at->seen) - out_seen;
-	unsigned long long in_lost = since(c->lost, at->lost) - out_lost;
-	size_t n;
-
-	buf[0] = '\0';
-	if (c->dirs == XS_DIRS_OUT)
-		snprintf(buf, len, "sent (tc egress): %llu seen, %llu lost",
-			 out_seen, out_lost);
-	else if (c->dirs == XS_DIRS_INOUT)
-		snprintf(buf, len,
-			 "received (XDP): %llu seen, %llu lost; sent (tc egress): %llu seen, %llu lost",
-			 in_seen, in_lost, out_seen, out_lost);
-	n = strlen(buf);
-	if (a->renamed)
-		snprintf(buf + n, len - n, "%srenamed '%s' during the capture",
-			 n ? "; " : "", a->now);
-}
-
-/* One statistics block per interface: what this file's window saw. */
-static void write_stats(struct xs_output *o)
-{
-	uint64_t end = xs_wall_ns();
-
-	for (unsigned int i = 0; i < o->ifs->n; i++) {
-		struct iface_state *f = &o->st[i];
-		struct xs_iface_counters c;
-		char note[160];
-
-		read_counters(o, i, &c);
-		isb_note(note, sizeof(note), &o->ifs->at[i], &c, &f->at_open);
-		o->fmt->stats(o->s, i, end, &(struct xs_isb){
-			.start_ns = o->file_start_ns,
-			.end_ns = end,
-			.ifrecv = since(c.seen, f->at_open.seen),
-			.ifdrop = since(c.rx_dropped, f->at_open.rx_dropped),
-			/* The filter accepts; without one, the sampler. */
-			.filteraccept = o->cfg.filter ?
-				since(c.matched, f->at_open.matched) :
-				since(c.sampled, f->at_open.sampled),
-			.osdrop = since(c.lost, f->at_open.lost),
-			.usrdeliv = f->delivered,
-			.comment = note[0] ? note : NULL,
-		});
-	}
-}
-
 static int end_file(struct xs_output *o)
 {
 	struct xs_write_counts c = { 0 };
@@ -233,8 +163,8 @@ static int end_file(struct xs_output *o)
 
 	if (!o->s)
 		return 0;
-	if (o->fmt->stats && !xs_stream_error(o->s))
-		write_stats(o);
+	if (!xs_stream_error(o->s))
+		xs_file_ifaces_end(&o->x, o->s);
 	/*
 	 * The lock goes with the file, not with its last descriptor: with -Z
 	 * the root parent holds one too, and the ring comes back to this name.
@@ -279,8 +209,8 @@ static const char *comment_for(struct xs_output *o, uint32_t rate)
 static int out_packet(void *p, unsigned int idx, const struct xs_packet *pkt)
 {
 	struct xs_output *o = p;
-	struct iface_state *f = &o->st[idx];
-	int err;
+	struct xs_file_iface *f = &o->x.st[idx];
+	int err, id;
 
 	if (!o->s) {		/* the next file could not be opened */
 		o->total.failed++;
@@ -296,8 +226,11 @@ static int out_packet(void *p, unsigned int idx, const struct xs_packet *pkt)
 			return err;
 		}
 	}
+	id = xs_file_ifaces_id(&o->x, o->s, idx);
+	if (id < 0)
+		return report(o, id);
 	f->delivered++;
-	err = o->fmt->packet(o->s, idx, pkt, f->pending_drops,
+	err = o->fmt->packet(o->s, (unsigned int)id, pkt, f->pending_drops,
 			     comment_for(o, pkt->rate));
 	f->pending_drops = 0;
 	if (!err && o->cfg.unbuffered)
@@ -314,10 +247,10 @@ static void out_losses(void *p, unsigned int idx, unsigned int dir,
 
 	if (!o->ifs || idx >= o->ifs->n || dir >= XS_DIRS)
 		return;
-	had = &o->st[idx].lost_reported[dir];
+	had = &o->x.st[idx].lost_reported[dir];
 	if (total <= *had)
 		return;
-	o->st[idx].pending_drops += total - *had;
+	o->x.st[idx].pending_drops += total - *had;
 	*had = total;
 }
 
@@ -346,6 +279,36 @@ static int out_tick(void *p, uint64_t now_ns)
 	    !xs_rotate_time_due(&o->files.rot, now))
 		return 0;
 	return rotate(o, true, now);
+}
+
+/* A pcap file holds one link type. */
+static int out_admit(void *p, const struct xs_iface *f)
+{
+	struct xs_output *o = p;
+	char who[128];
+
+	if (o->fmt->iface || f->linktype == o->linktype)
+		return 0;
+	pr_warn("interface %s carries %s frames, and a pcap file holds %s only: not captured (write .pcapng for both)",
+		xs_iface_label(f, who, sizeof(who)),
+		xs_linktype_name(f->linktype), xs_linktype_name(o->linktype));
+	return -EINVAL;
+}
+
+static void out_iface_up(void *p, unsigned int idx)
+{
+	struct xs_output *o = p;
+
+	if (o->s)
+		report(o, xs_file_ifaces_up(&o->x, o->s, idx));
+}
+
+static void out_iface_down(void *p, unsigned int idx)
+{
+	struct xs_output *o = p;
+
+	if (o->s && !xs_stream_error(o->s))
+		xs_file_ifaces_down(&o->x, o->s, idx);
 }
 
 static int out_chown(void *p, uid_t uid, gid_t gid)
@@ -406,6 +369,14 @@ static int out_close(void *p)
 	return err == -ECANCELED ? 0 : err;
 }
 
+static void out_free(void *p)
+{
+	struct xs_output *o = p;
+
+	xs_file_ifaces_free(&o->x);
+	free(o);
+}
+
 /* Given up before start: the file goes if this run created it. */
 static void out_abort(void *p)
 {
@@ -413,7 +384,7 @@ static void out_abort(void *p)
 
 	xs_files_unlink_new(&o->files);
 	out_close(o);
-	free(o);
+	out_free(o);
 }
 
 static void out_summary(const void *p, enum xs_summary_part part)
@@ -436,6 +407,9 @@ const struct xs_sink_ops xs_file_sink_ops = {
 	.start = out_start,
 	.packet = out_packet,
 	.losses = out_losses,
+	.admit = out_admit,
+	.iface_up = out_iface_up,
+	.iface_down = out_iface_down,
 	.tick = out_tick,
 	.flush = out_flush,
 	.chown = out_chown,
@@ -443,5 +417,5 @@ const struct xs_sink_ops xs_file_sink_ops = {
 	.abort = out_abort,
 	.counts = out_counts,
 	.summary = out_summary,
-	.free = free,
+	.free = out_free,
 };

@@ -17,7 +17,7 @@ static int pcap_header(struct xs_stream *s, const struct xs_file_info *fi)
 	pcap_t *dead;
 
 	dead = pcap_open_dead_with_tstamp_precision(
-		xs_linktype_dlt(fi->ifs->at[0].linktype), fi->snaplen,
+		xs_linktype_dlt(fi->linktype), fi->snaplen,
 		PCAP_TSTAMP_PRECISION_NANO);
 	if (!dead)
 		return -ENOMEM;

@@ -225,26 +225,28 @@ static int pcapng_stats(struct xs_stream *s, unsigned int if_id,
 	return block(s, BT_ISB, &b, sizeof(b), NULL, 0, &o, false);
 }
 
-/* The section header (this host's machine and kernel), the interfaces. */
+/* The section header: this host's machine and kernel. */
 static int pcapng_header(struct xs_stream *s, const struct xs_file_info *fi)
 {
 	char os[160] = "Linux", hw[80] = "";
 	struct utsname u;
-	int err;
 
 	if (!uname(&u)) {
 		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
 		snprintf(hw, sizeof(hw), "%s", u.machine);
 	}
-	err = shb(s, hw, os, fi->app);
-	for (unsigned int i = 0; !err && i < fi->ifs->n; i++)
-		err = idb(s, fi->ifs->at[i].name, fi->ifs->at[i].descr,
-			  fi->ifs->at[i].linktype, fi->snaplen, fi->filter);
-	return err;
+	return shb(s, hw, os, fi->app);
+}
+
+static int pcapng_iface(struct xs_stream *s, const struct xs_iface *f,
+			const struct xs_file_info *fi)
+{
+	return idb(s, f->name, f->descr, f->linktype, fi->snaplen, fi->filter);
 }
 
 const struct xs_format_ops xs_pcapng_format = {
 	.header = pcapng_header,
+	.iface = pcapng_iface,
 	.packet = pcapng_packet,
 	.stats = pcapng_stats,
 };

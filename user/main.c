@@ -12,7 +12,9 @@
 #include "user/base/clock.h"
 #include "user/base/log.h"
 #include "user/capture/drain.h"
+#include "user/capture/follow.h"
 #include "user/capture/netdev.h"
+#include "user/capture/netns.h"
 #include "user/capture/privs.h"
 #include "user/capture/programs.h"
 #include "user/capture/report.h"
@@ -31,9 +33,9 @@
 struct run {
 	struct xs_options opt;
 	struct xs_config cfg;
-	struct xs_filter filter[XS_MAX_IFACES];	/* per interface; len 0: none */
 	struct xs_ifaces ifs;
 	struct xs_programs progs;
+	struct xs_follow follow;
 	struct xs_sinks sinks;
 	struct xs_drain *drain;
 	struct xs_privsep privs;
@@ -55,19 +57,23 @@ static int prepare(struct run *r)
 
 	r->ifs.counters = xs_programs_counters;
 	r->ifs.ctx = &r->progs;
-	if ((err = xs_config_sinks(c, &r->sinks)))
+	if ((err = xs_config_sinks(c, &r->sinks)) ||
+	    (err = xs_ifaces_init(&r->ifs)) ||
+	    (err = xs_programs_init(&r->progs, &r->ifs)))
 		return err;
 	err = xs_ifaces_open(&r->ifs, c->netns, c->ifnames, c->n_ifaces);
 	r->bad_input = err == -EINVAL;
-	if (!err && (err = xs_filters_build(r->filter, &r->ifs,
+	if (!err && (err = xs_filters_build(r->progs.filters, &r->ifs,
 					    c->filter_expr, c->prog.snaplen)))
 		r->bad_input = true;
 	if (err || (err = xs_privs_check(&r->privs, c->user)) ||
 	    (err = xs_ensure_bpffs()) ||
+	    (err = xs_follow_open(&r->follow, &c->rules, &r->progs, &r->ifs,
+				  &r->sinks)) ||
 	    (err = xs_drain_create(&r->drain, &r->cfg.drain, xs_sinks_packet,
 				   &r->sinks)))
 		return err;
-	return xs_programs_open(&r->progs, &r->ifs, &c->prog, r->filter,
+	return xs_programs_open(&r->progs, &r->ifs, &c->prog, c->filter_expr,
 				c->drain.map_fd, &r->bad_input);
 }
 
@@ -84,9 +90,11 @@ static int start(struct run *r)
 	     (err = xs_privs_split(&r->privs, r->cfg.user, xs_programs_detach,
 				   &r->progs, &xs_sig_stop))))
 		return err;
-	if ((err = xs_programs_settle(&r->progs)))
+	/* Following, capabilities are needed for what appears later. */
+	if (!r->cfg.follows && (err = xs_programs_settle(&r->progs)))
 		return err;
 	xs_programs_listening(&r->progs);
+	xs_follow_start(&r->follow);
 	r->rep = (struct xs_report_src){
 		&r->cfg.report, &r->progs, r->drain, &r->sinks,
 		xs_wall_ns() / 1e9,
@@ -108,9 +116,11 @@ static void capture(struct run *r)
 			break;
 		}
 		now = xs_mono_ns();
+		xs_follow_poll(&r->follow, now);
 		if (now >= next_iface) {
-			/* A renamed one goes on; one no longer ours ends it. */
-			r->iface_gone |= xs_programs_follow(&r->progs, &r->ifs);
+			/* A renamed one goes on; one named by -i no longer
+			 * ours ends it, one a pattern found is let go. */
+			r->iface_gone |= xs_follow_check(&r->follow);
 			xs_sig_stop |= r->iface_gone;
 			next_iface = now + IFACE_CHECK_NS;
 		}
@@ -146,23 +156,30 @@ static void finish(struct run *r)
 	/* Nothing more will come: what the merge holds goes, in order. */
 	xs_drain_flush(r->drain);
 	xs_programs_losses(&r->progs, &r->sinks);
+	/* Every interface that went is told now: its records are through. */
+	xs_follow_close(&r->follow);
 	r->failed |= xs_sinks_close(&r->sinks) != 0;
-	r->failed |= xs_report_read(&k, &r->rep) != 0;
+	if (xs_report_read(&k, &r->rep)) {
+		r->failed = true;
+		return;
+	}
 	/* The last figures, as the summary has them. */
 	if (r->cfg.stats_file)
 		xs_health_write(r->cfg.stats_file, &k);
 	xs_report_summary(&k, &r->sinks);
+	xs_report_free(&k);
 }
 
 static void cleanup(struct run *r)
 {
 	xs_sinks_release(&r->sinks);
 	xs_drain_close(r->drain);
+	xs_follow_close(&r->follow);
 	xs_programs_close(&r->progs);
 	if (r->cfg.drain.map_fd > 0)
 		close(r->cfg.drain.map_fd);
-	for (unsigned int i = 0; i < XS_MAX_IFACES; i++)
-		xs_filter_free(&r->filter[i]);
+	xs_ifaces_free(&r->ifs);
+	xs_netns_close();
 }
 
 /* Everything after the options; the exit code. */

@@ -65,7 +65,7 @@ struct xs_record {
 	__u32 magic;		/* XS_RECORD_MAGIC */
 	__u32 wire_len;		/* whole frame, all fragments */
 	__u32 cap_len;		/* packet bytes that follow */
-	__u32 ifindex;
+	__u32 iface;		/* the capture's number for the interface (rodata) */
 	__u32 rx_queue;
 	__u32 cpu;		/* CPU that took the sample, < XS_MAX_CPUS */
 	/*

@@ -31,6 +31,9 @@ const volatile __u32 has_filter = 0;
  * begin at the IP header (a raw-IP device) rather than Ethernet. */
 const volatile __u64 flow_k0 = 0, flow_k1 = 0;
 const volatile __u32 raw_ip = 0;
+/* The capture's number for this program's interface, into every record:
+ * unique where ifindexes are not (two namespaces, an index reused). */
+const volatile __u32 iface_id = 0;
 /* -N auto: the rate rises with the fill of this CPU's ring, one doubling
  * per sixteenth of it past the first quarter; band_shift = log2(ring/16). */
 const volatile __u32 adaptive = 0;
@@ -112,7 +115,7 @@ struct {
 struct hook {
 	void *ctx;		/* struct xdp_md or struct __sk_buff */
 	void *data, *end;	/* the linear part */
-	__u32 ifindex, queue;
+	__u32 queue;
 	int egress;
 	int meta;		/* XDP loaded for its device: RX metadata kfuncs */
 	/* A VLAN tag the NIC stripped (tag_of): put back into the frame
@@ -376,7 +379,7 @@ static __always_inline void fill_meta(struct xs_record *r,
 	r->magic = XS_RECORD_MAGIC;
 	r->wire_len = wire_len;
 	r->cap_len = cap_len;
-	r->ifindex = k->ifindex;
+	r->iface = iface_id;
 	r->rx_queue = k->queue;
 	r->cpu = bpf_get_smp_processor_id();
 	r->pool = has_filter ? st->matched : st->seen;
@@ -724,7 +727,7 @@ static __always_inline int on_xdp(struct xdp_md *ctx, int meta)
 	struct hook k = {
 		.ctx = ctx, .data = (void *)(long)ctx->data,
 		.end = (void *)(long)ctx->data_end,
-		.ifindex = ctx->ingress_ifindex, .queue = ctx->rx_queue_index,
+		.queue = ctx->rx_queue_index,
 		.meta = meta,
 	};
 
@@ -760,7 +763,7 @@ int xdpsample_out(struct __sk_buff *skb)
 	struct hook k = {
 		.ctx = skb, .data = (void *)(long)skb->data,
 		.end = (void *)(long)skb->data_end,
-		.ifindex = skb->ifindex, .queue = skb->queue_mapping,
+		.queue = skb->queue_mapping,
 		.egress = 1,
 	};
 

@@ -15,7 +15,7 @@
 
 static void *out[2];
 static const struct xs_ifaces ifs = {
-	.n = 2, .at = { { .name = "fz0", .ifindex = 1, .linktype = 1 },
+	.n = 2, .at = (struct xs_iface[]){ { .name = "fz0", .ifindex = 1, .linktype = 1 },
 			{ .name = "fz1", .ifindex = 2, .linktype = 101 } },
 };
 
@@ -49,8 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/* Accepted: cap_len bytes must really be there, and the writers
 	 * must cope with any lengths and timestamps the checks let through. */
-	xs_file_sink_ops.losses(out[1], pkt.ifindex & 1, pkt.dir,
+	xs_file_sink_ops.losses(out[1], pkt.iface & 1, pkt.dir,
 				pkt.rx_queue);
-	xs_file_sink_ops.packet(out[data[0] & 1], pkt.ifindex & 1, &pkt);
+	xs_file_sink_ops.packet(out[data[0] & 1], pkt.iface & 1, &pkt);
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "user/cli/options.h"
 #include "user/cli/ssh.h"
+#include "user/capture/watch.h"
 #include "user/filter/filter.h"
 #include "xdp/sample.h"
 #include "unit.h"
@@ -48,7 +49,7 @@ static void test_values(void)
 	CHECK(o.sample_mode == XS_SAMPLE_COUNT &&
 	      o.transport == XS_TRANSPORT_PERF && o.mode == XS_MODE_GENERIC,
 	      "words");
-	CHECK(o.unbuffered && o.log_level == XS_LOG_WARN && !strcmp(o.netns, "ns1") &&
+	CHECK(o.unbuffered && o.log_level == XS_LOG_WARN && o.n_netns == 1 && !strcmp(o.netns[0], "ns1") &&
 	      o.buffer_kib == 64, "flags");
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-s",
 			     "16384")) == 0, "max snaplen");
@@ -72,7 +73,10 @@ static void test_refusals(void)
 		{ "-i", "eth0", "-w", "x", "--sample", "" },
 		{ "-i", "eth0", "-w", "x", "-B", "100" },
 		{ "-i", "0123456789abcdef", "-w", "x" },
-		{ "-i", "eth0", "-i", "eth1", "-w", "x" },
+		{ "-i", "eth0", "-i", "eth0", "-w", "x" },
+		{ "-i", "eth0", "-w", "x", "--exclude", "" },
+		{ "-i", "e*", "-w", "x", "--exclude", "a", "--exclude", "a" },
+		{ "-i", "eth0", "-w", "x", "--netns", "a", "--netns", "a" },
 		{ "-i", "eth0", "-w", "x", "--netns", "../etc" },
 		{ "-i", "eth0", "-w", "x", "-F", "/dev/null", "udp" },
 		{ "-i", "eth0", "-w", "x", "-F", "/nonexistent" },
@@ -361,8 +365,38 @@ static void test_ssh(void)
 	unsetenv("SSH_CONNECTION");
 }
 
+/* -i names, patterns and any; --exclude; --netns: what each means. */
+static void test_patterns(void)
+{
+	static const char *const one[] = { "eth0", "veth*" };
+	static const char *const any[] = { "any" };
+	static const char *const ex[] = { "veth9*" };
+	static const char *const ns2[] = { "pod-*" };
+	struct xs_watch_rules r = { one, 2, ex, 1, NULL, 0 };
+	struct xs_options o;
+
+	CHECK(parse(&o, ARGS("-i", "cali0123456789abcdef*", "-w", "x",
+			     "--exclude", "lxc*", "--netns", "pod-*",
+			     "--netns", "ns1")) == 0 &&
+	      o.n_excludes == 1 && o.n_netns == 2, "patterns parsed");
+	CHECK(xs_watch_fixed(&r, "eth0") && !xs_watch_fixed(&r, "veth*") &&
+	      xs_watch_follows(&r), "a name is fixed, a pattern follows");
+	CHECK(xs_watch_wants(&r, "veth1", false) &&
+	      !xs_watch_wants(&r, "veth90", false) &&
+	      !xs_watch_wants(&r, "eth0", false) &&
+	      !xs_watch_wants(&r, "lo", true), "wanted by a pattern");
+	r = (struct xs_watch_rules){ any, 1, NULL, 0, NULL, 0 };
+	CHECK(xs_watch_wants(&r, "eth7", false) && !xs_watch_wants(&r, "lo", true),
+	      "any: all but loopback");
+	r = (struct xs_watch_rules){ one, 1, NULL, 0, ns2, 1 };
+	CHECK(!xs_watch_fixed(&r, "eth0") && xs_watch_follows(&r) &&
+	      xs_watch_wants(&r, "eth0", false),
+	      "several namespaces: a name is a pattern");
+}
+
 int main(void)
 {
+	test_patterns();
 	test_ssh();
 	test_direction();
 	test_man_page();

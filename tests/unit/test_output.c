@@ -51,7 +51,10 @@ static struct xs_output_cfg cfg(const char *p, enum xs_format f,
 		.app = "xdpsample test",
 	};
 
-	ifs = (struct xs_ifaces){ .n = n_ifaces };
+	static struct xs_iface at[2];
+
+	memset(at, 0, sizeof(at));
+	ifs = (struct xs_ifaces){ .n = n_ifaces, .at = at };
 	for (unsigned int i = 0; i < n_ifaces; i++) {
 		ifs.at[i].name = names[i];
 		ifs.at[i].ifindex = 10 + i;
@@ -84,7 +87,7 @@ static void roundtrip(enum xs_format f, unsigned int n_ifaces)
 			.ts_ns = 1700000000123456789ULL + i,
 			.wire_len = lens[i],
 			.cap_len = lens[i] < 128 ? lens[i] : 128,
-			.ifindex = 10 + i % n_ifaces,
+			.iface = i % n_ifaces,
 			.rate = 10, .data = b,
 		};
 		fill(b, sizeof(b), i);
@@ -179,7 +182,7 @@ static void full_midway(enum xs_format f)
 	char errbuf[PCAP_ERRBUF_SIZE];
 	uint8_t b[100] = { 0 };
 	struct xs_packet pkt = { .wire_len = 100, .cap_len = 100,
-				 .ifindex = 10, .rate = 1, .data = b };
+				 .iface = 0, .rate = 1, .data = b };
 	struct xs_output_cfg c;
 	struct pcap_pkthdr *h;
 	void *o;

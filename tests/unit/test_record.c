@@ -21,7 +21,7 @@ static size_t make(uint32_t wire, uint32_t cap, uint32_t magic)
 {
 	struct xs_record r = {
 		.tstamp_ns = 123456789, .magic = magic, .wire_len = wire,
-		.cap_len = cap, .ifindex = 7, .rx_queue = 3, .cpu = 1,
+		.cap_len = cap, .iface = 7, .rx_queue = 3, .cpu = 1,
 		.pool = 1ULL << 40, .rate = 64,
 	};
 
@@ -44,7 +44,7 @@ static void test_valid(void)
 	CHECK_EQ(check(n, SNAP, &p), 0, "full-snaplen record rejected");
 	CHECK(p.wire_len == 1514 && p.cap_len == SNAP, "lengths %u/%u",
 	      p.wire_len, p.cap_len);
-	CHECK(p.ifindex == 7 && p.rx_queue == 3 && p.cpu == 1 &&
+	CHECK(p.iface == 7 && p.rx_queue == 3 && p.cpu == 1 &&
 	      p.pool == 1ULL << 40 && p.rate == 64 && p.dir == XS_DIR_IN,
 	      "metadata lost");
 	((struct xs_record *)buf)->flags = XS_REC_EGRESS;

@@ -46,7 +46,7 @@ static struct xs_packet pkt(uint32_t cpu, uint64_t pool, uint32_t len)
 {
 	return (struct xs_packet){
 		.wire_len = len, .cap_len = len < 128 ? len : 128,
-		.ifindex = 7, .cpu = cpu, .pool = pool, .rate = 10,
+		.iface = 0, .cpu = cpu, .pool = pool, .rate = 10,
 		.data = frame,
 	};
 }
@@ -59,7 +59,7 @@ static void test_datagram(void)
 	struct xs_sflow_stats st;
 	struct xs_sflow *s;
 	struct xs_packet p;
-	struct xs_ifaces ifx = { .n = 1, .at = { { .name = "x", .ifindex = 7 } } };
+	struct xs_ifaces ifx = { .n = 1, .at = (struct xs_iface[]){ { .name = "x", .ifindex = 7 } } };
 	ssize_t n;
 	int fd;
 
@@ -118,7 +118,7 @@ static void test_small(void)
 	struct xs_sflow_stats st;
 	struct xs_sflow *s;
 	uint8_t d[2048];
-	struct xs_ifaces ifx = { .n = 1, .at = { { .name = "x", .ifindex = 7 } } };
+	struct xs_ifaces ifx = { .n = 1, .at = (struct xs_iface[]){ { .name = "x", .ifindex = 7 } } };
 	ssize_t n;
 	int fd, got = 0;
 

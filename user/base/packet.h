@@ -11,7 +11,7 @@ struct xs_packet {
 	uint64_t ts_ns;		/* wall clock, ns since the epoch */
 	uint32_t wire_len;
 	uint32_t cap_len;	/* bytes at data, <= snaplen */
-	uint32_t ifindex;
+	uint32_t iface;		/* its interface's place in struct xs_ifaces */
 	uint32_t rx_queue;
 	uint32_t cpu;		/* CPU that sampled it */
 	uint64_t pool;		/* that CPU's packets offered to the sampler */

@@ -52,7 +52,7 @@ static void series(FILE *f, const struct xs_report *h, const char *name,
 	va_list ap;
 
 	fprintf(f, "%s{capture=\"", name);
-	label(f, h->capture);
+	label(f, h->cfg.capture);
 	if (key) {
 		fprintf(f, "\",%s=\"", key);
 		label(f, val);
@@ -65,6 +65,25 @@ static void series(FILE *f, const struct xs_report *h, const char *name,
 }
 
 /*
+ * Interface i's series: its name, and its namespace where it has one
+ * (interfaces of two namespaces may share a name). A gone one has none:
+ * its series end with it.
+ */
+static void series_if(FILE *f, const struct xs_report *h, const char *name,
+		      unsigned int i, const char *more, unsigned long long v)
+{
+	fprintf(f, "%s{capture=\"", name);
+	label(f, h->cfg.capture);
+	fputs("\",interface=\"", f);
+	label(f, h->ifs[i].name);
+	if (h->ifs[i].netns[0]) {
+		fputs("\",netns=\"", f);
+		label(f, h->ifs[i].netns);
+	}
+	fprintf(f, "\"%s} %llu\n", more, v);
+}
+
+/*
  * One value per interface of a family; off is the xs_stats field, of both
  * directions or (egress) of what was sent.
  */
@@ -73,10 +92,10 @@ static void per_iface(FILE *f, const struct xs_report *h, const char *name,
 {
 	family(f, name, "counter", help);
 	for (unsigned int i = 0; i < h->n_ifaces; i++)
-		series(f, h, name, "interface", h->ifs[i].name, "", "%llu",
-		       (unsigned long long)*(const uint64_t *)
-			       ((const char *)(egress ? &h->ifs[i].out :
-						       &h->ifs[i].k) + off));
+		if (!h->ifs[i].gone)
+			series_if(f, h, name, i, "", *(const uint64_t *)
+				  ((const char *)(egress ? &h->ifs[i].out :
+							   &h->ifs[i].k) + off));
 }
 
 /* One value per sink of a family; off is the xs_sink_counts field. */
@@ -97,12 +116,12 @@ static void losses(FILE *f, const struct xs_report *h)
 
 	family(f, n, "counter", "Sampled packets lost in the kernel, by reason.");
 	for (unsigned int i = 0; i < h->n_ifaces; i++) {
-		series(f, h, n, "interface", h->ifs[i].name,
-		       ",reason=\"buffer_full\"", "%llu",
-		       (unsigned long long)h->ifs[i].k.ring_full);
-		series(f, h, n, "interface", h->ifs[i].name,
-		       ",reason=\"copy_failed\"", "%llu",
-		       (unsigned long long)h->ifs[i].k.copy_fail);
+		if (h->ifs[i].gone)
+			continue;
+		series_if(f, h, n, i, ",reason=\"buffer_full\"",
+			  h->ifs[i].k.ring_full);
+		series_if(f, h, n, i, ",reason=\"copy_failed\"",
+			  h->ifs[i].k.copy_fail);
 	}
 }
 
@@ -136,9 +155,9 @@ static void write_capture(FILE *f, const struct xs_report *h)
 	family(f, "xdpsample_interface_dropped_total", "counter",
 	       "Packets the interface itself dropped (rx_dropped).");
 	for (unsigned int i = 0; i < h->n_ifaces; i++)
-		series(f, h, "xdpsample_interface_dropped_total", "interface",
-		       h->ifs[i].name, "", "%llu",
-		       (unsigned long long)h->ifs[i].rx_dropped);
+		if (!h->ifs[i].gone)
+			series_if(f, h, "xdpsample_interface_dropped_total", i,
+				  "", h->ifs[i].rx_dropped);
 	family(f, "xdpsample_sample_rate", "gauge",
 	       "The sampling rate: 1 packet in this many (-N auto: the highest a CPU samples at now).");
 	series(f, h, "xdpsample_sample_rate", NULL, NULL, "", "%u", h->rate_now);

@@ -65,6 +65,7 @@ static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
 	skel->rodata->flow_k0 = spread(cfg->seed);
 	skel->rodata->flow_k1 = spread(cfg->seed + 1);
 	skel->rodata->raw_ip = cfg->raw_ip;
+	skel->rodata->iface_id = cfg->iface_id;
 	skel->rodata->snaplen = cfg->snaplen;
 	skel->rodata->transport = cfg->transport;
 	skel->rodata->immediate = cfg->immediate;

@@ -29,6 +29,7 @@ struct xs_prog_cfg {
 	uint32_t sample_mode;
 	uint64_t seed;		/* --sample flow: the key comes from it */
 	bool raw_ip;		/* the interface's frames begin at IP */
+	uint32_t iface_id;	/* its place in struct xs_ifaces: every record's */
 	uint32_t snaplen;
 	uint32_t transport;
 	uint32_t buffer_bytes;

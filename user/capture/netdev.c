@@ -23,6 +23,7 @@
 #include <linux/sockios.h>
 
 #include "user/capture/netdev.h"
+#include "user/capture/netns.h"
 #include "user/base/log.h"
 
 int xs_netns_enter(const char *name)
@@ -117,22 +118,25 @@ int xs_ifaces_resolve(struct xs_ifaces *ifs, const char *const *names,
 		      unsigned int n, const char *netns)
 {
 	struct xs_iface *f;
-	int ifindex, err;
+	int ifindex, err, idx;
 
-	ifs->n = 0;
 	for (unsigned int i = 0; i < n; i++) {
 		ifindex = xs_iface_resolve(names[i], netns);
 		if (ifindex < 0)
 			return ifindex;
 		/* By name, altname or index: one interface is one capture. */
-		for (unsigned int j = 0; j < i; j++)
+		for (unsigned int j = 0; j < ifs->n; j++)
 			if (ifs->at[j].ifindex == (uint32_t)ifindex) {
 				pr_err("invalid interface '%s': given twice (it is '%s')",
 				       names[i], ifs->at[j].name);
 				return -EINVAL;
 			}
-		f = &ifs->at[i];
+		if ((idx = xs_ifaces_add(ifs)) < 0)
+			return idx;
+		f = &ifs->at[idx];
 		f->name = names[i];
+		f->fixed = true;
+		snprintf(f->netns, sizeof(f->netns), "%s", netns ? netns : "");
 		f->ifindex = (uint32_t)ifindex;
 		if (!if_indextoname(f->ifindex, f->now))
 			return pr_errno(-errno, "cannot read interface '%s'",
@@ -143,7 +147,6 @@ int xs_ifaces_resolve(struct xs_ifaces *ifs, const char *const *names,
 		err = xs_iface_describe(f);
 		if (err)
 			return err;
-		ifs->n++;
 	}
 	return 0;
 }
@@ -151,9 +154,12 @@ int xs_ifaces_resolve(struct xs_ifaces *ifs, const char *const *names,
 int xs_ifaces_open(struct xs_ifaces *ifs, const char *netns,
 		   const char *const *names, unsigned int n)
 {
-	int err = netns ? xs_netns_enter(netns) : 0;
+	int err = xs_netns_init(netns);
 
-	return err ?: xs_ifaces_resolve(ifs, names, n, netns);
+	if (err)
+		return pr_errno(err, "cannot enter network namespace '%s'",
+				netns ? netns : "(ours)");
+	return xs_ifaces_resolve(ifs, names, n, netns);
 }
 
 void xs_ifaces_follow(struct xs_ifaces *ifs)
@@ -163,7 +169,8 @@ void xs_ifaces_follow(struct xs_ifaces *ifs)
 	for (unsigned int i = 0; i < ifs->n; i++) {
 		struct xs_iface *f = &ifs->at[i];
 
-		if (!if_indextoname(f->ifindex, name) || !strcmp(name, f->now))
+		if (f->gone || xs_netns_use(f->ns) ||
+		    !if_indextoname(f->ifindex, name) || !strcmp(name, f->now))
 			continue;
 		pr_info("interface '%s' is now named '%s'; the capture goes on",
 			f->now, name);

@@ -2,11 +2,13 @@
 /* One sampler program per interface, all on the one transport map. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
 #include "user/capture/netdev.h"
+#include "user/capture/netns.h"
 #include "user/base/caps.h"
 #include "user/base/log.h"
 #include "user/capture/owner.h"
@@ -46,117 +48,83 @@ static bool seen_before(const struct xs_filter *f, unsigned int i)
 	return false;
 }
 
-int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
-		     const struct xs_prog_cfg *cfg,
-		     const struct xs_filter *filters, int transport_fd,
-		     bool *bad_filter)
+int xs_programs_init(struct xs_programs *p, const struct xs_ifaces *ifs)
 {
-	struct xs_prog_cfg c[XS_MAX_IFACES];
+	p->ifs = ifs;
+	/* Places for every interface a run may see: touched as used. */
+	p->filters = calloc(XS_MAX_IFACES, sizeof(*p->filters));
+	p->l = calloc(XS_MAX_IFACES, sizeof(*p->l));
+	p->mode_name = calloc(XS_MAX_IFACES, sizeof(*p->mode_name));
+	p->last = calloc(XS_MAX_IFACES, sizeof(*p->last));
+	return p->filters && p->l && p->mode_name && p->last ? 0 : -ENOMEM;
+}
+
+/* Interface i's settings: its filter, its frames, its number. */
+static struct xs_prog_cfg cfg_for(const struct xs_programs *p, unsigned int i)
+{
+	struct xs_prog_cfg c = p->cfg;
+
+	c.filter = p->filters[i].len ? &p->filters[i] : NULL;
+	c.raw_ip = p->ifs->at[i].linktype == XS_LINKTYPE_RAW;
+	c.iface_id = i;
+	return c;
+}
+
+/* No interface yet (patterns): the filter checked as for Ethernet. */
+static int probe_ethernet(const struct xs_programs *p)
+{
+	struct xs_prog_cfg c = p->cfg;
+	struct xs_filter f = { 0 };
+	int err = xs_filter_build(&f, p->expr, p->cfg.snaplen,
+				  XS_FILTER_ETHERNET);
+
+	c.filter = &f;
+	if (!err)
+		err = probe_filter(&c, p->transport_fd);
+	xs_filter_free(&f);
+	return err;
+}
+
+int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
+		     const struct xs_prog_cfg *cfg, const char *expr,
+		     int transport_fd, bool *bad_filter)
+{
+	struct xs_prog_cfg c;
 	int err;
 
 	p->ifs = ifs;
 	p->cfg = *cfg;
+	p->cfg.filter = NULL;	/* each interface has its own */
+	p->expr = expr;
+	p->transport_fd = transport_fd;
+	if (expr && !ifs->n && (err = probe_ethernet(p))) {
+		*bad_filter = true;
+		return err;
+	}
 	for (unsigned int i = 0; i < ifs->n; i++) {
-		c[i] = *cfg;
-		c[i].filter = filters[i].len ? &filters[i] : NULL;
-		c[i].raw_ip = ifs->at[i].linktype == XS_LINKTYPE_RAW;
-		if (!c[i].filter || seen_before(filters, i))
+		c = cfg_for(p, i);
+		if (!c.filter || seen_before(p->filters, i))
 			continue;
-		err = probe_filter(&c[i], transport_fd);
+		err = probe_filter(&c, transport_fd);
 		*bad_filter = err != 0;
 		if (err)
 			return err;
 	}
-	p->cfg.filter = filters[0].len ? &filters[0] : NULL;
 	for (unsigned int i = 0; i < ifs->n; i++) {
-		err = xs_loader_open(&p->l[i], &c[i], transport_fd);
+		c = cfg_for(p, i);
+		err = xs_loader_open(&p->l[i], &c, transport_fd);
 		if (err)
 			return err;
 		p->n++;
 		/* -Q out attaches no XDP: what XDP holds is not our concern. */
 		if (!xs_dirs_has(cfg->dirs, XS_DIR_IN))
 			continue;
-		err = xs_owner_check(ifs->at[i].ifindex, ifs->at[i].name);
+		err = xs_netns_use(ifs->at[i].ns) ?:
+		      xs_owner_check(ifs->at[i].ifindex, ifs->at[i].name);
 		if (err)
 			return err;
 	}
 	return 0;
-}
-
-/*
- * The interface's pcapng description: the hooks ("XDP native mode", "tc
- * egress", or both), the transport, the rate and how packets are chosen
- * (at random, by count, flows), the flow key's seed. Stable: Wireshark's
- * plugin (deploy/wireshark/xdpsample.lua) reads it.
- */
-static void describe(const struct xs_programs *p, unsigned int i, char *buf,
-		     size_t len)
-{
-	const struct xs_prog_cfg *c = &p->cfg;
-	bool egress = xs_dirs_has(c->dirs, XS_DIR_OUT);
-	char hooks[40], rate[32];
-
-	if (!xs_dirs_has(c->dirs, XS_DIR_IN))
-		snprintf(hooks, sizeof(hooks), "tc egress");
-	else
-		snprintf(hooks, sizeof(hooks), "XDP %s mode%s",
-			 xs_loader_xdp_mode(p->l[i]),
-			 egress ? " and tc egress" : "");
-	snprintf(rate, sizeof(rate), "%s1/%u%s", c->adaptive ? "auto from " : "",
-		 c->rate, c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
-	if (c->sample_mode == XS_SAMPLE_FLOW)
-		snprintf(buf, len,
-			 "xdpsample: %s, %s transport, flow sample %s%s, seed 0x%016llx",
-			 hooks, xs_transport_name(c->transport), rate,
-			 c->filter ? " matching the filter" : "",
-			 (unsigned long long)c->seed);
-	else
-		snprintf(buf, len, "xdpsample: %s, %s transport, sample %s %s%s",
-			 hooks, xs_transport_name(c->transport), rate,
-			 c->sample_mode == XS_SAMPLE_COUNT ? "by count" :
-							     "at random",
-			 c->filter ? " of packets matching the filter" : "");
-}
-
-/* Interface i's XDP receives Ethernet frames: VLAN tags apply. */
-static bool receives_ethernet(const struct xs_programs *p, unsigned int i)
-{
-	return xs_dirs_has(p->cfg.dirs, XS_DIR_IN) &&
-	       p->ifs->at[i].linktype == XS_LINKTYPE_ETHERNET;
-}
-
-/*
- * Why VLAN tags the NIC strips are not seen on what interface i receives,
- * or NULL when they are put back or do not apply.
- */
-static const char *vlan_blind(const struct xs_programs *p, unsigned int i)
-{
-	return receives_ethernet(p, i) ? xs_loader_vlan_blind(p->l[i]) : NULL;
-}
-
-/*
- * What XDP gets of a frame beside its bytes, in the description (the
- * listening line says it too where the file may differ from the wire):
- * VLAN tags the NIC stripped, put back or not seen and why; whose clock
- * stamps the frames.
- */
-static void describe_wire(const struct xs_programs *p, unsigned int i,
-			  struct xs_iface *f)
-{
-	const char *blind = vlan_blind(p, i);
-	size_t at = strlen(f->descr);
-
-	if (!receives_ethernet(p, i))
-		return;
-	snprintf(f->descr + at, sizeof(f->descr) - at, "; %s%s%s",
-		 blind ? "received: VLAN tags the NIC strips not seen (" :
-			 "received: VLAN tags the NIC stripped put back",
-		 blind ? blind : "", blind ? ")" : "");
-	at = strlen(f->descr);
-	snprintf(f->descr + at, sizeof(f->descr) - at, "; timestamps: %s",
-		 xs_loader_nic_time(p->l[i]) ?
-		 "the NIC's clock where the driver gives one, else the host's" :
-		 "the host's clock");
 }
 
 int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
@@ -164,21 +132,78 @@ int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 {
 	int err;
 
+	p->mode = mode;
 	for (unsigned int i = 0; i < p->n; i++) {
 		struct xs_iface *f = &ifs->at[i];
 
-		err = xs_loader_attach(p->l[i], f->ifindex, f->name, mode,
+		err = xs_netns_use(f->ns) ?:
+		      xs_loader_attach(p->l[i], f->ifindex, f->name, mode,
 				       &p->mode_name[i]);
 		if (err)
 			return err;
-		describe(p, i, f->descr, sizeof(f->descr));
-		describe_wire(p, i, f);
-		if (p->cfg.descr_note)
-			snprintf(f->descr + strlen(f->descr),
-				 sizeof(f->descr) - strlen(f->descr), "; %s",
-				 p->cfg.descr_note);
+		xs_programs_describe(p, i, f);
 	}
 	return 0;
+}
+
+/* Interface idx's filter, for its link type and netmask. */
+static int filter_for(struct xs_programs *p, const struct xs_iface *f,
+		      unsigned int idx)
+{
+	char where[160], who[128];
+	struct xs_filter_link link = {
+		xs_linktype_dlt(f->linktype), f->netmask, where,
+	};
+
+	snprintf(where, sizeof(where), "%s (%s)",
+		 xs_iface_label(f, who, sizeof(who)),
+		 xs_linktype_name(f->linktype));
+	return xs_filter_build(&p->filters[idx], p->expr, p->cfg.snaplen, link);
+}
+
+int xs_programs_add(struct xs_programs *p, struct xs_ifaces *ifs,
+		    unsigned int idx)
+{
+	struct xs_iface *f = &ifs->at[idx];
+	struct xs_prog_cfg c;
+	int err = p->expr ? filter_for(p, f, idx) : 0;
+
+	if (err)
+		return err;
+	c = cfg_for(p, idx);
+	err = xs_loader_open(&p->l[idx], &c, p->transport_fd);
+	if (!err && xs_dirs_has(p->cfg.dirs, XS_DIR_IN))
+		err = xs_owner_check(f->ifindex, f->name);
+	if (!err)
+		err = xs_loader_attach(p->l[idx], f->ifindex, f->name, p->mode,
+				       &p->mode_name[idx]);
+	if (err) {
+		xs_loader_close(p->l[idx]);
+		p->l[idx] = NULL;
+		xs_filter_free(&p->filters[idx]);
+		return err;
+	}
+	if (idx >= p->n)
+		p->n = idx + 1;
+	xs_programs_describe(p, idx, f);
+	return 0;
+}
+
+void xs_programs_remove(struct xs_programs *p, unsigned int idx)
+{
+	struct xs_stats *last = p->last[idx];
+
+	if (idx >= p->n || !p->l[idx])
+		return;
+	/* Detached first: the counters stop, and are final. */
+	xs_loader_detach(p->l[idx]);
+	if (xs_stats_read_split(xs_loader_stats_fd(p->l[idx]),
+				&last[XS_DIR_IN], &last[XS_DIR_OUT]))
+		pr_warn("interface '%s': its last counters could not be read",
+			p->ifs->at[idx].name);
+	xs_loader_close(p->l[idx]);
+	p->l[idx] = NULL;
+	xs_filter_free(&p->filters[idx]);
 }
 
 int xs_programs_settle(const struct xs_programs *p)
@@ -188,32 +213,10 @@ int xs_programs_settle(const struct xs_programs *p)
 	if (getuid() == 0)
 		return 0;
 	for (unsigned int i = 0; i < p->n; i++)
-		if (xs_loader_in_dispatcher(p->l[i]))
+		if (p->l[i] && xs_loader_in_dispatcher(p->l[i]))
 			return 0;
 	err = xs_caps_drop();
 	return err ? pr_errno(err, "cannot give up the capabilities") : 0;
-}
-
-void xs_programs_listening(const struct xs_programs *p)
-{
-	const struct xs_prog_cfg *c = &p->cfg;
-	char rate[40], seed[40] = "";
-
-	snprintf(rate, sizeof(rate), "%s1/%u%s", c->adaptive ? "auto from " : "",
-		 c->rate, c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
-	if (c->sample_mode == XS_SAMPLE_FLOW)
-		snprintf(seed, sizeof(seed), ", seed 0x%016llx",
-			 (unsigned long long)c->seed);
-	for (unsigned int i = 0; i < p->n; i++) {
-		const char *blind = vlan_blind(p, i);
-
-		pr_info("listening on %s (%s, %s, %s%s, snaplen %u%s%s)",
-			p->ifs->at[i].name, p->mode_name[i],
-			xs_transport_name(c->transport), rate, seed,
-			c->snaplen,
-			blind ? "; VLAN tags the NIC strips not seen: " : "",
-			blind ? blind : "");
-	}
 }
 
 /* "'NAME' (id N)" of a program, by id. */
@@ -231,54 +234,68 @@ static void prog_name(uint32_t id, char *buf, size_t len)
 		close(fd);
 }
 
-static bool lost_one(const struct xs_iface *f, enum xs_attach_state st,
+/* Why interface f is lost, said with what follows (the run stops, or
+ * only this interface's capture). */
+static void say_lost(const struct xs_iface *f, enum xs_attach_state st,
 		     uint32_t by)
 {
-	char who[64];
+	const char *then = f->fixed ? "stopping" : "no longer captured";
+	char who[128], by_name[64];
 
+	/* One named by -i is named as given; one a pattern found, with
+	 * its namespace. */
+	if (f->fixed)
+		snprintf(who, sizeof(who), "%s", f->name);
+	else
+		xs_iface_label(f, who, sizeof(who));
 	switch (st) {
 	case XS_ATTACH_OK:
-		return false;
+		return;
 	case XS_ATTACH_DELETED:
-		pr_err("interface '%s' was deleted; stopping", f->name);
+		pr_err("interface '%s' was deleted; %s", who, then);
 		break;
 	case XS_ATTACH_MOVED:
-		pr_err("interface '%s' was moved to another network namespace; stopping (our program leaves with us)",
-		       f->name);
+		pr_err("interface '%s' was moved to another network namespace; %s (our program leaves with us)",
+		       who, then);
 		break;
 	case XS_ATTACH_GONE:
-		pr_err("interface '%s' is gone (deleted, or moved to another network namespace); stopping",
-		       f->name);
+		pr_err("interface '%s' is gone (deleted, or moved to another network namespace); %s",
+		       who, then);
 		break;
 	case XS_ATTACH_DETACHED:
-		pr_err("interface '%s': our XDP program was detached by someone else; stopping",
-		       f->name);
+		pr_err("interface '%s': our XDP program was detached by someone else; %s",
+		       who, then);
 		break;
 	case XS_ATTACH_EGRESS_DETACHED:
-		pr_err("interface '%s': our egress (tc) program was detached by someone else; stopping",
-		       f->name);
+		pr_err("interface '%s': our egress (tc) program was detached by someone else; %s",
+		       who, then);
 		break;
 	case XS_ATTACH_REPLACED:
-		prog_name(by, who, sizeof(who));
-		pr_err("interface '%s': XDP program %s replaced ours; stopping, and leaving it attached",
-		       f->name, who);
+		prog_name(by, by_name, sizeof(by_name));
+		pr_err("interface '%s': XDP program %s replaced ours; %s, and leaving it attached",
+		       who, by_name, then);
 		break;
 	}
-	return true;
 }
 
-bool xs_programs_follow(const struct xs_programs *p, struct xs_ifaces *ifs)
+bool xs_programs_still_ours(const struct xs_programs *p, unsigned int idx)
 {
-	bool lost = false;
-	uint32_t by;
+	const struct xs_iface *f = &p->ifs->at[idx];
+	enum xs_attach_state st;
+	uint32_t by = 0;
 
-	xs_ifaces_follow(ifs);
-	for (unsigned int i = 0; i < p->n; i++) {
-		enum xs_attach_state st = xs_loader_state(p->l[i], &by);
-
-		lost |= lost_one(&p->ifs->at[i], st, by);
-	}
-	return lost;
+	if (idx >= p->n || !p->l[idx] || xs_netns_use(f->ns))
+		return true;	/* nothing of ours there to lose */
+	st = xs_loader_state(p->l[idx], &by);
+	if (st == XS_ATTACH_OK)
+		return true;
+	/* Found by a pattern, gone from its namespace: that is a pod that
+	 * stopped, said at info level by the follower, not an error. */
+	if (!f->fixed && (st == XS_ATTACH_DELETED || st == XS_ATTACH_MOVED ||
+			  st == XS_ATTACH_GONE))
+		return false;
+	say_lost(f, st, by);
+	return false;
 }
 
 void xs_programs_detach(void *ctx)
@@ -286,21 +303,29 @@ void xs_programs_detach(void *ctx)
 	struct xs_programs *p = ctx;
 
 	for (unsigned int i = 0; i < p->n; i++)
-		xs_loader_detach(p->l[i]);
+		if (p->l[i] && !xs_netns_use(p->ifs->at[i].ns))
+			xs_loader_detach(p->l[i]);
 }
 
 void xs_programs_forget(struct xs_programs *p)
 {
 	for (unsigned int i = 0; i < p->n; i++)
-		xs_loader_forget(p->l[i]);
+		if (p->l[i])
+			xs_loader_forget(p->l[i]);
 }
 
 int xs_programs_iface(const struct xs_programs *p, unsigned int idx,
 		      struct xs_stats *k, struct xs_stats *out)
 {
-	return idx < p->n ?
-	       xs_stats_read_split(xs_loader_stats_fd(p->l[idx]), k, out) :
-	       -EINVAL;
+	if (idx >= p->n)
+		return -EINVAL;
+	if (p->l[idx])
+		return xs_stats_read_split(xs_loader_stats_fd(p->l[idx]), k,
+					   out);
+	/* Gone: its last counters, as both directions summed and egress. */
+	*k = p->last[idx][XS_DIR_IN];
+	*out = p->last[idx][XS_DIR_OUT];
+	return 0;
 }
 
 /* Only the BPF counters: this runs every 20 ms. */
@@ -309,7 +334,7 @@ void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks)
 	struct xs_stats k;
 
 	for (unsigned int i = 0; i < p->n; i++)
-		for (unsigned int dir = 0; dir < XS_DIRS; dir++)
+		for (unsigned int dir = 0; p->l[i] && dir < XS_DIRS; dir++)
 			if (!xs_stats_read_dir(xs_loader_stats_fd(p->l[i]),
 					       dir, &k))
 				xs_sinks_losses(sinks, i, dir,
@@ -320,6 +345,7 @@ int xs_programs_counters(void *ctx, unsigned int idx,
 			 struct xs_iface_counters *c)
 {
 	const struct xs_programs *p = ctx;
+	const struct xs_iface *f = &p->ifs->at[idx];
 	struct xs_link l = { 0 };
 	struct xs_stats k, out;
 	int err;
@@ -328,11 +354,11 @@ int xs_programs_counters(void *ctx, unsigned int idx,
 	if (err)
 		return err;
 	c->seen = k.seen;
-	c->matched = p->cfg.filter ? k.matched : k.seen;
+	c->matched = p->expr ? k.matched : k.seen;
 	c->sampled = k.sampled;
 	c->lost = xs_stats_lost(&k);
-	c->rx_dropped = xs_iface_link(p->ifs->at[idx].ifindex, &l) ? 0 :
-			l.st.rx_dropped;
+	c->rx_dropped = !p->l[idx] || xs_netns_use(f->ns) ||
+			xs_iface_link(f->ifindex, &l) ? 0 : l.st.rx_dropped;
 	c->dirs = p->cfg.dirs;
 	c->out_seen = out.seen;
 	c->out_lost = xs_stats_lost(&out);
@@ -343,5 +369,11 @@ void xs_programs_close(struct xs_programs *p)
 {
 	for (unsigned int i = 0; i < p->n; i++)
 		xs_loader_close(p->l[i]);
-	p->n = 0;
+	for (unsigned int i = 0; p->filters && p->ifs && i < p->ifs->n; i++)
+		xs_filter_free(&p->filters[i]);
+	free(p->filters);
+	free(p->l);
+	free(p->mode_name);
+	free(p->last);
+	memset(p, 0, sizeof(*p));
 }

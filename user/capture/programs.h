@@ -15,10 +15,19 @@
 struct xs_programs {
 	const struct xs_ifaces *ifs;
 	struct xs_prog_cfg cfg;
-	struct xs_loader *l[XS_MAX_IFACES];
-	const char *mode_name[XS_MAX_IFACES];	/* once attached */
-	unsigned int n;				/* opened */
+	/* Per interface place (XS_MAX_IFACES each, touched as used): */
+	struct xs_filter *filters;	/* its filter; len 0: none */
+	struct xs_loader **l;		/* its program; NULL once it went */
+	const char **mode_name;		/* once attached */
+	struct xs_stats (*last)[XS_DIRS]; /* a gone one's last counters */
+	unsigned int n;			/* places opened */
+	const char *expr;		/* the filter expression, or NULL */
+	int transport_fd;
+	enum xs_mode mode;
 };
+
+/* The places reserved for the interfaces of ifs: 0 or -ENOMEM. */
+int xs_programs_init(struct xs_programs *p, const struct xs_ifaces *ifs);
 
 /*
  * Open a program per interface on transport_fd, with filters[i] (len 0:
@@ -29,12 +38,30 @@ struct xs_programs {
  * then found before anything is attached, and *bad_filter says so.
  */
 int xs_programs_open(struct xs_programs *p, const struct xs_ifaces *ifs,
-		     const struct xs_prog_cfg *cfg,
-		     const struct xs_filter *filters, int transport_fd,
-		     bool *bad_filter);
+		     const struct xs_prog_cfg *cfg, const char *expr,
+		     int transport_fd, bool *bad_filter);
 /* Attach every program; each interface's description says how. */
 int xs_programs_attach(struct xs_programs *p, struct xs_ifaces *ifs,
 		       enum xs_mode mode);
+/*
+ * Interface idx, found while the capture runs (we are in its namespace):
+ * its filter, its program opened, checked against what is there,
+ * attached, described. 0, or -errno said in one line; nothing is left
+ * attached then.
+ */
+int xs_programs_add(struct xs_programs *p, struct xs_ifaces *ifs,
+		    unsigned int idx);
+/* Interface idx went: detached, its last counters kept, its program
+ * closed. */
+void xs_programs_remove(struct xs_programs *p, unsigned int idx);
+/*
+ * Attached: interface i's pcapng description, how it is sampled, what XDP
+ * gets of a frame, where it is (describe.c).
+ */
+void xs_programs_describe(const struct xs_programs *p, unsigned int i,
+			  struct xs_iface *f);
+/* Interface idx's "listening on" line. */
+void xs_programs_listening_one(const struct xs_programs *p, unsigned int i);
 /*
  * Attached, a capture that is not root's (file capabilities, make
  * install-caps) gives up every capability: its links go with their fds,
@@ -45,11 +72,11 @@ int xs_programs_settle(const struct xs_programs *p);
 /* tcpdump's "listening on" line, one per interface, once attached. */
 void xs_programs_listening(const struct xs_programs *p);
 /*
- * Renamed interfaces followed; true, said once per interface, when one is
- * no longer ours to capture: deleted, moved to another namespace, its
- * program detached or replaced.
+ * Whether interface idx is still ours to capture; if not (deleted, moved
+ * to another namespace, its program detached or replaced) said once, as
+ * the end of the run (fixed) or of that interface (found by a pattern).
  */
-bool xs_programs_follow(const struct xs_programs *p, struct xs_ifaces *ifs);
+bool xs_programs_still_ours(const struct xs_programs *p, unsigned int idx);
 /* ctx is the struct xs_programs (the -Z parent calls it). */
 void xs_programs_detach(void *ctx);
 /* Another process (the -Z parent) detached them. */
@@ -63,6 +90,7 @@ void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks);
 /* The xs_ifaces counters callback: ctx is the struct xs_programs. */
 int xs_programs_counters(void *ctx, unsigned int idx,
 			 struct xs_iface_counters *c);
+/* Everything closed, the places freed. */
 void xs_programs_close(struct xs_programs *p);
 
 #endif

@@ -31,7 +31,7 @@ int xs_record_check(const void *data, size_t size, uint32_t snaplen,
 	pkt->ts_ns = r.tstamp_ns;
 	pkt->wire_len = r.wire_len;
 	pkt->cap_len = r.cap_len;
-	pkt->ifindex = r.ifindex;
+	pkt->iface = r.iface;
 	pkt->rx_queue = r.rx_queue;
 	pkt->cpu = r.cpu;
 	pkt->pool = r.pool;

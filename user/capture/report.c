@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The counters read once; the closing summary printed from them. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "user/base/log.h"
 #include "user/capture/netdev.h"
+#include "user/capture/netns.h"
 #include "user/capture/report.h"
 #include "user/capture/stats.h"
 
@@ -23,19 +26,18 @@ static int read_iface(struct xs_report *r, unsigned int i,
 		      const struct xs_programs *p)
 {
 	const struct xs_iface *f = &p->ifs->at[i];
-	size_t n = strlen(r->capture);
 	struct xs_link l;
 	int err;
 
-	snprintf(r->capture + n, sizeof(r->capture) - n, "%s%s", i ? "," : "",
-		 f->name);
 	r->ifs[i].name = f->name;
+	r->ifs[i].netns = f->netns;
+	r->ifs[i].gone = f->gone;
 	err = xs_programs_iface(p, i, &r->ifs[i].k, &r->ifs[i].out);
 	if (err)
 		return err;
 	xs_stats_add(&r->all, &r->ifs[i].k);
 	xs_stats_add(&r->out, &r->ifs[i].out);
-	if (!xs_iface_link(f->ifindex, &l))
+	if (!f->gone && !xs_netns_use(f->ns) && !xs_iface_link(f->ifindex, &l))
 		r->ifs[i].rx_dropped = l.st.rx_dropped;
 	return 0;
 }
@@ -50,6 +52,9 @@ static int read_all(struct xs_report *r, const struct xs_report_cfg *cfg,
 	r->cfg = *cfg;
 	r->start_s = start_s;
 	r->n_ifaces = p->n;
+	r->ifs = calloc(p->n ? p->n : 1, sizeof(*r->ifs));
+	if (!r->ifs)
+		return -ENOMEM;
 	for (unsigned int i = 0; !err && i < p->n; i++)
 		err = read_iface(r, i, p);
 	r->rate_now = cfg->rate;
@@ -69,7 +74,16 @@ int xs_report_read(struct xs_report *r, const struct xs_report_src *src)
 	xs_sinks_flush(src->sinks);
 	err = read_all(r, src->cfg, src->start_s, src->progs, src->drain,
 		       src->sinks);
+	if (err)
+		xs_report_free(r);
 	return err ? pr_errno(err, "cannot read the kernel's counters") : 0;
+}
+
+void xs_report_free(struct xs_report *r)
+{
+	free(r->ifs);
+	r->ifs = NULL;
+	r->n_ifaces = 0;
 }
 
 void xs_report_health(const struct xs_report_src *src, const char *stats_file)
@@ -82,6 +96,7 @@ void xs_report_health(const struct xs_report_src *src, const char *stats_file)
 		xs_health_write(stats_file, &r);
 	else
 		xs_health_line(&r);
+	xs_report_free(&r);
 }
 
 /* What was seen, matched and sampled, and how the rate moved. */
@@ -166,4 +181,5 @@ void xs_report_so_far(const struct xs_report_src *src)
 		return;
 	pr_info("statistics so far:");
 	xs_report_summary(&r, src->sinks);
+	xs_report_free(&r);
 }

@@ -21,19 +21,21 @@ struct xs_report_cfg {
 	bool adaptive;		/* -N auto */
 	bool filter;		/* matched counts mean something */
 	unsigned int dirs;	/* XS_DIRS_*: -Q */
+	const char *capture;	/* whose: the -i arguments, "eth0,veth*" */
 };
 
 struct xs_report {
 	struct xs_report_cfg cfg;
 	double start_s;		/* when the capture started (epoch seconds) */
-	char capture[XS_MAX_IFACES * 16];	/* whose: "eth0,eth1" */
 	unsigned int n_ifaces;
-	struct {
+	struct xs_report_iface {
 		const char *name;
+		const char *netns;	/* "": the one we run in */
+		bool gone;		/* found by a pattern, gone since */
 		struct xs_stats k;	/* summed over CPUs and directions */
 		struct xs_stats out;	/* of which egress (-Q out, inout) */
 		uint64_t rx_dropped;	/* the interface's own */
-	} ifs[XS_MAX_IFACES];
+	} *ifs;			/* n_ifaces; xs_report_free */
 	struct xs_stats all, out;	/* over the interfaces */
 	uint32_t rate_now;	/* -N auto: the highest a CPU samples at now */
 	struct xs_drain_stats d;
@@ -61,6 +63,7 @@ struct xs_report_src {
  * not be read.
  */
 int xs_report_read(struct xs_report *r, const struct xs_report_src *src);
+void xs_report_free(struct xs_report *r);
 /* SIGUSR1: "statistics so far", the summary as it stands. */
 void xs_report_so_far(const struct xs_report_src *src);
 /* The live statistics: into stats_file, or (NULL) a line on stderr. */

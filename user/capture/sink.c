@@ -44,19 +44,19 @@ void xs_sinks_packet(void *ctx, const struct xs_packet *pkt)
 {
 	struct xs_sinks *k = ctx;
 	bool finished = false, fatal = false;
-	int idx, err;
+	unsigned int idx = pkt->iface;
+	int err;
 
 	if (k->done) {
 		k->over++;
 		return;
 	}
-	idx = xs_ifaces_find(k->ifs, pkt->ifindex);
-	if (idx < 0) {
+	if (!k->ifs || idx >= k->ifs->n) {
 		k->foreign++;
 		return;
 	}
 	for (unsigned int i = 0; i < k->n; i++) {
-		err = k->s[i].ops->packet(k->s[i].p, (unsigned int)idx, pkt);
+		err = k->s[i].ops->packet(k->s[i].p, idx, pkt);
 		if (err == -ECANCELED)
 			finished = true;
 		else if (err)
@@ -80,6 +80,30 @@ void xs_sinks_losses(struct xs_sinks *k, unsigned int idx, unsigned int dir,
 	for (unsigned int i = 0; i < k->n; i++)
 		if (k->s[i].ops->losses)
 			k->s[i].ops->losses(k->s[i].p, idx, dir, total);
+}
+
+int xs_sinks_admit(struct xs_sinks *k, const struct xs_iface *f)
+{
+	int err;
+
+	for (unsigned int i = 0; i < k->n; i++)
+		if (k->s[i].ops->admit && (err = k->s[i].ops->admit(k->s[i].p, f)))
+			return err;
+	return 0;
+}
+
+void xs_sinks_iface_up(struct xs_sinks *k, unsigned int idx)
+{
+	for (unsigned int i = 0; !k->closed && i < k->n; i++)
+		if (k->s[i].ops->iface_up)
+			k->s[i].ops->iface_up(k->s[i].p, idx);
+}
+
+void xs_sinks_iface_down(struct xs_sinks *k, unsigned int idx)
+{
+	for (unsigned int i = 0; !k->closed && i < k->n; i++)
+		if (k->s[i].ops->iface_down)
+			k->s[i].ops->iface_down(k->s[i].p, idx);
 }
 
 void xs_sinks_tick(struct xs_sinks *k, uint64_t now_ns)

@@ -36,6 +36,17 @@ struct xs_sink_ops {
 	 * 1 out) so far: a running total. */
 	void (*losses)(void *p, unsigned int idx, unsigned int dir,
 		       uint64_t total);
+	/*
+	 * Interface idx can be captured (a pattern found it while the run
+	 * goes): 0, or -EINVAL said in one line (a classic pcap file holds
+	 * one link type); then it is not captured.
+	 */
+	int (*admit)(void *p, const struct xs_iface *f);
+	/* Interface idx is captured from now on (after start). */
+	void (*iface_up)(void *p, unsigned int idx);
+	/* Interface idx is gone, its counters final; its records that were
+	 * on their way may still come. */
+	void (*iface_down)(void *p, unsigned int idx);
 	/* Timers (rotation, datagram flush, counters): as packet returns. */
 	int (*tick)(void *p, uint64_t now_ns);
 	/* Push out what is buffered (SIGUSR1, SIGUSR2): 0 or -errno. */
@@ -77,6 +88,10 @@ int xs_sinks_start(struct xs_sinks *k, const struct xs_ifaces *ifs);
 void xs_sinks_packet(void *ctx, const struct xs_packet *pkt);
 void xs_sinks_losses(struct xs_sinks *k, unsigned int idx, unsigned int dir,
 		     uint64_t total);
+/* The sinks' admit, iface_up, iface_down (see struct xs_sink_ops). */
+int xs_sinks_admit(struct xs_sinks *k, const struct xs_iface *f);
+void xs_sinks_iface_up(struct xs_sinks *k, unsigned int idx);
+void xs_sinks_iface_down(struct xs_sinks *k, unsigned int idx);
 void xs_sinks_tick(struct xs_sinks *k, uint64_t now_ns);
 int xs_sinks_chown(struct xs_sinks *k, uid_t uid, gid_t gid);
 /* Flush every sink; a failure is each sink's to report, as with writes. */

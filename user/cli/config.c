@@ -146,13 +146,47 @@ static int ssh_exclusion(const struct xs_options *o, struct xs_config *c)
 	return 0;
 }
 
+/*
+ * Where: the interfaces named (fixed, as before patterns), the rules that
+ * find the others, the namespace entered (one named, not a pattern).
+ */
+static int where_cfg(const struct xs_options *o, struct xs_config *c)
+{
+	size_t n;
+
+	c->rules = (struct xs_watch_rules){
+		o->ifnames, o->n_ifaces, o->excludes, o->n_excludes,
+		o->netns, o->n_netns,
+	};
+	c->follows = xs_watch_follows(&c->rules);
+	if (o->n_netns == 1 && !strpbrk(o->netns[0], "*?["))
+		c->netns = o->netns[0];
+	for (unsigned int i = 0; i < o->n_ifaces; i++) {
+		if (xs_watch_fixed(&c->rules, o->ifnames[i]))
+			c->ifnames[c->n_ifaces++] = o->ifnames[i];
+		n = strlen(c->capture);
+		snprintf(c->capture + n, sizeof(c->capture) - n, "%s%s",
+			 i ? "," : "", o->ifnames[i]);
+	}
+	c->report.capture = c->capture;
+	if (c->n_ifaces > 1 && c->file.path &&
+	    c->file.format == XS_FORMAT_PCAP) {
+		pr_err("classic pcap holds one interface: use --format pcapng (or a .pcapng file name) with several -i");
+		return -EINVAL;
+	}
+	if (c->follows && o->user) {
+		pr_err("-Z cannot follow interfaces (patterns, any, several namespaces): attaching those that appear needs the privileges -Z gives up");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int xs_config_make(const struct xs_options *o, struct xs_config *c)
 {
 	uint32_t secs = o->stats_interval ?: STATS_SECS;
 
 	*c = (struct xs_config){
-		.netns = o->netns, .ifnames = o->ifnames,
-		.n_ifaces = o->n_ifaces, .filter_expr = o->filter_expr,
+		.filter_expr = o->filter_expr,
 		.prog = prog_cfg(o), .mode = o->mode, .file = file_cfg(o),
 		.count = o->count, .stats_file = o->stats_file,
 		.user = o->user,
@@ -168,7 +202,8 @@ int xs_config_make(const struct xs_options *o, struct xs_config *c)
 	};
 	if (o->stats_file || o->stats_interval)
 		c->stats_every_ns = secs * 1000000000ULL;
-	return stats_check(o) ?: ssh_exclusion(o, c) ?: sflow_cfg(o, &c->sflow);
+	return where_cfg(o, c) ?: stats_check(o) ?: ssh_exclusion(o, c) ?:
+	       sflow_cfg(o, &c->sflow);
 }
 
 static int open_file(void **p, const struct xs_config *c)

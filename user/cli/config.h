@@ -12,15 +12,19 @@
 #include "user/capture/loader.h"
 #include "user/capture/report.h"
 #include "user/capture/sink.h"
+#include "user/capture/watch.h"
 #include "user/filter/filter.h"
 #include "user/sflow/sflow.h"
 #include "pcap/output.h"
 
 struct xs_config {
 	/* Where: the namespace and the interfaces. */
-	const char *netns;			/* NULL: this one */
-	const char *const *ifnames;
+	const char *netns;		/* the one to enter; NULL: this one */
+	const char *ifnames[XS_MAX_IFACE_ARGS];	/* named by -i (fixed) */
 	unsigned int n_ifaces;
+	struct xs_watch_rules rules;	/* everything -i, --exclude, --netns say */
+	bool follows;			/* patterns, any, several namespaces */
+	char capture[512];		/* the -i arguments, for the reports */
 	/* What the programs do (their filter is set per interface). */
 	const char *filter_expr;		/* NULL: none */
 	struct xs_prog_cfg prog;

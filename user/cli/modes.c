@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "user/base/log.h"
 #include "user/capture/netdev.h"
 #include "user/capture/owner.h"
 #include "user/cli/exit.h"
@@ -23,7 +24,7 @@ static int dump_one(const struct xs_config *c, const struct xs_filter *f,
 
 int xs_mode_dump_filter(const struct xs_config *c)
 {
-	struct xs_filter f[XS_MAX_IFACES] = { 0 };
+	struct xs_filter f[XS_MAX_IFACE_ARGS] = { 0 };
 	struct xs_ifaces ifs = { 0 };
 	int err, code = XS_EXIT_OK;
 
@@ -35,24 +36,35 @@ int xs_mode_dump_filter(const struct xs_config *c)
 		xs_filter_free(&f[0]);
 		return code;
 	}
-	err = xs_ifaces_open(&ifs, c->netns, c->ifnames, c->n_ifaces);
-	if (err)
+	err = xs_ifaces_init(&ifs) ?:
+	      xs_ifaces_open(&ifs, c->netns, c->ifnames, c->n_ifaces);
+	if (err) {
+		xs_ifaces_free(&ifs);
 		return err == -EINVAL ? XS_EXIT_USAGE : XS_EXIT_RUNTIME;
+	}
 	if (xs_filters_build(f, &ifs, c->filter_expr, c->prog.snaplen))
 		code = XS_EXIT_USAGE;
 	for (unsigned int i = 0; code == XS_EXIT_OK && i < ifs.n; i++)
 		code = dump_one(c, &f[i], &ifs.at[i]);
 	for (unsigned int i = 0; i < ifs.n; i++)
 		xs_filter_free(&f[i]);
+	xs_ifaces_free(&ifs);
 	return code;
 }
 
 int xs_mode_cleanup(const struct xs_config *c)
 {
 	struct xs_ifaces ifs = { 0 };
+	int code = XS_EXIT_OK;
 
-	if (xs_ifaces_open(&ifs, c->netns, c->ifnames, c->n_ifaces) ||
+	if (c->follows) {
+		pr_err("--cleanup takes interface names, not patterns, any or several namespaces");
+		return XS_EXIT_USAGE;
+	}
+	if (xs_ifaces_init(&ifs) ||
+	    xs_ifaces_open(&ifs, c->netns, c->ifnames, c->n_ifaces) ||
 	    xs_ensure_bpffs() || xs_owner_cleanup_all(&ifs))
-		return XS_EXIT_RUNTIME;
-	return XS_EXIT_OK;
+		code = XS_EXIT_RUNTIME;
+	xs_ifaces_free(&ifs);
+	return code;
 }

@@ -35,8 +35,6 @@ static int check_output(struct xs_options *o)
 	if (xs_dirs_has(o->dirs, XS_DIR_OUT) && o->format == XS_FORMAT_PCAP)
 		pr_warn("classic pcap cannot say which way a packet went: with -Q %s, pcapng (--format pcapng, or a .pcapng file name) keeps it",
 			xs_dirs_name(o->dirs));
-	if (o->n_ifaces > 1 && o->format == XS_FORMAT_PCAP)
-		return usage_error("classic pcap holds one interface: use --format pcapng (or a .pcapng file name) with several -i");
 	return 0;
 }
 

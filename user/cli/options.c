@@ -31,7 +31,7 @@ enum {
 	OPT_FORMAT, OPT_CLEANUP, OPT_IMMEDIATE, OPT_DUMP_FILTER, OPT_SFLOW,
 	OPT_SFLOW_AGENT, OPT_SFLOW_DATAGRAM, OPT_SFLOW_COUNTERS, OPT_CONFIG,
 	OPT_STATS_FILE, OPT_STATS_INTERVAL, OPT_SEED, OPT_EXCLUDE_SSH,
-	OPT_NO_EXCLUDE_SSH,
+	OPT_NO_EXCLUDE_SSH, OPT_EXCLUDE,
 };
 
 
@@ -186,10 +186,12 @@ static int p_iface(struct xs_options *o, const struct xs_opt *d, const char *arg
 		o->n_ifaces = 0;
 		o->ifaces_from_config = false;
 	}
-	if (!*arg || strlen(arg) >= IF_NAMESIZE)
+	/* A name fits IF_NAMESIZE; a pattern may be longer. */
+	if (!*arg || strlen(arg) > 255 ||
+	    (strlen(arg) >= IF_NAMESIZE && !strpbrk(arg, "*?[")))
 		return xs_bad_value(d->what, arg, "bad interface name");
-	if (o->n_ifaces == XS_MAX_IFACES)
-		return xs_bad_value(d->what, arg, "too many interfaces");
+	if (o->n_ifaces == XS_MAX_IFACE_ARGS)
+		return xs_bad_value(d->what, arg, "too many -i (patterns match many)");
 	for (unsigned int i = 0; i < o->n_ifaces; i++)
 		if (!strcmp(o->ifnames[i], arg))
 			return xs_bad_value(d->what, arg, "given twice");
@@ -197,12 +199,32 @@ static int p_iface(struct xs_options *o, const struct xs_opt *d, const char *arg
 	return 0;
 }
 
+/* A list option (--exclude, --netns): repeatable, each once. */
+static int add_to(const char **list, unsigned int *n, const struct xs_opt *d,
+		  const char *arg)
+{
+	if (*n == XS_MAX_IFACE_ARGS)
+		return xs_bad_value(d->what, arg, "given too many times");
+	for (unsigned int i = 0; i < *n; i++)
+		if (!strcmp(list[i], arg))
+			return xs_bad_value(d->what, arg, "given twice");
+	list[(*n)++] = arg;
+	return 0;
+}
+
 static int p_netns(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
-	if (!*arg || strchr(arg, '/') || arg[0] == '.')
+	if (!*arg || strlen(arg) > 63 || strchr(arg, '/') || arg[0] == '.')
 		return xs_bad_value(d->what, arg, "bad namespace name");
-	o->netns = arg;
-	return 0;
+	return add_to(o->netns, &o->n_netns, d, arg);
+}
+
+static int p_exclude(struct xs_options *o, const struct xs_opt *d,
+		     const char *arg)
+{
+	if (!*arg || strlen(arg) > 255)
+		return xs_bad_value(d->what, arg, "bad pattern");
+	return add_to(o->excludes, &o->n_excludes, d, arg);
 }
 
 /* tcpdump's -C: millions of bytes, or a k/m/g suffix for KiB/MiB/GiB. */
@@ -263,10 +285,16 @@ const struct xs_opt xs_opts[] = {
 	  "list the interfaces (of --netns), what each can do for XDP\n"
 	  "and what is attached, then exit", p_flag, F(list_ifaces) },
 	{ "interface", 'i', "IFACE",
-	  "interface to sample (its XDP hook); repeatable", p_iface,
-	  .what = "interface" },
-	{ "netns", OPT_NETNS, "NAME", "enter /run/netns/NAME before attaching",
-	  p_netns, .what = "netns" },
+	  "interface to sample (its XDP hook), a shell pattern ('veth*'),\n"
+	  "or any; repeatable. Patterns and any follow interfaces that\n"
+	  "appear and go", p_iface, .what = "interface" },
+	{ "exclude", OPT_EXCLUDE, "PATTERN",
+	  "leave out interfaces whose name matches; repeatable", p_exclude,
+	  .what = "--exclude" },
+	{ "netns", OPT_NETNS, "NAME",
+	  "capture in /run/netns/NAME; repeatable, a pattern ('*': every\n"
+	  "named namespace) follows namespaces made later", p_netns,
+	  .what = "netns" },
 	{ "write", 'w', "FILE", "capture file to write, '-' for stdout", p_str,
 	  F(outfile), .what = "output file", .empty = "empty path" },
 	{ "format", OPT_FORMAT, "pcap|pcapng",

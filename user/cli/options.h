@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "user/base/iface.h"		/* XS_MAX_IFACES */
+#include "user/base/iface.h"		/* XS_MAX_IFACE_ARGS */
 #include "user/base/log.h"
 #include "user/capture/loader.h"	/* enum xs_mode */
 #include "pcap/format.h"		/* enum xs_format */
@@ -20,9 +20,12 @@
 #define XS_FORMAT_GUESS 99
 
 struct xs_options {
-	const char *ifnames[XS_MAX_IFACES];
+	const char *ifnames[XS_MAX_IFACE_ARGS];	/* names, patterns, any */
 	unsigned int n_ifaces;
-	const char *netns;
+	const char *excludes[XS_MAX_IFACE_ARGS];	/* --exclude */
+	unsigned int n_excludes;
+	const char *netns[XS_MAX_IFACE_ARGS];	/* names or patterns */
+	unsigned int n_netns;
 	const char *outfile;		/* "-" means stdout */
 	const char *user;		/* -Z */
 	char *filter_expr;		/* trailing words or -F FILE; NULL: none */

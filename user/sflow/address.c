@@ -97,3 +97,37 @@ int xs_sflow_parse_agent(const char *s, struct xs_sflow_addr *a)
 			   "not an IPv4 or IPv6 address");
 	return 0;
 }
+
+int xs_sflow_route_source(int fd, struct xs_sflow_addr *agent)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return -errno;
+	agent->family = ss.ss_family;
+	if (ss.ss_family == AF_INET)
+		memcpy(agent->bytes, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	else
+		memcpy(agent->bytes, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		       16);
+	return 0;
+}
+
+void xs_sflow_addr_name(const struct sockaddr_storage *ss, char *buf,
+			size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)ss)->sin_addr, a,
+			  sizeof(a));
+		snprintf(buf, len, "%s:%u", a,
+			 ntohs(((struct sockaddr_in *)ss)->sin_port));
+	} else {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ss)->sin6_addr, a,
+			  sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a,
+			 ntohs(((struct sockaddr_in6 *)ss)->sin6_port));
+	}
+}

@@ -22,18 +22,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
-#include <linux/ethtool.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <linux/sockios.h>
 #include <bpf/libbpf.h>
 
 #include "user/base/log.h"
 #include "user/base/clock.h"
 #include "user/capture/netdev.h"
+#include "user/capture/netns.h"
 #include "user/sflow/sflow.h"
 
 #define SFLOW_VERSION		5
@@ -76,8 +74,10 @@ struct sampler {
 };
 
 struct source {
-	uint32_t ifindex;
+	uint32_t ifindex;	/* in its namespace */
+	int ns;
 	bool raw;		/* its frames begin at the IP header */
+	bool live;		/* counter samples go while it is there */
 	uint32_t counter_seq;
 	struct sampler dir[XS_DIRS];	/* received, sent */
 };
@@ -86,7 +86,7 @@ struct xs_sflow {
 	struct xs_sflow_cfg cfg;
 	struct xs_sflow_addr agent;
 	struct stream flows[XS_DIRS], counters;
-	struct source src[XS_MAX_IFACES];
+	struct source *src;		/* XS_MAX_IFACES places */
 	unsigned int n_ifaces;
 	struct xs_sflow_stats st;
 	uint64_t start_ns, next_counters_ns;
@@ -128,41 +128,6 @@ static void put_at(uint8_t *at, uint32_t v)
 	memcpy(at, &v, 4);
 }
 
-/* The agent of a connected socket: the source of the route used. */
-static int route_source(struct xs_sflow *s)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (getsockname(s->fd, (struct sockaddr *)&ss, &len))
-		return -errno;
-	s->agent.family = ss.ss_family;
-	if (ss.ss_family == AF_INET)
-		memcpy(s->agent.bytes, &((struct sockaddr_in *)&ss)->sin_addr, 4);
-	else
-		memcpy(s->agent.bytes, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-		       16);
-	return 0;
-}
-
-static void name_collector(struct xs_sflow *s)
-{
-	const struct sockaddr_storage *ss = &s->cfg.collector;
-	char a[INET6_ADDRSTRLEN] = "?";
-
-	if (ss->ss_family == AF_INET) {
-		inet_ntop(AF_INET, &((struct sockaddr_in *)ss)->sin_addr, a,
-			  sizeof(a));
-		snprintf(s->name, sizeof(s->name), "%s:%u", a,
-			 ntohs(((struct sockaddr_in *)ss)->sin_port));
-	} else {
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ss)->sin6_addr, a,
-			  sizeof(a));
-		snprintf(s->name, sizeof(s->name), "[%s]:%u", a,
-			 ntohs(((struct sockaddr_in6 *)ss)->sin6_port));
-	}
-}
-
 static int open_socket(struct xs_sflow *s)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&s->cfg.collector;
@@ -170,7 +135,7 @@ static int open_socket(struct xs_sflow *s)
 
 	s->fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s->fd < 0 || connect(s->fd, sa, s->cfg.collector_len) ||
-	    (!s->agent.family && route_source(s))) {
+	    (!s->agent.family && xs_sflow_route_source(s->fd, &s->agent))) {
 		err = -errno;
 		pr_err("cannot reach sFlow collector %s: %s",
 			s->name, strerror(errno));
@@ -190,13 +155,14 @@ int xs_sflow_open(struct xs_sflow **out, const struct xs_sflow_cfg *cfg)
 	s->fd = -1;
 	s->agent = cfg->agent;
 	s->ncpus = libbpf_num_possible_cpus();
-	name_collector(s);
+	xs_sflow_addr_name(&s->cfg.collector, s->name, sizeof(s->name));
 	for (unsigned int d = 0; d < XS_DIRS; d++)
 		s->flows[d].buf = malloc(cfg->max_datagram);
 	s->flows[1].sub_agent = SUB_AGENT_EGRESS;
 	s->counters.buf = malloc(cfg->max_datagram);
 	s->counters.sub_agent = SUB_AGENT_COUNTERS;
-	if (s->ncpus < 1 || !s->flows[0].buf ||
+	s->src = calloc(XS_MAX_IFACES, sizeof(*s->src));
+	if (s->ncpus < 1 || !s->flows[0].buf || !s->src ||
 	    !s->flows[1].buf || !s->counters.buf)
 		goto fail;
 	err = open_socket(s);
@@ -214,19 +180,41 @@ fail:
 	return err;
 }
 
+int xs_sflow_iface_up(struct xs_sflow *s, unsigned int idx,
+		      const struct xs_iface *f)
+{
+	struct source *src = &s->src[idx];
+
+	if (idx >= XS_MAX_IFACES)
+		return -EINVAL;
+	src->ifindex = f->ifindex;
+	src->ns = f->ns;
+	src->raw = f->linktype == XS_LINKTYPE_RAW;
+	for (unsigned int d = 0; d < XS_DIRS; d++) {
+		src->dir[d].pool_cpu = calloc(s->ncpus, sizeof(uint64_t));
+		if (!src->dir[d].pool_cpu)
+			return -ENOMEM;
+	}
+	src->live = true;
+	if (idx >= s->n_ifaces)
+		s->n_ifaces = idx + 1;
+	return 0;
+}
+
+void xs_sflow_iface_down(struct xs_sflow *s, unsigned int idx)
+{
+	if (idx < s->n_ifaces)
+		s->src[idx].live = false;
+}
+
 int xs_sflow_set_ifaces(struct xs_sflow *s, const struct xs_ifaces *ifs)
 {
-	for (unsigned int i = 0; i < ifs->n; i++) {
-		s->src[i].ifindex = ifs->at[i].ifindex;
-		s->src[i].raw = ifs->at[i].linktype == XS_LINKTYPE_RAW;
-		for (unsigned int d = 0; d < XS_DIRS; d++) {
-			s->src[i].dir[d].pool_cpu = calloc(s->ncpus,
-							   sizeof(uint64_t));
-			if (!s->src[i].dir[d].pool_cpu)
-				return -ENOMEM;
-		}
-	}
-	s->n_ifaces = ifs->n;
+	int err;
+
+	for (unsigned int i = 0; i < ifs->n; i++)
+		if (!ifs->at[i].gone &&
+		    (err = xs_sflow_iface_up(s, i, &ifs->at[i])))
+			return err;
 	return 0;
 }
 
@@ -330,7 +318,7 @@ int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 	int32_t tci = src->raw ? -1 : xs_packet_vlan_tci(pkt);
 	uint32_t hlen, room, fixed = FLOW_FIXED + (tci < 0 ? 0 : SWITCH_RECORD);
 
-	if (idx >= s->n_ifaces)
+	if (idx >= s->n_ifaces || !smp->pool_cpu)
 		return -EINVAL;
 	update_pool(s, smp, pkt);
 	hlen = pkt->cap_len < XS_SFLOW_MAX_HEADER ? pkt->cap_len :
@@ -425,7 +413,8 @@ static void send_counters(struct xs_sflow *s)
 	for (unsigned int i = 0; i < s->n_ifaces; i++) {
 		struct if_counters c = { 0 };
 
-		if (xs_iface_link(s->src[i].ifindex, &c.l))
+		if (!s->src[i].live || xs_netns_use(s->src[i].ns) ||
+		    xs_iface_link(s->src[i].ifindex, &c.l))
 			continue;	/* gone: the capture notices */
 		xs_iface_speed(s->src[i].ifindex, &c.speed, &c.duplex);
 		if (d->len + COUNTER_SAMPLE > s->cfg.max_datagram)
@@ -471,9 +460,10 @@ void xs_sflow_close(struct xs_sflow *s, struct xs_sflow_stats *st)
 		*st = s->st;
 	if (s->fd >= 0)
 		close(s->fd);
-	for (unsigned int i = 0; i < XS_MAX_IFACES; i++)
+	for (unsigned int i = 0; s->src && i < s->n_ifaces; i++)
 		for (unsigned int d = 0; d < XS_DIRS; d++)
 			free(s->src[i].dir[d].pool_cpu);
+	free(s->src);
 	for (unsigned int d = 0; d < XS_DIRS; d++)
 		free(s->flows[d].buf);
 	free(s->counters.buf);

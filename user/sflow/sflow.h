@@ -51,6 +51,11 @@ int xs_sflow_resolve(const char *spec, struct sockaddr_storage *ss,
 		     socklen_t *len);
 /* An IPv4 or IPv6 literal for --sflow-agent; -EINVAL with a message. */
 int xs_sflow_parse_agent(const char *s, struct xs_sflow_addr *a);
+/* The agent of connected socket fd: the source of the route it uses. */
+int xs_sflow_route_source(int fd, struct xs_sflow_addr *agent);
+/* "ADDRESS:PORT" or "[ADDRESS]:PORT". */
+void xs_sflow_addr_name(const struct sockaddr_storage *ss, char *buf,
+			size_t len);
 /*
  * The socket, connected to the collector: open it in the network
  * namespace the collector is reached from. Interfaces are named later.
@@ -58,6 +63,11 @@ int xs_sflow_parse_agent(const char *s, struct xs_sflow_addr *a);
 int xs_sflow_open(struct xs_sflow **out, const struct xs_sflow_cfg *cfg);
 /* The interfaces, once they are known; 0 or -ENOMEM. */
 int xs_sflow_set_ifaces(struct xs_sflow *s, const struct xs_ifaces *ifs);
+/* Interface idx (f) is a data source from now on: 0 or -errno. */
+int xs_sflow_iface_up(struct xs_sflow *s, unsigned int idx,
+		      const struct xs_iface *f);
+/* Interface idx went: no more counter samples; late flow samples go. */
+void xs_sflow_iface_down(struct xs_sflow *s, unsigned int idx);
 /* One sample of interface idx; -EINVAL for an idx not set. */
 int xs_sflow_packet(struct xs_sflow *s, unsigned int idx,
 		    const struct xs_packet *pkt);

@@ -12,6 +12,7 @@
 struct sflow_sink {
 	struct xs_sflow *agent;		/* NULL once closed */
 	struct xs_sflow_stats st;
+	const struct xs_ifaces *ifs;	/* from start */
 	char collector[80];
 };
 
@@ -37,6 +38,7 @@ static int sflow_start(void *p, const struct xs_ifaces *ifs)
 {
 	struct sflow_sink *f = p;
 
+	f->ifs = ifs;
 	return xs_sflow_set_ifaces(f->agent, ifs);
 }
 
@@ -46,6 +48,24 @@ static int sflow_packet(void *p, unsigned int idx,
 	struct sflow_sink *f = p;
 
 	return xs_sflow_packet(f->agent, idx, pkt);
+}
+
+static void sflow_iface_up(void *p, unsigned int idx)
+{
+	struct sflow_sink *f = p;
+
+	if (f->agent && f->ifs &&
+	    xs_sflow_iface_up(f->agent, idx, &f->ifs->at[idx]))
+		pr_warn("sFlow: no memory for interface %s's data source",
+			f->ifs->at[idx].name);
+}
+
+static void sflow_iface_down(void *p, unsigned int idx)
+{
+	struct sflow_sink *f = p;
+
+	if (f->agent)
+		xs_sflow_iface_down(f->agent, idx);
 }
 
 /* The samples' drops field is the running total of kernel losses. */
@@ -127,6 +147,8 @@ const struct xs_sink_ops xs_sflow_sink_ops = {
 	.start = sflow_start,
 	.packet = sflow_packet,
 	.losses = sflow_losses,
+	.iface_up = sflow_iface_up,
+	.iface_down = sflow_iface_down,
 	.tick = sflow_tick,
 	.flush = sflow_flush,
 	.close = sflow_close,
