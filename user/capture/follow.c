@@ -60,7 +60,8 @@ static void going(struct xs_follow *f, unsigned int idx)
 	f->going[f->n_going++] = (struct xs_gone){ idx, xs_mono_ns() + GOING_NS };
 }
 
-/* Found by a pattern and gone: detached, its counts kept, said. */
+/* Found by a pattern and gone: detached, its counts kept, said (why
+ * NULL: said already). */
 static void let_go(struct xs_follow *f, unsigned int idx, const char *why)
 {
 	struct xs_iface *a = &f->ifs->at[idx];
@@ -75,8 +76,9 @@ static void let_go(struct xs_follow *f, unsigned int idx, const char *why)
 				xs_stats_lost(&k) - xs_stats_lost(&out));
 		xs_sinks_losses(f->k, idx, XS_DIR_OUT, xs_stats_lost(&out));
 	}
-	pr_info("interface %s %s; what it saw is kept",
-		xs_iface_label(a, who, sizeof(who)), why);
+	if (why)
+		pr_info("interface %s %s; what it saw is kept",
+			xs_iface_label(a, who, sizeof(who)), why);
 	going(f, idx);
 }
 
@@ -85,6 +87,7 @@ static void take(struct xs_follow *f, const struct xs_link_event *e)
 {
 	int idx = xs_ifaces_add(f->ifs);
 	struct xs_iface *a;
+	struct xs_link l;
 
 	if (idx < 0) {
 		if (!f->full_said)
@@ -101,7 +104,9 @@ static void take(struct xs_follow *f, const struct xs_link_event *e)
 	a->name = a->own;
 	snprintf(a->netns, sizeof(a->netns), "%s", xs_netns_name(e->ns));
 	peer_label(e, a->peer, sizeof(a->peer));
-	if (xs_netns_use(e->ns) || xs_iface_describe(a) ||
+	/* Gone already (a burst of pods made and deleted): nothing to say. */
+	if (xs_netns_use(e->ns) || xs_iface_link(e->ifindex, &l) ||
+	    xs_iface_describe(a) ||
 	    xs_sinks_admit(f->k, a) || xs_programs_add(f->p, f->ifs, idx)) {
 		f->ifs->n--;	/* the last place, referred to by nothing */
 		return;
@@ -178,10 +183,29 @@ int xs_follow_open(struct xs_follow *f, const struct xs_watch_rules *r,
 	return xs_watch_open(&f->w, r, &fns);
 }
 
+/* "'veth*' in namespaces 'pod-*'": what is followed, as given. */
+static void say_following(const struct xs_watch_rules *r)
+{
+	char what[512] = "", *at = what, *end = what + sizeof(what);
+
+	for (unsigned int i = 0; i < r->n_names && at < end; i++)
+		at += snprintf(at, end - at, "%s'%s'", i ? ", " : "",
+			       r->names[i]);
+	for (unsigned int i = 0; i < r->n_excludes && at < end; i++)
+		at += snprintf(at, end - at, "%s'%s'", i ? ", " : " but not ",
+			       r->excludes[i]);
+	for (unsigned int i = 0; i < r->n_netns && at < end; i++)
+		at += snprintf(at, end - at, "%s'%s'",
+			       i ? ", " : " in namespaces ", r->netns[i]);
+	pr_info("following interfaces %s", what);
+}
+
 void xs_follow_start(struct xs_follow *f)
 {
-	if (f->w)
-		xs_watch_dump(f->w);
+	if (!f->w)
+		return;
+	say_following(&f->rules);
+	xs_watch_dump(f->w);
 }
 
 void xs_follow_poll(struct xs_follow *f, uint64_t now)
@@ -199,20 +223,48 @@ void xs_follow_poll(struct xs_follow *f, uint64_t now)
 	f->n_going = kept;
 }
 
+/*
+ * Found by a pattern and no longer ours: gone (deleted with its program's
+ * link, moved; the event may come after this look) is a pod that
+ * stopped; a program detached or replaced on a device still there is
+ * someone else's doing, said as such.
+ */
+static void lost_found(struct xs_follow *f, unsigned int i,
+		       enum xs_attach_state st, uint32_t by)
+{
+	struct xs_link l;
+
+	if (st == XS_ATTACH_DETACHED || st == XS_ATTACH_EGRESS_DETACHED ||
+	    st == XS_ATTACH_REPLACED) {
+		if (!xs_netns_use(f->ifs->at[i].ns) &&
+		    !xs_iface_link(f->ifs->at[i].ifindex, &l)) {
+			xs_programs_say_lost(f->p, i, st, by);
+			let_go(f, i, NULL);
+			return;
+		}
+	}
+	let_go(f, i, "is gone");
+}
+
 bool xs_follow_check(struct xs_follow *f)
 {
+	enum xs_attach_state st;
 	bool lost = false;
+	uint32_t by;
 
 	xs_ifaces_follow(f->ifs);
 	for (unsigned int i = 0; i < f->ifs->n; i++) {
 		const struct xs_iface *a = &f->ifs->at[i];
 
-		if (a->gone || xs_programs_still_ours(f->p, i))
+		if (a->gone || (st = xs_programs_state(f->p, i, &by)) ==
+			       XS_ATTACH_OK)
 			continue;
-		if (a->fixed)
+		if (a->fixed) {
+			xs_programs_say_lost(f->p, i, st, by);
 			lost = true;
-		else
-			let_go(f, i, "is no longer ours to capture");
+		} else {
+			lost_found(f, i, st, by);
+		}
 	}
 	return lost;
 }

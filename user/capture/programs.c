@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <bpf/bpf.h>
 
 #include "user/capture/netdev.h"
@@ -50,6 +51,14 @@ static bool seen_before(const struct xs_filter *f, unsigned int i)
 
 int xs_programs_init(struct xs_programs *p, const struct xs_ifaces *ifs)
 {
+	struct rlimit rl;
+
+	/* About 8 descriptors an interface (programs, maps, BTF, links):
+	 * patterns may find hundreds, past a soft limit of 1024. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	p->ifs = ifs;
 	/* Places for every interface a run may see: touched as used. */
 	p->filters = calloc(XS_MAX_IFACES, sizeof(*p->filters));
@@ -278,24 +287,19 @@ static void say_lost(const struct xs_iface *f, enum xs_attach_state st,
 	}
 }
 
-bool xs_programs_still_ours(const struct xs_programs *p, unsigned int idx)
+enum xs_attach_state xs_programs_state(const struct xs_programs *p,
+				      unsigned int idx, uint32_t *by)
 {
-	const struct xs_iface *f = &p->ifs->at[idx];
-	enum xs_attach_state st;
-	uint32_t by = 0;
+	*by = 0;
+	if (idx >= p->n || !p->l[idx] || xs_netns_use(p->ifs->at[idx].ns))
+		return XS_ATTACH_OK;	/* nothing of ours there to lose */
+	return xs_loader_state(p->l[idx], by);
+}
 
-	if (idx >= p->n || !p->l[idx] || xs_netns_use(f->ns))
-		return true;	/* nothing of ours there to lose */
-	st = xs_loader_state(p->l[idx], &by);
-	if (st == XS_ATTACH_OK)
-		return true;
-	/* Found by a pattern, gone from its namespace: that is a pod that
-	 * stopped, said at info level by the follower, not an error. */
-	if (!f->fixed && (st == XS_ATTACH_DELETED || st == XS_ATTACH_MOVED ||
-			  st == XS_ATTACH_GONE))
-		return false;
-	say_lost(f, st, by);
-	return false;
+void xs_programs_say_lost(const struct xs_programs *p, unsigned int idx,
+			  enum xs_attach_state st, uint32_t by)
+{
+	say_lost(&p->ifs->at[idx], st, by);
 }
 
 void xs_programs_detach(void *ctx)

@@ -71,12 +71,16 @@ void xs_programs_listening_one(const struct xs_programs *p, unsigned int i);
 int xs_programs_settle(const struct xs_programs *p);
 /* tcpdump's "listening on" line, one per interface, once attached. */
 void xs_programs_listening(const struct xs_programs *p);
+/* What became of interface idx's program (silent). */
+enum xs_attach_state xs_programs_state(const struct xs_programs *p,
+				      unsigned int idx, uint32_t *by);
 /*
- * Whether interface idx is still ours to capture; if not (deleted, moved
- * to another namespace, its program detached or replaced) said once, as
- * the end of the run (fixed) or of that interface (found by a pattern).
+ * Say why interface idx is no longer ours (deleted, moved, its program
+ * detached or replaced), as the end of the run (named by -i) or of that
+ * interface's capture (found by a pattern).
  */
-bool xs_programs_still_ours(const struct xs_programs *p, unsigned int idx);
+void xs_programs_say_lost(const struct xs_programs *p, unsigned int idx,
+			  enum xs_attach_state st, uint32_t by);
 /* ctx is the struct xs_programs (the -Z parent calls it). */
 void xs_programs_detach(void *ctx);
 /* Another process (the -Z parent) detached them. */
