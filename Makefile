@@ -202,6 +202,7 @@ install: $(BIN)
 	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		deploy/xdpsample@.service >$(DESTDIR)$(UNITDIR)/xdpsample@.service
 	$(Q)install -D -m 0644 deploy/agent.conf.example $(DESTDIR)$(DOCDIR)/agent.conf.example
+	$(Q)install -D -m 0644 deploy/node.conf.example $(DESTDIR)$(DOCDIR)/node.conf.example
 	$(Q)if [ -n "$(EXTCAP_DIR)" ]; then \
 		mkdir -p $(DESTDIR)$(EXTCAP_DIR) && \
 		ln -sf $(SBINDIR)/xdpsample $(DESTDIR)$(EXTCAP_DIR)/xdpsample; \
@@ -216,7 +217,8 @@ install: $(BIN)
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/xdpsample $(DESTDIR)$(MAN8DIR)/xdpsample.8 \
-		$(DESTDIR)$(UNITDIR)/xdpsample@.service $(DESTDIR)$(DOCDIR)/agent.conf.example
+		$(DESTDIR)$(UNITDIR)/xdpsample@.service $(DESTDIR)$(DOCDIR)/agent.conf.example \
+		$(DESTDIR)$(DOCDIR)/node.conf.example
 	$(Q)[ -z "$(EXTCAP_DIR)" ] || rm -f $(DESTDIR)$(EXTCAP_DIR)/xdpsample
 	$(Q)[ -z "$(LUA_DIR)" ] || rm -f $(DESTDIR)$(LUA_DIR)/xdpsample.lua
 

@@ -1,11 +1,12 @@
 #!/bin/bash
-# report.sh RAW COST PACKETS RUNS DAT OVER XFER: the Markdown tables of
+# report.sh RAW COST PACKETS RUNS DAT OVER XFER MANY: the Markdown tables of
 # `make bench` on stdout, and the plot's data in DAT; OVER holds the
 # overload scenarios' "NAME SEEN WRITTEN LOST ESTIMATE" per run, XFER the
-# transfers' "NAME MBIT/S". Each figure is that of the run
+# transfers' "NAME MBIT/S", MANY the many-interfaces runs' "K MS RSS_MIB".
+# Each figure is that of the run
 # with the median link rate; XDP_PASS ran before every scenario, so its
 # median is over all of those runs and spans the same minutes.
-raw=$1 cost=$2 pkts=$3 runs=$4 dat=$5 over=$6 xfer=$7
+raw=$1 cost=$2 pkts=$3 runs=$4 dat=$5 over=$6 xfer=$7 many=$8
 cat <<HEAD
 # xdpsample benchmark
 
@@ -161,3 +162,27 @@ function med(n,   i, j, t, a) {
 END { base = med("transfer-none")
 	for (i = 1; i <= m; i++) { n = o[i]
 		printf "| %s | %d | %s |\n", n, med(n), (base > 0 ? sprintf("%.2f", med(n) / base) : "–") } }' "$xfer"
+[ -s "$many" ] || exit 0
+cat <<MANY
+
+Interfaces found by a pattern (\`-i IF -i 'xm*'\`, K veth pairs made in
+B's namespace first): from the start to every "listening on", and the RSS
+then, median of the runs; per interface, the difference between K and 1
+over K - 1. The link rate B's interface keeps with K others attached is the
+\`ifaces-K-ringbuf-N1\` row of the first table (its cost per packet does
+not depend on K: each interface has its own program).
+
+| interfaces | attach s | RSS MiB | ms / interface | KiB / interface |
+|---|---|---|---|---|
+MANY
+awk '{ k = $1; c[k]++; ms[k, c[k]] = $2; rss[k, c[k]] = $3; if (!(k in s)) { s[k] = 1; o[++m] = k } }
+function med(a, k,   i, j, t, v) {
+	for (i = 1; i <= c[k]; i++) v[i] = a[k, i]
+	for (i = 1; i <= c[k]; i++) for (j = i + 1; j <= c[k]; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+	return v[int((c[k] + 1) / 2)]
+}
+END { lo = o[1]
+	for (i = 1; i <= m; i++) { k = o[i]
+		per = k > lo ? sprintf("%.1f | %.0f", (med(ms, k) - med(ms, lo)) / (k - lo),
+			(med(rss, k) - med(rss, lo)) * 1024 / (k - lo)) : "– | –"
+		printf "| %d | %.2f | %.1f | %s |\n", k + 1, med(ms, k) / 1000, med(rss, k), per } }' "$many"

@@ -2,7 +2,8 @@
 # make bench: every scenario in one go, so the ratios compare like with like.
 # Environment: BENCH_PACKETS (default 3000000), BENCH_RUNS (5; the median is
 # reported), BENCH_OUT (bench/: results.md, .png, .raw), BENCH_PLOT (1),
-# BENCH_TMP (/dev/shm: where the capture files go).
+# BENCH_TMP (/dev/shm: where the capture files go), BENCH_IFACES (256: the
+# interfaces a pattern finds in the many-interfaces scenario).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/netns-scripts/lib.sh"
@@ -10,6 +11,7 @@ PKTS=${BENCH_PACKETS:-3000000}
 RUNS=${BENCH_RUNS:-5}
 OUT=${BENCH_OUT:-$ROOT/bench}
 PLOT=${BENCH_PLOT:-1}
+IFACES=${BENCH_IFACES:-256}
 XS=$ROOT/build/xdpsample
 # Capture files in memory (tmpfs): 400 MB per scenario left dirty on disk
 # would be written back in the middle of later scenarios.
@@ -124,6 +126,36 @@ sampler() {	# NAME TRANSPORT RATE [OPTIONS...]
 		die "$name: the file does not hold the $written packets written"
 	# Offered at 1 in RATE: what could have been written.
 	record "$name" "$O" "$S" "$written" "$lost" "$CPU" "$RSS" "$(loss_counters "$err")"
+}
+
+# many K: K more veth pairs in B (xm1..xmK, up), and xdpsample on B's
+# interface and 'xm*' at N=1: how long until all K + 1 say "listening on"
+# and the RSS then (into $WORK/many: K SECONDS RSS_MIB), then the rate B's
+# interface keeps with the K others attached (a scenario like the others).
+many() {
+	local k=$1 err=$WORK/many.err i pid t0 written lost
+	for ((i = 1; i <= k; i++)); do
+		echo "link add xm$i type veth peer name ym$i"
+		echo "link set xm$i up"
+	done >"$WORK/many.batch"
+	ip -n "$XS_NS_B" -b "$WORK/many.batch" || die "cannot make $k veth pairs"
+	rm -f "$WORK/cap.pcapng" "$err"
+	t0=$(date +%s%N)
+	taskset -c 1 "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" -i 'xm*' \
+		-w "$WORK/cap.pcapng" -s 128 >"$err" 2>&1 &
+	pid=$!
+	xs_wait_for "$err" "listening on" $pid 120 $((k + 1)) ||
+		die "ifaces-$k: $(tail -3 "$err")"
+	echo "$k $(( ($(date +%s%N) - t0) / 1000000 )) $(rss_of $pid)" >>"$WORK/many"
+	read -r O S < <(gen)
+	window_stop $pid
+	[ "$RC" = 0 ] || die "ifaces-$k: xdpsample failed: $(tail -3 "$err")"
+	written=$(count_of "packets written" "$err")
+	lost=$(lost_of "$err")
+	record "ifaces-$k-ringbuf-N1" "$O" "$S" "$written" "$lost" "$CPU" "$RSS" \
+		"$(loss_counters "$err")"
+	for ((i = 1; i <= k; i++)); do echo "link del xm$i"; done >"$WORK/many.batch"
+	ip -n "$XS_NS_B" -b "$WORK/many.batch" || die "cannot delete the $k pairs"
 }
 
 # A two-queue veth pair: a frame xs-gen redirects from CPU c goes to queue
@@ -261,7 +293,7 @@ sysctl -qw kernel.bpf_stats_enabled=0
 # The first run after the namespaces are made is slow (page pools and
 # caches still cold, measured 20-40% below the next): warm up, then forget it.
 ceiling XDP_PASS xdp_pass.bpf.o
-: >"$RAW"; : >"$WORK/cost"; : >"$WORK/over"; : >"$WORK/xfer"
+: >"$RAW"; : >"$WORK/cost"; : >"$WORK/over"; : >"$WORK/xfer"; : >"$WORK/many"
 for ((run = 1; run <= RUNS; run++)); do
 	echo "bench: run $run of $RUNS, $PKTS packets per scenario" >&2
 	after_pass ceiling "XDP_DROP" xdp_drop.bpf.o
@@ -287,6 +319,9 @@ for ((run = 1; run <= RUNS; run++)); do
 	transfer transfer-Q-out-N1 -Q out
 	transfer transfer-Q-out-N100 -Q out -N 100
 	transfer transfer-Q-inout-N1 -Q inout
+	# Interfaces found by a pattern: 1 beside B's, and $IFACES.
+	after_pass many 1
+	after_pass many "$IFACES"
 	after_pass xdpdump_run
 	after_pass tcpdump_run
 	progcost "XDP_PASS" pass "$ROOT/build/xdp_pass.bpf.o" 1000000
@@ -349,7 +384,7 @@ mkdir -p "$OUT"
 # NAME OFFERED SECONDS INFILE LOST CPU_S RSS_MIB LOSS_COUNTERS.
 cp "$RAW" "$OUT/results.raw"
 "$ROOT/bench/report.sh" "$RAW" "$WORK/cost" "$PKTS" "$RUNS" "$OUT/results.dat" \
-	"$WORK/over" "$WORK/xfer" \
+	"$WORK/over" "$WORK/xfer" "$WORK/many" \
 	>"$OUT/results.md" ||
 	die "cannot write the report"
 cat "$OUT/results.md"

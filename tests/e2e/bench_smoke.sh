@@ -40,6 +40,13 @@ for t in ringbuf perf; do
 	grep -q "^| $t | [0-9]* | [0-9]* | [0-9.]* |$" "$WORK/results.md" ||
 		fail "no 1-CPU / 2-CPU cost for $t: $(cat "$WORK/results.md")"
 done
+# 256 interfaces a pattern finds: attached, their cost and size measured.
+for k in 1 256; do
+	grep -q "^| ifaces-$k-ringbuf-N1 | [0-9.]* | [0-9.]* | 20000 | 0 |" "$WORK/results.md" ||
+		fail "no lossless run beside $k interfaces: $(grep ifaces "$WORK/results.md")"
+done
+grep -q "^| 257 | [0-9.]* | [0-9.]* | [0-9.]* | -\?[0-9]* |$" "$WORK/results.md" ||
+	fail "no attach time and memory for 257 interfaces: $(cat "$WORK/results.md")"
 grep -q "^| xdpsample-ringbuf-N1 | [0-9.]* | [0-9.]* | 20000 | 0 | 0.0 | none |" "$WORK/results.md" ||
 	fail "N=1 ringbuf did not write all 20,000 packets: $(grep ringbuf-N1 "$WORK/results.md")"
 exit 0

@@ -30,7 +30,8 @@ static int read_iface(struct xs_report *r, unsigned int i,
 	int err;
 
 	r->ifs[i].name = f->name;
-	r->ifs[i].netns = f->netns;
+	/* Named by -i: where it was named; found: where it was found. */
+	r->ifs[i].netns = f->fixed ? "" : f->netns;
 	r->ifs[i].gone = f->gone;
 	err = xs_programs_iface(p, i, &r->ifs[i].k, &r->ifs[i].out);
 	if (err)
