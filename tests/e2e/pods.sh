@@ -6,7 +6,9 @@
 #     new ifindex), pinged again. Every ping in the file under the right
 #     interface block, whose description names the pod's namespace; the
 #     statistics blocks exact per interface; the --stats-file series of a
-#     gone interface removed; nothing attached after the exit.
+#     gone interface removed; sFlow into sfacctd: each of the three a data
+#     source of its own (its ifIndex), every ping counted under it; nothing
+#     attached after the exit.
 #  2. --netns PATTERN -i eth0: namespaces made after the start followed,
 #     one deleted mid-run (let go, and the namespace really goes), made
 #     again and pinged again.
@@ -108,10 +110,21 @@ exact() {
 	[ "$got" = "$want" ] || fail "$f: frames per interface '$got', received '$want'"
 }
 
+# ifindex IF: the node's interface IF's index.
+ifindex() { ip -n "$H" -o link show "$1" | cut -d: -f1; }
+# sflow_pings IFINDEX: echo requests sfacctd counted in from IFINDEX.
+sflow_pings() {
+	grep '"ip_proto": "icmp"' "$WORK/flows.json" | grep "\"iface_in\": $1," |
+		sed -n 's/.*"packets": \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }'
+}
+
 # --- 1. pods by pattern, in the node's namespace ----------------------------
 F=$WORK/pods.pcapng
+PORT=$((20000 + $$ % 10000))
+sfacctd_start "$PORT" "$WORK/flows.json"
 bg_start start "following interfaces" "$XS" --netns "$H" -i 'xp*' -w "$F" \
-	--stats-file "$WORK/s.prom" --stats-interval 1 ||
+	--stats-file "$WORK/s.prom" --stats-interval 1 \
+	--sflow "127.0.0.1:$PORT" ||
 	fail "did not start with no interface: $(cat "$BG_LOG")"
 XS_PID=$BG_PID XS_ERR=$BG_LOG
 grep -q "listening on" "$XS_ERR" && fail "listening before any pod"
@@ -121,10 +134,13 @@ ping_from 1 5
 pod 2
 wait_lines "$XS_ERR" "listening on xp2 " 1
 ping_from 2 5
+IDX1=$(ifindex xp1) IDX2=$(ifindex xp2)
 ip -n "$H" link del xp1
 wait_lines "$XS_ERR" "interface xp1 (namespace $H) is gone; what it saw is kept" 1
 pod 1
 wait_lines "$XS_ERR" "listening on xp1 " 2
+IDX3=$(ifindex xp1)
+[ "$IDX3" != "$IDX1" ] || fail "xp1 came back with its old index"
 ping_from 1 7
 prom_has_xp2() { grep -q 'interface="xp2"' "$WORK/s.prom" 2>/dev/null; }
 wait_until 5 prom_has_xp2 || fail "no series for xp2 in the statistics file"
@@ -132,6 +148,9 @@ ip netns del "${P}2"	# its eth0 goes, and xp2 with it
 wait_lines "$XS_ERR" "interface xp2 (namespace $H) is gone" 1
 wait_until 5 eval '! prom_has_xp2' || fail "xp2's series stayed after it went"
 stopped "pods"
+sfacctd_stop
+[ "$(sflow_pings "$IDX1")/$(sflow_pings "$IDX2")/$(sflow_pings "$IDX3")" = 5/5/7 ] ||
+	fail "sFlow pings per data source: $(sflow_pings "$IDX1")/$(sflow_pings "$IDX2")/$(sflow_pings "$IDX3")"
 assert_clean_file "$F"
 [ "$(per_iface "$F" | wc -l)" = 3 ] || fail "interfaces with frames: $(per_iface "$F")"
 # Blocks in the order the interfaces came: xp1, xp2, xp1 again.

@@ -83,12 +83,16 @@ static void let_go(struct xs_follow *f, unsigned int idx, const char *why)
 }
 
 /* Found: described, admitted by the sinks, attached; else given back. */
-static void take(struct xs_follow *f, const struct xs_link_event *e)
+static void take(struct xs_follow *f, const struct xs_link_event *heard)
 {
-	int idx = xs_ifaces_add(f->ifs);
+	struct xs_link_event now = *heard, *e = &now;
 	struct xs_iface *a;
-	struct xs_link l;
+	int idx;
 
+	/* Gone already (a burst of pods made and deleted): nothing to say. */
+	if (xs_watch_refresh(e) || strcmp(e->name, heard->name))
+		return;
+	idx = xs_ifaces_add(f->ifs);
 	if (idx < 0) {
 		if (!f->full_said)
 			pr_warn("%d interfaces seen: '%s' and later ones are not captured",
@@ -99,14 +103,13 @@ static void take(struct xs_follow *f, const struct xs_link_event *e)
 	a = &f->ifs->at[idx];
 	a->ifindex = e->ifindex;
 	a->ns = e->ns;
-	snprintf(a->own, sizeof(a->own), "%s", e->name);
+	_Static_assert(sizeof(a->own) == sizeof(e->name), "IF_NAMESIZE");
+	memcpy(a->own, e->name, sizeof(a->own));	/* terminated */
 	memcpy(a->now, a->own, sizeof(a->now));
 	a->name = a->own;
 	snprintf(a->netns, sizeof(a->netns), "%s", xs_netns_name(e->ns));
 	peer_label(e, a->peer, sizeof(a->peer));
-	/* Gone already (a burst of pods made and deleted): nothing to say. */
-	if (xs_netns_use(e->ns) || xs_iface_link(e->ifindex, &l) ||
-	    xs_iface_describe(a) ||
+	if (xs_netns_use(e->ns) || xs_iface_describe(a) ||
 	    xs_sinks_admit(f->k, a) || xs_programs_add(f->p, f->ifs, idx)) {
 		f->ifs->n--;	/* the last place, referred to by nothing */
 		return;

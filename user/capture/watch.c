@@ -238,6 +238,37 @@ static void parse(const struct nlmsghdr *nh, int ns, struct xs_link_event *e)
 		e->peer_ifindex = 0;
 }
 
+int xs_watch_refresh(struct xs_link_event *e)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+	} req = {
+		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
+			.nlmsg_flags = NLM_F_REQUEST },
+		.ifi = { .ifi_family = AF_UNSPEC, .ifi_index = (int)e->ifindex },
+	};
+	static char buf[16384];
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	int fd, ns = e->ns;
+	ssize_t n = -1;
+
+	if (xs_netns_use(ns))
+		return -ENOENT;
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (send(fd, &req, sizeof(req), 0) == sizeof(req))
+		n = recv(fd, buf, sizeof(buf), 0);
+	close(fd);
+	if (n < (ssize_t)sizeof(*nh) || !NLMSG_OK(nh, (size_t)n) ||
+	    nh->nlmsg_type != RTM_NEWLINK ||
+	    nh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+		return -ENODEV;
+	parse(nh, ns, e);
+	return e->name[0] ? 0 : -ENODEV;
+}
+
 /* Every whole message in buf: 1 when a dump's end was among them. */
 static int deliver(struct xs_watch *w, int ns, const char *buf, size_t n)
 {

@@ -65,6 +65,11 @@ int xs_watch_open(struct xs_watch **w, const struct xs_watch_rules *r,
 void xs_watch_dump(struct xs_watch *w);
 /* What happened since, without waiting; namespaces found or gone. */
 void xs_watch_poll(struct xs_watch *w);
+/*
+ * e as the kernel has it now (a veth's first event may come before its
+ * peer is set): 0, or -ENODEV when the interface is gone.
+ */
+int xs_watch_refresh(struct xs_link_event *e);
 /* The generation the next full look at a namespace gives. */
 unsigned int xs_watch_gen(const struct xs_watch *w);
 void xs_watch_close(struct xs_watch *w);
