@@ -16,7 +16,9 @@
 #     frames: every frame written, the accounting exact per interface,
 #     every one of the 64 let go, nothing left attached.
 #  4. A classic pcap file holds one link type: a tun device the pattern
-#     finds is refused in one line, the veth beside it captured.
+#     finds is refused in one line, the veth beside it captured. any is
+#     every interface but loopback, less --exclude.
+#  5. -Z and --cleanup with patterns: refused in one line, exit 2.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 H=xsn$$		# the node
@@ -89,9 +91,13 @@ descr() {
 			/^Interface #/ { on = 0 }
 			on && /Description = / { sub(/.*Description = /, ""); print }'
 }
-# nothing_attached NS: no XDP or tcx program of ours in namespace NS.
+# nothing_attached NS: no XDP or tc program on any interface of NS (the
+# test attaches none of its own), as bpftool lists them.
 nothing_attached() {
-	! nsenter --net="/run/netns/$1" bpftool net show 2>/dev/null | grep -q xdpsample
+	local out
+	out=$(nsenter --net="/run/netns/$1" bpftool net show) || fail "bpftool net show in $1"
+	! awk '/^xdp:$/ || /^tc:$/ { on = 1; next } /^[a-z_]*:$/ { on = 0 } on && NF' <<<"$out" |
+		grep -q .
 }
 # stopped WHAT: SIGINT; exit 0 and the summary's accounting identity.
 stopped() {
@@ -247,3 +253,24 @@ grep -q "interface xt0 (namespace $H) carries raw IP frames, and a pcap file hol
 stopped "pcap"
 assert_clean_file "$WORK/one.pcap"
 nothing_attached "$H" || fail "a program is left in $H (pcap)"
+
+# any, less what --exclude names: every interface of the node but loopback.
+bg_start -n 2 start "listening on" "$XS" --netns "$H" -i any --exclude 'xp*' \
+	--exclude xt0 -w "$WORK/any.pcapng" || fail "any: $(cat "$BG_LOG")"
+XS_PID=$BG_PID XS_ERR=$BG_LOG
+stopped "any"
+[ "$(grep -o 'listening on [a-z0-9]*' "$XS_ERR" | sort | tr '\n' ' ')" = "listening on xt1 listening on yt1 " ] ||
+	fail "any: $(grep 'listening on' "$XS_ERR")"
+
+# --- 5. what following cannot do: one line, exit 2, nothing made ------------
+# refused WANT ARGS...: exit 2, one line holding WANT, no file.
+refused() {
+	local want=$1 rc; shift
+	"$XS" "$@" 2>"$WORK/err"
+	rc=$?
+	[ $rc = 2 ] && grep -q -- "$want" "$WORK/err" && [ "$(wc -l <"$WORK/err")" = 1 ] &&
+		[ ! -e "$WORK/no.pcapng" ] || fail "'$*': exit $rc: $(cat "$WORK/err")"
+}
+refused "-Z cannot follow interfaces" --netns "$H" -i 'xp*' -Z nobody -w "$WORK/no.pcapng"
+refused "--cleanup takes interface names" --netns "$H" -i any --cleanup
+nothing_attached "$H" || fail "a program is left in $H after a refusal"

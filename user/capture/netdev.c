@@ -216,7 +216,7 @@ static void parse_link(const struct nlmsghdr *nh, struct xs_link *l)
 	}
 }
 
-int xs_iface_link(uint32_t ifindex, struct xs_link *l)
+int xs_link_get(uint32_t ifindex, void *buf, size_t len)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -226,23 +226,32 @@ int xs_iface_link(uint32_t ifindex, struct xs_link *l)
 			.nlmsg_flags = NLM_F_REQUEST },
 		.ifi = { .ifi_family = AF_UNSPEC, .ifi_index = (int)ifindex },
 	};
-	char buf[16384];
-	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	struct nlmsghdr *nh = buf;
 	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_ROUTE);
 	ssize_t n = -1;
 
 	if (fd < 0)
 		return -errno;
 	if (send(fd, &req, sizeof(req), 0) == sizeof(req))
-		n = recv(fd, buf, sizeof(buf), 0);
+		n = recv(fd, buf, len, 0);
 	close(fd);
 	/* Every length the kernel gives is checked before it is used. */
 	if (n < (ssize_t)sizeof(*nh) || !NLMSG_OK(nh, (size_t)n) ||
 	    nh->nlmsg_type != RTM_NEWLINK ||
 	    nh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
 		return -EIO;
+	return 0;
+}
+
+int xs_iface_link(uint32_t ifindex, struct xs_link *l)
+{
+	char buf[16384];
+	int err = xs_link_get(ifindex, buf, sizeof(buf));
+
+	if (err)
+		return err;
 	memset(l, 0, sizeof(*l));
-	parse_link(nh, l);
+	parse_link((const struct nlmsghdr *)buf, l);
 	return 0;
 }
 

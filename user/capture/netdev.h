@@ -47,6 +47,12 @@ int xs_ifaces_open(struct xs_ifaces *ifs, const char *netns,
 int xs_iface_describe(struct xs_iface *f);
 /* Renamed interfaces are followed (said once): the capture goes on. */
 void xs_ifaces_follow(struct xs_ifaces *ifs);
+/*
+ * RTM_GETLINK for ifindex (in the namespace we are in): its reply in buf,
+ * its lengths checked (a struct nlmsghdr and an ifinfomsg at least, whole
+ * in buf); 0 or -errno, silent.
+ */
+int xs_link_get(uint32_t ifindex, void *buf, size_t len);
 /* Flags and 64-bit statistics (RTM_GETLINK); 0 or -errno, silent. */
 int xs_iface_link(uint32_t ifindex, struct xs_link *l);
 /* Link speed in bit/s (0 unknown) and sFlow's duplex (0 unknown, 1 full, 2 half). */

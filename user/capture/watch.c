@@ -21,6 +21,7 @@
 #include <net/if.h>
 
 #include "user/base/log.h"
+#include "user/capture/netdev.h"
 #include "user/capture/netns.h"
 #include "user/capture/watch.h"
 
@@ -240,32 +241,12 @@ static void parse(const struct nlmsghdr *nh, int ns, struct xs_link_event *e)
 
 int xs_watch_refresh(struct xs_link_event *e)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct ifinfomsg ifi;
-	} req = {
-		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
-			.nlmsg_flags = NLM_F_REQUEST },
-		.ifi = { .ifi_family = AF_UNSPEC, .ifi_index = (int)e->ifindex },
-	};
 	static char buf[16384];
-	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
-	int fd, ns = e->ns;
-	ssize_t n = -1;
+	int ns = e->ns;
 
-	if (xs_netns_use(ns))
-		return -ENOENT;
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	if (send(fd, &req, sizeof(req), 0) == sizeof(req))
-		n = recv(fd, buf, sizeof(buf), 0);
-	close(fd);
-	if (n < (ssize_t)sizeof(*nh) || !NLMSG_OK(nh, (size_t)n) ||
-	    nh->nlmsg_type != RTM_NEWLINK ||
-	    nh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+	if (xs_netns_use(ns) || xs_link_get(e->ifindex, buf, sizeof(buf)))
 		return -ENODEV;
-	parse(nh, ns, e);
+	parse((const struct nlmsghdr *)buf, ns, e);
 	return e->name[0] ? 0 : -ENODEV;
 }
 
