@@ -28,6 +28,7 @@
 
 #define POLL_MS 50		/* upper bound on a lone packet's delay */
 #define LOSS_CHECK_NS 20000000	/* how often the sinks hear of losses */
+#define LOSS_SOME 32		/* of the found interfaces, so many a time */
 #define IFACE_CHECK_NS 200000000 /* how often interfaces are checked */
 
 struct run {
@@ -40,6 +41,7 @@ struct run {
 	struct xs_drain *drain;
 	struct xs_privsep privs;
 	struct xs_report_src rep;	/* the counters, once started */
+	unsigned int loss_next;	/* the next found interface's losses */
 	bool iface_gone;	/* an interface is no longer ours: exit 3 */
 	bool bad_input;		/* a filter or interface refused: exit 2 */
 	bool failed;		/* runtime error seen: exit 1 */
@@ -69,7 +71,7 @@ static int prepare(struct run *r)
 	if (err || (err = xs_privs_check(&r->privs, c->user)) ||
 	    (err = xs_ensure_bpffs()) ||
 	    (err = xs_follow_open(&r->follow, &c->rules, &r->progs, &r->ifs,
-				  &r->sinks)) ||
+				  &r->sinks, &xs_sig_stop)) ||
 	    (err = xs_drain_create(&r->drain, &r->cfg.drain, xs_sinks_packet,
 				   &r->sinks)))
 		return err;
@@ -125,7 +127,8 @@ static void capture(struct run *r)
 			next_iface = now + IFACE_CHECK_NS;
 		}
 		if (now >= next_loss) {
-			xs_programs_losses(&r->progs, &r->sinks);
+			xs_programs_losses_some(&r->progs, &r->sinks,
+						&r->loss_next, LOSS_SOME);
 			next_loss = now + LOSS_CHECK_NS;
 		}
 		xs_sinks_tick(&r->sinks, now);

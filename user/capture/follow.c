@@ -19,6 +19,11 @@
  * hear that it went.
  */
 #define GOING_NS 1000000000ULL
+/*
+ * Found interfaces looked at per periodic check (every 200 ms): a few, so
+ * that hundreds do not stall the reader longer than a busy ring holds.
+ */
+#define CHECK_SOME 16
 
 /* A veth's other end: "NAME in namespace NS" ("NAME": the same one). */
 static void peer_label(const struct xs_link_event *e, char *buf, size_t len)
@@ -89,8 +94,9 @@ static void take(struct xs_follow *f, const struct xs_link_event *heard)
 	struct xs_iface *a;
 	int idx;
 
-	/* Gone already (a burst of pods made and deleted): nothing to say. */
-	if (xs_watch_refresh(e) || strcmp(e->name, heard->name))
+	/* Stopping (hundreds may be found at the start): no more. Gone
+	 * already (a burst of pods made and deleted): nothing to say. */
+	if (*f->stop || xs_watch_refresh(e) || strcmp(e->name, heard->name))
 		return;
 	idx = xs_ifaces_add(f->ifs);
 	if (idx < 0) {
@@ -169,7 +175,7 @@ static void on_resynced(void *ctx, int ns, unsigned int gen)
 
 int xs_follow_open(struct xs_follow *f, const struct xs_watch_rules *r,
 		   struct xs_programs *p, struct xs_ifaces *ifs,
-		   struct xs_sinks *k)
+		   struct xs_sinks *k, const volatile sig_atomic_t *stop)
 {
 	struct xs_watch_fns fns = { on_link, on_ns_gone, on_resynced, f };
 
@@ -178,6 +184,7 @@ int xs_follow_open(struct xs_follow *f, const struct xs_watch_rules *r,
 	f->p = p;
 	f->ifs = ifs;
 	f->k = k;
+	f->stop = stop;
 	if (!xs_watch_follows(r))
 		return 0;
 	f->gen = calloc(XS_MAX_IFACES, sizeof(*f->gen));
@@ -249,26 +256,42 @@ static void lost_found(struct xs_follow *f, unsigned int i,
 	let_go(f, i, "is gone");
 }
 
-bool xs_follow_check(struct xs_follow *f)
+/* Interface i still ours? If not: true for a named one (said). */
+static bool check_one(struct xs_follow *f, unsigned int i)
 {
+	const struct xs_iface *a = &f->ifs->at[i];
 	enum xs_attach_state st;
-	bool lost = false;
 	uint32_t by;
 
-	xs_ifaces_follow(f->ifs);
-	for (unsigned int i = 0; i < f->ifs->n; i++) {
-		const struct xs_iface *a = &f->ifs->at[i];
+	if (a->gone || (st = xs_programs_state(f->p, i, &by)) == XS_ATTACH_OK)
+		return false;
+	if (a->fixed) {
+		xs_programs_say_lost(f->p, i, st, by);
+		return true;
+	}
+	lost_found(f, i, st, by);
+	return false;
+}
 
-		if (a->gone || (st = xs_programs_state(f->p, i, &by)) ==
-			       XS_ATTACH_OK)
-			continue;
-		if (a->fixed) {
-			xs_programs_say_lost(f->p, i, st, by);
-			lost = true;
-		} else {
-			lost_found(f, i, st, by);
+bool xs_follow_check(struct xs_follow *f)
+{
+	unsigned int n = f->ifs->n, found = 0, i;
+	bool lost = false;
+
+	xs_ifaces_follow(f->ifs);
+	for (i = 0; i < n; i++)
+		if (f->ifs->at[i].fixed)
+			lost |= check_one(f, i);
+	/* Those a pattern found: their going is an event; this look is for
+	 * a program detached or replaced, a few each time. */
+	for (unsigned int seen = 0; seen < n && found < CHECK_SOME; seen++) {
+		i = f->check_next++ % n;
+		if (!f->ifs->at[i].fixed && !f->ifs->at[i].gone) {
+			check_one(f, i);
+			found++;
 		}
 	}
+	f->check_next %= n ? n : 1;
 	return lost;
 }
 

@@ -169,7 +169,8 @@ void xs_ifaces_follow(struct xs_ifaces *ifs)
 	for (unsigned int i = 0; i < ifs->n; i++) {
 		struct xs_iface *f = &ifs->at[i];
 
-		if (f->gone || xs_netns_use(f->ns) ||
+		/* One a pattern found is renamed by an event (follow.c). */
+		if (!f->fixed || xs_netns_use(f->ns) ||
 		    !if_indextoname(f->ifindex, name) || !strcmp(name, f->now))
 			continue;
 		pr_info("interface '%s' is now named '%s'; the capture goes on",

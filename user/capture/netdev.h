@@ -45,7 +45,7 @@ int xs_ifaces_open(struct xs_ifaces *ifs, const char *netns,
  * 0, or -EINVAL said for a device whose frames we cannot write.
  */
 int xs_iface_describe(struct xs_iface *f);
-/* Renamed interfaces are followed (said once): the capture goes on. */
+/* Renamed named interfaces are followed (said once): the capture goes on. */
 void xs_ifaces_follow(struct xs_ifaces *ifs);
 /*
  * RTM_GETLINK for ifindex (in the namespace we are in): its reply in buf,

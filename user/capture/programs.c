@@ -332,17 +332,47 @@ int xs_programs_iface(const struct xs_programs *p, unsigned int idx,
 	return 0;
 }
 
-/* Only the BPF counters: this runs every 20 ms. */
-void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks)
+/* Interface i's kernel losses so far, each direction sampled, to the sinks. */
+static void losses_of(const struct xs_programs *p, unsigned int i,
+		      struct xs_sinks *sinks)
 {
 	struct xs_stats k;
 
+	for (unsigned int dir = 0; dir < XS_DIRS; dir++)
+		if (xs_dirs_has(p->cfg.dirs, dir) &&
+		    !xs_stats_read_dir(xs_loader_stats_fd(p->l[i]), dir, &k))
+			xs_sinks_losses(sinks, i, dir, xs_stats_lost(&k));
+}
+
+void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks)
+{
 	for (unsigned int i = 0; i < p->n; i++)
-		for (unsigned int dir = 0; p->l[i] && dir < XS_DIRS; dir++)
-			if (!xs_stats_read_dir(xs_loader_stats_fd(p->l[i]),
-					       dir, &k))
-				xs_sinks_losses(sinks, i, dir,
-						xs_stats_lost(&k));
+		if (p->l[i])
+			losses_of(p, i, sinks);
+}
+
+/*
+ * Only the BPF counters, every 20 ms: of every named interface, and of
+ * `some` of those found by patterns, in turn from *next (hundreds read at
+ * once would stall the reader longer than a busy ring holds).
+ */
+void xs_programs_losses_some(const struct xs_programs *p,
+			     struct xs_sinks *sinks, unsigned int *next,
+			     unsigned int some)
+{
+	unsigned int i, found = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (p->l[i] && p->ifs->at[i].fixed)
+			losses_of(p, i, sinks);
+	for (unsigned int seen = 0; seen < p->n && found < some; seen++) {
+		i = (*next)++ % p->n;
+		if (p->l[i] && !p->ifs->at[i].fixed) {
+			losses_of(p, i, sinks);
+			found++;
+		}
+	}
+	*next %= p->n ? p->n : 1;
 }
 
 int xs_programs_counters(void *ctx, unsigned int idx,

@@ -91,6 +91,11 @@ int xs_programs_iface(const struct xs_programs *p, unsigned int idx,
 		      struct xs_stats *k, struct xs_stats *out);
 /* Each interface's kernel losses so far, to the sinks. */
 void xs_programs_losses(const struct xs_programs *p, struct xs_sinks *sinks);
+/* The same for every named interface and `some` found ones, in turn from
+ * *next: what a busy capture does every 20 ms. */
+void xs_programs_losses_some(const struct xs_programs *p,
+			     struct xs_sinks *sinks, unsigned int *next,
+			     unsigned int some);
 /* The xs_ifaces counters callback: ctx is the struct xs_programs. */
 int xs_programs_counters(void *ctx, unsigned int idx,
 			 struct xs_iface_counters *c);
