@@ -11,7 +11,7 @@ CLANG     ?= clang
 BPFTOOL   ?= bpftool
 CC        ?= cc
 ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine)
-PKGS      := libxdp libbpf libpcap libcap
+PKGS      := libxdp libbpf libpcap libcap zlib libzstd liblz4
 
 CFLAGS    ?= -g -O2
 # Deferred (=): on a fresh machine pkg-config exists only once deps has run.

@@ -4,7 +4,7 @@
 # Debian's archive only; nothing else is downloaded.
 set -e
 pkgs=(make gcc clang llvm libbpf-dev libxdp-dev xdp-tools libpcap-dev
-      libelf-dev zlib1g-dev pkgconf bpftool iproute2 util-linux tshark tcpdump
+      libelf-dev zlib1g-dev libzstd-dev liblz4-dev zstd lz4 pkgconf bpftool iproute2 util-linux tshark tcpdump
       libcap2-bin libcap-dev libclang-rt-14-dev tcpreplay procps pmacct nfdump-sflow
       man-db groff-base passwd postgresql prometheus-node-exporter curl
       iputils-ping netcat-openbsd iperf3 "$@")

@@ -19,6 +19,7 @@
 #include "user/base/log.h"
 #include "pcap/fileifs.h"
 #include "pcap/files.h"
+#include "pcap/postrotate.h"
 #include "pcap/output.h"
 
 struct xs_output {
@@ -28,6 +29,7 @@ struct xs_output {
 	struct xs_file_ifaces x;	/* each file's interfaces */
 	uint32_t linktype;		/* classic pcap's one, from start */
 	struct xs_files files;
+	struct xs_postrotate pr;	/* -z */
 	struct xs_write_counts total;	/* files already closed */
 	struct xs_stream *s;
 	char comment[40];		/* for comment_rate */
@@ -43,7 +45,8 @@ struct xs_output {
 
 enum xs_format xs_output_guess_format(const char *path)
 {
-	size_t n = strlen(path);
+	/* file.pcapng.zst is pcapng, compressed. */
+	size_t n = strlen(path) - xs_codec_suffix_len(path);
 
 	return n >= 7 && !strcmp(path + n - 7, ".pcapng") ? XS_FORMAT_PCAPNG :
 							   XS_FORMAT_PCAP;
@@ -86,6 +89,7 @@ int xs_output_open(void **sink, const struct xs_output_cfg *cfg)
 						   &xs_pcap_format;
 	o->wall_offset = xs_mono_to_wall_offset();
 	o->cur_fd = -1;
+	o->pr.cmd = cfg->postrotate;
 	if (xs_file_ifaces_init(&o->x)) {
 		free(o);
 		return -ENOMEM;
@@ -117,8 +121,12 @@ static int begin_file(struct xs_output *o, int fd)
 	o->to_reader = !fstat(fd, &st) &&
 		       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 	o->s = xs_stream_new(fd);
-	if (!o->s) {
-		close(fd);
+	if (!o->s || xs_stream_compress(o->s, &o->cfg.compress)) {
+		if (o->s)
+			xs_stream_close(o->s, NULL);
+		else
+			close(fd);
+		o->s = NULL;
 		return report(o, -ENOMEM);
 	}
 	xs_stream_stop_on(o->s, o->cfg.stop);
@@ -177,13 +185,24 @@ static int end_file(struct xs_output *o)
 	return report(o, err);
 }
 
+/* The file just closed to -z (never stdout, never one still open). */
+static void closed(struct xs_output *o, const char *name)
+{
+	if (!o->files.is_stdout)
+		xs_postrotate_file(&o->pr, name);
+}
+
 /* The next file, by time (now: wall clock seconds) or by size. */
 static int rotate(struct xs_output *o, bool by_time, time_t now)
 {
-	int err = end_file(o), fd;
+	char name[sizeof(o->files.name)];
+	int err, fd;
 
+	memcpy(name, o->files.name, sizeof(name));
+	err = end_file(o);
 	if (err)
 		return err;
+	closed(o, name);
 	fd = xs_files_next(&o->files, by_time, now);
 	if (fd == -ECANCELED)
 		return fd;
@@ -272,6 +291,7 @@ static int out_tick(void *p, uint64_t now_ns)
 	time_t now = (time_t)(((int64_t)now_ns + o->wall_offset) /
 			      1000000000LL);
 
+	xs_postrotate_reap(&o->pr);
 	if (o->s && o->to_reader && !xs_stream_error(o->s) &&
 	    reader_gone(o->cur_fd))
 		return report(o, -EPIPE);
@@ -356,11 +376,16 @@ static void out_counts(const void *p, struct xs_sink_counts *out)
 static int out_close(void *p)
 {
 	struct xs_output *o = p;
+	bool had_file;
 	int err;
 
 	if (o->closed)
 		return 0;
+	had_file = o->s != NULL;
 	err = end_file(o);
+	if (had_file && !err)
+		closed(o, o->files.name);
+	xs_postrotate_finish(&o->pr);
 	if (o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;
@@ -383,6 +408,7 @@ static void out_abort(void *p)
 	struct xs_output *o = p;
 
 	xs_files_unlink_new(&o->files);
+	o->pr.cmd = NULL;	/* given up: no file to hand on */
 	out_close(o);
 	out_free(o);
 }

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include "user/capture/sink.h"
+#include "pcap/compress.h"
 #include "pcap/format.h"
 #include "pcap/rotate.h"
 
@@ -26,6 +27,8 @@ struct xs_output_cfg {
 	/* Set by a signal that ends the run: a blocked write gives up. */
 	const volatile sig_atomic_t *stop;
 	struct xs_rotate_cfg rotate;
+	struct xs_compress compress;	/* --compress, or the name's suffix */
+	const char *postrotate;		/* -z COMMAND, or NULL */
 };
 
 /*
@@ -42,7 +45,8 @@ extern const struct xs_sink_ops xs_file_sink_ops;
  * xs_file_sink_ops.
  */
 int xs_output_open(void **sink, const struct xs_output_cfg *cfg);
-/* "pcapng" when PATH ends in .pcapng, else "pcap". */
+/* "pcapng" when PATH ends in .pcapng (before a codec's .gz, .zst,
+ * .lz4), else "pcap". */
 enum xs_format xs_output_guess_format(const char *path);
 
 #endif

@@ -43,6 +43,13 @@ struct xs_stream {
 	int fd;
 	int err;		/* first failure, sticky */
 	const volatile sig_atomic_t *stop;	/* a write may give up */
+	/* Compressed: bytes wait in pend until a block ends, then go out as
+	 * one frame; out counts those bytes once their frame is wholly out. */
+	struct xs_codec_ctx *cz;	/* NULL: written as they are */
+	char *pend;
+	size_t pend_len, pend_cap;
+	uint64_t disk;		/* compressed bytes the fd accepted */
+	uint64_t disk_safe;	/* end of the last whole frame */
 };
 
 static int q_push(struct end_queue *q, uint64_t end, bool packet)
@@ -98,9 +105,9 @@ static bool writable(int fd)
 	return r > 0;
 }
 
-static ssize_t stream_write(void *cookie, const char *buf, size_t n)
+/* buf to the fd: the bytes it took (all, unless s->err is now set). */
+static size_t put(struct xs_stream *s, const char *buf, size_t n)
 {
-	struct xs_stream *s = cookie;
 	size_t done = 0, chunk;
 	ssize_t r;
 
@@ -127,11 +134,86 @@ static ssize_t stream_write(void *cookie, const char *buf, size_t n)
 		else
 			done += r;
 	}
-	s->out += done;
+	return done;
+}
+
+/*
+ * The waiting bytes up to the last block that ends among them, as one
+ * frame: a frame never ends inside a block, so a file cut back to its
+ * last whole frame holds whole blocks only.
+ */
+static void compress_ready(struct xs_stream *s)
+{
+	const struct end_queue *q = &s->q;
+	uint64_t upto = s->out + s->pend_len, end = s->out;
+	const void *frame;
+	size_t len, i;
+	ssize_t n;
+
+	for (i = q->tail; i > q->head; i--)
+		if (q->end[i - 1] <= upto) {
+			end = q->end[i - 1];
+			break;
+		}
+	if (end == s->out)
+		return;
+	n = xs_codec_frame(s->cz, s->pend, end - s->out, &frame);
+	if (n < 0) {
+		s->err = (int)n;
+		return;
+	}
+	len = put(s, frame, (size_t)n);
+	s->disk += len;
+	if (len < (size_t)n)
+		return;
+	s->disk_safe = s->disk;
+	memmove(s->pend, s->pend + (end - s->out), upto - end);
+	s->pend_len = upto - end;
+	s->out = end;
 	confirm(s);
+}
+
+static int pend_add(struct xs_stream *s, const char *buf, size_t n)
+{
+	if (s->pend_len + n > s->pend_cap) {
+		size_t cap = (s->pend_len + n) * 2;
+		char *p = realloc(s->pend, cap);
+
+		if (!p)
+			return -ENOMEM;
+		s->pend = p;
+		s->pend_cap = cap;
+	}
+	memcpy(s->pend + s->pend_len, buf, n);
+	s->pend_len += n;
+	return 0;
+}
+
+static ssize_t stream_write(void *cookie, const char *buf, size_t n)
+{
+	struct xs_stream *s = cookie;
+	size_t done;
+
+	if (s->cz) {
+		if (!s->err && (s->err = pend_add(s, buf, n)) == 0)
+			compress_ready(s);
+		done = s->err ? 0 : n;
+	} else {
+		done = put(s, buf, n);
+		s->out += done;
+		confirm(s);
+	}
 	if (done < n)
 		errno = -s->err;
 	return done;	/* fopencookie: a short count signals the error */
+}
+
+int xs_stream_compress(struct xs_stream *s, const struct xs_compress *c)
+{
+	if (c->codec == XS_CODEC_NONE)
+		return 0;
+	s->cz = xs_codec_new(c);
+	return s->cz ? 0 : -ENOMEM;
 }
 
 void xs_stream_stop_on(struct xs_stream *s, const volatile sig_atomic_t *stop)
@@ -200,7 +282,7 @@ int xs_stream_error(const struct xs_stream *s)
 
 uint64_t xs_stream_size(const struct xs_stream *s)
 {
-	return s->queued;
+	return s->cz ? s->disk : s->queued;
 }
 
 /* After a failed write, cut a regular file back to its last whole block. */
@@ -208,8 +290,11 @@ static void trim_tail(struct xs_stream *s)
 {
 	struct stat st;
 
-	if (s->err && s->out > s->safe_end && !fstat(s->fd, &st) &&
-	    S_ISREG(st.st_mode))
+	if (!s->err || fstat(s->fd, &st) || !S_ISREG(st.st_mode))
+		return;
+	if (s->cz && s->disk > s->disk_safe)
+		(void)!ftruncate(s->fd, (off_t)s->disk_safe);
+	else if (!s->cz && s->out > s->safe_end)
 		(void)!ftruncate(s->fd, s->safe_end);
 }
 
@@ -238,6 +323,8 @@ int xs_stream_close(struct xs_stream *s, struct xs_write_counts *c)
 	free(s->q.end);
 	free(s->q.packet);
 	free(s->buf);
+	free(s->pend);
+	xs_codec_free(s->cz);
 	free(s);
 	return err;
 }

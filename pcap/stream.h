@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
+#include "pcap/compress.h"
 
 /* What became of the packets handed to a file. */
 struct xs_write_counts {
@@ -23,6 +24,11 @@ struct xs_write_counts {
 struct xs_stream;
 
 struct xs_stream *xs_stream_new(int fd);
+/*
+ * Before the first write: every buffer out as one complete frame of c's
+ * codec (pcap/compress.h), never ending inside a block. 0 or -ENOMEM.
+ */
+int xs_stream_compress(struct xs_stream *s, const struct xs_compress *c);
 FILE *xs_stream_file(struct xs_stream *s);
 /*
  * A write blocked on a reader that does not read gives up (-EINTR, sticky)
@@ -38,7 +44,8 @@ int xs_stream_account(struct xs_stream *s, size_t bytes, bool packet);
 int xs_stream_failed(struct xs_stream *s, bool packet);
 int xs_stream_flush(struct xs_stream *s);
 int xs_stream_error(const struct xs_stream *s);
-/* Bytes handed to the stream so far (file size once flushed). */
+/* Bytes handed to the stream so far (file size once flushed); compressed:
+ * the bytes on disk. */
 uint64_t xs_stream_size(const struct xs_stream *s);
 /*
  * The packets so far: wholly out, and lost to a failure. Those still in

@@ -28,7 +28,7 @@ cases=(
 	"1|cannot open '/nonexistent/x.pcap' for writing: No such file or directory|${B[*]} -w /nonexistent/x.pcap"
 	"2|classic pcap holds one interface: use --format pcapng (or a .pcapng file name) with several -i|${B[*]} -i $XS_IF_B2 -w $out"
 	"2|-W needs -C or -G|${B[*]} -w $out -W 3"
-	"2|-C, -G and -W need a file name, not '-w -'|${B[*]} -w - -C 1"
+	"2|-C, -G, -W and -z need a file name, not '-w -'|${B[*]} -w - -C 1"
 	"2|invalid file size '10x': not a number|${B[*]} -w $out -C 10x"
 	"2|invalid rotation interval '0': must be 1..31536000|${B[*]} -w $out -G 0"
 	"2|invalid interface '$XS_IF_B': given twice|${B[*]} -i $XS_IF_B -w $out.pcapng"

@@ -73,6 +73,10 @@ static struct xs_output_cfg file_cfg(const struct xs_options *o)
 			.seconds = o->rotate_seconds,
 			.max_files = o->max_files,
 		},
+		/* Asked for, or what the name ends in (stdout: only asked). */
+		.compress = o->compress.codec || !o->outfile ? o->compress :
+			(struct xs_compress){ xs_codec_of_name(o->outfile), 0 },
+		.postrotate = o->postrotate,
 	};
 }
 

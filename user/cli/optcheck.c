@@ -27,9 +27,12 @@ static int check_output(struct xs_options *o)
 	if (o->format == XS_FORMAT_GUESS)
 		o->format = to_stdout ? XS_FORMAT_PCAP :
 					xs_output_guess_format(o->outfile);
-	if ((o->rotate_bytes || o->rotate_seconds || o->max_files) &&
-	    to_stdout)
-		return usage_error("-C, -G and -W need a file name, not '-w -'");
+	if ((o->rotate_bytes || o->rotate_seconds || o->max_files ||
+	     o->postrotate) && to_stdout)
+		return usage_error("-C, -G, -W and -z need a file name, not '-w -'");
+	if (o->compress.codec && xs_codec_of_name(o->outfile) &&
+	    xs_codec_of_name(o->outfile) != o->compress.codec)
+		return usage_error("--compress and the file name's ending name two codecs");
 	if (o->max_files && !o->rotate_bytes && !o->rotate_seconds)
 		return usage_error("-W needs -C or -G");
 	if (xs_dirs_has(o->dirs, XS_DIR_OUT) && o->format == XS_FORMAT_PCAP)
@@ -101,8 +104,9 @@ int xs_options_check(struct xs_options *o, int argc, char **argv)
 	}
 	if (!o->outfile)
 		return o->rotate_bytes || o->rotate_seconds || o->max_files ||
-		       o->unbuffered || o->format != XS_FORMAT_GUESS ?
-			usage_error("-C, -G, -W, -U and --format need -w") : 0;
+		       o->unbuffered || o->format != XS_FORMAT_GUESS ||
+		       o->compress.codec || o->postrotate ?
+			usage_error("-C, -G, -W, -U, -z, --format and --compress need -w") : 0;
 	if (o->buffer_kib & (o->buffer_kib - 1)) {
 		pr_err("invalid buffer size '%u': must be a power of two",
 			o->buffer_kib);

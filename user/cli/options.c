@@ -31,7 +31,7 @@ enum {
 	OPT_FORMAT, OPT_CLEANUP, OPT_IMMEDIATE, OPT_DUMP_FILTER, OPT_SFLOW,
 	OPT_SFLOW_AGENT, OPT_SFLOW_DATAGRAM, OPT_SFLOW_COUNTERS, OPT_CONFIG,
 	OPT_STATS_FILE, OPT_STATS_INTERVAL, OPT_SEED, OPT_EXCLUDE_SSH,
-	OPT_NO_EXCLUDE_SSH, OPT_EXCLUDE,
+	OPT_NO_EXCLUDE_SSH, OPT_EXCLUDE, OPT_COMPRESS,
 };
 
 
@@ -227,6 +227,13 @@ static int p_exclude(struct xs_options *o, const struct xs_opt *d,
 	return add_to(o->excludes, &o->n_excludes, d, arg);
 }
 
+static int p_compress(struct xs_options *o, const struct xs_opt *d,
+		      const char *arg)
+{
+	(void)d;
+	return xs_codec_parse(arg, &o->compress);
+}
+
 /* tcpdump's -C: millions of bytes, or a k/m/g suffix for KiB/MiB/GiB. */
 static int p_size(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
@@ -311,6 +318,13 @@ const struct xs_opt xs_opts[] = {
 	{ "file-count", 'W', "N",
 	  "-C: reuse N files in a ring; -G: stop after N files", p_u32,
 	  F(max_files), .what = "file count", .min = 1, .max = 1000000 },
+	{ "compress", OPT_COMPRESS, "gzip|zstd|lz4[:LEVEL]",
+	  "compress the files as they are written (default: from a\n"
+	  "name ending in .gz, .zst or .lz4)", p_compress,
+	  .what = "--compress" },
+	{ "postrotate-command", 'z', "COMMAND",
+	  "run COMMAND FILE for each file closed (-C, -G, the last at exit)",
+	  p_str, F(postrotate), .what = "-z command", .empty = "empty command" },
 	{ "relinquish-privileges", 'Z', "USER", "run as USER once attached",
 	  p_str, F(user), .what = "user", .empty = "empty name" },
 	{ "cleanup", OPT_CLEANUP, NULL,

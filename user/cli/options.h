@@ -13,6 +13,7 @@
 #include "user/base/iface.h"		/* XS_MAX_IFACE_ARGS */
 #include "user/base/log.h"
 #include "user/capture/loader.h"	/* enum xs_mode */
+#include "pcap/compress.h"		/* struct xs_compress */
 #include "pcap/format.h"		/* enum xs_format */
 
 #define XS_VERSION "0.2.0"
@@ -28,6 +29,8 @@ struct xs_options {
 	unsigned int n_netns;
 	const char *outfile;		/* "-" means stdout */
 	const char *user;		/* -Z */
+	struct xs_compress compress;	/* --compress; codec NONE: not given */
+	const char *postrotate;		/* -z COMMAND */
 	char *filter_expr;		/* trailing words or -F FILE; NULL: none */
 	const char *filter_file;	/* -F */
 	bool filter_file_from_config;	/* an expression replaces it */
