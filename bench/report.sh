@@ -1,12 +1,13 @@
 #!/bin/bash
-# report.sh RAW COST PACKETS RUNS DAT OVER XFER MANY: the Markdown tables of
+# report.sh RAW COST PACKETS RUNS DAT OVER XFER MANY SIZES: the Markdown tables of
 # `make bench` on stdout, and the plot's data in DAT; OVER holds the
 # overload scenarios' "NAME SEEN WRITTEN LOST ESTIMATE" per run, XFER the
-# transfers' "NAME MBIT/S", MANY the many-interfaces runs' "K MS RSS_MIB".
+# transfers' "NAME MBIT/S", MANY the many-interfaces runs' "K MS RSS_MIB",
+# SIZES each file's "NAME BYTES PACKETS".
 # Each figure is that of the run
 # with the median link rate; XDP_PASS ran before every scenario, so its
 # median is over all of those runs and spans the same minutes.
-raw=$1 cost=$2 pkts=$3 runs=$4 dat=$5 over=$6 xfer=$7 many=$8
+raw=$1 cost=$2 pkts=$3 runs=$4 dat=$5 over=$6 xfer=$7 many=$8 sizes=$9
 cat <<HEAD
 # xdpsample benchmark
 
@@ -162,6 +163,28 @@ function med(n,   i, j, t, a) {
 END { base = med("transfer-none")
 	for (i = 1; i <= m; i++) { n = o[i]
 		printf "| %s | %d | %s |\n", n, med(n), (base > 0 ? sprintf("%.2f", med(n) / base) : "–") } }' "$xfer"
+if [ -s "$sizes" ] && grep -q "^compress-" "$sizes"; then
+cat <<SIZES
+
+Compressed output (\`--compress CODEC[:LEVEL]\`, 64-byte frames of the
+generator, snaplen 128; the \`compress-\` rows of the first table give the
+link rate, losses and capture CPU per record): bytes on disk per packet,
+median of the runs, against the plain pcap file of the same rate.
+
+| scenario | bytes / packet | ÷ plain |
+|---|---|---|
+SIZES
+awk '{ n = $1; if ($3 > 0) { c[n]++; v[n, c[n]] = $2 / $3 } if (!(n in s)) { s[n] = 1; o[++m] = n } }
+function med(n,   i, j, t, a) {
+	for (i = 1; i <= c[n]; i++) a[i] = v[n, i]
+	for (i = 1; i <= c[n]; i++) for (j = i + 1; j <= c[n]; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+	return a[int((c[n] + 1) / 2)]
+}
+END { for (i = 1; i <= m; i++) { n = o[i]
+	if (n !~ /^compress-/ || !c[n]) continue
+	base = n; sub(/^compress-.*-N/, "xdpsample-ringbuf-N", base)
+	printf "| %s | %.1f | %s |\n", n, med(n), (c[base] ? sprintf("%.3f", med(n) / med(base)) : "–") } }' "$sizes"
+fi
 [ -s "$many" ] || exit 0
 cat <<MANY
 

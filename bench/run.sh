@@ -111,19 +111,24 @@ capture() {
 	window_stop $pid
 }
 
-sampler() {	# NAME TRANSPORT RATE [OPTIONS...]
-	local err=$WORK/xs.err written sampled lost
+# sampler NAME TRANSPORT RATE [OPTIONS...]: xdpsample into $WORK/$CAP
+# (cap.pcap unless CAP says, as cap.pcap.zst does); its file's size in
+# $WORK/sizes (NAME BYTES PACKETS).
+sampler() {
+	local err=$WORK/xs.err written sampled lost cap=$WORK/${CAP:-cap.pcap}
 	local name=$1 transport=$2 rate=$3
 	shift 3
+	rm -f "$cap"
 	capture "$name" "$err" "$XS" --netns "$XS_NS_B" -i "$XS_IF_B" \
-		-w "$WORK/cap.pcap" -s 128 -N "$rate" --transport "$transport" "$@"
+		-w "$cap" -s 128 -N "$rate" --transport "$transport" "$@"
 	[ "$RC" = 0 ] || die "$name: xdpsample failed: $(cat "$err")"
 	written=$(count_of "packets written" "$err")
 	sampled=$(sed -n 's/^\([0-9]*\) packets sampled.*/\1/p' "$err")
 	lost=$(lost_of "$err")
 	[ "$sampled" -eq $((written + lost)) ] || die "$name: sampled $sampled != written $written + lost $lost"
-	[ "$(capinfos -M -c "$WORK/cap.pcap" | sed -n 's/^Number of packets: *//p')" = "$written" ] ||
+	[ "$(capinfos -M -c "$cap" | sed -n 's/^Number of packets: *//p')" = "$written" ] ||
 		die "$name: the file does not hold the $written packets written"
+	echo "$name $(stat -c %s "$cap") $written" >>"$WORK/sizes"
 	# Offered at 1 in RATE: what could have been written.
 	record "$name" "$O" "$S" "$written" "$lost" "$CPU" "$RSS" "$(loss_counters "$err")"
 }
@@ -294,6 +299,7 @@ sysctl -qw kernel.bpf_stats_enabled=0
 # caches still cold, measured 20-40% below the next): warm up, then forget it.
 ceiling XDP_PASS xdp_pass.bpf.o
 : >"$RAW"; : >"$WORK/cost"; : >"$WORK/over"; : >"$WORK/xfer"; : >"$WORK/many"
+: >"$WORK/sizes"
 for ((run = 1; run <= RUNS; run++)); do
 	echo "bench: run $run of $RUNS, $PKTS packets per scenario" >&2
 	after_pass ceiling "XDP_DROP" xdp_drop.bpf.o
@@ -307,6 +313,14 @@ for ((run = 1; run <= RUNS; run++)); do
 	after_pass sampler "knob-immediate-perf" perf 1 --immediate-mode
 	after_pass sampler "knob-snaplen1518-ringbuf" ringbuf 1 -s 1518
 	after_pass sampler "knob-buffer256k-ringbuf" ringbuf 1 -B 256
+	# Compressed as written, each codec at its default level and at a
+	# higher one, at N=1 and N=100, against the plain file.
+	for n in 1 100; do
+		for c in gz:gzip gz:gzip:6 zst:zstd zst:zstd:9 lz4:lz4 lz4:lz4:9; do
+			CAP=cap.pcap.${c%%:*} after_pass sampler \
+				"compress-${c#*:}-N$n" ringbuf $n --compress "${c#*:}"
+		done
+	done
 	for t in ringbuf perf; do
 		after_pass paced2 "paced-2cpu-$t" $t 200000
 	done
@@ -384,7 +398,7 @@ mkdir -p "$OUT"
 # NAME OFFERED SECONDS INFILE LOST CPU_S RSS_MIB LOSS_COUNTERS.
 cp "$RAW" "$OUT/results.raw"
 "$ROOT/bench/report.sh" "$RAW" "$WORK/cost" "$PKTS" "$RUNS" "$OUT/results.dat" \
-	"$WORK/over" "$WORK/xfer" "$WORK/many" \
+	"$WORK/over" "$WORK/xfer" "$WORK/many" "$WORK/sizes" \
 	>"$OUT/results.md" ||
 	die "cannot write the report"
 cat "$OUT/results.md"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* gzip (zlib), zstd (libzstd), lz4 (liblz4's frame format), a frame each. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <lz4frame.h>
@@ -35,7 +36,9 @@ struct xs_codec_ctx {
 	int level;
 	z_stream gz;
 	ZSTD_CCtx *zstd;
-	LZ4F_preferences_t lz4;
+	LZ4F_cctx *lz4;
+	LZ4F_preferences_t lz4_prefs;
+	bool begun;		/* lz4: the frame's header is out */
 	void *buf;
 	size_t cap;
 };
@@ -120,8 +123,12 @@ struct xs_codec_ctx *xs_codec_new(const struct xs_compress *c)
 			goto fail;
 		break;
 	case XS_CODEC_LZ4:
-		z->lz4.compressionLevel = z->level;
-		z->lz4.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+		z->lz4_prefs.compressionLevel = z->level;
+		z->lz4_prefs.frameInfo.contentChecksumFlag =
+			LZ4F_contentChecksumEnabled;
+		if (LZ4F_isError(LZ4F_createCompressionContext(&z->lz4,
+							       LZ4F_VERSION)))
+			goto fail;
 		break;
 	default:
 		goto fail;
@@ -140,6 +147,7 @@ void xs_codec_free(struct xs_codec_ctx *z)
 	if (z->codec == XS_CODEC_GZIP)
 		deflateEnd(&z->gz);
 	ZSTD_freeCCtx(z->zstd);
+	LZ4F_freeCompressionContext(z->lz4);
 	free(z->buf);
 	free(z);
 }
@@ -150,13 +158,14 @@ static size_t bound(const struct xs_codec_ctx *z, size_t n)
 	case XS_CODEC_GZIP:
 		return deflateBound((z_streamp)&z->gz, n) + 32;
 	case XS_CODEC_ZSTD:
-		return ZSTD_compressBound(n);
+		return ZSTD_compressBound(n) + ZSTD_CStreamOutSize();
 	default:
-		return LZ4F_compressFrameBound(n, &z->lz4);
+		return LZ4F_compressBound(n, &z->lz4_prefs) + LZ4F_HEADER_SIZE_MAX;
 	}
 }
 
-static ssize_t gzip_frame(struct xs_codec_ctx *z, const void *in, size_t n)
+/* A whole gzip member: gzip readers go on to the next one. */
+static ssize_t gzip_member(struct xs_codec_ctx *z, const void *in, size_t n)
 {
 	ssize_t len;
 
@@ -170,28 +179,90 @@ static ssize_t gzip_frame(struct xs_codec_ctx *z, const void *in, size_t n)
 	return deflateReset(&z->gz) == Z_OK ? len : -EIO;
 }
 
-ssize_t xs_codec_frame(struct xs_codec_ctx *z, const void *in, size_t n,
-		       const void **out)
+/* zstd: the one frame goes on, flushed (or ended) so far. */
+static ssize_t zstd_part(struct xs_codec_ctx *z, const void *in, size_t n,
+			 ZSTD_EndDirective how)
 {
-	size_t need = bound(z, n), r;
+	ZSTD_inBuffer i = { in, n, 0 };
+	ZSTD_outBuffer o = { z->buf, z->cap, 0 };
+	size_t left;
+
+	do {
+		left = ZSTD_compressStream2(z->zstd, &o, &i, how);
+		if (ZSTD_isError(left) || (left && o.pos == o.size))
+			return -EIO;
+	} while (left);
+	return (ssize_t)o.pos;
+}
+
+/* lz4: the one frame's header first, then blocks, flushed. */
+static ssize_t lz4_part(struct xs_codec_ctx *z, const void *in, size_t n)
+{
+	size_t at = 0, r;
+
+	if (!z->begun) {
+		r = LZ4F_compressBegin(z->lz4, z->buf, z->cap, &z->lz4_prefs);
+		if (LZ4F_isError(r))
+			return -EIO;
+		at = r;
+		z->begun = true;
+	}
+	r = LZ4F_compressUpdate(z->lz4, (char *)z->buf + at, z->cap - at, in,
+				n, NULL);
+	if (LZ4F_isError(r))
+		return -EIO;
+	at += r;
+	r = LZ4F_flush(z->lz4, (char *)z->buf + at, z->cap - at, NULL);
+	return LZ4F_isError(r) ? -EIO : (ssize_t)(at + r);
+}
+
+static int room(struct xs_codec_ctx *z, size_t n)
+{
+	size_t need = bound(z, n);
 	void *b;
 
-	if (need > z->cap) {
-		b = realloc(z->buf, need);
-		if (!b)
-			return -ENOMEM;
-		z->buf = b;
-		z->cap = need;
-	}
+	if (need <= z->cap)
+		return 0;
+	b = realloc(z->buf, need);
+	if (!b)
+		return -ENOMEM;
+	z->buf = b;
+	z->cap = need;
+	return 0;
+}
+
+ssize_t xs_codec_part(struct xs_codec_ctx *z, const void *in, size_t n,
+		      const void **out)
+{
+	if (room(z, n))
+		return -ENOMEM;
 	*out = z->buf;
 	switch (z->codec) {
 	case XS_CODEC_GZIP:
-		return gzip_frame(z, in, n);
+		return gzip_member(z, in, n);
 	case XS_CODEC_ZSTD:
-		r = ZSTD_compress2(z->zstd, z->buf, z->cap, in, n);
-		return ZSTD_isError(r) ? -EIO : (ssize_t)r;
+		return zstd_part(z, in, n, ZSTD_e_flush);
 	default:
-		r = LZ4F_compressFrame(z->buf, z->cap, in, n, &z->lz4);
+		return lz4_part(z, in, n);
+	}
+}
+
+ssize_t xs_codec_end(struct xs_codec_ctx *z, const void **out)
+{
+	size_t r;
+
+	if (room(z, 0))
+		return -ENOMEM;
+	*out = z->buf;
+	switch (z->codec) {
+	case XS_CODEC_ZSTD:
+		return zstd_part(z, NULL, 0, ZSTD_e_end);
+	case XS_CODEC_LZ4:
+		if (!z->begun && lz4_part(z, NULL, 0) < 0)
+			return -EIO;
+		r = LZ4F_compressEnd(z->lz4, z->buf, z->cap, NULL);
 		return LZ4F_isError(r) ? -EIO : (ssize_t)r;
+	default:
+		return 0;	/* every gzip member is whole already */
 	}
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Files compressed as they are written (gzip, zstd, lz4), through the
- * libraries made for it. Every buffer that goes out is a complete frame
- * (a gzip member, a zstd or lz4 frame): concatenated they are one valid
- * stream, so that what is on disk is always readable up to the last
- * buffer written, whatever happens to the process after.
+ * libraries made for it. Every buffer that goes out can be read back to
+ * its last byte, whatever happens to the process after: for gzip it is a
+ * whole member (readers go on from one to the next); zstd and lz4 write
+ * one frame per file (Wireshark 4.0 reads no further than a first zstd or
+ * lz4 frame), flushed at each buffer and ended at close.
  */
 #ifndef XDPSAMPLE_COMPRESS_H
 #define XDPSAMPLE_COMPRESS_H
@@ -36,10 +37,13 @@ int xs_codec_level(const struct xs_compress *c);
 struct xs_codec_ctx *xs_codec_new(const struct xs_compress *c);
 void xs_codec_free(struct xs_codec_ctx *z);
 /*
- * in[0..n) as one complete frame into the context's own buffer: its
- * length (*out points at it), or -errno.
+ * in[0..n), compressed and flushed so that a reader gets all of it, into
+ * the context's own buffer: its length (*out points at it), or -errno.
  */
-ssize_t xs_codec_frame(struct xs_codec_ctx *z, const void *in, size_t n,
-		       const void **out);
+ssize_t xs_codec_part(struct xs_codec_ctx *z, const void *in, size_t n,
+		      const void **out);
+/* The stream's end (zstd's and lz4's frame end, with its checksum): its
+ * length (*out), or -errno. */
+ssize_t xs_codec_end(struct xs_codec_ctx *z, const void **out);
 
 #endif

@@ -157,7 +157,7 @@ static void compress_ready(struct xs_stream *s)
 		}
 	if (end == s->out)
 		return;
-	n = xs_codec_frame(s->cz, s->pend, end - s->out, &frame);
+	n = xs_codec_part(s->cz, s->pend, end - s->out, &frame);
 	if (n < 0) {
 		s->err = (int)n;
 		return;
@@ -285,6 +285,26 @@ uint64_t xs_stream_size(const struct xs_stream *s)
 	return s->cz ? s->disk : s->queued;
 }
 
+/* Compressed: the stream's end (zstd's, lz4's frame end). */
+static void end_stream(struct xs_stream *s)
+{
+	const void *tail;
+	ssize_t n;
+	size_t len;
+
+	if (!s->cz || s->err)
+		return;
+	n = xs_codec_end(s->cz, &tail);
+	if (n < 0) {
+		s->err = (int)n;
+		return;
+	}
+	len = put(s, tail, (size_t)n);
+	s->disk += len;
+	if (len == (size_t)n)
+		s->disk_safe = s->disk;
+}
+
 /* After a failed write, cut a regular file back to its last whole block. */
 static void trim_tail(struct xs_stream *s)
 {
@@ -312,6 +332,7 @@ int xs_stream_close(struct xs_stream *s, struct xs_write_counts *c)
 		return 0;
 	xs_stream_flush(s);
 	fclose(s->fp);		/* after an error its flush writes nothing */
+	end_stream(s);
 	trim_tail(s);
 	if (s->fd >= 0 && close(s->fd) && !s->err)
 		s->err = -errno;

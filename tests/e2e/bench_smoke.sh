@@ -40,6 +40,15 @@ for t in ringbuf perf; do
 	grep -q "^| $t | [0-9]* | [0-9]* | [0-9.]* |$" "$WORK/results.md" ||
 		fail "no 1-CPU / 2-CPU cost for $t: $(cat "$WORK/results.md")"
 done
+# Compressed output: every codec at N=1 and N=100, its rate and its size.
+for c in gzip zstd lz4; do
+	for n in 1 100; do
+		grep -q "^| compress-$c-N$n | [0-9.]* | [0-9.]* | [0-9]* |" "$WORK/results.md" ||
+			fail "no compressed run for $c at N=$n: $(grep compress "$WORK/results.md")"
+		grep -q "^| compress-$c-N$n | [0-9.]* | [0-9.]* |$" "$WORK/results.md" ||
+			fail "no size for $c at N=$n: $(grep compress "$WORK/results.md")"
+	done
+done
 # 256 interfaces a pattern finds: attached, their cost and size measured.
 for k in 1 256; do
 	grep -q "^| ifaces-$k-ringbuf-N1 | [0-9.]* | [0-9.]* | 20000 | 0 |" "$WORK/results.md" ||

@@ -4,8 +4,9 @@
 #     with -G: every closed file passes the codec's own test (gzip -t,
 #     zstd -t, lz4 -t) and capinfos; the packets over all files are the
 #     summary's "written"; -z ran once on each closed file, with its name.
-#  2. kill -9 with -U: what is on disk is a whole stream holding every
-#     packet written; without -U, a whole stream too (a prefix).
+#  2. kill -9 with -U: what is on disk reads back with every packet written
+#     (gzip: whole members, gzip -t passes; zstd and lz4: their one frame,
+#     flushed, unended); without -U, a whole prefix.
 #  3. --compress on stdout (only when asked): zstd's own tool reads it.
 #  4. -z as the -Z user; a -z command that fails is said, the capture goes
 #     on. Bad input: one line, exit 2, nothing made.
@@ -66,6 +67,17 @@ xs_exits "-G 1 -W 3's third file"
 [ "$XS_RC" = 0 ] || fail "-G -W: exit $XS_RC: $(cat "$XS_ERR")"
 check_files "-G -W zstd" "$WORK/time-*.pcapng.zst" "$(counter "$XS_ERR" "packets written")"
 
+# More than one write buffer per file: read back whole by Wireshark's
+# readers (which stop at a first zstd or lz4 frame: one frame per file).
+for ext in pcap.gz pcap.zst pcap.lz4; do
+	xs_start b -w "$WORK/big.$ext"
+	send 60000 -r 100000
+	xs_wait_seen 60000
+	xs_done "$ext big"
+	intact "$WORK/big.$ext" || fail "$ext: a big file fails its codec's test"
+	[ "$(packets "$WORK/big.$ext")" = 60000 ] || fail "$ext: big file holds $(packets "$WORK/big.$ext")"
+done
+
 # --- 2. kill -9 -------------------------------------------------------------
 for ext in pcapng.gz pcapng.zst pcapng.lz4; do
 	xs_start k -w "$WORK/k9.$ext" -U
@@ -73,17 +85,21 @@ for ext in pcapng.gz pcapng.zst pcapng.lz4; do
 	wait_until 10 has_packets "$WORK/k9.$ext" 500 ||
 		fail "$ext -U: $(packets "$WORK/k9.$ext") packets in the file"
 	kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
-	intact "$WORK/k9.$ext" || fail "$ext: kill -9 with -U left a broken stream"
+	case $ext in *.gz) intact "$WORK/k9.$ext" ||
+		fail "$ext: kill -9 with -U left a broken stream" ;; esac
 	assert_clean_file "$WORK/k9.$ext"
 	[ "$(packets "$WORK/k9.$ext")" = 500 ] || fail "$ext: kill -9 -U kept $(packets "$WORK/k9.$ext")"
 done
-xs_start k -w "$WORK/k9b.pcap.gz"
-send 20000 -r 50000
-xs_wait_seen 20000
-kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
-intact "$WORK/k9b.pcap.gz" || fail "kill -9 without -U left a broken stream"
-assert_clean_file "$WORK/k9b.pcap.gz"
-note "kill -9: -U keeps every packet, without -U a whole prefix ($(packets "$WORK/k9b.pcap.gz") of 20000)"
+for ext in pcap.gz pcap.zst; do
+	xs_start k -w "$WORK/k9b.$ext"
+	send 20000 -r 50000
+	xs_wait_seen 20000
+	kill -9 "$XS_PID"; wait "$XS_PID" 2>/dev/null; XS_PID=
+	case $ext in *.gz) intact "$WORK/k9b.$ext" ||
+		fail "kill -9 without -U left a broken gzip stream" ;; esac
+	assert_clean_file "$WORK/k9b.$ext"
+	note "kill -9 $ext: without -U a whole prefix ($(packets "$WORK/k9b.$ext") of 20000)"
+done
 
 # --- 3. stdout, compressed only when asked -----------------------------------
 xs_start -o "$WORK/out.zst" s -w - --compress zstd:5
