@@ -250,15 +250,20 @@ int xs_watch_refresh(struct xs_link_event *e)
 	return e->name[0] ? 0 : -ENODEV;
 }
 
-/* Every whole message in buf: 1 when a dump's end was among them. */
+/*
+ * Every whole message in buf: 1 when a dump's end was among them, -1 when
+ * the dump failed (then nothing may be concluded from what it missed).
+ */
 static int deliver(struct xs_watch *w, int ns, const char *buf, size_t n)
 {
 	const struct nlmsghdr *nh = (const struct nlmsghdr *)buf;
 	struct xs_link_event e;
 
 	for (; NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
-		if (nh->nlmsg_type == NLMSG_DONE || nh->nlmsg_type == NLMSG_ERROR)
+		if (nh->nlmsg_type == NLMSG_DONE)
 			return 1;
+		if (nh->nlmsg_type == NLMSG_ERROR)
+			return -1;
 		if ((nh->nlmsg_type != RTM_NEWLINK &&
 		     nh->nlmsg_type != RTM_DELLINK) ||
 		    nh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
@@ -296,7 +301,7 @@ static void dump_ns(struct xs_watch *w, int ns)
 		while (!done && (n = recv(fd, buf, sizeof(buf), 0)) > 0)
 			done = deliver(w, ns, buf, (size_t)n);
 	close(fd);
-	if (done)
+	if (done == 1)
 		w->fns.resynced(w->fns.ctx, ns, w->gen);
 	else
 		w->resync[ns] = true;	/* try again at the next look */
