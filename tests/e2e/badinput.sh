@@ -19,7 +19,7 @@ cases=(
 	"2|no interface given (-i IFACE)|--netns $XS_NS_B -w $out"
 	"2|unknown option '--bogus' (see --help)|${B[*]} -w $out --bogus"
 	"2|unknown option '-n' (see --help)|${B[*]} -nn -w $out"
-	"2|unknown option '-z' (see --help)|${B[*]} -w $out -Uqz"
+	"2|unknown option '-y' (see --help)|${B[*]} -w $out -Uqy"
 	"2|option '-w' needs a value|${B[*]} -w"
 	"1|cannot open '$WORK/out/nodir/x.pcap' for writing: No such file or directory|${B[*]} -w $WORK/out/nodir/x.pcap"
 	"1|cannot open '$WORK/out/cap-$(date +%Y)/x.pcap' for writing: No such file or directory|${B[*]} -G 60 -w $WORK/out/cap-%Y/x.pcap"
