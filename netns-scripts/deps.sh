@@ -7,7 +7,7 @@ pkgs=(make gcc clang llvm libbpf-dev libxdp-dev xdp-tools libpcap-dev
       libelf-dev zlib1g-dev libzstd-dev liblz4-dev zstd lz4 pkgconf bpftool iproute2 util-linux tshark tcpdump
       libcap2-bin libcap-dev libclang-rt-14-dev tcpreplay procps pmacct nfdump-sflow
       man-db groff-base passwd postgresql prometheus-node-exporter curl
-      iputils-ping netcat-openbsd iperf3 "$@")
+      iputils-ping netcat-openbsd iperf3 nftables "$@")
 # e2e/sshdump's remote host: an sshd of the test's own, in a namespace.
 quiet_pkgs=(openssh-server openssh-client)
 installed() {

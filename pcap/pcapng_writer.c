@@ -30,6 +30,7 @@
 #define IF_FILTER_LIBPCAP 0	/* if_filter's first byte: a libpcap string */
 #define EPB_FLAGS	2
 #define EPB_DROPCOUNT	4
+#define EPB_PACKETID	5
 #define EPB_QUEUE	6
 #define ISB_STARTTIME	2
 #define ISB_ENDTIME	3
@@ -181,7 +182,8 @@ static int idb(struct xs_stream *s, const char *name, const char *descr,
 	return err;
 }
 
-/* Enhanced Packet Block: direction, rx queue, drop count and a comment. */
+/* Enhanced Packet Block: direction, rx queue, drop count, a comment, and
+ * --sample packet's label as the packet id. */
 static int pcapng_packet(struct xs_stream *s, unsigned int if_id,
 			 const struct xs_packet *pkt, uint64_t dropcount,
 			 const char *comment)
@@ -198,6 +200,8 @@ static int pcapng_packet(struct xs_stream *s, unsigned int if_id,
 	opt_add(&o, EPB_FLAGS, &flags, sizeof(flags));
 	opt_u64(&o, EPB_DROPCOUNT, dropcount);
 	opt_add(&o, EPB_QUEUE, &pkt->rx_queue, sizeof(pkt->rx_queue));
+	if (pkt->labelled)
+		opt_u64(&o, EPB_PACKETID, pkt->label);
 	opt_end(&o);
 	return block(s, BT_EPB, &b, sizeof(b), pkt->data, pkt->cap_len, &o,
 		     true);

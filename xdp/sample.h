@@ -53,6 +53,9 @@ enum xs_sample_mode {
 	XS_SAMPLE_RANDOM = 0,
 	XS_SAMPLE_COUNT = 1,
 	XS_SAMPLE_FLOW = 2,	/* 1 in N flows, by a keyed hash of the flow */
+	/* 1 in N packets by a keyed hash of what no hop changes: every host
+	 * with the same key takes the same packets (trajectory sampling). */
+	XS_SAMPLE_PACKET = 3,
 };
 
 /*
@@ -85,14 +88,21 @@ struct xs_record {
 	 * (bpf_xdp_metadata_rx_timestamp), ns; else 0.
 	 */
 	__u64 hw_tstamp_ns;
+	/*
+	 * With XS_REC_LABEL (--sample packet, an IP packet): the 64-bit hash
+	 * it was chosen by, the same at every host with the same key; else 0.
+	 */
+	__u64 label;
 };
-_Static_assert(sizeof(struct xs_record) == 56, "xs_record layout changed");
+_Static_assert(sizeof(struct xs_record) == 64, "xs_record layout changed");
 
 /* xs_record.flags */
 #define XS_REC_EGRESS		0x1	/* sent, not received (tc egress) */
 #define XS_REC_VLAN		0x2	/* a tag the NIC had stripped, put back */
 #define XS_REC_HWTS		0x4	/* hw_tstamp_ns holds the NIC's time */
-#define XS_REC_FLAGS		(XS_REC_EGRESS | XS_REC_VLAN | XS_REC_HWTS)
+#define XS_REC_LABEL		0x8	/* label holds the packet's label */
+#define XS_REC_FLAGS		(XS_REC_EGRESS | XS_REC_VLAN | XS_REC_HWTS | \
+				 XS_REC_LABEL)
 
 /* -N auto raises the rate by at most 2^XS_AUTO_MAX_LEVEL. */
 #define XS_AUTO_MAX_LEVEL	16

@@ -123,6 +123,9 @@ struct hook {
 	__be16 tpid;
 	__u16 tci;
 	int tagged, aside;
+	/* --sample packet: the label it was chosen by (labelled: it has one) */
+	__u64 label;
+	int labelled;
 };
 
 /*
@@ -248,40 +251,53 @@ static __always_inline int key_ipv6(struct flow_key *k, void *ip, void *end)
 	return 1;
 }
 
+/*
+ * Where the IP header starts, as an offset from data (*off), and the
+ * ethertype that says which IP, past up to two VLAN tags (802.1Q, QinQ);
+ * 0 when the frame is too short. A raw-IP device's frames begin at the IP
+ * header.
+ */
+static __always_inline __u16 l3_of(void *data, void *end, __u32 *off)
+{
+	__u16 *t = data + 12;
+	__u16 type;
+
+	*off = 0;
+	if (raw_ip) {
+		if (data + 1 > end)
+			return 0;
+		return (*(__u8 *)data >> 4) == 6 ? bpf_htons(0x86dd) :
+						   bpf_htons(0x0800);
+	}
+	if ((void *)(t + 1) > end)
+		return 0;
+	type = *t;
+	*off = 14;
+#pragma unroll
+	for (int i = 0; i < 2; i++) {
+		if (type != bpf_htons(0x8100) && type != bpf_htons(0x88a8))
+			break;
+		t = data + *off + 2;
+		if ((void *)(t + 1) > end)
+			return 0;
+		type = *t;
+		*off += 4;
+	}
+	return type;
+}
+
 /* The flow's hash, or the frame's when it is neither IPv4 nor IPv6. */
 static __always_inline __u32 flow_of(void *data, void *end)
 {
 	struct flow_key k = { 0 };
-	void *ip = data;
-	__u16 type = 0;
+	__u32 off;
+	__u16 type = l3_of(data, end, &off);
 
-	if (raw_ip) {
-		if (data + 1 > end)
-			return 0;
-		type = (*(__u8 *)data >> 4) == 6 ? bpf_htons(0x86dd) :
-						   bpf_htons(0x0800);
-	} else {
-		__u16 *t = data + 12;
-
-		if ((void *)(t + 1) > end)
-			return 0;
-		type = *t;
-		ip = data + 14;
-		/* 802.1Q and QinQ tags: the flow is what they carry. */
-#pragma unroll
-		for (int i = 0; i < 2; i++) {
-			if (type != bpf_htons(0x8100) && type != bpf_htons(0x88a8))
-				break;
-			t = ip + 2;
-			if ((void *)(t + 1) > end)
-				return 0;
-			type = *t;
-			ip += 4;
-		}
-	}
-	if (type == bpf_htons(0x0800) && key_ipv4(&k, ip, end))
+	if (!type && !raw_ip)
+		return 0;
+	if (type == bpf_htons(0x0800) && key_ipv4(&k, data + off, end))
 		return flow_hash(&k);
-	if (type == bpf_htons(0x86dd) && key_ipv6(&k, ip, end))
+	if (type == bpf_htons(0x86dd) && key_ipv6(&k, data + off, end))
 		return flow_hash(&k);
 	/* Not IP: the two MACs, sorted, and the ethertype. */
 	if (!raw_ip && data + 12 <= end) {
@@ -387,6 +403,9 @@ static __always_inline void fill_meta(struct xs_record *r,
 	r->flags = (k->egress ? XS_REC_EGRESS : 0) |
 		   (k->tagged || k->aside ? XS_REC_VLAN : 0);
 	r->hw_tstamp_ns = 0;
+	r->label = k->label;
+	if (k->labelled)
+		r->flags |= XS_REC_LABEL;
 	/* The NIC's time, where its driver has one (veth's is always 0). */
 	if (k->meta && rx_tstamp &&
 	    !bpf_xdp_metadata_rx_timestamp(k->ctx, &r->hw_tstamp_ns) &&
@@ -448,6 +467,124 @@ static __always_inline long load_bytes(const struct hook *k, void *to,
 	if (k->egress)
 		return bpf_skb_load_bytes(k->ctx, 0, to, len);
 	return bpf_xdp_load_bytes(k->ctx, 0, to, len);
+}
+
+/* len bytes of the packet from offset off, linear part or not. */
+static __always_inline long load_bytes_at(const struct hook *k, __u32 off,
+					  void *to, __u32 len)
+{
+	if (k->egress)
+		return bpf_skb_load_bytes(k->ctx, off, to, len);
+	return bpf_xdp_load_bytes(k->ctx, off, to, len);
+}
+
+/*
+ * --sample packet: a packet's label, a keyed 64-bit hash of what no hop
+ * changes, so every host with the same key computes the same one. IPv4:
+ * addresses, protocol, total length, ID, flags and fragment offset (not
+ * TTL, checksum, DSCP/ECN or options); IPv6: addresses, payload length,
+ * next header (not traffic class, flow label or hop limit). Then the first
+ * LABEL_BYTES of what follows the IP header (the L4 header and the start
+ * of the payload), no further than the IP length says: Ethernet padding is
+ * not the packet's. VLAN tags and L2 are left out, as a router changes
+ * them.
+ */
+#define LABEL_BYTES	32
+
+static __always_inline __u64 label_end(__u64 h)
+{
+	h ^= h >> 32;
+	h *= FLOW_MUL;
+	return h ^ (h >> 29);
+}
+
+/*
+ * The len bytes after the IP header (at most LABEL_BYTES, from offset off)
+ * mixed into *h: read where they are when the linear part holds them all,
+ * else copied into zeroed words. 0, or -1 when they cannot be read.
+ */
+static __always_inline int label_l4(const struct hook *k, __u64 *h,
+				    __u32 off, __u32 len)
+{
+	__u64 w[LABEL_BYTES / 8] = { 0 };
+	__u64 n = len > LABEL_BYTES ? LABEL_BYTES : len;
+	__u64 at = off & 0xff;
+
+	barrier_var(n);
+	if (n == LABEL_BYTES && k->data + at + LABEL_BYTES <= k->end)
+		__builtin_memcpy(w, k->data + at, LABEL_BYTES);
+	else if (n >= 1 && n <= LABEL_BYTES && load_bytes_at(k, at, w, n))
+		return -1;
+#pragma unroll
+	for (int i = 0; i < LABEL_BYTES / 8; i++)
+		*h = mix(*h, w[i] ^ flow_k1);
+	*h = mix(*h, n);
+	return 0;
+}
+
+/* IPv4's label at offset off into *h; -1 when it has no whole header. */
+static __always_inline int label_ipv4(const struct hook *k, __u64 *h,
+				      __u32 off)
+{
+	struct { __u8 vihl, tos; __u16 len, id, frag; __u8 ttl, proto;
+		 __u16 sum; __u32 src, dst; } *ip = k->data + (off & 0xff);
+	__u32 hl, len;
+
+	if ((void *)(ip + 1) > k->end)
+		return -1;
+	hl = (ip->vihl & 0xf) * 4;
+	len = bpf_ntohs(ip->len);
+	*h = mix(*h, ((__u64)ip->src << 32 | ip->dst) ^ flow_k1);
+	*h = mix(*h, (__u64)ip->len << 48 | (__u64)ip->id << 32 |
+		     (__u64)ip->frag << 16 | (__u64)ip->proto << 8 | ip->vihl);
+	if (hl < 20 || len < hl)
+		return 0;	/* a lying header: its fixed fields only */
+	return label_l4(k, h, off + hl, len - hl);
+}
+
+static __always_inline int label_ipv6(const struct hook *k, __u64 *h,
+				      __u32 off)
+{
+	struct { __u32 vtcfl; __u16 len; __u8 next, hop;
+		 __u64 src[2], dst[2]; } *ip = k->data + (off & 0xff);
+
+	if ((void *)(ip + 1) > k->end)
+		return -1;
+#pragma unroll
+	for (int i = 0; i < 2; i++)
+		*h = mix(mix(*h, ip->src[i] ^ flow_k1), ip->dst[i]);
+	*h = mix(*h, (__u64)ip->len << 16 | ip->next | 6 << 8);
+	return label_l4(k, h, off + 40, bpf_ntohs(ip->len));
+}
+
+/* The packet's label into k->label (k->labelled); 0 when it is not IP. */
+static __always_inline int label_of(struct hook *k)
+{
+	__u64 h = flow_k0;
+	__u32 off;
+	__u16 type = l3_of(k->data, k->end, &off);
+
+	if (type == bpf_htons(0x0800) ? label_ipv4(k, &h, off) :
+	    type == bpf_htons(0x86dd) ? label_ipv6(k, &h, off) : -1)
+		return 0;
+	k->label = label_end(h);
+	k->labelled = 1;
+	return 1;
+}
+
+/*
+ * --sample packet: 1 in rate labels. A frame that is not IP has no label
+ * (nothing of it crosses a router) and is taken at random, so that the
+ * rate still holds for everything the interface carried.
+ */
+static __always_inline __u32 take_packet(struct hook *k)
+{
+	if (!label_of(k))
+		return sample_rate <= 1 ||
+		       bpf_get_prandom_u32() < sample_threshold ? sample_rate : 0;
+	if (sample_rate <= 1)
+		return 1;
+	return (__u32)(k->label >> 32) < sample_threshold ? sample_rate : 0;
 }
 
 /*
@@ -675,8 +812,10 @@ static __always_inline void decide(struct hook *k, struct xs_stats *st)
 			return;
 		st->matched++;
 	}
-	/* Flow keys skip tags (a flow is what they carry): no tag needed. */
-	rate = take_sample(k, st);
+	/* Flow keys and labels skip tags (a flow is what they carry): no
+	 * tag needed. */
+	rate = sample_mode == XS_SAMPLE_PACKET ? take_packet(k) :
+						 take_sample(k, st);
 	if (!rate)
 		return;
 	/* Sampled: the ring's copy takes the tag itself, perf's needs it in

@@ -11,7 +11,8 @@
 --                              under -N auto, where it changes)
 --   its interface description  "xdpsample: ... sample 1/N at random",
 --                              "... by count", "... auto from 1/N ...",
---                              "flow sample 1/N flows ..., seed 0x..."
+--                              "flow sample 1/N flows ..., seed 0x...",
+--                              "... sample 1/N by packet hash..., seed 0x..."
 --   its epb_flags              inbound or outbound
 -- Packets of other files (or other interfaces) get no fields.
 --
@@ -26,11 +27,11 @@ local f_weight = ProtoField.uint32("xdpsample.weight", "Weight",
 	base.DEC, nil, nil,
 	"the packets (flows: of chosen flows) this one stands for: the inverse of the probability it was taken with")
 local f_mode = ProtoField.string("xdpsample.mode", "Selection",
-	base.ASCII, "random, count or flow; ', auto' when -N auto set the rate")
+	base.ASCII, "random, count, flow or packet; ', auto' when -N auto set the rate")
 local f_dir = ProtoField.string("xdpsample.direction", "Direction",
 	base.ASCII, "in (received, XDP) or out (sent, tc egress)")
 local f_seed = ProtoField.string("xdpsample.seed", "Flow key seed",
-	base.ASCII, "--sample flow's --seed: the same on every host that used it")
+	base.ASCII, "--sample flow's or packet's --seed: the same on every host that used it")
 
 proto.fields = { f_rate, f_weight, f_mode, f_dir, f_seed }
 
@@ -68,7 +69,8 @@ function proto.dissector(tvb, pinfo, tree)
 		return
 	end
 	local mode = flow and "flow" or
-		(descr:find(" by count", 1, true) and "count" or "random")
+		(descr:find(" by count", 1, true) and "count" or
+		 descr:find(" by packet hash", 1, true) and "packet" or "random")
 	if descr:find("sample auto from ", 1, true) then
 		mode = mode .. ", auto"
 	end

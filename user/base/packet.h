@@ -20,6 +20,8 @@ struct xs_packet {
 	bool vlan_restored;	/* its VLAN tag came out of band, put back */
 	uint64_t hw_ts_ns;	/* the NIC's receive time; 0: none (ts_ns is
 				 * the host's) */
+	uint64_t label;		/* --sample packet: its label (when labelled) */
+	bool labelled;
 	const uint8_t *data;
 };
 

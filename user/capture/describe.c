@@ -14,7 +14,7 @@
 /*
  * The interface's pcapng description: the hooks ("XDP native mode", "tc
  * egress", or both), the transport, the rate and how packets are chosen
- * (at random, by count, flows), the flow key's seed. Stable: Wireshark's
+ * (at random, by count, flows, by packet hash), the key's seed. Stable: Wireshark's
  * plugin (deploy/wireshark/xdpsample.lua) reads it.
  */
 static void describe(const struct xs_programs *p, unsigned int i, char *buf,
@@ -37,6 +37,12 @@ static void describe(const struct xs_programs *p, unsigned int i, char *buf,
 			 "xdpsample: %s, %s transport, flow sample %s%s, seed 0x%016llx",
 			 hooks, xs_transport_name(c->transport), rate,
 			 p->expr ? " matching the filter" : "",
+			 (unsigned long long)c->seed);
+	else if (c->sample_mode == XS_SAMPLE_PACKET)
+		snprintf(buf, len,
+			 "xdpsample: %s, %s transport, sample %s by packet hash%s, seed 0x%016llx",
+			 hooks, xs_transport_name(c->transport), rate,
+			 p->expr ? " of packets matching the filter" : "",
 			 (unsigned long long)c->seed);
 	else
 		snprintf(buf, len, "xdpsample: %s, %s transport, sample %s %s%s",
@@ -116,12 +122,14 @@ void xs_programs_listening_one(const struct xs_programs *p, unsigned int i)
 	const struct xs_prog_cfg *c = &p->cfg;
 	const struct xs_iface *f = &p->ifs->at[i];
 	const char *blind = vlan_blind(p, i);
-	char rate[40], seed[40] = "", where[200] = "";
+	char rate[40], seed[64] = "", where[200] = "";
 
 	snprintf(rate, sizeof(rate), "%s1/%u%s", c->adaptive ? "auto from " : "",
 		 c->rate, c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
-	if (c->sample_mode == XS_SAMPLE_FLOW)
-		snprintf(seed, sizeof(seed), ", seed 0x%016llx",
+	if (c->sample_mode == XS_SAMPLE_FLOW ||
+	    c->sample_mode == XS_SAMPLE_PACKET)
+		snprintf(seed, sizeof(seed), ", %sseed 0x%016llx",
+			 c->sample_mode == XS_SAMPLE_PACKET ? "by packet hash, " : "",
 			 (unsigned long long)c->seed);
 	/* Found by a pattern: where (one named is where it was named). */
 	if (f->netns[0] && !f->fixed)

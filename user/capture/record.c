@@ -39,6 +39,8 @@ int xs_record_check(const void *data, size_t size, uint32_t snaplen,
 	pkt->dir = r.flags & XS_REC_EGRESS ? XS_DIR_OUT : XS_DIR_IN;
 	pkt->vlan_restored = !!(r.flags & XS_REC_VLAN);
 	pkt->hw_ts_ns = r.flags & XS_REC_HWTS ? r.hw_tstamp_ns : 0;
+	pkt->labelled = !!(r.flags & XS_REC_LABEL);
+	pkt->label = pkt->labelled ? r.label : 0;
 	pkt->data = (const uint8_t *)data + sizeof(r);
 	return 0;
 }

@@ -28,12 +28,13 @@ uint32_t xs_default_buffer_kib(void)
 	return kib;
 }
 
-/* --sample flow without --seed: a key of its own for this run. */
+/* --sample flow or packet without --seed: a key of its own for this run. */
 static uint64_t flow_seed(const struct xs_options *o)
 {
 	uint64_t seed;
 
-	if (o->seed_given || o->sample_mode != XS_SAMPLE_FLOW)
+	if (o->seed_given || (o->sample_mode != XS_SAMPLE_FLOW &&
+			      o->sample_mode != XS_SAMPLE_PACKET))
 		return o->seed;
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = xs_wall_ns() ^ (uint64_t)getpid() << 32;

@@ -35,6 +35,8 @@ static int check_output(struct xs_options *o)
 		return usage_error("--compress and the file name's ending name two codecs");
 	if (o->max_files && !o->rotate_bytes && !o->rotate_seconds)
 		return usage_error("-W needs -C or -G");
+	if (o->sample_mode == XS_SAMPLE_PACKET && o->format == XS_FORMAT_PCAP)
+		return usage_error("--sample packet writes each packet's label as its pcapng packet id: classic pcap has no place for it (--format pcapng, or a .pcapng file name)");
 	if (xs_dirs_has(o->dirs, XS_DIR_OUT) && o->format == XS_FORMAT_PCAP)
 		pr_warn("classic pcap cannot say which way a packet went: with -Q %s, pcapng (--format pcapng, or a .pcapng file name) keeps it",
 			xs_dirs_name(o->dirs));
@@ -96,8 +98,13 @@ int xs_options_check(struct xs_options *o, int argc, char **argv)
 		return usage_error("--sample flow cannot feed --sflow: sFlow gives every packet an equal chance whatever its flow, and collectors scale each sample by the rate");
 	if (o->adaptive && o->transport != XS_TRANSPORT_RINGBUF)
 		return usage_error("-N auto needs --transport ringbuf: the program raises the rate from the ring's fill, which a perf buffer does not tell it");
-	if (o->seed_given && o->sample_mode != XS_SAMPLE_FLOW)
-		return usage_error("--seed needs --sample flow");
+	if (o->seed_given && o->sample_mode != XS_SAMPLE_FLOW &&
+	    o->sample_mode != XS_SAMPLE_PACKET)
+		return usage_error("--seed needs --sample flow or --sample packet");
+	if (o->sflow && o->sample_mode == XS_SAMPLE_PACKET)
+		return usage_error("--sample packet cannot feed --sflow: sFlow has no field for a packet's label, and its samples must be chosen at random, not by a hash of their contents");
+	if (o->adaptive && o->sample_mode == XS_SAMPLE_PACKET)
+		return usage_error("--sample packet needs a fixed rate, not -N auto: hosts that raise their rates apart choose different packets");
 	if (!o->outfile && !o->sflow) {
 		pr_err("no output given (-w FILE, -w - for stdout, or --sflow COLLECTOR)");
 		return -EINVAL;

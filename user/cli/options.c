@@ -36,7 +36,7 @@ enum {
 
 
 static const char *const transports[] = { "perf", "ringbuf" };
-static const char *const samples[] = { "random", "count", "flow" };
+static const char *const samples[] = { "random", "count", "flow", "packet" };
 static const char *const modes[] = { "auto", "native", "generic" };
 static const char *const formats[] = { "pcap", "pcapng" };
 static const char *const directions[] = { "in", "out", "inout" };
@@ -340,14 +340,17 @@ const struct xs_opt xs_opts[] = {
 	  "raised while the buffer fills, each sample labelled with its rate",
 	  p_rate, F(rate), .what = "sample rate", .min = 1, .max = UINT32_MAX,
 	  .extcap = "Sample 1 in N packets" },
-	{ "sample", OPT_SAMPLE, "random|count|flow",
-	  "random choice (default), every Nth per CPU, or 1 in N flows\n"
-	  "(every packet of a chosen flow, both directions)", p_word,
+	{ "sample", OPT_SAMPLE, "random|count|flow|packet",
+	  "random choice (default), every Nth per CPU, 1 in N flows\n"
+	  "(every packet of a chosen flow, both directions), or 1 in N\n"
+	  "packets by a hash no hop changes (the same packets on every host)",
+	  p_word,
 	  F(sample_mode), .what = "--sample", WORDS(samples),
 	  .extcap = "Sampling",
 	  .word_labels = (const char *const[]){ "random (each with chance 1/N)",
 						  "count (every Nth per CPU)",
-						  "flow (1 in N flows, whole)" } },
+						  "flow (1 in N flows, whole)",
+						  "packet (the same packets on every host)" } },
 	{ "direction", 'Q', "in|out|inout",
 	  "what the interface receives (XDP, the default), sends (tc egress),\n"
 	  "or both", p_word, F(dirs), .what = "direction", WORDS(directions),
@@ -402,8 +405,9 @@ const struct xs_opt xs_opts[] = {
 	  STR(XS_SFLOW_COUNTER_SECS) ")", p_u32, F(sflow_counter_secs),
 	  .what = "sFlow counter interval", .min = 0, .max = 86400 },
 	{ "seed", OPT_SEED, "VALUE",
-	  "--sample flow: the hash's key; one seed, the same flows on every\n"
-	  "host (default: random per run)", p_seed, 0, .what = "seed" },
+	  "--sample flow or packet: the hash's key; one seed, the same flows\n"
+	  "or packets on every host (default: random per run)", p_seed, 0,
+	  .what = "seed" },
 	{ "stats-file", OPT_STATS_FILE, "PATH",
 	  "the counters in Prometheus' text format, replaced every\n"
 	  "--stats-interval (default 10 s): node_exporter's textfile collector",
