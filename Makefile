@@ -30,11 +30,13 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-# Everything but main.c is a library the tools and unit tests link.
-LIB_SRCS  := $(sort $(wildcard user/*/*.c pcap/*.c))
+# Everything but the mains is a library the tools and unit tests link.
+CMP_MAIN  := user/compare/main.c
+LIB_SRCS  := $(sort $(filter-out $(CMP_MAIN),$(wildcard user/*/*.c pcap/*.c)))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(OUT)/%.o)
 SAN_OBJS  := $(LIB_SRCS:%.c=$(SAN_DIR)/%.o)
 BIN       := $(OUT)/xdpsample
+CMP_BIN   := $(OUT)/xdpsample-compare
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT      := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 SAN_UNIT  := $(UNIT_SRCS:tests/unit/%.c=$(SAN_DIR)/tests/%)
@@ -56,6 +58,8 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 SBINDIR   := $(PREFIX)/sbin
 MAN8DIR   := $(PREFIX)/share/man/man8
+MAN1DIR   := $(PREFIX)/share/man/man1
+BINDIR    := $(PREFIX)/bin
 # The agent's systemd unit and an example config (deploy/).
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
@@ -91,7 +95,7 @@ CAPS      := cap_bpf,cap_net_admin,cap_perfmon+ep
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(BIN) $(UNIT) $(TOOLS) $(TEST_BPF)
+all: $(BIN) $(CMP_BIN) $(UNIT) $(TOOLS) $(TEST_BPF)
 
 deps:
 	$(Q)./netns-scripts/deps.sh
@@ -133,6 +137,11 @@ $(SAN_DIR)/%.o: %.c
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(BIN): $(OUT)/user/main.o $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+# Reads files only: no BPF, no privileges, installed in bin/.
+$(CMP_BIN): $(OUT)/$(CMP_MAIN:.c=.o) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
@@ -195,9 +204,11 @@ soak: deps all
 test: deps all sanitize $(FUZZ)
 	$(Q)./tests/run.sh
 
-install: $(BIN)
+install: $(BIN) $(CMP_BIN)
 	$(Q)install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/xdpsample
 	$(Q)install -D -m 0644 user/cli/xdpsample.8 $(DESTDIR)$(MAN8DIR)/xdpsample.8
+	$(Q)install -D -m 0755 $(CMP_BIN) $(DESTDIR)$(BINDIR)/xdpsample-compare
+	$(Q)install -D -m 0644 user/compare/xdpsample-compare.1 $(DESTDIR)$(MAN1DIR)/xdpsample-compare.1
 	$(Q)mkdir -p $(DESTDIR)$(UNITDIR)
 	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		deploy/xdpsample@.service >$(DESTDIR)$(UNITDIR)/xdpsample@.service
@@ -217,6 +228,7 @@ install: $(BIN)
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/xdpsample $(DESTDIR)$(MAN8DIR)/xdpsample.8 \
+		$(DESTDIR)$(BINDIR)/xdpsample-compare $(DESTDIR)$(MAN1DIR)/xdpsample-compare.1 \
 		$(DESTDIR)$(UNITDIR)/xdpsample@.service $(DESTDIR)$(DOCDIR)/agent.conf.example \
 		$(DESTDIR)$(DOCDIR)/node.conf.example
 	$(Q)[ -z "$(EXTCAP_DIR)" ] || rm -f $(DESTDIR)$(EXTCAP_DIR)/xdpsample

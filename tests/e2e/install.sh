@@ -1,6 +1,7 @@
 #!/bin/bash
 # make install / install-caps / uninstall into a DESTDIR: the binary, the
-# man page (lint-clean, every --help option in it), the extcap link in the
+# man page (lint-clean, every --help option in it), xdpsample-compare and
+# its man page (lint-clean, every option in it), the extcap link in the
 # folder tshark names, the Lua plugin in the Lua plugin folder it names
 # (and tshark, pointed at it, knows the xdpsample.* fields); with the
 # capabilities, a member of the capture group
@@ -40,6 +41,14 @@ warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$man8" 2>&1 >/dev/
 [ -z "$warn" ] || fail "man --warnings: $warn"
 for o in $("$XS" --help | grep -o -- '--[a-z-]*' | sort -u); do
 	grep -qF -- "${o//-/\\-}" "$man8" || fail "$o is not in the man page"
+done
+man1=$D/usr/share/man/man1/xdpsample-compare.1
+[ -x "$D/usr/bin/xdpsample-compare" ] && [ -f "$man1" ] ||
+	fail "no xdpsample-compare or its man page: $(find "$D" -name '*compare*')"
+warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$man1" 2>&1 >/dev/null)
+[ -z "$warn" ] || fail "man --warnings (xdpsample-compare): $warn"
+for o in $("$D/usr/bin/xdpsample-compare" --help | grep -o -- '--[a-z-]*' | sort -u); do
+	grep -qF -- "${o//-/\\-}" "$man1" || fail "xdpsample-compare's $o is not in its man page"
 done
 
 # The agent's unit and example config; systemd-analyze verify is clean

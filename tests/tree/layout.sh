@@ -13,7 +13,8 @@ layer() {
 	case $1 in
 	xdp/*) echo 0 ;; user/base/*) echo 1 ;; user/filter/*) echo 2 ;;
 	user/capture/*) echo 3 ;; pcap/* | user/sflow/*) echo 4 ;;
-	user/cli/*) echo 5 ;; user/main.c) echo 6 ;; *) echo 9 ;;
+	user/cli/* | user/compare/*) echo 5 ;; user/main.c) echo 6 ;;
+	*) echo 9 ;;
 	esac
 }
 
@@ -48,7 +49,7 @@ named=$(awk -F'|' '/^## Layout/ { on = 1 } /^### / { on = 0 }
 		n = split($3, files, ",")
 		for (i = 1; i <= n; i++) { f = files[i]; gsub(/[ `]/, "", f); print dir f }
 	}' docs/design.md | sort -u)
-for f in $(git ls-files 'user/*.[ch]' 'user/*.8' 'pcap/*.[ch]' 'xdp/*.[ch]'); do
+for f in $(git ls-files 'user/*.[ch]' 'user/*.[18]' 'pcap/*.[ch]' 'xdp/*.[ch]'); do
 	grep -qxF "$f" <<<"$named" || fail "docs/design.md's layout table does not name $f"
 done
 for f in $named; do

@@ -12,7 +12,7 @@
 
 #include "user/base/log.h"
 
-#define PREFIX "xdpsample: "
+static const char *prog = "xdpsample";
 
 static enum xs_log_level shown = XS_LOG_INFO;
 static const char *context;	/* "FILE:LINE: " while a config file is read */
@@ -57,7 +57,7 @@ static void vlog(const char *what, const char *fmt, va_list ap,
 	/* One write per line, whatever its length: it stays whole. */
 	if (vasprintf(&line, fmt, ap) < 0)
 		return;
-	fprintf(stderr, PREFIX "%s%s%s%s\n", context ? context : "", what,
+	fprintf(stderr, "%s: %s%s%s%s\n", prog, context ? context : "", what,
 		line, suffix);
 	free(line);
 }
@@ -108,4 +108,9 @@ void xs_log_count(uint64_t v, const char *what, bool loss)
 {
 	if (xs_log_shows(XS_LOG_INFO) || (loss && v))
 		fprintf(stderr, "%" PRIu64 " %s\n", v, what);
+}
+
+void xs_log_prog(const char *name)
+{
+	prog = name;
 }

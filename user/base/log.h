@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One way to report: every message on stderr with the "xdpsample: " prefix,
+ * One way to report: every message on stderr with the "xdpsample: " prefix
+ * (another tool's name for xdpsample-compare),
  * at a level (error, warning, info, debug) that -q and -v move, set once
  * by main (xdp-tools lib/util/logging.h). Library-style functions return
  * -errno and print nothing; the caller, which knows the object, reports
@@ -43,6 +44,8 @@ int pr_errno(int err, const char *fmt, ...) XS_PRINTF(2, 3);
 #define XS_SHOWN(v) XS_SHOWN_MAX, (v), strlen(v) > XS_SHOWN_MAX ? "..." : ""
 /* "invalid WHAT 'VAL': WHY", a usage error; returns -EINVAL. */
 int xs_bad_value(const char *what, const char *val, const char *why);
+/* The name messages start with (default "xdpsample"). */
+void xs_log_prog(const char *name);
 /* Every message from now on starts with c ("FILE:LINE: "); NULL: none. */
 void xs_log_context(const char *c);
 

@@ -12,11 +12,11 @@
 #include <stdint.h>
 #include "user/base/iface.h"		/* XS_MAX_IFACE_ARGS */
 #include "user/base/log.h"
+#include "user/base/version.h"
 #include "user/capture/loader.h"	/* enum xs_mode */
 #include "pcap/compress.h"		/* struct xs_compress */
 #include "pcap/format.h"		/* enum xs_format */
 
-#define XS_VERSION "0.2.0"
 /* --format not given: from the file name, once it is known. */
 #define XS_FORMAT_GUESS 99
 
