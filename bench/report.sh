@@ -74,11 +74,18 @@ END {
 		if (o[i] !~ /^filter-/ && o[i] !~ /^cpus/ && o[i] !~ /^sample-/ &&
 		    o[i] !~ /^(tc-pass|egress-|merge-|vlan-)/)
 			printf "| %s | %d | %+d |\n", o[i], med[o[i]], med[o[i]] - med["XDP_PASS"]
-	printf "\n--sample flow at N=100 (the flow key parsed and hashed on every packet)\n"
+	printf "\n--sample flow and packet at N=100 (the flow key or the label hashed on\n"
+	printf "every packet)\n"
 	printf "against --sample random at N=100:\n\n"
 	printf "| mode | ns / packet | over random |\n|---|---|---|\n"
 	printf "| flow | %d | %+d |\n", med["sample-flow-ringbuf-N100"], \
 		med["sample-flow-ringbuf-N100"] - med["xdpsample-ringbuf-N100"]
+	printf "| packet (the label hashed), 64-byte frame | %d | %+d |\n", \
+		med["sample-packet-ringbuf-N100"], \
+		med["sample-packet-ringbuf-N100"] - med["xdpsample-ringbuf-N100"]
+	printf "| packet, 256-byte frame (flow at 256: %d) | %d | %+d |\n", \
+		med["sample-flow256-ringbuf-N100"], med["sample-packet256-ringbuf-N100"], \
+		med["sample-packet256-ringbuf-N100"] - med["xdpsample-ringbuf-N100"]
 	printf "| random, -N auto (the ring'"'"'s fill read per packet) | %d | %+d |\n", \
 		med["sample-auto-ringbuf-N100"], \
 		med["sample-auto-ringbuf-N100"] - med["xdpsample-ringbuf-N100"]

@@ -360,6 +360,12 @@ for ((run = 1; run <= RUNS; run++)); do
 	# --sample flow at N=100 (the flow key parsed and hashed for every
 	# packet), against --sample random at N=100.
 	progcost "sample-flow-ringbuf-N100" -m flow xdpsample ringbuf 100 1000000
+	# --sample packet: the label hashed for every packet. A 64-byte frame
+	# holds fewer than 32 bytes after the IP header (they are copied into
+	# zeroed words); a 256-byte one has them in place.
+	progcost "sample-packet-ringbuf-N100" -m packet xdpsample ringbuf 100 1000000
+	progcost "sample-packet256-ringbuf-N100" -m packet -z 256 xdpsample ringbuf 100 1000000
+	progcost "sample-flow256-ringbuf-N100" -m flow -z 256 xdpsample ringbuf 100 1000000
 	# -N auto: the ring's fill read on every packet (at 1 in 100).
 	progcost "sample-auto-ringbuf-N100" -m auto xdpsample ringbuf 100 1000000
 	# Filters at N=1000 (so the cost is the filter's), against no filter;

@@ -9,13 +9,14 @@
  * -j CPUS: the same program run at once from CPUS threads, each pinned to
  * its own CPU (0, 1, ...), as a multi-queue NIC runs it; the figure is the
  * mean over the threads of each one's cost per packet. Without -j: one
- * thread on CPU 0. -m: the sampling mode, random (default), count or flow, or auto
- * (random with -N auto). -d out: the egress (tc) program instead of XDP,
+ * thread on CPU 0. -m: the sampling mode, random (default), count, flow or
+ * packet, or auto (random with -N auto). -d out: the egress (tc) program instead of XDP,
  * on an skb of the same frame. -t: XDP as if the driver had given each
  * frame a VLAN tag the NIC stripped, so that the figure includes putting it
  * back (not the kfunc's call: a program loaded for a device, the only one
  * that may call it, cannot be run by BPF_PROG_TEST_RUN). -z: the frame's
- * length, 60..256 (default 64; zeros after the UDP header).
+ * length, 60..256 (default 64; zeros after the UDP header, whose length
+ * and the IP header's say the frame's).
  * The frame is IPv4/UDP to port 5678. With FILTER (a tcpdump expression)
  * the filter is spliced in, so the figure includes its cost.
  * For xdpsample the transport is opened with room for every record, so the
@@ -163,6 +164,7 @@ int main(int argc, char **argv)
 	}
 	if (argc > 2 && !strcmp(argv[1], "-m")) {
 		mode = !strcmp(argv[2], "flow") ? XS_SAMPLE_FLOW :
+		       !strcmp(argv[2], "packet") ? XS_SAMPLE_PACKET :
 		       !strcmp(argv[2], "count") ? XS_SAMPLE_COUNT :
 						   XS_SAMPLE_RANDOM;
 		adaptive = !strcmp(argv[2], "auto");
@@ -185,6 +187,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "xs-progcost: -z takes 60..256\n");
 			return 2;
 		}
+		/* The IP and UDP lengths say the frame's. */
+		frame[16] = (uint8_t)((frame_len - 14) >> 8);
+		frame[17] = (uint8_t)(frame_len - 14);
+		frame[38] = (uint8_t)((frame_len - 34) >> 8);
+		frame[39] = (uint8_t)(frame_len - 34);
 		argc -= 2;
 		argv += 2;
 	}

@@ -499,75 +499,120 @@ static __always_inline __u64 label_end(__u64 h)
 }
 
 /*
- * The len bytes after the IP header (at most LABEL_BYTES, from offset off)
- * mixed into *h: read where they are when the linear part holds them all,
- * else copied into zeroed words. 0, or -1 when they cannot be read.
+ * The n (<= LABEL_BYTES) bytes at l4 as four little-endian words, zero
+ * past n, read in place: whole words, then the last part of one as the 8
+ * bytes that end at n shifted down. -1 when the linear part does not hold
+ * them (or n < 8): label_copy reads them then.
  */
-static __always_inline int label_l4(const struct hook *k, __u64 *h,
-				    __u32 off, __u32 len)
+static __always_inline int label_words(void *l4, void *end, __u64 n,
+				       __u64 w[LABEL_BYTES / 8])
 {
-	__u64 w[LABEL_BYTES / 8] = { 0 };
-	__u64 n = len > LABEL_BYTES ? LABEL_BYTES : len;
-	__u64 at = off & 0xff;
+	__u64 full = n / 8, rem = n % 8, tail = 0, *p;
 
-	barrier_var(n);
-	if (n == LABEL_BYTES && k->data + at + LABEL_BYTES <= k->end)
-		__builtin_memcpy(w, k->data + at, LABEL_BYTES);
-	else if (n >= 1 && n <= LABEL_BYTES && load_bytes_at(k, at, w, n))
-		return -1;
+	if (rem) {
+		if (n < 8)
+			return -1;
+		/* n - 8 as it is: folded into l4 + n, then -8, it would
+		 * be a negative offset, which the verifier refuses. */
+		__u64 back = n - 8;
+
+		barrier_var(back);
+		if (back > LABEL_BYTES - 8)
+			return -1;	/* never: for the verifier */
+		p = l4 + back;
+		if ((void *)(p + 1) > end)
+			return -1;
+		tail = *p >> ((8 - rem) * 8);
+	}
 #pragma unroll
-	for (int i = 0; i < LABEL_BYTES / 8; i++)
-		*h = mix(*h, w[i] ^ flow_k1);
-	*h = mix(*h, n);
+	for (int i = 0; i < LABEL_BYTES / 8; i++) {
+		p = l4 + i * 8;
+		w[i] = i == full ? tail : 0;
+		if (i < full) {
+			if ((void *)(p + 1) > end)
+				return -1;
+			w[i] = *p;
+		}
+	}
 	return 0;
 }
 
-/* IPv4's label at offset off into *h; -1 when it has no whole header. */
-static __always_inline int label_ipv4(const struct hook *k, __u64 *h,
-				      __u32 off)
+/* The same words copied out of the packet (frags, a tiny datagram). */
+static __always_inline int label_copy(const struct hook *k, __u32 off,
+				      __u64 n, __u64 w[LABEL_BYTES / 8])
+{
+#pragma unroll
+	for (int i = 0; i < LABEL_BYTES / 8; i++)
+		w[i] = 0;
+	barrier_var(n);
+	if (n >= 1 && n <= LABEL_BYTES && load_bytes_at(k, off, w, n))
+		return -1;
+	return 0;
+}
+
+/*
+ * The label from the IP header's part (hdr, mixed already) and the len
+ * bytes after the header, at offset off. Three lanes that do not wait on
+ * each other, then joined: the multiplications overlap.
+ */
+static __always_inline int label_l4(struct hook *k, __u64 hdr, __u32 off,
+				    __u32 len)
+{
+	__u64 w[LABEL_BYTES / 8], n = len > LABEL_BYTES ? LABEL_BYTES : len;
+	__u64 at = off & 0xff, b1, b2;
+
+	if (label_words(k->data + at, k->end, n, w) &&
+	    label_copy(k, at, n, w))
+		return -1;
+	b1 = mix(mix(flow_k0, w[0]), w[1]);
+	b2 = mix(mix(flow_k1, w[2]), w[3]);
+	k->label = label_end(mix(mix(hdr, b1), b2 ^ n));
+	return 0;
+}
+
+/* IPv4's label; -1 when it has no whole header. */
+static __always_inline int label_ipv4(struct hook *k, __u32 off)
 {
 	struct { __u8 vihl, tos; __u16 len, id, frag; __u8 ttl, proto;
 		 __u16 sum; __u32 src, dst; } *ip = k->data + (off & 0xff);
 	__u32 hl, len;
+	__u64 h;
 
 	if ((void *)(ip + 1) > k->end)
 		return -1;
 	hl = (ip->vihl & 0xf) * 4;
 	len = bpf_ntohs(ip->len);
-	*h = mix(*h, ((__u64)ip->src << 32 | ip->dst) ^ flow_k1);
-	*h = mix(*h, (__u64)ip->len << 48 | (__u64)ip->id << 32 |
-		     (__u64)ip->frag << 16 | (__u64)ip->proto << 8 | ip->vihl);
+	h = mix(mix(flow_k0, (__u64)ip->src << 32 | ip->dst),
+		(__u64)ip->len << 48 | (__u64)ip->id << 32 |
+		(__u64)ip->frag << 16 | (__u64)ip->proto << 8 | ip->vihl);
 	if (hl < 20 || len < hl)
-		return 0;	/* a lying header: its fixed fields only */
+		hl = len = 0;	/* a lying header: its fixed fields only */
 	return label_l4(k, h, off + hl, len - hl);
 }
 
-static __always_inline int label_ipv6(const struct hook *k, __u64 *h,
-				      __u32 off)
+static __always_inline int label_ipv6(struct hook *k, __u32 off)
 {
 	struct { __u32 vtcfl; __u16 len; __u8 next, hop;
 		 __u64 src[2], dst[2]; } *ip = k->data + (off & 0xff);
+	__u64 h;
 
 	if ((void *)(ip + 1) > k->end)
 		return -1;
-#pragma unroll
-	for (int i = 0; i < 2; i++)
-		*h = mix(mix(*h, ip->src[i] ^ flow_k1), ip->dst[i]);
-	*h = mix(*h, (__u64)ip->len << 16 | ip->next | 6 << 8);
+	h = mix(mix(flow_k0, ip->src[0] ^ ip->dst[1]),
+		ip->src[1] ^ (ip->dst[0] << 1 | ip->dst[0] >> 63));
+	h = mix(h, (__u64)ip->len << 16 | ip->next | 6 << 8);
 	return label_l4(k, h, off + 40, bpf_ntohs(ip->len));
 }
 
 /* The packet's label into k->label (k->labelled); 0 when it is not IP. */
 static __always_inline int label_of(struct hook *k)
 {
-	__u64 h = flow_k0;
 	__u32 off;
 	__u16 type = l3_of(k->data, k->end, &off);
 
-	if (type == bpf_htons(0x0800) ? label_ipv4(k, &h, off) :
-	    type == bpf_htons(0x86dd) ? label_ipv6(k, &h, off) : -1)
+	if (type == bpf_htons(0x0800) ? label_ipv4(k, off) :
+	    type == bpf_htons(0x86dd) ? label_ipv6(k, off) : -1)
 		return 0;
-	k->label = label_end(h);
 	k->labelled = 1;
 	return 1;
 }

@@ -114,6 +114,15 @@ static void test_variant(void)
 	g[12] = 0x88;				/* not IP */
 	g[13] = 0xb5;
 	CHECK(label_with(1, g, len) == 0, "a frame that is not IP is labelled");
+	/* Five bytes after the IP header (copied, not read in place): the
+	 * padding after them left out, each of them counted. */
+	memcpy(g, f, len);
+	g[14 + 3] = 25;
+	l = label_with(1, g, 60);
+	CHECK(l != 0 && label_with(1, g, 14 + 25) == l,
+	      "a 5-byte datagram: padding counts, or no label");
+	g[14 + 24] ^= 1;
+	CHECK(label_with(1, g, 60) != l, "a 5-byte datagram's last byte left out");
 }
 
 /* IPv6: the hop limit and traffic class do not count, addresses do. */
