@@ -62,6 +62,17 @@ static void test_valid(void)
 	((struct xs_record *)buf)->flags = XS_REC_VLAN;
 	CHECK(check(n, SNAP, &p) == 0 && !p.hw_ts_ns,
 	      "a NIC time without its flag taken");
+	/* A label: taken with its flag only. */
+	((struct xs_record *)buf)->label = 0x8000000000000001ULL;
+	CHECK(check(n, SNAP, &p) == 0 && !p.labelled && !p.label,
+	      "a label without its flag taken");
+	((struct xs_record *)buf)->flags = XS_REC_LABEL;
+	CHECK(check(n, SNAP, &p) == 0 && p.labelled &&
+	      p.label == 0x8000000000000001ULL, "the label lost");
+	((struct xs_record *)buf)->flags = XS_REC_FLAGS + 1;
+	CHECK(check(n, SNAP, &p) == -EBADMSG, "an unknown flag taken");
+	((struct xs_record *)buf)->flags = 0;
+	((struct xs_record *)buf)->label = 0;
 	n = make(60, 60, XS_RECORD_MAGIC);
 	/* Ring buffer records are padded to the full snaplen: still fine. */
 	CHECK(check(n + 68, SNAP, &p) == 0 && p.cap_len == 60,
