@@ -106,6 +106,11 @@ _Static_assert(sizeof(struct xs_record) == 64, "xs_record layout changed");
 
 /* -N auto raises the rate by at most 2^XS_AUTO_MAX_LEVEL. */
 #define XS_AUTO_MAX_LEVEL	16
+/*
+ * --sample random's gaps have at most this many binary digits: at 1 in
+ * 2^32 - 1 a gap reaches 2^39 with a chance under 2^-32.
+ */
+#define XS_GAP_BITS		40
 
 /* The kernel's NR_CPUS ceiling: a record's cpu is checked against it. */
 #define XS_MAX_CPUS		8192
@@ -117,9 +122,12 @@ struct xs_stats {
 	__u64 emitted;		/* handed to the transport */
 	__u64 ring_full;	/* no room: reserve failed / perf -ENOSPC */
 	__u64 copy_fail;	/* packet copy or other output error */
-	__u64 since_sample;	/* --sample count: packets since the last one */
+	/* --sample count: packets since the last one; random: the packets
+	 * left to skip, plus one (0: no gap drawn yet). */
+	__u64 since_sample;
 	__u64 matched;		/* passed the filter (only with a filter) */
-	__u64 rate_now;		/* -N auto: the rate of this CPU's last sample */
+	/* -N auto: the rate this CPU samples at now (random: its gap's) */
+	__u64 rate_now;
 	__u64 segs;		/* egress: segments on the wire (GSO counts each) */
 	/* A tag the NIC stripped that could not be put back (no headroom):
 	 * the filter ran on, and the record holds, the frame without it. */

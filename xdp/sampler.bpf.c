@@ -19,6 +19,11 @@ const volatile __u32 sample_rate = 1;
  * floor(2^32 / rate), so no division runs per packet. */
 const volatile __u32 sample_threshold = 0xffffffff;
 const volatile __u32 sample_mode = XS_SAMPLE_RANDOM;
+/*
+ * --sample random's skip count: per -N auto level, gap digit j's
+ * threshold out of 2^32 (user/base/gap.c); 0 past the last digit.
+ */
+const volatile __u32 gap_bits[XS_AUTO_MAX_LEVEL + 1][XS_GAP_BITS];
 const volatile __u32 snaplen = XS_DEFAULT_SNAPLEN;
 const volatile __u32 transport = XS_TRANSPORT_RINGBUF;
 /* Wake the reader each time the queue crosses a quarter of the ring. */
@@ -362,6 +367,50 @@ static __always_inline __u32 take_flow(const struct hook *k, __u32 level)
 	return rate;
 }
 
+/*
+ * A geometric gap (Bernoulli trials at the level's rate: the packets to
+ * skip before the next sample), one draw per binary digit (gap.h).
+ */
+static __always_inline __u64 gap_of(__u32 level)
+{
+	__u32 l = level > XS_AUTO_MAX_LEVEL ? XS_AUTO_MAX_LEVEL : level;
+	__u64 g = 0;
+
+	/* Branch-free but for the end: digit j is 1 when the draw is below
+	 * its threshold, the subtraction's borrow. */
+#pragma unroll
+	for (int j = 0; j < XS_GAP_BITS; j++) {
+		__u64 t = gap_bits[l][j], d;
+
+		if (!t)
+			break;
+		/* As it is: clang would turn it back into a branch, and
+		 * 2^40 paths are more than the verifier walks. */
+		d = bpf_get_prandom_u32() - t;
+		barrier_var(d);
+		g |= (d >> 63) << j;
+	}
+	return g;
+}
+
+/*
+ * --sample random: a countdown per CPU, the gap to the next sample drawn
+ * once per sample, not a random number per packet. The same Bernoulli
+ * selection; with -N auto a new rate takes effect at the next gap.
+ */
+static __always_inline __u32 take_random(struct xs_stats *st)
+{
+	if (!st->since_sample) {
+		__u32 level = adaptive ? level_of() : 0;
+
+		st->since_sample = gap_of(level) + 1;
+		st->rate_now = raised(level);
+	}
+	if (--st->since_sample)
+		return 0;
+	return st->rate_now;
+}
+
 /* The rate this packet is taken at, or 0 when it is not taken. */
 static __always_inline __u32 take_sample(const struct hook *k,
 					 struct xs_stats *st)
@@ -370,20 +419,19 @@ static __always_inline __u32 take_sample(const struct hook *k,
 
 	if (!adaptive && sample_rate <= 1)
 		return 1;
+	if (sample_mode == XS_SAMPLE_RANDOM)
+		return take_random(st);
 	level = adaptive ? level_of() : 0;
 	rate = raised(level);
 	if (sample_mode == XS_SAMPLE_FLOW)
 		return take_flow(k, level);
 	if (rate <= 1)
 		return 1;
-	if (sample_mode == XS_SAMPLE_COUNT) {
-		/* Every rate-th packet on this CPU: a counter, no division. */
-		if (++st->since_sample < rate)
-			return 0;
-		st->since_sample = 0;
-		return rate;
-	}
-	return bpf_get_prandom_u32() < (sample_threshold >> level) ? rate : 0;
+	/* --sample count: every rate-th packet on this CPU, no division. */
+	if (++st->since_sample < rate)
+		return 0;
+	st->since_sample = 0;
+	return rate;
 }
 
 static __always_inline void fill_meta(struct xs_record *r,

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "user/base/gap.h"
 #include "user/base/log.h"
 #include "user/filter/filter.h"
 #include "user/capture/loader_priv.h"
@@ -57,6 +58,14 @@ static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
 		cfg->rate > 1 ? (uint32_t)(((uint64_t)1 << 32) / cfg->rate) :
 				UINT32_MAX;
 	skel->rodata->sample_mode = cfg->sample_mode;
+	/* --sample random's skip count, at each -N auto level's rate (as
+	 * the program raises it: at most 2^32 - 1). */
+	for (int l = 0; l <= XS_AUTO_MAX_LEVEL; l++) {
+		uint64_t r = (uint64_t)cfg->rate << l;
+
+		xs_gap_bits(r > UINT32_MAX ? UINT32_MAX : r,
+			    (uint32_t *)skel->rodata->gap_bits[l]);
+	}
 	/* -N auto reads the ring's fill: perf has none (cli/ refuses it). */
 	skel->rodata->adaptive = cfg->adaptive &&
 				 cfg->transport == XS_TRANSPORT_RINGBUF;
