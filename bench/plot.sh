@@ -1,7 +1,30 @@
 #!/bin/bash
 # plot.sh DAT PNG: captured rate and loss per scenario, from report.sh's data.
-dat=$1 png=$2
+# plot.sh --scaling DAT PNG: the program's cost per packet against N and the
+# merge's per record against the CPUs' streams, side by side.
 command -v gnuplot >/dev/null || { echo "plot: gnuplot is not installed" >&2; exit 1; }
+if [ "$1" = --scaling ]; then
+	gnuplot <<GP
+set terminal pngcairo size 1100,420 font ",10" noenhanced
+set output "$3"
+set multiplot layout 1,2 title "xdpsample benchmark: scaling"
+set logscale x
+set grid
+set key top right
+set xlabel "N (sample 1 in N)"
+set ylabel "ns per packet"
+set yrange [0:*]
+plot "$2" using 1:2 with linespoints title "xdpsample, ringbuf", \
+     "" using 1:(\$2 - \$3) with lines dashtype 2 title "XDP_PASS"
+set logscale x 2
+set xlabel "CPUs' streams merged"
+set ylabel "ns per record"
+plot "$2" using 4:5 every ::0::3 with linespoints title "time-order merge"
+unset multiplot
+GP
+	exit
+fi
+dat=$1 png=$2
 gnuplot <<GP
 set terminal pngcairo size 1100,520 font ",10" noenhanced
 set output "$png"

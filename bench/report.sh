@@ -1,6 +1,7 @@
 #!/bin/bash
-# report.sh RAW COST PACKETS RUNS DAT OVER XFER MANY SIZES: the Markdown tables of
-# `make bench` on stdout, and the plot's data in DAT; OVER holds the
+# report.sh RAW COST PACKETS RUNS DAT OVER XFER MANY SIZES SCALING: the Markdown
+# tables of `make bench` on stdout, and the plots' data in DAT and SCALING
+# (the cost per packet against N, the merge's against streams); OVER holds the
 # overload scenarios' "NAME SEEN WRITTEN LOST ESTIMATE" per run, XFER the
 # transfers' "NAME MBIT/S", MANY the many-interfaces runs' "K MS RSS_MIB",
 # SIZES each file's "NAME BYTES PACKETS".
@@ -8,6 +9,7 @@
 # with the median link rate; XDP_PASS ran before every scenario, so its
 # median is over all of those runs and spans the same minutes.
 raw=$1 cost=$2 pkts=$3 runs=$4 dat=$5 over=$6 xfer=$7 many=$8 sizes=$9
+scaling=${10}
 cat <<HEAD
 # xdpsample benchmark
 
@@ -130,7 +132,20 @@ END {
 		if (o[i] ~ /^merge-/)
 			printf "| %s | %.1f | %.2f |\n", substr(o[i], 7), med[o[i]], \
 				med["merge-2"] ? med[o[i]] / med["merge-2"] : 0
-}' "$cost"
+	printf "\nScaling: the program'"'"'s cost per packet against N (--sample random,\n"
+	printf "ringbuf, the rows above), over XDP_PASS; and the merge'"'"'s per record\n"
+	printf "against the CPUs'"'"' streams (bench/scaling.png plots both):\n\n"
+	printf "| N | ns / packet | over XDP_PASS |\n|---|---|---|\n"
+	printf "# N ns over_pass | streams merge_ns\n" >scaling
+	split("1 10 100 1000 10000", ns, " ")
+	split("2 16 64 128", ss, " ")
+	for (i = 1; i <= 5; i++) {
+		c = med["xdpsample-ringbuf-N" ns[i]]
+		printf "| %s | %d | %+d |\n", ns[i], c, c - med["XDP_PASS"]
+		printf "%s %d %d %s %.1f\n", ns[i], c, c - med["XDP_PASS"], \
+			i <= 4 ? ss[i] : "-", i <= 4 ? med["merge-" ss[i]] : 0 >scaling
+	}
+}' scaling="$scaling" "$cost"
 cat <<OVER
 
 Overload: 2 Mpps offered (xs-gen on CPU 0, batches of 4,096) to xdpsample

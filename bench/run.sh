@@ -345,10 +345,12 @@ for ((run = 1; run <= RUNS; run++)); do
 	for n in 1 100; do
 		progcost "egress-ringbuf-N$n" -d out xdpsample ringbuf $n 1000000
 	done
-	for t in ringbuf perf; do
-		for n in 1 100 1000; do
-			progcost "xdpsample-$t-N$n" xdpsample $t $n 1000000
-		done
+	# The cost against N (the scaling table): ringbuf at 1 to 10,000.
+	for n in 1 10 100 1000 10000; do
+		progcost "xdpsample-ringbuf-N$n" xdpsample ringbuf $n 1000000
+	done
+	for n in 1 100 1000; do
+		progcost "xdpsample-perf-N$n" xdpsample perf $n 1000000
 	done
 	# The same program run on 1 CPU, and on 2 at once (as a two-queue
 	# NIC runs it): a per-CPU ring keeps the cost flat.
@@ -404,11 +406,13 @@ mkdir -p "$OUT"
 # NAME OFFERED SECONDS INFILE LOST CPU_S RSS_MIB LOSS_COUNTERS.
 cp "$RAW" "$OUT/results.raw"
 "$ROOT/bench/report.sh" "$RAW" "$WORK/cost" "$PKTS" "$RUNS" "$OUT/results.dat" \
-	"$WORK/over" "$WORK/xfer" "$WORK/many" "$WORK/sizes" \
+	"$WORK/over" "$WORK/xfer" "$WORK/many" "$WORK/sizes" "$OUT/scaling.dat" \
 	>"$OUT/results.md" ||
 	die "cannot write the report"
 cat "$OUT/results.md"
 if [ "$PLOT" = 1 ]; then
 	"$ROOT/bench/plot.sh" "$OUT/results.dat" "$OUT/results.png" || die "cannot plot"
+	"$ROOT/bench/plot.sh" --scaling "$OUT/scaling.dat" "$OUT/scaling.png" ||
+		die "cannot plot the scaling"
 	echo "bench: wrote $OUT/results.md and $OUT/results.png" >&2
 fi
