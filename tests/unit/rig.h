@@ -7,6 +7,7 @@
 #ifndef XDPSAMPLE_RIG_H
 #define XDPSAMPLE_RIG_H
 
+#include <sched.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -114,6 +115,18 @@ static inline void make_pkt(uint8_t *p, uint32_t len, int seed)
 	memset(p, 0xff, 6);	/* broadcast destination */
 	p[12] = 0x08;		/* IPv4 ethertype, content irrelevant */
 	p[13] = 0x00;
+}
+
+/* Root, or skip; every test run on CPU 0, so on one of the per-CPU rings. */
+static inline void rig_begin(void)
+{
+	cpu_set_t one;
+
+	if (geteuid())
+		SKIP("loading BPF programs needs root");
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	CHECK(!sched_setaffinity(0, sizeof(one), &one), "cannot pin to CPU 0");
 }
 
 #endif

@@ -224,13 +224,7 @@ static void test_uniform(void)
 
 int main(void)
 {
-	cpu_set_t one;
-
-	if (geteuid())
-		SKIP("loading BPF programs needs root");
-	CPU_ZERO(&one);
-	CPU_SET(0, &one);
-	CHECK(!sched_setaffinity(0, sizeof(one), &one), "cannot pin to CPU 0");
+	rig_begin();
 	test_invariant();
 	test_variant();
 	test_ipv6();

@@ -283,14 +283,7 @@ static void test_egress(uint32_t transport)
 
 int main(void)
 {
-	cpu_set_t one;
-
-	if (geteuid())
-		SKIP("loading BPF programs needs root");
-	/* Every test run on one CPU, so on one of the per-CPU rings. */
-	CPU_ZERO(&one);
-	CPU_SET(0, &one);
-	CHECK(!sched_setaffinity(0, sizeof(one), &one), "cannot pin to CPU 0");
+	rig_begin();
 	for (uint32_t t = XS_TRANSPORT_PERF; t <= XS_TRANSPORT_RINGBUF; t++) {
 		test_every_packet(t, 64);
 		test_every_packet(t, SNAP);
