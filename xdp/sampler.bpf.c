@@ -377,8 +377,10 @@ static __always_inline __u64 gap_of(__u32 level)
 	__u64 g = 0;
 
 	/* Branch-free but for the end: digit j is 1 when the draw is below
-	 * its threshold, the subtraction's borrow. */
-#pragma unroll
+	 * its threshold, the subtraction's borrow. Not unrolled: it runs
+	 * once per sample, and 40 copies would weigh on every interface's
+	 * program. */
+#pragma clang loop unroll(disable)
 	for (int j = 0; j < XS_GAP_BITS; j++) {
 		__u64 t = gap_bits[l][j], d;
 

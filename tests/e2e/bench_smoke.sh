@@ -12,8 +12,12 @@ for s in XDP_DROP XDP_PASS xdpsample-ringbuf-N1 xdpsample-ringbuf-N100 \
 	 overload-fixed-N1 overload-auto xdpdump tcpdump; do
 	grep -q "^| $s | [0-9.]* |" "$WORK/results.md" || fail "no result for $s"
 done
-[ "$(grep -c '^| xdpsample-.* | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 6 ] ||
+[ "$(grep -c '^| xdpsample-.* | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 8 ] ||
 	fail "per-packet costs missing: $(cat "$WORK/results.md")"
+# The scaling table: N = 1 to 10,000, and its plot's data.
+[ "$(sed -n '/^Scaling/,/^Overload/p' "$WORK/results.md" | grep -c '^| 1\(0*\) | [0-9]* | [+-][0-9]* |$')" = 5 ] ||
+	fail "scaling table missing: $(cat "$WORK/results.md")"
+[ "$(grep -vc '^#' "$WORK/scaling.dat")" = 5 ] || fail "scaling.dat: $(cat "$WORK/scaling.dat")"
 [ "$(grep -c '^| .*-(m[a-z]*) | [0-9]* | [+-][0-9]* |$' "$WORK/results.md")" = 5 ] ||
 	fail "filter costs missing: $(cat "$WORK/results.md")"
 [ "$(grep -c '^| [0-9]* | [0-9.]* | [0-9.]* |$' "$WORK/results.md")" = 4 ] ||
@@ -22,6 +26,8 @@ done
 	fail "VLAN tag costs missing: $(cat "$WORK/results.md")"
 grep -q "^| flow | [0-9]* | [+-][0-9]* |$" "$WORK/results.md" ||
 	fail "no --sample flow cost: $(cat "$WORK/results.md")"
+[ "$(grep -c "^| packet.* | [0-9]* | [+-][0-9]* |$" "$WORK/results.md")" = 2 ] ||
+	fail "no --sample packet cost: $(cat "$WORK/results.md")"
 grep -q "^| random, -N auto .* | [0-9]* | [+-][0-9]* |$" "$WORK/results.md" ||
 	fail "no -N auto cost: $(cat "$WORK/results.md")"
 for s in tc-pass egress-ringbuf-N1 egress-ringbuf-N100; do

@@ -162,7 +162,7 @@ for h in "${hosts[@]}"; do
 	seen=$(counter "$err" "packets seen by XDP")
 	exported=$(sed -n 's/^\([0-9]*\) packets exported to sFlow.*/\1/p' "$err")
 	grep -q "^xdpsample_packets_seen_total{capture=\"xfb$h\",interface=\"xfb$h\"} $seen$" "$WORK/metrics" &&
-		grep -q "^xdpsample_sink_packets_total{capture=\"xfb$h\",sink=\"sflow\"} $exported$" "$WORK/metrics" ||
+		grep -q "^xdpsample_sink_packets_total{capture=\"xfb$h\",collector=\"127.0.0.1:$PORT\",sink=\"sflow\"} $exported$" "$WORK/metrics" ||
 		fail "host $h: node_exporter does not serve the summary's $seen seen, $exported exported: $(grep "xfb$h" "$WORK/metrics" | head -4)"
 done
 note "node_exporter serves the three agents' statistics"

@@ -195,7 +195,7 @@ xs_start xs -w "$WORK/out.pcap" --sflow 127.0.0.1:16399
 send 1000 -r 10000
 xs_wait_seen 1000
 xs_done "no listener"
-grep -q "^[1-9][0-9]* sFlow datagrams refused at least (ICMP errors back, which the kernel rate-limits): Connection refused" "$XS_ERR" ||
+grep -q "^[1-9][0-9]* sFlow datagrams to 127.0.0.1:[0-9]* refused at least (ICMP errors back, which the kernel rate-limits): Connection refused" "$XS_ERR" ||
 	fail "refusals not counted: $(cat "$XS_ERR")"
 [ "$(packets "$WORK/out.pcap")" = 1000 ] || fail "the file lost packets"
 

@@ -86,6 +86,10 @@ static void test_refusals(void)
 		{ "-i", "eth0", "-w", "x", "--sflow-agent", "10.0.0.1" },
 		{ "-i", "eth0", "--sflow", "c", "-C", "10" },
 		{ "-i", "eth0", "--sflow", "" },
+		{ "-i", "eth0", "--sflow", "c", "--sflow", "c" },
+		{ "-i", "eth0", "--sample", "packet", "--sflow", "c" },
+		{ "-i", "eth0", "--sample", "packet", "-N", "auto", "-wx.pcapng" },
+		{ "-i", "eth0", "--sample", "packet", "-w", "x.pcap" },
 		{ "-i", "eth0", "-w", "x", "--bogus" },
 		{ "-i", "eth0", "-w" },
 	};
@@ -121,9 +125,12 @@ static void test_sflow(void)
 	struct xs_options o;
 
 	CHECK(parse(&o, ARGS("-i", "eth0", "--sflow", "10.0.0.9:7000")) == 0 &&
-	      !o.outfile && !strcmp(o.sflow, "10.0.0.9:7000") &&
+	      !o.outfile && o.n_sflow == 1 && !strcmp(o.sflow[0], "10.0.0.9:7000") &&
 	      o.sflow_max_datagram == 1400 && o.sflow_counter_secs == 30,
 	      "--sflow alone, defaults");
+	CHECK(parse(&o, ARGS("-i", "eth0", "--sflow", "a", "--sflow", "b:7000")) == 0 &&
+	      o.n_sflow == 2 && !strcmp(o.sflow[1], "b:7000"),
+	      "--sflow twice: two collectors");
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "--sflow", "c",
 			     "--sflow-max-datagram", "200", "--sflow-counters",
 			     "0")) == 0 && o.sflow_max_datagram == 200 &&

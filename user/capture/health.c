@@ -98,15 +98,26 @@ static void per_iface(FILE *f, const struct xs_report *h, const char *name,
 							   &h->ifs[i].k) + off));
 }
 
-/* One value per sink of a family; off is the xs_sink_counts field. */
+/*
+ * One value per sink of a family; off is the xs_sink_counts field. Each
+ * sFlow collector is a sink of its own, told apart by its address.
+ */
 static void per_sink(FILE *f, const struct xs_report *h, const char *name,
 		     const char *help, size_t off)
 {
 	family(f, name, "counter", help);
-	for (unsigned int i = 0; i < h->n_sinks; i++)
-		series(f, h, name, "sink", h->sinks[i].name, "", "%llu",
-		       (unsigned long long)*(const uint64_t *)
-			       ((const char *)&h->sinks[i].c + off));
+	for (unsigned int i = 0; i < h->n_sinks; i++) {
+		fprintf(f, "%s{capture=\"", name);
+		label(f, h->cfg.capture);
+		fputs("\",sink=\"", f);
+		label(f, h->sinks[i].name);
+		if (h->sinks[i].c.where[0]) {
+			fputs("\",collector=\"", f);
+			label(f, h->sinks[i].c.where);
+		}
+		fprintf(f, "\"} %llu\n", (unsigned long long)*(const uint64_t *)
+			((const char *)&h->sinks[i].c + off));
+	}
 }
 
 /* The two loss reasons, per interface. */

@@ -14,12 +14,14 @@
 #include "user/base/iface.h"
 #include "user/base/packet.h"
 
-#define XS_MAX_SINKS	4
+/* A file and up to 8 sFlow collectors, with room. */
+#define XS_MAX_SINKS	12
 
 /* What a sink has done so far, for the live statistics (--stats-file). */
 struct xs_sink_counts {
 	uint64_t delivered;	/* packets written to files, exported */
 	uint64_t errors;	/* packets not written; datagrams not sent */
+	char where[80];		/* sFlow: the collector; "" for the file */
 };
 
 /* The summary comes in two parts: what was delivered, then the losses. */

@@ -81,16 +81,27 @@ static struct xs_output_cfg file_cfg(const struct xs_options *o)
 	};
 }
 
-static int sflow_cfg(const struct xs_options *o, struct xs_sflow_cfg *c)
+/* Each --sflow collector: the same settings, its own address. */
+static int sflow_cfg(const struct xs_options *o, struct xs_config *cfg)
 {
-	if (!o->sflow)
-		return 0;
-	c->max_datagram = o->sflow_max_datagram;
-	c->counter_secs = o->sflow_counter_secs;
-	c->snaplen = o->snaplen;
-	if (o->sflow_agent && xs_sflow_parse_agent(o->sflow_agent, &c->agent))
-		return -EINVAL;
-	return xs_sflow_resolve(o->sflow, &c->collector, &c->collector_len);
+	int err;
+
+	for (unsigned int i = 0; i < o->n_sflow; i++) {
+		struct xs_sflow_cfg *c = &cfg->sflow[i];
+
+		c->max_datagram = o->sflow_max_datagram;
+		c->counter_secs = o->sflow_counter_secs;
+		c->snaplen = o->snaplen;
+		if (o->sflow_agent &&
+		    xs_sflow_parse_agent(o->sflow_agent, &c->agent))
+			return -EINVAL;
+		err = xs_sflow_resolve(o->sflow[i], &c->collector,
+				       &c->collector_len);
+		if (err)
+			return err;
+	}
+	cfg->n_sflow = o->n_sflow;
+	return 0;
 }
 
 /* --stats-file, checked before any BPF work, and never the capture file. */
@@ -208,46 +219,28 @@ int xs_config_make(const struct xs_options *o, struct xs_config *c)
 	if (o->stats_file || o->stats_interval)
 		c->stats_every_ns = secs * 1000000000ULL;
 	return where_cfg(o, c) ?: stats_check(o) ?: ssh_exclusion(o, c) ?:
-	       sflow_cfg(o, &c->sflow);
-}
-
-static int open_file(void **p, const struct xs_config *c)
-{
-	return c->file.path ? xs_output_open(p, &c->file) : 1;
-}
-
-/* The socket belongs to the namespace we start in. */
-static int open_sflow(void **p, const struct xs_config *c)
-{
-	return c->sflow.collector_len ? xs_sflow_sink_open(p, &c->sflow) : 1;
+	       sflow_cfg(o, c);
 }
 
 /*
  * Every consumer of samples, in the order they are handed each packet:
- * its operations, and how it opens from the settings (1: not asked for).
+ * each sFlow collector (its socket in the namespace we start in), then
+ * the file.
  */
-static const struct {
-	const struct xs_sink_ops *ops;
-	int (*open)(void **p, const struct xs_config *c);
-} consumers[] = {
-	{ &xs_sflow_sink_ops, open_sflow },
-	{ &xs_file_sink_ops, open_file },
-};
-
 int xs_config_sinks(const struct xs_config *c, struct xs_sinks *k)
 {
 	void *p;
 	int err;
 
 	k->count = c->count;
-	for (size_t i = 0; i < sizeof(consumers) / sizeof(*consumers); i++) {
-		err = consumers[i].open(&p, c);
-		if (err == 1)
-			continue;
-		if (!err)
-			err = xs_sinks_add(k, consumers[i].ops, p);
+	for (unsigned int i = 0; i < c->n_sflow; i++) {
+		err = xs_sflow_sink_open(&p, &c->sflow[i]) ?:
+		      xs_sinks_add(k, &xs_sflow_sink_ops, p);
 		if (err)
 			return err;
 	}
-	return 0;
+	if (!c->file.path)
+		return 0;
+	return xs_output_open(&p, &c->file) ?:
+	       xs_sinks_add(k, &xs_file_sink_ops, p);
 }

@@ -32,7 +32,8 @@ struct xs_config {
 	enum xs_mode mode;
 	/* Where the samples go: a path NULL, a port 0, is no such sink. */
 	struct xs_output_cfg file;
-	struct xs_sflow_cfg sflow;
+	struct xs_sflow_cfg sflow[XS_SFLOW_MAX_COLLECTORS];
+	unsigned int n_sflow;
 	uint64_t count;				/* -c; 0: none */
 	/* What the capture says of itself. */
 	struct xs_report_cfg report;

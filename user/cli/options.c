@@ -199,11 +199,11 @@ static int p_iface(struct xs_options *o, const struct xs_opt *d, const char *arg
 	return 0;
 }
 
-/* A list option (--exclude, --netns): repeatable, each once. */
-static int add_to(const char **list, unsigned int *n, const struct xs_opt *d,
-		  const char *arg)
+/* A list option (--exclude, --netns, --sflow): repeatable, each once. */
+static int add_to(const char **list, unsigned int *n, unsigned int max,
+		  const struct xs_opt *d, const char *arg)
 {
-	if (*n == XS_MAX_IFACE_ARGS)
+	if (*n == max)
 		return xs_bad_value(d->what, arg, "given too many times");
 	for (unsigned int i = 0; i < *n; i++)
 		if (!strcmp(list[i], arg))
@@ -216,7 +216,7 @@ static int p_netns(struct xs_options *o, const struct xs_opt *d, const char *arg
 {
 	if (!*arg || strlen(arg) > 63 || strchr(arg, '/') || arg[0] == '.')
 		return xs_bad_value(d->what, arg, "bad namespace name");
-	return add_to(o->netns, &o->n_netns, d, arg);
+	return add_to(o->netns, &o->n_netns, XS_MAX_IFACE_ARGS, d, arg);
 }
 
 static int p_exclude(struct xs_options *o, const struct xs_opt *d,
@@ -224,7 +224,14 @@ static int p_exclude(struct xs_options *o, const struct xs_opt *d,
 {
 	if (!*arg || strlen(arg) > 255)
 		return xs_bad_value(d->what, arg, "bad pattern");
-	return add_to(o->excludes, &o->n_excludes, d, arg);
+	return add_to(o->excludes, &o->n_excludes, XS_MAX_IFACE_ARGS, d, arg);
+}
+
+static int p_sflow(struct xs_options *o, const struct xs_opt *d,
+		   const char *arg)
+{
+	return *arg ? add_to(o->sflow, &o->n_sflow, XS_SFLOW_MAX_COLLECTORS,
+			     d, arg) : xs_bad_value(d->what, arg, "empty");
 }
 
 static int p_compress(struct xs_options *o, const struct xs_opt *d,
@@ -390,8 +397,8 @@ const struct xs_opt xs_opts[] = {
 	  F(immediate) },
 	{ "sflow", OPT_SFLOW, "COLLECTOR[:PORT]",
 	  "export the samples as sFlow v5 (port " STR(XS_SFLOW_PORT) ");\n"
-	  "with or without -w", p_str, F(sflow), .what = "sFlow collector",
-	  .empty = "empty" },
+	  "with or without -w; repeatable: each collector gets them all",
+	  p_sflow, 0, .what = "sFlow collector" },
 	{ "sflow-agent", OPT_SFLOW_AGENT, "ADDR",
 	  "agent address (default: source of the route to\nthe collector)",
 	  p_str, F(sflow_agent) },

@@ -16,6 +16,7 @@
 #include "user/capture/loader.h"	/* enum xs_mode */
 #include "pcap/compress.h"		/* struct xs_compress */
 #include "pcap/format.h"		/* enum xs_format */
+#include "user/sflow/sflow.h"		/* XS_SFLOW_MAX_COLLECTORS */
 
 /* --format not given: from the file name, once it is known. */
 #define XS_FORMAT_GUESS 99
@@ -34,7 +35,9 @@ struct xs_options {
 	char *filter_expr;		/* trailing words or -F FILE; NULL: none */
 	const char *filter_file;	/* -F */
 	bool filter_file_from_config;	/* an expression replaces it */
-	const char *sflow;		/* --sflow COLLECTOR[:PORT] */
+	/* --sflow COLLECTOR[:PORT], repeatable */
+	const char *sflow[XS_SFLOW_MAX_COLLECTORS];
+	unsigned int n_sflow;
 	const char *sflow_agent;	/* --sflow-agent ADDR */
 	uint32_t sflow_max_datagram;
 	uint32_t sflow_counter_secs;	/* 0: no counter samples */

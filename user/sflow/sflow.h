@@ -19,6 +19,8 @@
 #define XS_SFLOW_DEF_DATAGRAM	1400
 #define XS_SFLOW_MAX_HEADER	128
 #define XS_SFLOW_COUNTER_SECS	30
+/* --sflow is repeatable: each collector gets the whole stream. */
+#define XS_SFLOW_MAX_COLLECTORS	8
 
 struct xs_sflow_addr {
 	int family;		/* AF_INET or AF_INET6; 0: not set */

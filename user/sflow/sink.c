@@ -120,6 +120,7 @@ static void sflow_counts(const void *p, struct xs_sink_counts *c)
 		xs_sflow_get_stats(f->agent, &st);
 	c->delivered = st.flow_samples;
 	c->errors = st.send_errors;
+	snprintf(c->where, sizeof(c->where), "%s", f->collector);
 }
 
 static void sflow_summary(const void *p, enum xs_summary_part part)
@@ -138,8 +139,8 @@ static void sflow_summary(const void *p, enum xs_summary_part part)
 			st.flow_samples, f->collector, st.datagrams,
 			st.counter_samples);
 	if (st.send_errors)
-		fprintf(stderr, "%" PRIu64 " sFlow datagrams refused at least (ICMP errors back, which the kernel rate-limits): %s\n",
-			st.send_errors, strerror(st.last_errno));
+		fprintf(stderr, "%" PRIu64 " sFlow datagrams to %s refused at least (ICMP errors back, which the kernel rate-limits): %s\n",
+			st.send_errors, f->collector, strerror(st.last_errno));
 }
 
 const struct xs_sink_ops xs_sflow_sink_ops = {
