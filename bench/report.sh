@@ -74,7 +74,7 @@ END {
 	}
 	for (i = 1; i <= m; i++)
 		if (o[i] !~ /^filter-/ && o[i] !~ /^cpus/ && o[i] !~ /^sample-/ &&
-		    o[i] !~ /^(tc-pass|egress-|merge-|vlan-)/)
+		    o[i] !~ /^(tc-pass|egress-|merge-|vlan-|omit-)/)
 			printf "| %s | %d | %+d |\n", o[i], med[o[i]], med[o[i]] - med["XDP_PASS"]
 	printf "\n--sample flow and packet at N=100 (the flow key or the label hashed on\n"
 	printf "every packet)\n"
@@ -132,6 +132,17 @@ END {
 		if (o[i] ~ /^merge-/)
 			printf "| %s | %.1f | %.2f |\n", substr(o[i], 7), med[o[i]], \
 				med["merge-2"] ? med[o[i]] / med["merge-2"] : 0
+	printf "\nWhere the sampled path'"'"'s time goes (ringbuf, N=1): each step left out\n"
+	printf "in turn (xs-progcost -o), the median beside the whole path'"'"'s:\n\n"
+	printf "| left out | ns / packet | the step costs |\n|---|---|---|\n"
+	split("1 2 4 8", om, " ")
+	split("the timestamp (bpf_ktime_get_ns)|the packet copy (bpf_xdp_load_bytes)|the wakeup'"'"'s fill read (bpf_ringbuf_query)|the whole record (reserve, fill, copy, submit)", on, "|")
+	printf "| nothing | %d | – |\n", med["xdpsample-ringbuf-N1"]
+	for (i = 1; i <= 4; i++)
+		printf "| %s | %d | %+d |\n", on[i], med["omit-" om[i] "-ringbuf-N1"], \
+			med["xdpsample-ringbuf-N1"] - med["omit-" om[i] "-ringbuf-N1"]
+	printf "| (the rest: the decision, counters, the ring'"'"'s lookup, over XDP_PASS) | %d | %+d |\n", \
+		med["omit-8-ringbuf-N1"], med["omit-8-ringbuf-N1"] - med["XDP_PASS"]
 	printf "\nScaling: the program'"'"'s cost per packet against N (--sample random,\n"
 	printf "ringbuf, the rows above), over XDP_PASS; and the merge'"'"'s per record\n"
 	printf "against the CPUs'"'"' streams (bench/scaling.png plots both):\n\n"

@@ -352,6 +352,12 @@ for ((run = 1; run <= RUNS; run++)); do
 	for n in 1 100 1000; do
 		progcost "xdpsample-perf-N$n" xdpsample perf $n 1000000
 	done
+	# The sampled path step by step: each left out in turn (xs-progcost
+	# -o), beside the whole, so that the differences are the steps.
+	for o in 1 2 4 8; do
+		progcost "xdpsample-ringbuf-N1" xdpsample ringbuf 1 1000000
+		progcost "omit-$o-ringbuf-N1" -o $o xdpsample ringbuf 1 1000000
+	done
 	# The same program run on 1 CPU, and on 2 at once (as a two-queue
 	# NIC runs it): a per-CPU ring keeps the cost flat.
 	for t in ringbuf perf; do

@@ -4,7 +4,7 @@
  * over REPEAT runs on a 64-byte frame:
  *
  *   xs-progcost [-j CPUS] pass FILE.bpf.o [REPEAT]      a baseline that does nothing
- *   xs-progcost [-j CPUS] [-m MODE] [-d out] [-t] [-z BYTES] xdpsample ringbuf|perf RATE [REPEAT [FILTER]]
+ *   xs-progcost [-j CPUS] [-m MODE] [-d out] [-o MASK] [-t] [-z BYTES] xdpsample ringbuf|perf RATE [REPEAT [FILTER]]
  *
  * -j CPUS: the same program run at once from CPUS threads, each pinned to
  * its own CPU (0, 1, ...), as a multi-queue NIC runs it; the figure is the
@@ -14,7 +14,10 @@
  * on an skb of the same frame. -t: XDP as if the driver had given each
  * frame a VLAN tag the NIC stripped, so that the figure includes putting it
  * back (not the kfunc's call: a program loaded for a device, the only one
- * that may call it, cannot be run by BPF_PROG_TEST_RUN). -z: the frame's
+ * that may call it, cannot be run by BPF_PROG_TEST_RUN). -o MASK: leave
+ * out the sampled path's XS_OMIT_* steps (xdp/sample.h: 1 the timestamp,
+ * 2 the copy, 4 the wakeup's fill read, 8 the whole record), to see what
+ * each costs; the records it makes are then not real. -z: the frame's
  * length, 60..256 (default 64; zeros after the UDP header, whose length
  * and the IP header's say the frame's).
  * The frame is IPv4/UDP to port 5678. With FILTER (a tcpdump expression)
@@ -49,6 +52,7 @@ static uint32_t mode = XS_SAMPLE_RANDOM;
 static bool adaptive;	/* -m auto: random, -N auto from the rate */
 static bool egress;	/* -d out */
 static bool tagged;	/* -t */
+static uint32_t omit;	/* -o: XS_OMIT_* */
 static unsigned int frame_len = 64;	/* -z */
 static pthread_barrier_t start;
 
@@ -124,7 +128,7 @@ static int sampler(const char *transport, unsigned int rate,
 	struct xs_filter f = { 0 };
 	struct xs_prog_cfg cfg = {
 		.rate = rate, .sample_mode = mode, .snaplen = 128, .seed = 42,
-		.adaptive = adaptive, .bench_tag = tagged,
+		.adaptive = adaptive, .bench_tag = tagged, .bench_omit = omit,
 		.dirs = egress ? XS_DIRS_OUT : XS_DIRS_IN,
 		.transport = strcmp(transport, "perf") ? XS_TRANSPORT_RINGBUF :
 							 XS_TRANSPORT_PERF,
@@ -173,6 +177,11 @@ int main(int argc, char **argv)
 	}
 	if (argc > 2 && !strcmp(argv[1], "-d")) {
 		egress = !strcmp(argv[2], "out");
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc > 2 && !strcmp(argv[1], "-o")) {
+		omit = (uint32_t)strtoul(argv[2], NULL, 0);
 		argc -= 2;
 		argv += 2;
 	}

@@ -112,6 +112,15 @@ _Static_assert(sizeof(struct xs_record) == 64, "xs_record layout changed");
  */
 #define XS_GAP_BITS		40
 
+/*
+ * make bench only (xs-progcost -o): steps of the sampled path left out,
+ * one at a time, to see what each costs. Off, the verifier drops them.
+ */
+#define XS_OMIT_TIME		0x1	/* bpf_ktime_get_ns */
+#define XS_OMIT_COPY		0x2	/* the packet bytes into the record */
+#define XS_OMIT_WAKE		0x4	/* the ring's fill read for the wakeup */
+#define XS_OMIT_RING		0x8	/* all of the record: nothing sent */
+
 /* The kernel's NR_CPUS ceiling: a record's cpu is checked against it. */
 #define XS_MAX_CPUS		8192
 

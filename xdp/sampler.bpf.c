@@ -56,6 +56,8 @@ const volatile __u32 rx_tstamp = 0;
  * device) times putting it back. Off, the verifier drops it.
  */
 const volatile __u32 bench_tag = 0;
+/* make bench only: XS_OMIT_* steps of the sampled path left out. */
+const volatile __u32 bench_omit = 0;
 
 extern int bpf_xdp_metadata_rx_vlan_tag(const struct xdp_md *ctx,
 					__be16 *vlan_proto,
@@ -441,7 +443,7 @@ static __always_inline void fill_meta(struct xs_record *r,
 				      const struct xs_stats *st, __u32 rate,
 				      __u32 wire_len, __u32 cap_len)
 {
-	r->tstamp_ns = bpf_ktime_get_ns();
+	r->tstamp_ns = bench_omit & XS_OMIT_TIME ? 1 : bpf_ktime_get_ns();
 	r->magic = XS_RECORD_MAGIC;
 	r->wire_len = wire_len;
 	r->cap_len = cap_len;
@@ -475,6 +477,8 @@ static __always_inline __u64 wake_flag(void *ring, __u64 rec_bytes)
 
 	if (immediate)
 		return 0;	/* the default: wake a reader that waits */
+	if (bench_omit & XS_OMIT_WAKE)
+		return BPF_RB_NO_WAKEUP;
 	queued = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA);
 	if (queued >= rec_bytes &&
 	    (queued >> wake_shift) != ((queued - rec_bytes) >> wake_shift))
@@ -725,6 +729,10 @@ static __always_inline void emit_ringbuf(const struct hook *k,
 		st->copy_fail++;
 		return;
 	}
+	if (bench_omit & XS_OMIT_RING) {
+		st->emitted++;
+		return;
+	}
 	/* The time is taken after the reservation (fill_meta): a ring seen
 	 * empty at time T gets no record stamped before T (the merge). */
 	r = reserve_slot(ring, len, &slot);
@@ -733,8 +741,10 @@ static __always_inline void emit_ringbuf(const struct hook *k,
 		return;
 	}
 	fill_meta(r, k, st, rate, wire_len, cap_len);
-	if (k->aside ? copy_aside(k, (__u8 *)(r + 1), len) :
-		       load_bytes(k, r + 1, len)) {
+	if (bench_omit & XS_OMIT_COPY)
+		__builtin_memset(r + 1, 0, 8);
+	else if (k->aside ? copy_aside(k, (__u8 *)(r + 1), len) :
+			    load_bytes(k, r + 1, len)) {
 		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
 		st->copy_fail++;
 		return;

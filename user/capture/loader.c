@@ -80,6 +80,7 @@ static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
 	skel->rodata->immediate = cfg->immediate;
 	skel->rodata->has_filter = cfg->filter != NULL;
 	skel->rodata->bench_tag = cfg->bench_tag;
+	skel->rodata->bench_omit = cfg->bench_omit;
 	/* buffer_bytes is a power of two: a quarter of it is too. */
 	skel->rodata->wake_shift =
 		__builtin_ctz(cfg->buffer_bytes / XS_WAKE_FRACTION);

@@ -38,6 +38,7 @@ struct xs_prog_cfg {
 	const struct xs_filter *filter;	/* NULL: every packet */
 	bool bench_tag;		/* make bench: XDP acts as if every frame came
 				 * with a stripped tag (sampler.bpf.c) */
+	uint32_t bench_omit;	/* make bench: XS_OMIT_* steps left out */
 	const char *descr_note;	/* for the pcapng description (NULL: none):
 				 * what the filter leaves out besides */
 };

@@ -222,25 +222,55 @@ int xs_config_make(const struct xs_options *o, struct xs_config *c)
 	       sflow_cfg(o, c);
 }
 
+static unsigned int files_wanted(const struct xs_config *c)
+{
+	return c->file.path != NULL;
+}
+
+static int open_file(void **p, const struct xs_config *c, unsigned int i)
+{
+	(void)i;
+	return xs_output_open(p, &c->file);
+}
+
+static unsigned int collectors_wanted(const struct xs_config *c)
+{
+	return c->n_sflow;
+}
+
+/* The socket belongs to the namespace we start in. */
+static int open_sflow(void **p, const struct xs_config *c, unsigned int i)
+{
+	return xs_sflow_sink_open(p, &c->sflow[i]);
+}
+
 /*
  * Every consumer of samples, in the order they are handed each packet:
- * each sFlow collector (its socket in the namespace we start in), then
- * the file.
+ * its operations, how many of it the settings ask for (each --sflow
+ * collector is one), and how the i-th opens.
  */
+static const struct {
+	const struct xs_sink_ops *ops;
+	unsigned int (*wanted)(const struct xs_config *c);
+	int (*open)(void **p, const struct xs_config *c, unsigned int i);
+} consumers[] = {
+	{ &xs_sflow_sink_ops, collectors_wanted, open_sflow },
+	{ &xs_file_sink_ops, files_wanted, open_file },
+};
+
 int xs_config_sinks(const struct xs_config *c, struct xs_sinks *k)
 {
 	void *p;
 	int err;
 
 	k->count = c->count;
-	for (unsigned int i = 0; i < c->n_sflow; i++) {
-		err = xs_sflow_sink_open(&p, &c->sflow[i]) ?:
-		      xs_sinks_add(k, &xs_sflow_sink_ops, p);
-		if (err)
-			return err;
+	for (size_t i = 0; i < sizeof(consumers) / sizeof(*consumers); i++) {
+		for (unsigned int j = 0; j < consumers[i].wanted(c); j++) {
+			err = consumers[i].open(&p, c, j) ?:
+			      xs_sinks_add(k, consumers[i].ops, p);
+			if (err)
+				return err;
+		}
 	}
-	if (!c->file.path)
-		return 0;
-	return xs_output_open(&p, &c->file) ?:
-	       xs_sinks_add(k, &xs_file_sink_ops, p);
+	return 0;
 }
