@@ -90,15 +90,20 @@ endif
 CAPTURE_GROUP ?= wireshark
 CAPS      := cap_bpf,cap_net_admin,cap_perfmon+ep
 
-.PHONY: all deps test demo clean sanitize fuzz soak bench install uninstall \
+.PHONY: all deps test-deps test demo clean sanitize fuzz soak bench install uninstall \
 	install-caps
 .DELETE_ON_ERROR:
 .SECONDARY:
 
 all: $(BIN) $(CMP_BIN) $(UNIT) $(TOOLS) $(TEST_BPF)
 
+# What building and running need (make demo); test-deps adds what the tests
+# use beside: the collectors, a database, the oracles' tools.
 deps:
 	$(Q)./netns-scripts/deps.sh
+
+test-deps:
+	$(Q)./netns-scripts/deps.sh --test
 
 $(OUT)/%.bpf.o: xdp/%.bpf.c
 	$(call msg,BPF,$@)
@@ -188,20 +193,20 @@ sanitize: $(SAN_UNIT)
 
 # A longer fuzzing run than the one in `make test`: FUZZ_SECONDS=600.
 FUZZ_SECONDS ?= 300
-fuzz: deps $(FUZZ)
+fuzz: test-deps $(FUZZ)
 	$(Q)mkdir -p $(OUT)/fuzz-corpus
 	$(Q)$(FUZZ) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(OUT)/fuzz-corpus
 
 # Not part of `make test` (a smoke version is): see bench/README.md.
-bench: deps all
-	$(Q)./netns-scripts/deps.sh gnuplot-nox
+bench: test-deps all
+	$(Q)./netns-scripts/deps.sh --test gnuplot-nox
 	$(Q)./bench/run.sh
 
 # Five minutes at full rate per sampling rate, RSS and fds sampled every 10 s.
-soak: deps all
+soak: test-deps all
 	$(Q)./tests/e2e/soak.sh 300 10
 
-test: deps all sanitize $(FUZZ)
+test: test-deps all sanitize $(FUZZ)
 	$(Q)./tests/run.sh
 
 install: $(BIN) $(CMP_BIN)

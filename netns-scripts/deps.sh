@@ -1,15 +1,24 @@
 #!/bin/bash
-# Install the Debian packages xdpsample needs to build and test, when any
-# is missing, plus any named on the command line (make bench: gnuplot-nox).
+# Install the Debian packages xdpsample needs to build and run (make deps,
+# make demo), when any is missing; with --test also what the tests use
+# (make test: the collectors, the database, the tools the oracles run);
+# plus any named on the command line (make bench: gnuplot-nox).
 # Debian's archive only; nothing else is downloaded.
 set -e
 pkgs=(make gcc clang llvm libbpf-dev libxdp-dev xdp-tools libpcap-dev
-      libelf-dev zlib1g-dev libzstd-dev liblz4-dev zstd lz4 pkgconf bpftool iproute2 util-linux tshark tcpdump
-      libcap2-bin libcap-dev libclang-rt-14-dev tcpreplay procps pmacct nfdump-sflow
-      man-db groff-base passwd postgresql prometheus-node-exporter curl
-      iputils-ping netcat-openbsd iperf3 nftables "$@")
-# e2e/sshdump's remote host: an sshd of the test's own, in a namespace.
-quiet_pkgs=(openssh-server openssh-client)
+      libelf-dev zlib1g-dev libzstd-dev liblz4-dev pkgconf bpftool iproute2
+      util-linux procps tshark libcap2-bin libcap-dev passwd)
+quiet_pkgs=()
+if [ "${1:-}" = --test ]; then
+	shift
+	pkgs+=(tcpdump zstd lz4 libclang-rt-14-dev tcpreplay pmacct
+	       nfdump-sflow man-db groff-base postgresql
+	       prometheus-node-exporter curl iputils-ping netcat-openbsd iperf3
+	       nftables)
+	# e2e/sshdump's remote host: an sshd of the test's own, in a namespace.
+	quiet_pkgs=(openssh-server openssh-client)
+fi
+pkgs+=("$@")
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
 }
@@ -17,7 +26,7 @@ missing=() missing_quiet=()
 for p in "${pkgs[@]}"; do
 	installed "$p" || missing+=("$p")
 done
-for p in "${quiet_pkgs[@]}"; do
+for p in "${quiet_pkgs[@]+"${quiet_pkgs[@]}"}"; do
 	installed "$p" || missing_quiet+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && [ ${#missing_quiet[@]} -eq 0 ] && exit 0
