@@ -221,17 +221,21 @@ int xs_sflow_set_ifaces(struct xs_sflow *s, const struct xs_ifaces *ifs)
 /*
  * A connected socket reports an earlier datagram's ICMP error on the next
  * send, which then does not go out: that error is counted (for the
- * earlier datagram) and this one sent again.
+ * earlier datagram) and this one sent again. The same error again is this
+ * datagram's own (no route to the collector): the caller counts it, once.
  */
 static ssize_t send_datagram(struct xs_sflow *s, struct stream *d)
 {
 	ssize_t n = send(s->fd, d->buf, d->len, 0);
+	int first = errno;
 
-	if (n < 0 && (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
-		      errno == ENETUNREACH)) {
-		s->st.send_errors++;
-		s->st.last_errno = errno;
+	if (n < 0 && (first == ECONNREFUSED || first == EHOSTUNREACH ||
+		      first == ENETUNREACH)) {
 		n = send(s->fd, d->buf, d->len, 0);
+		if (n >= 0 || errno != first) {
+			s->st.send_errors++;
+			s->st.last_errno = first;
+		}
 	}
 	return n;
 }
