@@ -51,7 +51,7 @@ assert_accounting() {
 	local e=$1 seen sampled delivered lost
 	seen=$(( $(counter "$e" "packets seen by XDP") +
 		 $(counter "$e" "packets seen at egress (tc)") ))
-	sampled=$(counter "$e" "packets sampled (1 in [a-z0-9 ]*)")
+	sampled=$(counter "$e" "packets sampled (1 in [^)]*)")
 	if grep -q "^[0-9]* packets written$" "$e"; then
 		delivered=$(counter "$e" "packets written")
 	else

@@ -229,6 +229,13 @@ static void test_auto(void)
 	      o.adaptive && o.rate == 100, "-N auto:100");
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "100")) == 0 &&
 	      !o.adaptive && o.rate == 100, "-N 100");
+	/* Rates per interface: a default, then patterns in order. */
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "10,eth0=1,e*=5")) == 0 &&
+	      !o.adaptive && o.rate == 10 && o.n_rates == 2 &&
+	      !strcmp(o.rates[1].pattern, "e*") && o.rates[1].rate == 5 &&
+	      o.rates[0].rate == 1, "-N 10,eth0=1,e*=5");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "eth0=1", "-N", "auto")) == 0 &&
+	      o.adaptive && !o.n_rates, "-N eth0=1 -N auto: the last wins");
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "auto:0")) == -EINVAL,
 	      "-N auto:0");
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "automatic")) == -EINVAL,

@@ -31,7 +31,8 @@ static void describe(const struct xs_programs *p, unsigned int i, char *buf,
 			 xs_loader_xdp_mode(p->l[i]),
 			 egress ? " and tc egress" : "");
 	snprintf(rate, sizeof(rate), "%s1/%u%s", c->adaptive ? "auto from " : "",
-		 c->rate, c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
+		 xs_programs_rate(p, i),
+		 c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
 	if (c->sample_mode == XS_SAMPLE_FLOW)
 		snprintf(buf, len,
 			 "xdpsample: %s, %s transport, flow sample %s%s, seed 0x%016llx",
@@ -125,7 +126,8 @@ void xs_programs_listening_one(const struct xs_programs *p, unsigned int i)
 	char rate[40], seed[64] = "", where[200] = "";
 
 	snprintf(rate, sizeof(rate), "%s1/%u%s", c->adaptive ? "auto from " : "",
-		 c->rate, c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
+		 xs_programs_rate(p, i),
+		 c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
 	if (c->sample_mode == XS_SAMPLE_FLOW ||
 	    c->sample_mode == XS_SAMPLE_PACKET)
 		snprintf(seed, sizeof(seed), ", %sseed 0x%016llx",

@@ -23,8 +23,17 @@ enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
 
 struct xs_loader;
 
-struct xs_prog_cfg {
+/* -N IFACE=N: a rate for the interfaces whose name matches the pattern. */
+struct xs_rate_rule {
+	const char *pattern;	/* a shell glob, as -i's */
 	uint32_t rate;
+};
+#define XS_MAX_RATE_RULES	64
+
+struct xs_prog_cfg {
+	uint32_t rate;		/* every interface's, but those a rule names */
+	const struct xs_rate_rule *rates;	/* first match wins */
+	unsigned int n_rates;
 	bool adaptive;		/* -N auto: rate is the floor it rises from */
 	uint32_t sample_mode;
 	uint64_t seed;		/* --sample flow: the key comes from it */

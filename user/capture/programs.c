@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* One sampler program per interface, all on the one transport map. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,11 +69,20 @@ int xs_programs_init(struct xs_programs *p, const struct xs_ifaces *ifs)
 	return p->filters && p->l && p->mode_name && p->last ? 0 : -ENOMEM;
 }
 
-/* Interface i's settings: its filter, its frames, its number. */
+uint32_t xs_programs_rate(const struct xs_programs *p, unsigned int i)
+{
+	for (unsigned int r = 0; r < p->cfg.n_rates; r++)
+		if (!fnmatch(p->cfg.rates[r].pattern, p->ifs->at[i].name, 0))
+			return p->cfg.rates[r].rate;
+	return p->cfg.rate;
+}
+
+/* Interface i's settings: its rate, filter, frames, number. */
 static struct xs_prog_cfg cfg_for(const struct xs_programs *p, unsigned int i)
 {
 	struct xs_prog_cfg c = p->cfg;
 
+	c.rate = xs_programs_rate(p, i);
 	c.filter = p->filters[i].len ? &p->filters[i] : NULL;
 	c.raw_ip = p->ifs->at[i].linktype == XS_LINKTYPE_RAW;
 	c.iface_id = i;

@@ -26,6 +26,9 @@ struct xs_programs {
 	enum xs_mode mode;
 };
 
+/* Interface i's rate: the first -N IFACE=N rule its name matches, else -N's. */
+uint32_t xs_programs_rate(const struct xs_programs *p, unsigned int i);
+
 /* The places reserved for the interfaces of ifs: 0 or -ENOMEM. */
 int xs_programs_init(struct xs_programs *p, const struct xs_ifaces *ifs);
 

@@ -106,10 +106,12 @@ static void summary_taken(const struct xs_report *r)
 	const struct xs_stats *k = &r->all, *out = &r->out;
 	const struct xs_drain_stats *d = &r->d;
 	unsigned int dirs = r->cfg.dirs;
-	char sampled[64];
+	char sampled[160], rate[16];
 
-	snprintf(sampled, sizeof(sampled), "packets sampled (1 in %s%u%s)",
-		 r->cfg.adaptive ? "auto from " : "", r->cfg.rate,
+	snprintf(rate, sizeof(rate), "%u", r->cfg.rate);
+	snprintf(sampled, sizeof(sampled), "packets sampled (1 in %s%.*s%s)",
+		 r->cfg.adaptive ? "auto from " : "", 100,
+		 r->cfg.rate_text ? r->cfg.rate_text : rate,
 		 r->cfg.filter ? " matching" : "");
 	if (xs_dirs_has(dirs, XS_DIR_IN))
 		xs_log_count(k->seen - out->seen, "packets seen by XDP", false);

@@ -18,6 +18,7 @@
 /* What the capture was asked to do, as the reports say it. */
 struct xs_report_cfg {
 	uint32_t rate;		/* -N (with adaptive: the floor) */
+	const char *rate_text;	/* -N IFACE=N,...: as given; NULL: none */
 	bool adaptive;		/* -N auto */
 	bool filter;		/* matched counts mean something */
 	unsigned int dirs;	/* XS_DIRS_*: -Q */

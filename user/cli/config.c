@@ -45,6 +45,7 @@ static struct xs_prog_cfg prog_cfg(const struct xs_options *o)
 {
 	return (struct xs_prog_cfg){
 		.rate = o->rate,
+		.rates = o->rates, .n_rates = o->n_rates,
 		.adaptive = o->adaptive,
 		.sample_mode = o->sample_mode,
 		.seed = flow_seed(o),
@@ -208,6 +209,7 @@ int xs_config_make(const struct xs_options *o, struct xs_config *c)
 		.user = o->user,
 		.report = {
 			.rate = o->rate, .adaptive = o->adaptive,
+			.rate_text = o->n_rates ? o->rate_arg : NULL,
 			.filter = o->filter_expr != NULL, .dirs = o->dirs,
 		},
 	};

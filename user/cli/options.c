@@ -34,7 +34,6 @@ enum {
 	OPT_NO_EXCLUDE_SSH, OPT_EXCLUDE, OPT_COMPRESS,
 };
 
-
 static const char *const transports[] = { "perf", "ringbuf" };
 static const char *const samples[] = { "random", "count", "flow", "packet" };
 static const char *const modes[] = { "auto", "native", "generic" };
@@ -109,6 +108,9 @@ static int p_u32(struct xs_options *o, const struct xs_opt *d, const char *arg)
 static int p_rate(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	o->adaptive = !strncmp(arg, "auto", 4) && (!arg[4] || arg[4] == ':');
+	o->n_rates = 0;		/* the last -N is the one */
+	if (!o->adaptive && strpbrk(arg, "=,"))
+		return xs_parse_rates(o, d->what, arg);
 	if (!o->adaptive)
 		return p_u32(o, d, arg);
 	if (!arg[4]) {
@@ -342,9 +344,9 @@ const struct xs_opt xs_opts[] = {
 	  " (default " STR(XS_DEFAULT_SNAPLEN) ")", p_u32, F(snaplen),
 	  .what = "snaplen", .min = XS_MIN_SNAPLEN, .max = XS_MAX_SNAPLEN,
 	  .extcap = "Snapshot length" },
-	{ "rate", 'N', "N|auto[:N]",
-	  "sample 1 in N packets (default 1 = all); auto: from 1 (or N),\n"
-	  "raised while the buffer fills, each sample labelled with its rate",
+	{ "rate", 'N', "N|auto[:N]|[N,]IFACE=N,...",
+	  "sample 1 in N packets (default 1 = all); auto: from 1 (or N), raised\n"
+	  "while the buffer fills; IFACE=N: a pattern's own (first match wins)",
 	  p_rate, F(rate), .what = "sample rate", .min = 1, .max = UINT32_MAX,
 	  .extcap = "Sample 1 in N packets" },
 	{ "sample", OPT_SAMPLE, "random|count|flow|packet",
@@ -479,7 +481,6 @@ void xs_options_defaults(struct xs_options *o)
 	o->format = XS_FORMAT_GUESS;
 	o->sflow_counter_secs = XS_SFLOW_COUNTER_SECS;
 }
-
 
 const struct xs_opt *xs_opt_find(const char *name)
 {

@@ -51,6 +51,11 @@ struct xs_options {
 	uint32_t buffer_kib;		/* transport buffer size */
 	uint32_t snaplen;
 	uint32_t rate;			/* with adaptive: the floor */
+	/* -N IFACE=N,...: the interfaces' own rates, and -N as given */
+	struct xs_rate_rule rates[XS_MAX_RATE_RULES];
+	char rate_patterns[XS_MAX_RATE_RULES][64];
+	unsigned int n_rates;
+	const char *rate_arg;
 	bool adaptive;			/* -N auto */
 	uint32_t sample_mode;		/* enum xs_sample_mode */
 	uint64_t seed;			/* --sample flow's key */
@@ -111,5 +116,8 @@ uint64_t xs_opt_value(const struct xs_options *o, const struct xs_opt *d);
 int xs_options_read_file(struct xs_options *o, const char *path);
 /* optcheck.c: the filter, then the options together: 0 or -EINVAL. */
 int xs_options_check(struct xs_options *o, int argc, char **argv);
+
+/* -N's list, "N,IFACE=N,...": rules into o (parse.c); 0 or -EINVAL, said. */
+int xs_parse_rates(struct xs_options *o, const char *what, const char *arg);
 
 #endif

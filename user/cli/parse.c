@@ -7,10 +7,59 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "user/base/log.h"
 #include "user/cli/options.h"
+
+/* One rate of -N's list: 1..2^32-1, decimal. */
+static int one_rate(const char *what, const char *s, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return xs_bad_value(what, s, "not a number");
+	v = strtoull(s, &end, 10);
+	if (*end || !v || v > UINT32_MAX)
+		return xs_bad_value(what, s, "must be 1..4294967295");
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int xs_parse_rates(struct xs_options *o, const char *what, const char *arg)
+{
+	char buf[4096], *item, *save = NULL, *eq;
+	bool dflt = false;
+
+	if (strlen(arg) >= sizeof(buf))
+		return xs_bad_value(what, arg, "too long");
+	strcpy(buf, arg);
+	o->n_rates = 0;
+	o->rate = 1;
+	o->rate_arg = arg;
+	for (item = strtok_r(buf, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		eq = strchr(item, '=');
+		if (!eq) {
+			if (dflt)
+				return xs_bad_value(what, arg, "two rates for the other interfaces");
+			dflt = true;
+			if (one_rate(what, item, &o->rate))
+				return -EINVAL;
+			continue;
+		}
+		*eq = '\0';
+		if (!*item || eq - item >= 64 || o->n_rates == XS_MAX_RATE_RULES)
+			return xs_bad_value(what, arg, "bad IFACE=N rule");
+		strcpy(o->rate_patterns[o->n_rates], item);
+		o->rates[o->n_rates].pattern = o->rate_patterns[o->n_rates];
+		if (one_rate(what, eq + 1, &o->rates[o->n_rates++].rate))
+			return -EINVAL;
+	}
+	return o->n_rates || dflt ? 0 : xs_bad_value(what, arg, "no rate");
+}
 
 /* getopt_long's two tables, from the one above. */
 static void getopt_tables(struct option *longs, char *shorts)
