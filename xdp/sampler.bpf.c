@@ -514,15 +514,6 @@ static __always_inline void *reserve_slot(void *ring, __u64 len, __u64 *slot)
 	return bpf_ringbuf_reserve(ring, sizeof(struct xs_record) + snaplen, 0);
 }
 
-/* The first len bytes of the packet, linear part or not. */
-static __always_inline long load_bytes(const struct hook *k, void *to,
-				       __u32 len)
-{
-	if (k->egress)
-		return bpf_skb_load_bytes(k->ctx, 0, to, len);
-	return bpf_xdp_load_bytes(k->ctx, 0, to, len);
-}
-
 /* len bytes of the packet from offset off, linear part or not. */
 static __always_inline long load_bytes_at(const struct hook *k, __u32 off,
 					  void *to, __u32 len)
@@ -530,6 +521,13 @@ static __always_inline long load_bytes_at(const struct hook *k, __u32 off,
 	if (k->egress)
 		return bpf_skb_load_bytes(k->ctx, off, to, len);
 	return bpf_xdp_load_bytes(k->ctx, off, to, len);
+}
+
+/* The first len bytes of the packet. */
+static __always_inline long load_bytes(const struct hook *k, void *to,
+				       __u32 len)
+{
+	return load_bytes_at(k, 0, to, len);
 }
 
 /*
