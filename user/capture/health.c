@@ -38,7 +38,21 @@ static void family(FILE *f, const char *name, const char *type,
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* NAME{capture="...",LABEL="VALUE"} V: every series says whose it is. */
+/* A series' opening, NAME{capture="...: every series says whose it is. */
+static void opening(FILE *f, const struct xs_report *h, const char *name)
+{
+	fprintf(f, "%s{capture=\"", name);
+	label(f, h->cfg.capture);
+}
+
+/* One more label, after the one before it: ",KEY="VALUE. */
+static void pair(FILE *f, const char *key, const char *val)
+{
+	fprintf(f, "\",%s=\"", key);
+	label(f, val);
+}
+
+/* NAME{capture="...",LABEL="VALUE"} V. */
 static void series(FILE *f, const struct xs_report *h, const char *name,
 		   const char *key, const char *val, const char *more,
 		   const char *fmt, ...)
@@ -51,12 +65,9 @@ static void series(FILE *f, const struct xs_report *h, const char *name,
 {
 	va_list ap;
 
-	fprintf(f, "%s{capture=\"", name);
-	label(f, h->cfg.capture);
-	if (key) {
-		fprintf(f, "\",%s=\"", key);
-		label(f, val);
-	}
+	opening(f, h, name);
+	if (key)
+		pair(f, key, val);
 	fprintf(f, "\"%s} ", more);
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);
@@ -72,14 +83,10 @@ static void series(FILE *f, const struct xs_report *h, const char *name,
 static void series_if(FILE *f, const struct xs_report *h, const char *name,
 		      unsigned int i, const char *more, unsigned long long v)
 {
-	fprintf(f, "%s{capture=\"", name);
-	label(f, h->cfg.capture);
-	fputs("\",interface=\"", f);
-	label(f, h->ifs[i].name);
-	if (h->ifs[i].netns[0]) {
-		fputs("\",netns=\"", f);
-		label(f, h->ifs[i].netns);
-	}
+	opening(f, h, name);
+	pair(f, "interface", h->ifs[i].name);
+	if (h->ifs[i].netns[0])
+		pair(f, "netns", h->ifs[i].netns);
 	fprintf(f, "\"%s} %llu\n", more, v);
 }
 
@@ -107,14 +114,10 @@ static void per_sink(FILE *f, const struct xs_report *h, const char *name,
 {
 	family(f, name, "counter", help);
 	for (unsigned int i = 0; i < h->n_sinks; i++) {
-		fprintf(f, "%s{capture=\"", name);
-		label(f, h->cfg.capture);
-		fputs("\",sink=\"", f);
-		label(f, h->sinks[i].name);
-		if (h->sinks[i].c.where[0]) {
-			fputs("\",collector=\"", f);
-			label(f, h->sinks[i].c.where);
-		}
+		opening(f, h, name);
+		pair(f, "sink", h->sinks[i].name);
+		if (h->sinks[i].c.where[0])
+			pair(f, "collector", h->sinks[i].c.where);
 		fprintf(f, "\"} %llu\n", (unsigned long long)*(const uint64_t *)
 			((const char *)&h->sinks[i].c + off));
 	}
