@@ -37,6 +37,7 @@ struct xs_ng_reader {
 	gzFile gz;
 	const char *path;
 	bool swap;		/* the section's byte order is not ours */
+	uint32_t section;	/* section headers read so far */
 	uint8_t *buf;		/* the current block */
 	uint32_t cap;
 	struct ng_if *ifs;
@@ -149,6 +150,7 @@ static int section(struct xs_ng_reader *r, const uint8_t head[8])
 	for (uint32_t i = 0; i < r->n_ifs; i++)
 		free(r->ifs[i].descr);
 	r->n_ifs = 0;
+	r->section++;
 	return read_body(r, len - 12);
 }
 
@@ -249,7 +251,7 @@ static int packet(struct xs_ng_reader *r, uint32_t len,
 		return damaged(r, "a packet names an interface not described");
 	f = &r->ifs[if_id];
 	*p = (struct xs_ng_packet){
-		.if_id = if_id, .linktype = f->linktype,
+		.section = r->section, .if_id = if_id, .linktype = f->linktype,
 		.caplen = u32(r, r->buf + 12), .origlen = u32(r, r->buf + 16),
 		.data = r->buf + 20,
 	};

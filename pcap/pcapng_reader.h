@@ -14,6 +14,7 @@
 /* One packet, valid until the next call. */
 struct xs_ng_packet {
 	uint64_t ts_ns;		/* since the epoch */
+	uint32_t section;	/* its section, from 1 (interfaces start again) */
 	uint32_t if_id;		/* its interface in this section */
 	uint32_t linktype;
 	uint32_t caplen, origlen;

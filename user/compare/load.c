@@ -119,9 +119,9 @@ static int add(struct xs_cmp_file *f, const struct xs_ng_packet *p,
 
 int xs_cmp_load(struct xs_cmp_file *f)
 {
+	uint32_t frame = 0, section = 0, if_id = 0;
 	struct xs_ng_reader *r;
 	struct xs_ng_packet p;
-	uint32_t frame = 0;
 	int err, l3;
 
 	err = xs_ng_open(f->path, &r);
@@ -134,7 +134,12 @@ int xs_cmp_load(struct xs_cmp_file *f)
 			f->unlabelled++;
 			continue;
 		}
-		err = note_sampling(f, xs_ng_descr(r, p.if_id));
+		/* Each interface's description once, not each packet's. */
+		err = 0;
+		if (p.section != section || p.if_id != if_id)
+			err = note_sampling(f, xs_ng_descr(r, p.if_id));
+		section = p.section;
+		if_id = p.if_id;
 		if (!err)
 			err = add(f, &p, frame, l3);
 		if (err)
