@@ -13,24 +13,8 @@
 #include <sys/socket.h>
 
 #include "user/sflow/sflow.h"
+#include "udp.h"
 #include "unit.h"
-
-static int listener(struct sockaddr_storage *ss, socklen_t *len)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	struct timeval tv = { .tv_sec = 2 };
-
-	memset(ss, 0, sizeof(*ss));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	*len = sizeof(*sin);
-	if (fd < 0 || bind(fd, (struct sockaddr *)sin, *len) ||
-	    getsockname(fd, (struct sockaddr *)ss, len))
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	return fd;
-}
 
 static uint32_t word(const uint8_t *b, size_t off)
 {
@@ -144,29 +128,36 @@ static void test_small(void)
 	close(fd);
 }
 
+static int resolve(const char *spec, struct sockaddr_storage *ss,
+		   socklen_t *len)
+{
+	return xs_collector_resolve("sFlow collector", spec, XS_SFLOW_PORT,
+				    ss, len);
+}
+
 static void test_addresses(void)
 {
 	struct sockaddr_storage ss;
-	struct xs_sflow_addr a;
+	struct xs_ip_addr a;
 	socklen_t len;
 
-	CHECK(!xs_sflow_resolve("127.0.0.1", &ss, &len) &&
+	CHECK(!resolve("127.0.0.1", &ss, &len) &&
 	      ntohs(((struct sockaddr_in *)&ss)->sin_port) == 6343,
 	      "default port");
-	CHECK(!xs_sflow_resolve("[::1]:7000", &ss, &len) &&
+	CHECK(!resolve("[::1]:7000", &ss, &len) &&
 	      ss.ss_family == AF_INET6 &&
 	      ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) == 7000,
 	      "[v6]:port");
-	CHECK(!xs_sflow_resolve("::1", &ss, &len) && ss.ss_family == AF_INET6,
+	CHECK(!resolve("::1", &ss, &len) && ss.ss_family == AF_INET6,
 	      "bare IPv6");
-	CHECK(xs_sflow_resolve("127.0.0.1:0", &ss, &len) == -EINVAL &&
-	      xs_sflow_resolve("127.0.0.1:65536", &ss, &len) == -EINVAL &&
-	      xs_sflow_resolve("127.0.0.1:x", &ss, &len) == -EINVAL &&
-	      xs_sflow_resolve("[::1", &ss, &len) == -EINVAL &&
-	      xs_sflow_resolve(":99", &ss, &len) == -EINVAL, "refusals");
-	CHECK(!xs_sflow_parse_agent("2001:db8::1", &a) &&
+	CHECK(resolve("127.0.0.1:0", &ss, &len) == -EINVAL &&
+	      resolve("127.0.0.1:65536", &ss, &len) == -EINVAL &&
+	      resolve("127.0.0.1:x", &ss, &len) == -EINVAL &&
+	      resolve("[::1", &ss, &len) == -EINVAL &&
+	      resolve(":99", &ss, &len) == -EINVAL, "refusals");
+	CHECK(!xs_ip_parse("agent", "2001:db8::1", &a) &&
 	      a.family == AF_INET6 && xs_sflow_header_len(&a) == 40 &&
-	      xs_sflow_parse_agent("10.1.2", &a) == -EINVAL, "agent");
+	      xs_ip_parse("agent", "10.1.2", &a) == -EINVAL, "agent");
 }
 
 int main(void)

@@ -94,10 +94,12 @@ static int sflow_cfg(const struct xs_options *o, struct xs_config *cfg)
 		c->counter_secs = o->sflow_counter_secs;
 		c->snaplen = o->snaplen;
 		if (o->sflow_agent &&
-		    xs_sflow_parse_agent(o->sflow_agent, &c->agent))
+		    xs_ip_parse("sFlow agent address", o->sflow_agent,
+				&c->agent))
 			return -EINVAL;
-		err = xs_sflow_resolve(o->sflow[i], &c->collector,
-				       &c->collector_len);
+		err = xs_collector_resolve("sFlow collector", o->sflow[i],
+					   XS_SFLOW_PORT, &c->collector,
+					   &c->collector_len);
 		if (err)
 			return err;
 	}

@@ -84,11 +84,12 @@ struct source {
 
 struct xs_sflow {
 	struct xs_sflow_cfg cfg;
-	struct xs_sflow_addr agent;
+	struct xs_ip_addr agent;
 	struct stream flows[XS_DIRS], counters;
 	struct source *src;		/* XS_MAX_IFACES places */
 	unsigned int n_ifaces;
 	struct xs_sflow_stats st;
+	struct xs_udp_errors err;
 	uint64_t start_ns, next_counters_ns;
 	size_t hdr_len;
 	int ncpus;
@@ -96,7 +97,7 @@ struct xs_sflow {
 	char name[80];
 };
 
-size_t xs_sflow_header_len(const struct xs_sflow_addr *agent)
+size_t xs_sflow_header_len(const struct xs_ip_addr *agent)
 {
 	return 4 * 6 + (agent->family == AF_INET6 ? 16 : 4);
 }
@@ -130,18 +131,9 @@ static void put_at(uint8_t *at, uint32_t v)
 
 static int open_socket(struct xs_sflow *s)
 {
-	const struct sockaddr *sa = (const struct sockaddr *)&s->cfg.collector;
-	int err;
-
-	s->fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s->fd < 0 || connect(s->fd, sa, s->cfg.collector_len) ||
-	    (!s->agent.family && xs_sflow_route_source(s->fd, &s->agent))) {
-		err = -errno;
-		pr_err("cannot reach sFlow collector %s: %s",
-			s->name, strerror(errno));
-		return err;
-	}
-	return 0;
+	s->fd = xs_udp_connect("sFlow collector", &s->cfg.collector,
+			       s->cfg.collector_len, &s->agent);
+	return s->fd < 0 ? s->fd : 0;
 }
 
 int xs_sflow_open(struct xs_sflow **out, const struct xs_sflow_cfg *cfg)
@@ -155,7 +147,7 @@ int xs_sflow_open(struct xs_sflow **out, const struct xs_sflow_cfg *cfg)
 	s->fd = -1;
 	s->agent = cfg->agent;
 	s->ncpus = libbpf_num_possible_cpus();
-	xs_sflow_addr_name(&s->cfg.collector, s->name, sizeof(s->name));
+	xs_sockaddr_name(&s->cfg.collector, s->name, sizeof(s->name));
 	for (unsigned int d = 0; d < XS_DIRS; d++)
 		s->flows[d].buf = malloc(cfg->max_datagram);
 	s->flows[1].sub_agent = SUB_AGENT_EGRESS;
@@ -218,28 +210,6 @@ int xs_sflow_set_ifaces(struct xs_sflow *s, const struct xs_ifaces *ifs)
 	return 0;
 }
 
-/*
- * A connected socket reports an earlier datagram's ICMP error on the next
- * send, which then does not go out: that error is counted (for the
- * earlier datagram) and this one sent again. The same error again is this
- * datagram's own (no route to the collector): the caller counts it, once.
- */
-static ssize_t send_datagram(struct xs_sflow *s, struct stream *d)
-{
-	ssize_t n = send(s->fd, d->buf, d->len, 0);
-	int first = errno;
-
-	if (n < 0 && (first == ECONNREFUSED || first == EHOSTUNREACH ||
-		      first == ENETUNREACH)) {
-		n = send(s->fd, d->buf, d->len, 0);
-		if (n >= 0 || errno != first) {
-			s->st.send_errors++;
-			s->st.last_errno = first;
-		}
-	}
-	return n;
-}
-
 /* Datagram header in front of the samples, then one UDP send. */
 static void flush(struct xs_sflow *s, struct stream *d)
 {
@@ -255,13 +225,11 @@ static void flush(struct xs_sflow *s, struct stream *d)
 	put_at(p + 4, ++d->seq);
 	put_at(p + 8, (uint32_t)((xs_mono_ns() - s->start_ns) / 1000000));
 	put_at(p + 12, d->n_samples);
-	if (send_datagram(s, d) < 0) {
-		/* A refusing collector: counted, the capture goes on. */
-		s->st.send_errors++;
-		s->st.last_errno = errno;
-	} else {
+	/* A refusing collector: counted, the capture goes on. */
+	if (xs_udp_send(s->fd, d->buf, d->len, &s->err))
 		s->st.datagrams++;
-	}
+	s->st.send_errors = s->err.n;
+	s->st.last_errno = s->err.last_errno;
 	d->len = s->hdr_len;
 	d->n_samples = 0;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include "user/base/collector.h"
 #include "user/base/packet.h"
 #include "user/capture/sink.h"
 
@@ -22,15 +23,10 @@
 /* --sflow is repeatable: each collector gets the whole stream. */
 #define XS_SFLOW_MAX_COLLECTORS	8
 
-struct xs_sflow_addr {
-	int family;		/* AF_INET or AF_INET6; 0: not set */
-	uint8_t bytes[16];
-};
-
 struct xs_sflow_cfg {
 	struct sockaddr_storage collector;
 	socklen_t collector_len;
-	struct xs_sflow_addr agent;	/* family 0: the route's source */
+	struct xs_ip_addr agent;	/* family 0: the route's source */
 	uint32_t max_datagram;
 	uint32_t counter_secs;		/* 0: no counter samples */
 	uint32_t snaplen;
@@ -44,20 +40,6 @@ struct xs_sflow_stats {
 
 struct xs_sflow;
 
-/*
- * COLLECTOR[:PORT] (an IPv6 address in brackets when a port follows) to a
- * socket address; a usage error (message printed, -EINVAL) when it does
- * not resolve or the port is not 1..65535.
- */
-int xs_sflow_resolve(const char *spec, struct sockaddr_storage *ss,
-		     socklen_t *len);
-/* An IPv4 or IPv6 literal for --sflow-agent; -EINVAL with a message. */
-int xs_sflow_parse_agent(const char *s, struct xs_sflow_addr *a);
-/* The agent of connected socket fd: the source of the route it uses. */
-int xs_sflow_route_source(int fd, struct xs_sflow_addr *agent);
-/* "ADDRESS:PORT" or "[ADDRESS]:PORT". */
-void xs_sflow_addr_name(const struct sockaddr_storage *ss, char *buf,
-			size_t len);
 /*
  * The socket, connected to the collector: open it in the network
  * namespace the collector is reached from. Interfaces are named later.
@@ -87,6 +69,6 @@ void xs_sflow_close(struct xs_sflow *s, struct xs_sflow_stats *st);
 const char *xs_sflow_collector_name(const struct xs_sflow *s);
 
 /* Encoding, exposed for the unit tests. */
-size_t xs_sflow_header_len(const struct xs_sflow_addr *agent);
+size_t xs_sflow_header_len(const struct xs_ip_addr *agent);
 
 #endif
