@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*"; bad=1; }
 layer() {
 	case $1 in
 	xdp/*) echo 0 ;; user/base/*) echo 1 ;; user/filter/*) echo 2 ;;
-	user/capture/*) echo 3 ;; pcap/* | user/sflow/*) echo 4 ;;
+	user/capture/*) echo 3 ;; pcap/* | user/sflow/* | user/ipfix/*) echo 4 ;;
 	user/cli/* | user/compare/*) echo 5 ;; user/main.c) echo 6 ;;
 	*) echo 9 ;;
 	esac

@@ -44,6 +44,7 @@ struct xs_iface_counters {
 	uint64_t seen, matched, sampled, lost, rx_dropped;	/* both ways */
 	unsigned int dirs;		/* XS_DIRS_*: the hooks sampled (-Q) */
 	uint64_t out_seen, out_lost;	/* of those, at egress */
+	uint64_t out_matched, out_sampled;
 };
 
 struct xs_iface {
@@ -60,6 +61,7 @@ struct xs_iface {
 	char peer[96];		/* a veth's other end: "NAME in namespace NS" */
 	char own[16];		/* the name, found by a pattern */
 	char descr[512];	/* how it is sampled, once attached */
+	uint32_t rate;		/* 1 in rate, once attached (-N auto: from) */
 };
 
 /*

@@ -406,6 +406,8 @@ int xs_programs_counters(void *ctx, unsigned int idx,
 	c->dirs = p->cfg.dirs;
 	c->out_seen = out.seen;
 	c->out_lost = xs_stats_lost(&out);
+	c->out_matched = p->expr ? out.matched : out.seen;
+	c->out_sampled = out.sampled;
 	return 0;
 }
 

@@ -14,8 +14,8 @@
 #include "user/base/iface.h"
 #include "user/base/packet.h"
 
-/* A file and up to 8 sFlow collectors, with room. */
-#define XS_MAX_SINKS	12
+/* A file, up to 8 sFlow and 8 IPFIX collectors, with room. */
+#define XS_MAX_SINKS	20
 
 /* What a sink has done so far, for the live statistics (--stats-file). */
 struct xs_sink_counts {

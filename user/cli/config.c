@@ -13,6 +13,7 @@
 #include "user/cli/config.h"
 #include "user/cli/signals.h"
 #include "user/cli/ssh.h"
+#include "user/ipfix/sink.h"
 #include "user/sflow/sink.h"
 
 /* --stats-file's interval by default. */
@@ -104,6 +105,26 @@ static int sflow_cfg(const struct xs_options *o, struct xs_config *cfg)
 			return err;
 	}
 	cfg->n_sflow = o->n_sflow;
+	return 0;
+}
+
+/* Each --ipfix collector: the same settings, its own address. */
+static int ipfix_cfg(const struct xs_options *o, struct xs_config *cfg)
+{
+	for (unsigned int i = 0; i < o->n_ipfix; i++) {
+		struct xs_ipfix_cfg *c = &cfg->ipfix[i];
+		int err = xs_collector_resolve("IPFIX collector", o->ipfix[i],
+					       XS_IPFIX_PORT, &c->collector,
+					       &c->collector_len);
+
+		if (err)
+			return err;
+		c->max_message = o->ipfix_max_message;
+		c->sample_mode = cfg->prog.sample_mode;
+		c->seed = cfg->prog.seed;
+		c->adaptive = o->adaptive;
+	}
+	cfg->n_ipfix = o->n_ipfix;
 	return 0;
 }
 
@@ -223,7 +244,7 @@ int xs_config_make(const struct xs_options *o, struct xs_config *c)
 	if (o->stats_file || o->stats_interval)
 		c->stats_every_ns = secs * 1000000000ULL;
 	return where_cfg(o, c) ?: stats_check(o) ?: ssh_exclusion(o, c) ?:
-	       sflow_cfg(o, c);
+	       sflow_cfg(o, c) ?: ipfix_cfg(o, c);
 }
 
 static unsigned int files_wanted(const struct xs_config *c)
@@ -248,6 +269,16 @@ static int open_sflow(void **p, const struct xs_config *c, unsigned int i)
 	return xs_sflow_sink_open(p, &c->sflow[i]);
 }
 
+static unsigned int ipfix_wanted(const struct xs_config *c)
+{
+	return c->n_ipfix;
+}
+
+static int open_ipfix(void **p, const struct xs_config *c, unsigned int i)
+{
+	return xs_ipfix_sink_open(p, &c->ipfix[i]);
+}
+
 /*
  * Every consumer of samples, in the order they are handed each packet:
  * its operations, how many of it the settings ask for (each --sflow
@@ -259,6 +290,7 @@ static const struct {
 	int (*open)(void **p, const struct xs_config *c, unsigned int i);
 } consumers[] = {
 	{ &xs_sflow_sink_ops, collectors_wanted, open_sflow },
+	{ &xs_ipfix_sink_ops, ipfix_wanted, open_ipfix },
 	{ &xs_file_sink_ops, files_wanted, open_file },
 };
 

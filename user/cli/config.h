@@ -14,6 +14,7 @@
 #include "user/capture/sink.h"
 #include "user/capture/watch.h"
 #include "user/filter/filter.h"
+#include "user/ipfix/ipfix.h"
 #include "user/sflow/sflow.h"
 #include "pcap/output.h"
 
@@ -34,6 +35,8 @@ struct xs_config {
 	struct xs_output_cfg file;
 	struct xs_sflow_cfg sflow[XS_SFLOW_MAX_COLLECTORS];
 	unsigned int n_sflow;
+	struct xs_ipfix_cfg ipfix[XS_IPFIX_MAX_COLLECTORS];
+	unsigned int n_ipfix;
 	uint64_t count;				/* -c; 0: none */
 	/* What the capture says of itself. */
 	struct xs_report_cfg report;

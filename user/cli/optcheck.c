@@ -71,6 +71,23 @@ static int get_filter(struct xs_options *o, int argc, char **argv)
 	return 0;
 }
 
+/* The exporters' options: each needs its exporter; what sFlow cannot say. */
+static int exporters(struct xs_options *o)
+{
+	if (!o->n_sflow && (o->sflow_agent || o->sflow_max_datagram ||
+			  o->sflow_counter_secs != XS_SFLOW_COUNTER_SECS))
+		return usage_error("--sflow-agent, --sflow-max-datagram and --sflow-counters need --sflow");
+	if (!o->n_ipfix && o->ipfix_max_message)
+		return usage_error("--ipfix-max-message needs --ipfix");
+	if (!o->sflow_max_datagram)
+		o->sflow_max_datagram = XS_SFLOW_DEF_DATAGRAM;
+	if (o->n_sflow && o->sample_mode == XS_SAMPLE_FLOW)
+		return usage_error("--sample flow cannot feed --sflow: sFlow gives every packet an equal chance whatever its flow, and collectors scale each sample by the rate");
+	if (o->n_sflow && o->sample_mode == XS_SAMPLE_PACKET)
+		return usage_error("--sample packet cannot feed --sflow: sFlow has no field for a packet's label, and its samples must be chosen at random, not by a hash of their contents");
+	return 0;
+}
+
 int xs_options_check(struct xs_options *o, int argc, char **argv)
 {
 	if (get_filter(o, argc, argv))
@@ -81,32 +98,25 @@ int xs_options_check(struct xs_options *o, int argc, char **argv)
 		return o->filter_expr || o->exclude_ssh ? 0 :
 			usage_error("--dump-filter needs a filter expression (or --exclude-ssh)");
 	if (o->list_ifaces)
-		return o->outfile || o->n_sflow || o->filter_expr ?
-			usage_error("-D lists interfaces and captures nothing: drop -w, --sflow and the filter") : 0;
+		return o->outfile || o->n_sflow || o->n_ipfix || o->filter_expr ?
+			usage_error("-D lists interfaces and captures nothing: drop -w, --sflow, --ipfix and the filter") : 0;
 	if (!o->n_ifaces) {
 		pr_err("no interface given (-i IFACE)");
 		return -EINVAL;
 	}
 	if (o->cleanup)
 		return o->outfile ? usage_error("--cleanup writes no file: drop -w") : 0;
-	if (!o->n_sflow && (o->sflow_agent || o->sflow_max_datagram ||
-			  o->sflow_counter_secs != XS_SFLOW_COUNTER_SECS))
-		return usage_error("--sflow-agent, --sflow-max-datagram and --sflow-counters need --sflow");
-	if (!o->sflow_max_datagram)
-		o->sflow_max_datagram = XS_SFLOW_DEF_DATAGRAM;
-	if (o->n_sflow && o->sample_mode == XS_SAMPLE_FLOW)
-		return usage_error("--sample flow cannot feed --sflow: sFlow gives every packet an equal chance whatever its flow, and collectors scale each sample by the rate");
+	if (exporters(o))
+		return -EINVAL;
 	if (o->adaptive && o->transport != XS_TRANSPORT_RINGBUF)
 		return usage_error("-N auto needs --transport ringbuf: the program raises the rate from the ring's fill, which a perf buffer does not tell it");
 	if (o->seed_given && o->sample_mode != XS_SAMPLE_FLOW &&
 	    o->sample_mode != XS_SAMPLE_PACKET)
 		return usage_error("--seed needs --sample flow or --sample packet");
-	if (o->n_sflow && o->sample_mode == XS_SAMPLE_PACKET)
-		return usage_error("--sample packet cannot feed --sflow: sFlow has no field for a packet's label, and its samples must be chosen at random, not by a hash of their contents");
 	if (o->adaptive && o->sample_mode == XS_SAMPLE_PACKET)
 		return usage_error("--sample packet needs a fixed rate, not -N auto: hosts that raise their rates apart choose different packets");
-	if (!o->outfile && !o->n_sflow) {
-		pr_err("no output given (-w FILE, -w - for stdout, or --sflow COLLECTOR)");
+	if (!o->outfile && !o->n_sflow && !o->n_ipfix) {
+		pr_err("no output given (-w FILE, -w - for stdout, --sflow or --ipfix COLLECTOR)");
 		return -EINVAL;
 	}
 	if (!o->outfile)

@@ -30,6 +30,7 @@ enum {
 	OPT_NETNS = 256, OPT_SAMPLE, OPT_TRANSPORT, OPT_MODE, OPT_VERSION,
 	OPT_FORMAT, OPT_CLEANUP, OPT_IMMEDIATE, OPT_DUMP_FILTER, OPT_SFLOW,
 	OPT_SFLOW_AGENT, OPT_SFLOW_DATAGRAM, OPT_SFLOW_COUNTERS, OPT_CONFIG,
+	OPT_IPFIX, OPT_IPFIX_MESSAGE,
 	OPT_STATS_FILE, OPT_STATS_INTERVAL, OPT_SEED, OPT_EXCLUDE_SSH,
 	OPT_NO_EXCLUDE_SSH, OPT_EXCLUDE, OPT_COMPRESS,
 };
@@ -201,24 +202,12 @@ static int p_iface(struct xs_options *o, const struct xs_opt *d, const char *arg
 	return 0;
 }
 
-/* A list option (--exclude, --netns, --sflow): repeatable, each once. */
-static int add_to(const char **list, unsigned int *n, unsigned int max,
-		  const struct xs_opt *d, const char *arg)
-{
-	if (*n == max)
-		return xs_bad_value(d->what, arg, "given too many times");
-	for (unsigned int i = 0; i < *n; i++)
-		if (!strcmp(list[i], arg))
-			return xs_bad_value(d->what, arg, "given twice");
-	list[(*n)++] = arg;
-	return 0;
-}
-
 static int p_netns(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	if (!*arg || strlen(arg) > 63 || strchr(arg, '/') || arg[0] == '.')
 		return xs_bad_value(d->what, arg, "bad namespace name");
-	return add_to(o->netns, &o->n_netns, XS_MAX_IFACE_ARGS, d, arg);
+	return xs_parse_list(o->netns, &o->n_netns, XS_MAX_IFACE_ARGS,
+			     d->what, arg);
 }
 
 static int p_exclude(struct xs_options *o, const struct xs_opt *d,
@@ -226,14 +215,21 @@ static int p_exclude(struct xs_options *o, const struct xs_opt *d,
 {
 	if (!*arg || strlen(arg) > 255)
 		return xs_bad_value(d->what, arg, "bad pattern");
-	return add_to(o->excludes, &o->n_excludes, XS_MAX_IFACE_ARGS, d, arg);
+	return xs_parse_list(o->excludes, &o->n_excludes,
+			     XS_MAX_IFACE_ARGS, d->what, arg);
 }
 
-static int p_sflow(struct xs_options *o, const struct xs_opt *d,
-		   const char *arg)
+/* --sflow, --ipfix: repeatable, each collector once. */
+static int p_collector(struct xs_options *o, const struct xs_opt *d,
+		       const char *arg)
 {
-	return *arg ? add_to(o->sflow, &o->n_sflow, XS_SFLOW_MAX_COLLECTORS,
-			     d, arg) : xs_bad_value(d->what, arg, "empty");
+	if (!*arg)
+		return xs_bad_value(d->what, arg, "empty");
+	if (d->key == OPT_IPFIX)
+		return xs_parse_list(o->ipfix, &o->n_ipfix,
+				     XS_IPFIX_MAX_COLLECTORS, d->what, arg);
+	return xs_parse_list(o->sflow, &o->n_sflow, XS_SFLOW_MAX_COLLECTORS,
+			     d->what, arg);
 }
 
 static int p_compress(struct xs_options *o, const struct xs_opt *d,
@@ -400,7 +396,7 @@ const struct xs_opt xs_opts[] = {
 	{ "sflow", OPT_SFLOW, "COLLECTOR[:PORT]",
 	  "export the samples as sFlow v5 (port " STR(XS_SFLOW_PORT) ");\n"
 	  "with or without -w; repeatable: each collector gets them all",
-	  p_sflow, 0, .what = "sFlow collector" },
+	  p_collector, 0, .what = "sFlow collector" },
 	{ "sflow-agent", OPT_SFLOW_AGENT, "ADDR",
 	  "agent address (default: source of the route to\nthe collector)",
 	  p_str, F(sflow_agent) },
@@ -413,6 +409,15 @@ const struct xs_opt xs_opts[] = {
 	  "interface counters every SECS, 0 = never\n(default "
 	  STR(XS_SFLOW_COUNTER_SECS) ")", p_u32, F(sflow_counter_secs),
 	  .what = "sFlow counter interval", .min = 0, .max = 86400 },
+	{ "ipfix", OPT_IPFIX, "COLLECTOR[:PORT]",
+	  "export the samples as IPFIX packet reports (PSAMP, port "
+	  STR(XS_IPFIX_PORT) ");\nany --sample; repeatable, as --sflow",
+	  p_collector, 0, .what = "IPFIX collector" },
+	{ "ipfix-max-message", OPT_IPFIX_MESSAGE, "BYTES",
+	  STR(XS_IPFIX_MIN_MESSAGE) ".." STR(XS_IPFIX_MAX_MESSAGE)
+	  " (default: the path MTU's,\nat most " STR(XS_IPFIX_DEF_MESSAGE) ")", p_u32, F(ipfix_max_message),
+	  .what = "IPFIX message size", .min = XS_IPFIX_MIN_MESSAGE,
+	  .max = XS_IPFIX_MAX_MESSAGE },
 	{ "seed", OPT_SEED, "VALUE",
 	  "--sample flow or packet: the hash's key; one seed, the same flows\n"
 	  "or packets on every host (default: random per run)", p_seed, 0,
@@ -459,7 +464,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: xdpsample -i IFACE [-i IFACE...] -w FILE|- [options] [EXPRESSION]\n"
-"       xdpsample -i IFACE... --sflow COLLECTOR[:PORT] [-w FILE] [options]\n"
+"       xdpsample -i IFACE... --sflow|--ipfix COLLECTOR[:PORT] [-w FILE] [options]\n"
 "       xdpsample --dump-filter EXPRESSION\n"
 "  EXPRESSION              tcpdump filter, decided in the XDP program before\n"
 "                          sampling: 1 in N of the matching packets\n");
@@ -480,14 +485,6 @@ void xs_options_defaults(struct xs_options *o)
 	o->buffer_kib = 0;	/* xs_default_buffer_kib() */
 	o->format = XS_FORMAT_GUESS;
 	o->sflow_counter_secs = XS_SFLOW_COUNTER_SECS;
-}
-
-const struct xs_opt *xs_opt_find(const char *name)
-{
-	for (size_t i = 0; i < xs_n_opts; i++)
-		if (!strcmp(xs_opts[i].name, name))
-			return &xs_opts[i];
-	return NULL;
 }
 
 uint64_t xs_opt_value(const struct xs_options *o, const struct xs_opt *d)

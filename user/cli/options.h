@@ -16,6 +16,7 @@
 #include "user/capture/loader.h"	/* enum xs_mode */
 #include "pcap/compress.h"		/* struct xs_compress */
 #include "pcap/format.h"		/* enum xs_format */
+#include "user/ipfix/ipfix.h"		/* XS_IPFIX_MAX_COLLECTORS */
 #include "user/sflow/sflow.h"		/* XS_SFLOW_MAX_COLLECTORS */
 
 /* --format not given: from the file name, once it is known. */
@@ -41,6 +42,10 @@ struct xs_options {
 	const char *sflow_agent;	/* --sflow-agent ADDR */
 	uint32_t sflow_max_datagram;
 	uint32_t sflow_counter_secs;	/* 0: no counter samples */
+	/* --ipfix COLLECTOR[:PORT], repeatable */
+	const char *ipfix[XS_IPFIX_MAX_COLLECTORS];
+	unsigned int n_ipfix;
+	uint32_t ipfix_max_message;	/* 0: the path MTU's */
 	const char *stats_file;		/* --stats-file PATH */
 	uint32_t stats_interval;	/* --stats-interval; 0: not given */
 	uint64_t count;			/* 0 = no limit */
@@ -119,5 +124,8 @@ int xs_options_check(struct xs_options *o, int argc, char **argv);
 
 /* -N's list, "N,IFACE=N,...": rules into o (parse.c); 0 or -EINVAL, said. */
 int xs_parse_rates(struct xs_options *o, const char *what, const char *arg);
+/* A repeatable option's value into list (n of max so far), each once. */
+int xs_parse_list(const char **list, unsigned int *n, unsigned int max,
+		  const char *what, const char *arg);
 
 #endif

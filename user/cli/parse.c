@@ -150,3 +150,23 @@ int xs_options_parse(struct xs_options *o, int argc, char **argv)
 	}
 	return xs_options_check(o, argc, argv);
 }
+
+const struct xs_opt *xs_opt_find(const char *name)
+{
+	for (size_t i = 0; i < xs_n_opts; i++)
+		if (!strcmp(xs_opts[i].name, name))
+			return &xs_opts[i];
+	return NULL;
+}
+
+int xs_parse_list(const char **list, unsigned int *n, unsigned int max,
+		  const char *what, const char *arg)
+{
+	if (*n == max)
+		return xs_bad_value(what, arg, "given too many times");
+	for (unsigned int i = 0; i < *n; i++)
+		if (!strcmp(list[i], arg))
+			return xs_bad_value(what, arg, "given twice");
+	list[(*n)++] = arg;
+	return 0;
+}
