@@ -29,15 +29,16 @@ udp_wait() {
 		fail "the collector on port $2: not $3 after 10 s"
 }
 
-# sfacctd_run CONF PORT: pmacct's sFlow collector with CONF, in the
-# background until its UDP port is bound. sfacctd_stop: once its socket has
+# sfacctd_run CONF PORT [DAEMON]: pmacct's sFlow collector (or DAEMON,
+# nfacctd for IPFIX) with CONF, in the background until its UDP port is
+# bound. sfacctd_stop: once its socket has
 # no datagram left unread, SIGINT, and wait for it and its plugins (its
 # children, which write what they hold as they exit, after the core has
 # gone: a file read before then lacks the last interval) to end. A
 # datagram its socket had no room for would be a miscount that is not ours:
 # said as such.
 sfacctd_run() {
-	sfacctd -f "$1" >"$WORK/sfacctd.log" 2>&1 &
+	"${3:-sfacctd}" -f "$1" >"$WORK/sfacctd.log" 2>&1 &
 	SFA_PID=$!
 	BG_PIDS+=("$SFA_PID")
 	SFA_PORT=$2
@@ -50,9 +51,9 @@ sfacctd_stop() {
 	local p
 	udp_wait $SFA_PID $SFA_PORT drained
 	kill -INT $SFA_PID
-	gone $SFA_PID 10 || fail "sfacctd does not stop"
+	gone $SFA_PID 10 || fail "the collector does not stop"
 	for p in $SFA_PLUGINS; do
-		gone $p 10 || fail "sfacctd's plugin $p does not stop"
+		gone $p 10 || fail "the collector's plugin $p does not stop"
 	done
 	[ "$(rcvbuf_errors)" = "$RCVBUF0" ] ||
 		fail "the collector's socket overflowed: $(($(rcvbuf_errors) - RCVBUF0)) datagrams dropped (Udp RcvbufErrors)"
@@ -75,6 +76,25 @@ print_refresh_time: 1
 EOC
 	rm -f "$2"
 	sfacctd_run "$WORK/sfacctd.conf" "$1"
+}
+# nfacctd_start PORT JSON: the same for IPFIX, with nfacctd: packet
+# reports renormalized by their selector's rate, flows per destination.
+nfacctd_start() {
+	cat >"$WORK/nfacctd.conf" <<EOC
+daemonize: false
+nfacctd_ip: 127.0.0.1
+nfacctd_port: $1
+nfacctd_renormalize: true
+nfacctd_pipe_size: 8388608
+plugins: print
+aggregate: src_host, dst_host, proto
+print_output: json
+print_output_file: $2
+print_output_file_append: true
+print_refresh_time: 1
+EOC
+	rm -f "$2"
+	sfacctd_run "$WORK/nfacctd.conf" "$1" nfacctd
 }
 # json_sum FILE KEY: the sum of a numeric key over sfacctd's JSON lines.
 json_sum() {

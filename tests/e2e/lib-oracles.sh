@@ -46,7 +46,7 @@ counter() {
 
 # assert_accounting ERRFILE: the identity every summary owes, sampled =
 # delivered + every counted loss, where delivered is what the files wrote
-# or, without -w, what went to the sFlow collector.
+# or, without -w, what went to a collector (sFlow or IPFIX).
 assert_accounting() {
 	local e=$1 seen sampled delivered lost
 	seen=$(( $(counter "$e" "packets seen by XDP") +
@@ -55,7 +55,7 @@ assert_accounting() {
 	if grep -q "^[0-9]* packets written$" "$e"; then
 		delivered=$(counter "$e" "packets written")
 	else
-		delivered=$(sed -n 's/^\([0-9]*\) packets exported to sFlow collector .*/\1/p' "$e" | tail -1)
+		delivered=$(sed -n 's/^\([0-9]*\) packets exported to [a-zA-Z]* collector .*/\1/p' "$e" | tail -1)
 	fi
 	lost=$(( $(counter "$e" "packets lost: buffer full") +
 		 $(counter "$e" "packets lost: copy failed") +
@@ -104,11 +104,11 @@ lo_start() {
 		-s 2048 -B 16384 -w "$1" udp port "$2" || fail "tcpdump on lo: $(cat "$BG_LOG")"
 	LO_PID=$BG_PID
 }
-# lo_stop: once the capture holds every datagram xdpsample's summary says
-# it sent.
+# lo_stop [COLLECTOR]: once the capture holds every datagram xdpsample's
+# summary says it sent (to COLLECTOR, ADDRESS:PORT, when it has several).
 lo_stop() {
 	local want
-	want=$(sed -n 's/.* exported to sFlow collector .* (\([0-9]*\) datagrams,.*/\1/p' "$XS_ERR")
+	want=$(sed -n "s/.* exported to [a-zA-Z]* collector ${1:-.*} (\([0-9]*\) [a-z]*,.*/\1/p" "$XS_ERR")
 	wait_until 10 has_packets "$LO_FILE" "$want"
 	kill -INT $LO_PID
 	wait $LO_PID

@@ -159,7 +159,7 @@ send() {
 # send2 COUNT [options]: the same over the second pair (xsa1 -> xsb1).
 send2() {
 	local n=$1; shift
-	"$SEND" --netns "$XS_NS_A" -i "$XS_IF_A2" -d "$XS_MAC_B2" \
+	${SEND_CPU:+taskset -c "$SEND_CPU"} "$SEND" --netns "$XS_NS_A" -i "$XS_IF_A2" -d "$XS_MAC_B2" \
 		-S "$XS_IP_A2" -D "$XS_IP_B2" -n "$n" "$@" >/dev/null ||
 		fail "xs-send failed"
 }
