@@ -15,7 +15,7 @@ cases=(
 	"2|invalid snaplen '70000': must be 1..16384|${B[*]} -w $out -s 70000"
 	"2|invalid --transport 'xsk': unknown value|${B[*]} -w $out --transport xsk"
 	"2|invalid --mode 'hw': unknown value|${B[*]} -w $out --mode hw"
-	"2|no output given (-w FILE, -w - for stdout, or --sflow COLLECTOR)|${B[*]}"
+	"2|no output given (-w FILE, -w - for stdout, --sflow or --ipfix COLLECTOR)|${B[*]}"
 	"2|no interface given (-i IFACE)|--netns $XS_NS_B -w $out"
 	"2|unknown option '--bogus' (see --help)|${B[*]} -w $out --bogus"
 	"2|unknown option '-n' (see --help)|${B[*]} -nn -w $out"
