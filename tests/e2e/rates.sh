@@ -9,7 +9,9 @@
 #     exactly 1,000.
 #  3. A default beside the rules (-N 10,xsb0=1), and patterns: xsb1 takes
 #     the default, a pattern the first rule it matches.
-#  4. A rule without a rate, two defaults, a rate of 0: refused.
+#  3b. By link speed (-N xsb0=1,2/Gbps): the 10 Gb/s veth xsb1 at 1 in 20.
+#  4. A rule without a rate, two defaults, a rate of 0, a speed unit
+#     other than Gbps: refused.
 . "$(dirname "$0")/lib.sh"
 netns_up
 command -v sfacctd >/dev/null || skip "sfacctd is not installed (pmacct)"
@@ -63,8 +65,22 @@ printf '%s sample 1/1 1000\n%s sample 1/5 200\n' "$XS_IF_B" "$XS_IF_B2" >"$WORK/
 per_iface "$WORK/dflt.pcapng" >"$WORK/got"
 diff "$WORK/want" "$WORK/got" >/dev/null || fail "default and patterns: $(cat "$WORK/got")"
 
+# --- 3b. by link speed: a veth says 10 Gb/s (ethtool; e2e/sflow's counter
+# samples check it) --------------------------------------------------------
+xs_start xs -i "$XS_IF_B2" -N "$XS_IF_B=1,2/Gbps" --sample count -w "$WORK/speed.pcapng"
+both
+xs_done "by link speed"
+printf '%s sample 1/1 1000\n%s sample 1/20 50\n' "$XS_IF_B" "$XS_IF_B2" >"$WORK/want"
+per_iface "$WORK/speed.pcapng" >"$WORK/got"
+diff "$WORK/want" "$WORK/got" >/dev/null || fail "by link speed: $(cat "$WORK/got")"
+grep -q "listening on $XS_IF_B2 (.*, 1/20," "$XS_ERR" &&
+	grep -q "^1050 packets sampled (1 in $XS_IF_B=1,2/Gbps)$" "$XS_ERR" ||
+	fail "by link speed, listening lines or summary: $(cat "$XS_ERR")"
+note "2/Gbps on a 10 Gb/s veth: 1 in 20"
+
 # --- 4. refused --------------------------------------------------------------
 refuse "not a number" -N "$XS_IF_B="
 refuse "two rates for the other interfaces" -N "10,20"
 refuse "must be 1..4294967295" -N "$XS_IF_B=0"
+refuse "or N/Gbps" -N "10/Mbps"
 echo "PASS: rates"

@@ -234,6 +234,15 @@ static void test_auto(void)
 	      !o.adaptive && o.rate == 10 && o.n_rates == 2 &&
 	      !strcmp(o.rates[1].pattern, "e*") && o.rates[1].rate == 5 &&
 	      o.rates[0].rate == 1, "-N 10,eth0=1,e*=5");
+	/* By link speed: a rule, the others' as a last rule "*". */
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "lo=1,e*=50/Gbps,100/Gbps")) == 0 &&
+	      o.rate == 1 && o.n_rates == 3 && !o.rates[0].per_gbps &&
+	      o.rates[1].per_gbps && o.rates[1].rate == 50 &&
+	      !strcmp(o.rates[2].pattern, "*") && o.rates[2].per_gbps &&
+	      o.rates[2].rate == 100, "-N lo=1,e*=50/Gbps,100/Gbps");
+	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "10/Mbps")) == -EINVAL &&
+	      parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "0/Gbps")) == -EINVAL,
+	      "-N 10/Mbps, 0/Gbps");
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "eth0=1", "-N", "auto")) == 0 &&
 	      o.adaptive && !o.n_rates, "-N eth0=1 -N auto: the last wins");
 	CHECK(parse(&o, ARGS("-i", "eth0", "-w", "x", "-N", "auto:0")) == -EINVAL,

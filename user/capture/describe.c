@@ -31,7 +31,7 @@ static void describe(const struct xs_programs *p, unsigned int i, char *buf,
 			 xs_loader_xdp_mode(p->l[i]),
 			 egress ? " and tc egress" : "");
 	snprintf(rate, sizeof(rate), "%s1/%u%s", c->adaptive ? "auto from " : "",
-		 xs_programs_rate(p, i),
+		 p->ifs->at[i].rate,
 		 c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
 	if (c->sample_mode == XS_SAMPLE_FLOW)
 		snprintf(buf, len,
@@ -127,8 +127,7 @@ void xs_programs_listening_one(const struct xs_programs *p, unsigned int i)
 	char rate[40], seed[64] = "", where[200] = "";
 
 	snprintf(rate, sizeof(rate), "%s1/%u%s", c->adaptive ? "auto from " : "",
-		 xs_programs_rate(p, i),
-		 c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
+		 f->rate, c->sample_mode == XS_SAMPLE_FLOW ? " flows" : "");
 	if (c->sample_mode == XS_SAMPLE_FLOW ||
 	    c->sample_mode == XS_SAMPLE_PACKET)
 		snprintf(seed, sizeof(seed), ", %sseed 0x%016llx",

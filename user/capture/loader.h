@@ -23,10 +23,14 @@ enum xs_mode { XS_MODE_AUTO, XS_MODE_NATIVE, XS_MODE_GENERIC };
 
 struct xs_loader;
 
-/* -N IFACE=N: a rate for the interfaces whose name matches the pattern. */
+/*
+ * -N IFACE=N: a rate for the interfaces whose name matches the pattern;
+ * N/Gbps: N for each Gb/s of the link's speed (hsflowd's bps_ratio).
+ */
 struct xs_rate_rule {
 	const char *pattern;	/* a shell glob, as -i's */
 	uint32_t rate;
+	bool per_gbps;		/* rate per Gb/s of link speed */
 };
 #define XS_MAX_RATE_RULES	64
 

@@ -69,11 +69,26 @@ int xs_programs_init(struct xs_programs *p, const struct xs_ifaces *ifs)
 	return p->filters && p->l && p->mode_name && p->last ? 0 : -ENOMEM;
 }
 
+/* N per Gb/s of interface f's speed, at least 1 (unknown: 1 Gb/s). */
+static uint32_t by_speed(const struct xs_iface *f, uint32_t per_gbps)
+{
+	uint64_t bps = 0, r;
+	uint32_t duplex;
+
+	if (!xs_netns_use(f->ns))
+		xs_iface_speed(f->ifindex, &bps, &duplex);
+	r = bps ? (uint64_t)per_gbps * (bps / 1000000) / 1000 : per_gbps;
+	return r < 1 ? 1 : r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
+}
+
 uint32_t xs_programs_rate(const struct xs_programs *p, unsigned int i)
 {
-	for (unsigned int r = 0; r < p->cfg.n_rates; r++)
-		if (!fnmatch(p->cfg.rates[r].pattern, p->ifs->at[i].name, 0))
-			return p->cfg.rates[r].rate;
+	const struct xs_rate_rule *r = p->cfg.rates;
+
+	for (unsigned int k = 0; k < p->cfg.n_rates; k++)
+		if (!fnmatch(r[k].pattern, p->ifs->at[i].name, 0))
+			return r[k].per_gbps ? by_speed(&p->ifs->at[i], r[k].rate) :
+					       r[k].rate;
 	return p->cfg.rate;
 }
 

@@ -110,7 +110,7 @@ static int p_rate(struct xs_options *o, const struct xs_opt *d, const char *arg)
 {
 	o->adaptive = !strncmp(arg, "auto", 4) && (!arg[4] || arg[4] == ':');
 	o->n_rates = 0;		/* the last -N is the one */
-	if (!o->adaptive && strpbrk(arg, "=,"))
+	if (!o->adaptive && strpbrk(arg, "=,/"))
 		return xs_parse_rates(o, d->what, arg);
 	if (!o->adaptive)
 		return p_u32(o, d, arg);
@@ -342,7 +342,8 @@ const struct xs_opt xs_opts[] = {
 	  .extcap = "Snapshot length" },
 	{ "rate", 'N', "N|auto[:N]|[N,]IFACE=N,...",
 	  "sample 1 in N packets (default 1 = all); auto: from 1 (or N), raised\n"
-	  "while the buffer fills; IFACE=N: a pattern's own (first match wins)",
+	  "while the buffer fills; IFACE=N: a pattern's own (first match wins);\n"
+	  "N/Gbps for N per Gb/s of the link's speed",
 	  p_rate, F(rate), .what = "sample rate", .min = 1, .max = UINT32_MAX,
 	  .extcap = "Sample 1 in N packets" },
 	{ "sample", OPT_SAMPLE, "random|count|flow|packet",

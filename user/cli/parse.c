@@ -13,8 +13,9 @@
 #include "user/base/log.h"
 #include "user/cli/options.h"
 
-/* One rate of -N's list: 1..2^32-1, decimal. */
-static int one_rate(const char *what, const char *s, uint32_t *out)
+/* One rate of -N's list: 1..2^32-1, decimal, or N/Gbps (per_gbps). */
+static int one_rate(const char *what, const char *s, uint32_t *out,
+		    bool *per_gbps)
 {
 	unsigned long long v;
 	char *end;
@@ -22,16 +23,29 @@ static int one_rate(const char *what, const char *s, uint32_t *out)
 	if (*s < '0' || *s > '9')
 		return xs_bad_value(what, s, "not a number");
 	v = strtoull(s, &end, 10);
-	if (*end || !v || v > UINT32_MAX)
-		return xs_bad_value(what, s, "must be 1..4294967295");
+	*per_gbps = !strcmp(end, "/Gbps");
+	if ((*end && !*per_gbps) || !v || v > UINT32_MAX)
+		return xs_bad_value(what, s, "must be 1..4294967295, or N/Gbps");
 	*out = (uint32_t)v;
+	return 0;
+}
+
+/* -N N/Gbps: every interface no rule names, as a last rule. */
+static int default_rule(struct xs_options *o, const char *what,
+			const char *arg, uint32_t rate)
+{
+	if (o->n_rates == XS_MAX_RATE_RULES)
+		return xs_bad_value(what, arg, "too many rules");
+	o->rates[o->n_rates++] = (struct xs_rate_rule){ "*", rate, true };
 	return 0;
 }
 
 int xs_parse_rates(struct xs_options *o, const char *what, const char *arg)
 {
 	char buf[4096], *item, *save = NULL, *eq;
-	bool dflt = false;
+	bool dflt = false, gbps = false;
+	struct xs_rate_rule *r;
+	uint32_t per_gbps = 0;
 
 	if (strlen(arg) >= sizeof(buf))
 		return xs_bad_value(what, arg, "too long");
@@ -46,18 +60,23 @@ int xs_parse_rates(struct xs_options *o, const char *what, const char *arg)
 			if (dflt)
 				return xs_bad_value(what, arg, "two rates for the other interfaces");
 			dflt = true;
-			if (one_rate(what, item, &o->rate))
+			if (one_rate(what, item, &o->rate, &gbps))
 				return -EINVAL;
+			per_gbps = gbps ? o->rate : 0;
+			o->rate = gbps ? 1 : o->rate;
 			continue;
 		}
 		*eq = '\0';
 		if (!*item || eq - item >= 64 || o->n_rates == XS_MAX_RATE_RULES)
 			return xs_bad_value(what, arg, "bad IFACE=N rule");
 		strcpy(o->rate_patterns[o->n_rates], item);
-		o->rates[o->n_rates].pattern = o->rate_patterns[o->n_rates];
-		if (one_rate(what, eq + 1, &o->rates[o->n_rates++].rate))
+		r = &o->rates[o->n_rates];
+		r->pattern = o->rate_patterns[o->n_rates++];
+		if (one_rate(what, eq + 1, &r->rate, &r->per_gbps))
 			return -EINVAL;
 	}
+	if (per_gbps && default_rule(o, what, arg, per_gbps))
+		return -EINVAL;
 	return o->n_rates || dflt ? 0 : xs_bad_value(what, arg, "no rate");
 }
 
