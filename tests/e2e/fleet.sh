@@ -51,17 +51,9 @@ sql_refresh_time: 1
 EOF
 
 # --- three hosts, each joined to A by a veth of its own ----------------
-hosts=(1 2 3)
+hosts_up
 for h in "${hosts[@]}"; do
 	ns=${XS_NS_B}h$h
-	ip netns add "$ns" || fail "cannot add namespace $ns"
-	EXTRA_NS+=("$ns")
-	ip link add xfa$h netns "$XS_NS_A" type veth peer name xfb$h netns "$ns" \
-		address 02:58:53:00:f0:0$h
-	xs_in "$XS_NS_A" sysctl -qw net.ipv6.conf.xfa$h.disable_ipv6=1
-	xs_in "$ns" sysctl -qw net.ipv6.conf.xfb$h.disable_ipv6=1
-	ip -n "$XS_NS_A" link set xfa$h up
-	ip -n "$ns" link set xfb$h up
 	# The agent's config, as /etc/xdpsample/host$h.conf would hold it.
 	cat >"$WORK/host$h.conf" <<EOF
 # host $h: every packet of xfb$h to the fleet's collector
@@ -84,24 +76,6 @@ agents() {
 		eval "AG_PID$h=\$BG_PID AG_ERR$h=\$BG_LOG"
 	done
 }
-# traffic FACTOR: 300, 200, 100 packets (times FACTOR) to hosts 1, 2, 3.
-traffic() {
-	local h n
-	for h in "${hosts[@]}"; do
-		n=$(((4 - h) * 100 * $1))
-		"$SEND" --netns "$XS_NS_A" -i xfa$h -d 02:58:53:00:f0:0$h -S "$XS_IP_A" \
-			-D 203.0.113.$h -n $n -r 20000 >/dev/null &
-	done
-	wait $(jobs -p | tail -3)
-	for h in "${hosts[@]}"; do
-		xdp_seen_in ${XS_NS_B}h$h xfb$h $(((4 - h) * 100 * $1))
-	done
-}
-# xdp_seen_in NS IFACE COUNT: until the program there has run on COUNT.
-xdp_seen_in() {
-	XS_NS_B=$1 wait_until 10 seen_at_least "$3" "$2" ||
-		fail "the program on $2 in $1 ran on $(XS_NS_B=$1 xdp_seen "$2") of $3"
-}
 stop_agents() {
 	local h pid
 	for h in "${hosts[@]}"; do
@@ -118,7 +92,7 @@ talkers() {
 # --- 1. N=1: exact --------------------------------------------------------
 sfacctd_run "$WORK/sfacctd.conf" $PORT
 agents
-traffic 1
+hosts_traffic 1
 # The statistics files appear, and move, while the agents run.
 prom_has() { grep -q "$1" "$2" 2>/dev/null; }
 wait_until 5 prom_has "^xdpsample_packets_seen_total{capture=\"xfb3\",interface=\"xfb3\"} 100$" \
@@ -137,7 +111,7 @@ note "N=1: top talkers $got"
 sql "DELETE FROM acct" $DB
 sfacctd_run "$WORK/sfacctd.conf" $PORT
 agents -N 100
-traffic 100
+hosts_traffic 100
 grep -q "1/100" "$AG_ERR1" || fail "-N 100 did not override the config: $(cat "$AG_ERR1")"
 stop_agents
 sfacctd_stop

@@ -11,6 +11,8 @@
 #  2. --sample count, a rate per interface (10 on one pair, 100 on the
 #     other): nfacctd's renormalized sums per destination are exactly what
 #     was sent, each selector report saying its own rate.
+#  2b. Three namespaces as hosts, an agent each (--sample count -N 10),
+#     3,000/2,000/1,000 packets: nfacctd's sums per destination exact.
 #  3. --sample flow: exported, the selector report says hash-based with
 #     the seed and the selected range.
 #  4. nfdump's nfcapd reads the stream without an error.
@@ -133,6 +135,27 @@ ipf "$WORK/count.pcap" cflow.selector_id cflow.selector_algorithm cflow.sampling
 [ "$(cat "$WORK/sel")" = "$(printf '1,3,1,3\t1,1\t10,100\t1,1\t9,99\t5000,5000\t500,50')" ] ||
 	fail "count selector reports: $(cat "$WORK/sel")"
 note "count: nfacctd $(per_dst "$WORK/count.json" packets | tr '\n' ' ')exactly"
+
+# --- 2b. Three namespaces as hosts, an agent each, 1 in 10 by count -------
+hosts_up
+nfacctd_start $PORT "$WORK/hosts.json"
+AGENTS=()
+for h in "${hosts[@]}"; do
+	bg_start host$h "listening on" "$XS" --netns ${XS_NS_B}h$h -i xfb$h \
+		--sample count -N 10 --ipfix 127.0.0.1:$PORT ||
+		fail "agent $h: $(cat "$BG_LOG")"
+	AGENTS+=("$BG_PID")
+done
+hosts_traffic 10
+for pid in "${AGENTS[@]}"; do
+	kill -INT "$pid"
+	wait "$pid" || fail "an agent exited $?"
+done
+sfacctd_stop
+[ "$(per_dst "$WORK/hosts.json" packets | tr '\n' ';')" = \
+	"203.0.113.1 3000;203.0.113.2 2000;203.0.113.3 1000;" ] ||
+	fail "three hosts at 1 in 10, renormalized: $(per_dst "$WORK/hosts.json" packets | tr '\n' ' ')"
+note "three hosts: nfacctd $(per_dst "$WORK/hosts.json" packets | tr '\n' ' ')exactly"
 
 # --- 3. --sample flow: a hash-based selector -------------------------------
 lo_start "$WORK/flow.pcap" $PORT2

@@ -240,3 +240,42 @@ refuse() {
 	[ ! -e "$WORK/no.pcap" ] || fail "'$*' left a file"
 	assert_detached
 }
+
+# hosts_up: three namespaces as hosts (${XS_NS_B}h1..h3), each joined to A
+# by a veth of its own (xfaN in A, xfbN in host N, MAC 02:58:53:00:f0:0N);
+# hosts=(1 2 3). Removed at exit.
+hosts_up() {
+	local h ns
+	hosts=(1 2 3)
+	for h in "${hosts[@]}"; do
+		ns=${XS_NS_B}h$h
+		ip netns add "$ns" || fail "cannot add namespace $ns"
+		EXTRA_NS+=("$ns")
+		ip link add xfa$h netns "$XS_NS_A" type veth peer name xfb$h netns "$ns" \
+			address 02:58:53:00:f0:0$h
+		xs_in "$XS_NS_A" sysctl -qw net.ipv6.conf.xfa$h.disable_ipv6=1
+		xs_in "$ns" sysctl -qw net.ipv6.conf.xfb$h.disable_ipv6=1
+		ip -n "$XS_NS_A" link set xfa$h up
+		ip -n "$ns" link set xfb$h up
+	done
+}
+# hosts_traffic FACTOR: 300, 200, 100 packets (times FACTOR) from A to
+# hosts 1, 2, 3 (addresses 203.0.113.1..3), at once; returns when each
+# host's program has run on all of them.
+hosts_traffic() {
+	local h n
+	for h in "${hosts[@]}"; do
+		n=$(((4 - h) * 100 * $1))
+		${SEND_CPU:+taskset -c "$SEND_CPU"} "$SEND" --netns "$XS_NS_A" -i xfa$h \
+			-d 02:58:53:00:f0:0$h -S "$XS_IP_A" -D 203.0.113.$h -n $n -r 20000 >/dev/null &
+	done
+	wait $(jobs -p | tail -3)
+	for h in "${hosts[@]}"; do
+		xdp_seen_in ${XS_NS_B}h$h xfb$h $(((4 - h) * 100 * $1))
+	done
+}
+# xdp_seen_in NS IFACE COUNT: until the program there has run on COUNT.
+xdp_seen_in() {
+	XS_NS_B=$1 wait_until 10 seen_at_least "$3" "$2" ||
+		fail "the program on $2 in $1 ran on $(XS_NS_B=$1 xdp_seen "$2") of $3"
+}
