@@ -12,7 +12,7 @@ quiet_pkgs=()
 if [ "${1:-}" = --test ]; then
 	shift
 	pkgs+=(tcpdump zstd lz4 libclang-rt-14-dev tcpreplay pmacct
-	       nfdump-sflow man-db groff-base postgresql
+	       nfdump nfdump-sflow man-db groff-base postgresql
 	       prometheus-node-exporter curl iputils-ping netcat-openbsd iperf3
 	       nftables)
 	# e2e/sshdump's remote host: an sshd of the test's own, in a namespace.
