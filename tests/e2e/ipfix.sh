@@ -15,6 +15,8 @@
 #     3,000/2,000/1,000 packets: nfacctd's sums per destination exact.
 #  3. --sample flow: exported, the selector report says hash-based with
 #     the seed and the selected range.
+#  3b. -Q inout: 10 echo requests received (direction 0, selector 1, the
+#     interface as input), 10 replies sent (1, selector 2, as output).
 #  4. nfdump's nfcapd reads the stream without an error.
 #  5. A collector that is down beside one that is up: the up one gets
 #     every report, the down one's refusals are counted (summary, stats).
@@ -169,6 +171,27 @@ ipf "$WORK/flow.pcap" cflow.selector_algorithm cflow.hash_initialiser_value \
 	awk -F'\t' '$1 != ""' | tail -1 >"$WORK/hash"
 [ "$(cat "$WORK/hash")" = "$(printf '6\t4660\t1073741823\t4294967295\t4')" ] ||
 	fail "flow selector report: $(cat "$WORK/hash")"
+
+# --- 3b. Both directions: pings in, replies out -----------------------------
+lo_start "$WORK/inout.pcap" $PORT2
+xs_start xs -Q inout --ipfix 127.0.0.1:$PORT2 icmp
+nsenter --net=/run/netns/"$XS_NS_A" ping -c 10 -i 0.05 -q "$XS_IP_B" >/dev/null || fail "ping"
+xs_done "inout"
+lo_stop
+IFB=$(ip -n "$XS_NS_B" -o link show dev "$XS_IF_B" | cut -d: -f1)
+# Per report: direction, selector, the side the interface is on, ICMP type
+# of the frame section.
+tshark -n -r "$WORK/inout.pcap" "${AS_IPFIX[@]}" -Y cflow.data_link_frame_section -T fields \
+	-e cflow.direction -e cflow.selector_id -e cflow.inputint -e cflow.outputint -e icmp.type \
+	-E occurrence=f 2>/dev/null >"$WORK/dirs"
+[ "$(tshark -n -r "$WORK/inout.pcap" "${AS_IPFIX[@]}" -Y cflow -T fields -e cflow.direction \
+	-e cflow.selector_id -e cflow.inputint -e cflow.outputint -e icmp.type 2>/dev/null |
+	awk -F'\t' '$5 != "" { n = split($1, d, ","); split($2, s, ","); split($3, i, ",")
+		split($4, o, ","); split($5, t, ",")
+		for (k = 1; k <= n; k++) print d[k], s[k], i[k], o[k], t[k] }' |
+	sort | uniq -c | awk '{ print $1, $2, $3, $4, $5, $6 }' | tr '\n' ';')" = \
+	"10 0 1 $IFB 0 8;10 1 2 0 $IFB 0;" ] ||
+	fail "directions: $(cat "$WORK/dirs")"
 
 # --- 4. nfdump's nfcapd: no sequence error, no bad packet ------------------
 mkdir -p "$WORK/nfd"

@@ -185,6 +185,8 @@ static void test_reports(uint32_t max)
 		return;
 	for (unsigned int i = 0; i < sizeof(frame); i++)
 		frame[i] = (uint8_t)i;
+	/* A long description: the selector's name cut to fit a message. */
+	memset(iface.descr, 'd', sizeof(iface.descr) - 1);
 	xs_ipfix_set_ifaces(x, &ifs);
 	xs_ipfix_announce(x);
 	do {	/* 256 bytes: the templates and reports take several */

@@ -197,10 +197,14 @@ static void put_name(struct xs_ipfix *x, unsigned int idx, unsigned int dir)
 	char name[600];
 	size_t n;
 
+	size_t room = x->cfg.max_message - IPFIX_HEADER - IPFIX_SET_HEADER - 8 - 3;
+
 	n = (size_t)snprintf(name, sizeof(name), "%s %s: %s", f->name,
 			     dir ? "out" : "in", f->descr);
 	if (n >= sizeof(name))
 		n = sizeof(name) - 1;
+	if (n > room)		/* cut to fit one message */
+		n = room;
 	opts_record(x, XS_IPFIX_T_NAME, 8 + ipfix_varlen_size(n));
 	ipfix_put64(&x->opts, xs_ipfix_selector_id(idx, dir));
 	ipfix_put_varlen(&x->opts, name, n);
