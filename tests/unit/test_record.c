@@ -174,7 +174,7 @@ static int consume_at(unsigned long cons, unsigned long prod)
 	size_t size;
 	int r;
 
-	ring_cons = view.cons = view.released = cons;
+	ring_cons = view.cons = view.released = view.prod = cons;
 	ring_prod = prod;
 	n_got = 0;
 	while ((r = xs_ring_peek(&view, &data, &size)) == XS_STREAM_RECORD) {
@@ -212,6 +212,17 @@ static void test_ring(void)
 	      xs_ring_peek(&view, &data, &size) == XS_STREAM_RECORD &&
 	      data == ring + 8 && size == 100 && view.cons == 0 && ring_cons == 0,
 	      "a peek moved the consumer");
+
+	/* The producer is read again once the reader reaches where it
+	 * was: a record committed meanwhile is found, none before. */
+	p = ring_rec(0, 100, 0, 0xaa);
+	consume_at(0, p);
+	ring_prod = ring_rec(p, 20, 0, 0xee);
+	CHECK(xs_ring_peek(&view, &data, &size) == XS_STREAM_RECORD &&
+	      size == 20 && view.cons == p, "a record committed later missed");
+	xs_ring_take(&view);
+	CHECK(xs_ring_peek(&view, &data, &size) == XS_STREAM_EMPTY &&
+	      ring_cons == ring_prod, "caught up: not published");
 
 	/* A record still being written stops the reader before it. */
 	ring_rec(p, 50, BPF_RINGBUF_BUSY_BIT, 0);

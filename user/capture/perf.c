@@ -28,6 +28,9 @@ struct perf {
 	const uint8_t *data;
 	uint64_t size;			/* a power of two */
 	uint64_t tail, next, released;
+	/* data_head as last read: read again only once tail reaches it (its
+	 * cache line is the kernel's to write on every event). */
+	uint64_t head;
 	uint8_t *scratch;		/* 64 KiB: an event's size is 16-bit */
 	const struct xs_reader_cfg *cfg;
 };
@@ -104,8 +107,11 @@ static bool perf_event(struct perf *p, const struct perf_event_header *ev,
 static int perf_peek(void *s, struct xs_packet *pkt)
 {
 	struct perf *p = s;
-	uint64_t head = __atomic_load_n(&p->hdr->data_head, __ATOMIC_ACQUIRE);
+	uint64_t head = p->head;
 
+	if (p->tail >= head)
+		head = p->head = __atomic_load_n(&p->hdr->data_head,
+						 __ATOMIC_ACQUIRE);
 	while (p->tail < head) {
 		const struct perf_event_header *ev = perf_event_at(p, head);
 
@@ -182,7 +188,7 @@ static int perf_open(struct perfs *g, unsigned int i)
 	    p->hdr->data_offset + p->size > len + sysconf(_SC_PAGESIZE))
 		return -EINVAL;
 	p->data = (const uint8_t *)base + p->hdr->data_offset;
-	p->tail = p->released = p->hdr->data_tail;
+	p->tail = p->released = p->head = p->hdr->data_tail;
 	p->cfg = &g->cfg;
 	p->scratch = malloc(1 << 16);
 	g->r.src[i] = (struct xs_stream_src){

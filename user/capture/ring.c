@@ -42,8 +42,10 @@ static void publish(struct xs_ring_view *r)
 
 int xs_ring_peek(struct xs_ring_view *r, const void **data, size_t *size)
 {
-	unsigned long prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
+	unsigned long prod = r->prod;
 
+	if (r->cons >= prod)
+		prod = r->prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
 	while (r->cons < prod) {
 		const uint32_t *hdr = (const void *)(r->data + (r->cons & r->mask));
 		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);

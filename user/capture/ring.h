@@ -15,6 +15,9 @@ struct xs_ring_view {
 	unsigned long cons;		/* read up to here */
 	unsigned long released;		/* *consumer as last written */
 	unsigned long next;		/* after the record peek gave */
+	/* *producer as last read: its cache line is the kernel's to write
+	 * on every record, so it is read again only once cons reaches it. */
+	unsigned long prod;
 };
 
 /*
