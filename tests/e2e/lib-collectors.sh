@@ -58,43 +58,34 @@ sfacctd_stop() {
 	[ "$(rcvbuf_errors)" = "$RCVBUF0" ] ||
 		fail "the collector's socket overflowed: $(($(rcvbuf_errors) - RCVBUF0)) datagrams dropped (Udp RcvbufErrors)"
 }
-# sfacctd_start PORT JSON: sfacctd renormalizing by each sample's rate,
-# its flows as JSON lines in the file JSON.
-sfacctd_start() {
-	cat >"$WORK/sfacctd.conf" <<EOC
+# pmacct_start DAEMON PORT JSON AGGREGATE: pmacct's sfacctd (sFlow) or
+# nfacctd (IPFIX) on 127.0.0.1:PORT, renormalizing by each sample's rate,
+# its flows aggregated by AGGREGATE as JSON lines in the file JSON.
+# sfacctd_start PORT JSON: sfacctd by addresses, ports, protocol and input
+# interface; nfacctd_start PORT JSON: nfacctd by addresses and protocol
+# (a packet report's selector gives its rate).
+pmacct_start() {
+	cat >"$WORK/$1.conf" <<EOC
 daemonize: false
-sfacctd_ip: 127.0.0.1
-sfacctd_port: $1
-sfacctd_renormalize: true
-sfacctd_pipe_size: 8388608
+${1}_ip: 127.0.0.1
+${1}_port: $2
+${1}_renormalize: true
+${1}_pipe_size: 8388608
 plugins: print
-aggregate: src_host, dst_host, src_port, dst_port, proto, in_iface
+aggregate: $4
 print_output: json
-print_output_file: $2
+print_output_file: $3
 print_output_file_append: true
 print_refresh_time: 1
 EOC
-	rm -f "$2"
-	sfacctd_run "$WORK/sfacctd.conf" "$1"
+	rm -f "$3"
+	sfacctd_run "$WORK/$1.conf" "$2" "$1"
 }
-# nfacctd_start PORT JSON: the same for IPFIX, with nfacctd: packet
-# reports renormalized by their selector's rate, flows per destination.
+sfacctd_start() {
+	pmacct_start sfacctd "$1" "$2" "src_host, dst_host, src_port, dst_port, proto, in_iface"
+}
 nfacctd_start() {
-	cat >"$WORK/nfacctd.conf" <<EOC
-daemonize: false
-nfacctd_ip: 127.0.0.1
-nfacctd_port: $1
-nfacctd_renormalize: true
-nfacctd_pipe_size: 8388608
-plugins: print
-aggregate: src_host, dst_host, proto
-print_output: json
-print_output_file: $2
-print_output_file_append: true
-print_refresh_time: 1
-EOC
-	rm -f "$2"
-	sfacctd_run "$WORK/nfacctd.conf" "$1" nfacctd
+	pmacct_start nfacctd "$1" "$2" "src_host, dst_host, proto"
 }
 # json_sum FILE KEY: the sum of a numeric key over sfacctd's JSON lines.
 json_sum() {

@@ -28,6 +28,17 @@ both() {
 	xs_wait_seen 1000
 	xs_wait_seen 1000 "$XS_IF_B2"
 }
+# rates_run NAME RATES WANT0 WANT1: -N RATES with --sample count over both
+# pairs into a pcapng file; xsb0 must hold WANT0 packets marked with its
+# rate ("1/1 1000"), xsb1 WANT1.
+rates_run() {
+	xs_start xs -i "$XS_IF_B2" -N "$2" --sample count -w "$WORK/$1.pcapng"
+	both
+	xs_done "$1"
+	printf '%s sample %s\n%s sample %s\n' "$XS_IF_B" "$3" "$XS_IF_B2" "$4" >"$WORK/want"
+	per_iface "$WORK/$1.pcapng" >"$WORK/got"
+	diff "$WORK/want" "$WORK/got" >/dev/null || fail "$1: $(cat "$WORK/got")"
+}
 # per_iface FILE: "IFACE COMMENT COUNT" lines.
 per_iface() {
 	tshark -r "$1" -T fields -e frame.interface_name -e frame.comment 2>/dev/null |
@@ -58,21 +69,11 @@ done
 note "xsb0 1 in 1, xsb1 1 in 10: 1000 + 100 in the file, sfacctd 1000 each"
 
 # --- 3. a default and patterns ---------------------------------------------
-xs_start xs -i "$XS_IF_B2" -N "10,xsb0=1,xsb*=5" --sample count -w "$WORK/dflt.pcapng"
-both
-xs_done "default and patterns"
-printf '%s sample 1/1 1000\n%s sample 1/5 200\n' "$XS_IF_B" "$XS_IF_B2" >"$WORK/want"
-per_iface "$WORK/dflt.pcapng" >"$WORK/got"
-diff "$WORK/want" "$WORK/got" >/dev/null || fail "default and patterns: $(cat "$WORK/got")"
+rates_run default-and-patterns "10,xsb0=1,xsb*=5" "1/1 1000" "1/5 200"
 
 # --- 3b. by link speed: a veth says 10 Gb/s (ethtool; e2e/sflow's counter
 # samples check it) --------------------------------------------------------
-xs_start xs -i "$XS_IF_B2" -N "$XS_IF_B=1,2/Gbps" --sample count -w "$WORK/speed.pcapng"
-both
-xs_done "by link speed"
-printf '%s sample 1/1 1000\n%s sample 1/20 50\n' "$XS_IF_B" "$XS_IF_B2" >"$WORK/want"
-per_iface "$WORK/speed.pcapng" >"$WORK/got"
-diff "$WORK/want" "$WORK/got" >/dev/null || fail "by link speed: $(cat "$WORK/got")"
+rates_run by-link-speed "$XS_IF_B=1,2/Gbps" "1/1 1000" "1/20 50"
 grep -q "listening on $XS_IF_B2 (.*, 1/20," "$XS_ERR" &&
 	grep -q "^1050 packets sampled (1 in $XS_IF_B=1,2/Gbps)$" "$XS_ERR" ||
 	fail "by link speed, listening lines or summary: $(cat "$XS_ERR")"
