@@ -192,6 +192,8 @@ tshark -n -r "$WORK/inout.pcap" "${AS_IPFIX[@]}" -Y cflow.data_link_frame_sectio
 	sort | uniq -c | awk '{ print $1, $2, $3, $4, $5, $6 }' | tr '\n' ';')" = \
 	"10 0 1 $IFB 0 8;10 1 2 0 $IFB 0;" ] ||
 	fail "directions: $(cat "$WORK/dirs")"
+ipf "$WORK/inout.pcap" cflow.selector_name | grep -q "^$XS_IF_B in: .*; filter 'icmp'" ||
+	fail "selector names: $(ipf "$WORK/inout.pcap" cflow.selector_name | sort -u)"
 
 # --- 4. nfdump's nfcapd: no sequence error, no bad packet ------------------
 mkdir -p "$WORK/nfd"

@@ -190,7 +190,8 @@ static void put_selector(struct xs_ipfix *x, unsigned int idx,
 	x->sel[2 * idx + dir].rate = rate;
 }
 
-/* The selector's name: the interface and direction, how it samples. */
+/* The selector's name: the interface and direction, how it samples, and
+ * the filter whose packets it samples. */
 static void put_name(struct xs_ipfix *x, unsigned int idx, unsigned int dir)
 {
 	const struct xs_iface *f = &x->ifs->at[idx];
@@ -199,8 +200,11 @@ static void put_name(struct xs_ipfix *x, unsigned int idx, unsigned int dir)
 
 	size_t room = x->cfg.max_message - IPFIX_HEADER - IPFIX_SET_HEADER - 8 - 3;
 
-	n = (size_t)snprintf(name, sizeof(name), "%s %s: %s", f->name,
-			     dir ? "out" : "in", f->descr);
+	n = (size_t)snprintf(name, sizeof(name), "%s %s: %s%s%s%s", f->name,
+			     dir ? "out" : "in", f->descr,
+			     x->cfg.filter ? "; filter '" : "",
+			     x->cfg.filter ? x->cfg.filter : "",
+			     x->cfg.filter ? "'" : "");
 	if (n >= sizeof(name))
 		n = sizeof(name) - 1;
 	if (n > room)		/* cut to fit one message */
