@@ -111,6 +111,7 @@ static struct xs_ipfix *open_to(int *fd, uint32_t mode, uint32_t max)
 {
 	struct xs_ipfix_cfg cfg = {
 		.max_message = max, .sample_mode = mode, .seed = 0x1234,
+		.dirs = XS_DIRS_INOUT,
 	};
 	struct xs_ipfix *x = NULL;
 

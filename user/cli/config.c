@@ -123,6 +123,7 @@ static int ipfix_cfg(const struct xs_options *o, struct xs_config *cfg)
 		c->sample_mode = cfg->prog.sample_mode;
 		c->seed = cfg->prog.seed;
 		c->adaptive = o->adaptive;
+		c->dirs = o->dirs;
 		c->filter = cfg->filter_expr;
 	}
 	cfg->n_ipfix = o->n_ipfix;

@@ -133,17 +133,15 @@ static void opts_record(struct xs_ipfix *x, uint16_t id, size_t n)
 	x->opts.records++;
 }
 
-/* What a selector saw: observed, selected, lost, by its direction. */
-static void selector_counts(const struct xs_ipfix *x, unsigned int idx,
-			    unsigned int dir, uint64_t v[3])
+/* Interface idx's counters so far (zero when they cannot be read). */
+static struct xs_iface_counters counters_of(const struct xs_ipfix *x,
+					    unsigned int idx)
 {
 	struct xs_iface_counters c = { 0 };
 
 	if (x->ifs->counters)
 		x->ifs->counters(x->ifs->ctx, idx, &c);
-	v[0] = dir ? c.out_matched : c.matched - c.out_matched;
-	v[1] = dir ? c.out_sampled : c.sampled - c.out_sampled;
-	v[2] = dir ? c.out_lost : c.lost - c.out_lost;
+	return c;
 }
 
 /* How the selector chooses: algorithm, rate, and the hash's range. */
@@ -171,19 +169,21 @@ static void put_method(struct xs_ipfix *x, uint32_t rate)
 	}
 }
 
+/* Its report, from the interface's counters c: what this direction
+ * observed, selected and lost. */
 static void put_selector(struct xs_ipfix *x, unsigned int idx,
-			 unsigned int dir, uint32_t rate)
+			 unsigned int dir, uint32_t rate,
+			 const struct xs_iface_counters *c)
 {
 	const struct xs_iface *f = &x->ifs->at[idx];
 	struct ipfix_msg *m = &x->opts;
-	uint64_t v[3];
 
-	selector_counts(x, idx, dir, v);
 	opts_record(x, XS_IPFIX_T_SELECTOR, ipfix_selector_size(&x->shape));
 	ipfix_put64(m, xs_ipfix_selector_id(idx, dir));
 	put_method(x, rate);
-	for (int i = 0; i < 3; i++)
-		ipfix_put64(m, v[i]);
+	ipfix_put64(m, dir ? c->out_matched : c->matched - c->out_matched);
+	ipfix_put64(m, dir ? c->out_sampled : c->sampled - c->out_sampled);
+	ipfix_put64(m, dir ? c->out_lost : c->lost - c->out_lost);
 	ipfix_put32(m, dir ? 0 : f->ifindex);
 	ipfix_put32(m, dir ? f->ifindex : 0);
 	ipfix_put8(m, (uint8_t)dir);
@@ -214,16 +214,11 @@ static void put_name(struct xs_ipfix *x, unsigned int idx, unsigned int dir)
 	ipfix_put_varlen(&x->opts, name, n);
 }
 
-static void put_exporter(struct xs_ipfix *x)
+/* The exporter's counters; lost: the capture's losses, every selector's. */
+static void put_exporter(struct xs_ipfix *x, uint64_t lost)
 {
 	struct ipfix_msg *m = &x->opts;
-	uint64_t lost = 0, v[3];
 
-	for (unsigned int i = 0; x->ifs && i < x->ifs->n; i++)
-		for (unsigned int d = 0; d < XS_DIRS; d++) {
-			selector_counts(x, i, d, v);
-			lost += v[2];
-		}
 	opts_record(x, XS_IPFIX_T_EXPORTER, 4 + 4 * 8);
 	ipfix_put32(m, (uint32_t)getpid());
 	ipfix_put64(m, x->st.messages);
@@ -241,23 +236,28 @@ static uint32_t rate_of(const struct xs_ipfix *x, unsigned int idx,
 	return r ? r : 1;
 }
 
-/* Every selector's report (names: its name), in one set. */
-static void put_selectors(struct xs_ipfix *x, bool names)
+/*
+ * Every selector's report in one set, then their names in another (the
+ * interfaces' counters read once): the capture's losses over them all.
+ */
+static uint64_t put_selectors(struct xs_ipfix *x)
 {
-	for (unsigned int i = 0; x->ifs && i < x->ifs->n; i++) {
-		struct xs_iface_counters c = { .dirs = XS_DIRS_IN };
+	unsigned int dirs = x->cfg.dirs;
+	uint64_t lost = 0;
 
-		if (x->ifs->counters)
-			x->ifs->counters(x->ifs->ctx, i, &c);
-		for (unsigned int d = 0; d < XS_DIRS; d++) {
-			if (!xs_dirs_has(c.dirs, d))
-				continue;
-			if (names)
-				put_name(x, i, d);
-			else
-				put_selector(x, i, d, rate_of(x, i, d));
-		}
+	for (unsigned int i = 0; x->ifs && i < x->ifs->n; i++) {
+		struct xs_iface_counters c = counters_of(x, i);
+
+		lost += c.lost;
+		for (unsigned int d = 0; d < XS_DIRS; d++)
+			if (xs_dirs_has(dirs, d))
+				put_selector(x, i, d, rate_of(x, i, d), &c);
 	}
+	for (unsigned int i = 0; x->ifs && i < x->ifs->n; i++)
+		for (unsigned int d = 0; d < XS_DIRS; d++)
+			if (xs_dirs_has(dirs, d))
+				put_name(x, i, d);
+	return lost;
 }
 
 void xs_ipfix_announce(struct xs_ipfix *x)
@@ -265,9 +265,7 @@ void xs_ipfix_announce(struct xs_ipfix *x)
 	send_msg(x, &x->data);	/* the reports so far, under the last rates */
 	send_msg(x, &x->opts);
 	ipfix_put_templates(&x->opts, &x->shape);
-	put_selectors(x, false);
-	put_selectors(x, true);
-	put_exporter(x);
+	put_exporter(x, put_selectors(x));
 	send_msg(x, &x->opts);
 	x->next_refresh_ns = xs_mono_ns() + XS_IPFIX_REFRESH_SECS * NS;
 }
@@ -276,8 +274,10 @@ void xs_ipfix_announce(struct xs_ipfix *x)
 static void selector_news(struct xs_ipfix *x, unsigned int idx,
 			  unsigned int dir, uint32_t rate)
 {
+	struct xs_iface_counters c = counters_of(x, idx);
+
 	send_msg(x, &x->data);
-	put_selector(x, idx, dir, rate);
+	put_selector(x, idx, dir, rate, &c);
 	put_name(x, idx, dir);
 	send_msg(x, &x->opts);
 }

@@ -42,6 +42,7 @@ struct xs_ipfix_cfg {
 	uint32_t sample_mode;	/* enum xs_sample_mode */
 	uint64_t seed;		/* flow, packet: the hash's key */
 	bool adaptive;		/* -N auto */
+	uint32_t dirs;		/* XS_DIRS_*: -Q, a selector per direction */
 	const char *filter;	/* the expression before sampling, or NULL */
 };
 
