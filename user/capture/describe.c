@@ -109,7 +109,7 @@ static void describe_where(const struct xs_iface *f, char *buf, size_t len)
 void xs_programs_describe(const struct xs_programs *p, unsigned int i,
 			  struct xs_iface *f)
 {
-	f->rate = xs_programs_rate(p, i);
+	f->rate = xs_loader_rate(p->l[i]);
 	describe(p, i, f->descr, sizeof(f->descr));
 	describe_wire(p, i, f);
 	describe_where(f, f->descr, sizeof(f->descr));

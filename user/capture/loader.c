@@ -229,6 +229,11 @@ int xs_loader_stats_fd(const struct xs_loader *l)
 	return bpf_map__fd(l->skel->maps.xs_stats);
 }
 
+uint32_t xs_loader_rate(const struct xs_loader *l)
+{
+	return l->skel->rodata->sample_rate;
+}
+
 void xs_loader_free(struct xs_loader *l)
 {
 	sampler__destroy(l->skel);

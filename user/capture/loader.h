@@ -117,6 +117,8 @@ int xs_loader_prog_fd(const struct xs_loader *l);
 /* The tc egress program (-Q out, inout), once loaded; else -errno. */
 int xs_loader_egress_fd(const struct xs_loader *l);
 int xs_loader_stats_fd(const struct xs_loader *l);
+/* The rate the program was loaded with (-N auto: the one it starts at). */
+uint32_t xs_loader_rate(const struct xs_loader *l);
 
 /* The XDP program's attach mode, as xs_xdp_mode_name says it. */
 const char *xs_loader_xdp_mode(const struct xs_loader *l);
