@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "user/base/log.h"
-#include <sys/socket.h>
 #include "user/base/collector.h"
 
 /* Split COLLECTOR[:PORT]; [v6]:port, or a bare IPv6 address. */
