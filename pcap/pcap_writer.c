@@ -4,6 +4,8 @@
  * interface's link type, no drop counts, no comments, no statistics.
  */
 #include <errno.h>
+#include <stdint.h>
+#include <string.h>
 #include <pcap/pcap.h>
 
 #include "pcap/format.h"
@@ -29,24 +31,48 @@ static int pcap_header(struct xs_stream *s, const struct xs_file_info *fi)
 	return xs_stream_account(s, PCAP_FILE_HDR, false);
 }
 
+/* A record's header as pcap_dump writes it at nanosecond precision. */
+struct rec_hdr {
+	uint32_t sec, nsec, caplen, len;
+};
+
 static int pcap_packet(struct xs_stream *s, unsigned int idx,
 		       const struct xs_packet *pkt, uint64_t drops,
 		       const char *comment)
 {
-	struct pcap_pkthdr h;
+	struct rec_hdr r = {
+		(uint32_t)(pkt->ts_ns / 1000000000ULL),
+		(uint32_t)(pkt->ts_ns % 1000000000ULL), pkt->cap_len,
+		pkt->wire_len,
+	};
+	size_t n = PCAP_PKT_HDR + pkt->cap_len;
 	int err = xs_stream_failed(s, true);
+	struct pcap_pkthdr h;
+	uint8_t *room;
 
 	(void)idx, (void)drops, (void)comment;
 	if (err)
 		return err;
-	/* With nanosecond precision libpcap stores tv_usec as nanoseconds. */
-	h.ts.tv_sec = pkt->ts_ns / 1000000000ULL;
-	h.ts.tv_usec = pkt->ts_ns % 1000000000ULL;
-	h.caplen = pkt->cap_len;
-	h.len = pkt->wire_len;
+	/* In place in the stream's buffer when it has room, else libpcap's
+	 * pcap_dump (which stores tv_usec as nanoseconds at this precision):
+	 * the same bytes either way. */
+	room = xs_stream_room(s, n);
+	if (room) {
+		memcpy(room, &r, sizeof(r));
+		memcpy(room + sizeof(r), pkt->data, pkt->cap_len);
+		xs_stream_put(s, n);
+		return xs_stream_account(s, n, true);
+	}
+	h.ts.tv_sec = r.sec;
+	h.ts.tv_usec = r.nsec;
+	h.caplen = r.caplen;
+	h.len = r.len;
 	pcap_dump((u_char *)xs_stream_file(s), &h, pkt->data);
-	return xs_stream_account(s, PCAP_PKT_HDR + pkt->cap_len, true);
+	return xs_stream_account(s, n, true);
 }
+
+_Static_assert(sizeof(struct rec_hdr) == PCAP_PKT_HDR,
+	       "a classic pcap record header is 16 bytes");
 
 const struct xs_format_ops xs_pcap_format = {
 	.header = pcap_header,

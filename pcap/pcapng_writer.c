@@ -61,8 +61,10 @@ struct opts {
 	uint8_t o##_buf[bytes];				\
 	struct opts o = { o##_buf, sizeof(o##_buf), 0 }
 
-static void opt_add(struct opts *o, uint16_t code, const void *val,
-		    size_t len)
+/* Inlined: each packet's options have constant sizes, which the
+ * copies and the padding fold into plain stores. */
+static inline __attribute__((always_inline)) void
+opt_add(struct opts *o, uint16_t code, const void *val, size_t len)
 {
 	uint16_t hdr[2] = { code, (uint16_t)len };
 
@@ -100,9 +102,28 @@ static void opt_end(struct opts *o)
 	o->len += 4;
 }
 
+/* The block's pieces, one after the other at p (its room in the stream). */
+static void block_at(uint8_t *p, const uint32_t hdr[2], const void *body,
+		     size_t body_len, const void *data, size_t data_len,
+		     const struct opts *o)
+{
+	memcpy(p, hdr, 8);
+	memcpy(p + 8, body, body_len);
+	p += 8 + body_len;
+	if (data_len) {
+		/* The padding zeroed by one store the data then overwrites. */
+		memset(p + pad4(data_len) - 4, 0, 4);
+		memcpy(p, data, data_len);
+		p += pad4(data_len);
+	}
+	memcpy(p, o->buf, o->len);
+	memcpy(p + o->len, &hdr[1], 4);
+}
+
 /*
  * One block: type, total length, the fixed body, the data (padded), the
- * options, total length again; accounted to the stream as one piece.
+ * options, total length again; built in the stream's buffer where it has
+ * room, else written piece by piece; accounted to the stream as one piece.
  */
 static int block(struct xs_stream *s, uint32_t type, const void *body,
 		 size_t body_len, const void *data, size_t data_len,
@@ -113,9 +134,16 @@ static int block(struct xs_stream *s, uint32_t type, const void *body,
 	uint32_t hdr[2] = { type, total };
 	FILE *f = xs_stream_file(s);
 	int err = xs_stream_failed(s, packet);
+	uint8_t *room;
 
 	if (err)
 		return err;
+	room = xs_stream_room(s, total);
+	if (room) {
+		block_at(room, hdr, body, body_len, data, data_len, o);
+		xs_stream_put(s, total);
+		return xs_stream_account(s, total, packet);
+	}
 	fwrite(hdr, sizeof(hdr), 1, f);
 	fwrite(body, body_len, 1, f);
 	if (data_len) {

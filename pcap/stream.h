@@ -31,6 +31,14 @@ struct xs_stream *xs_stream_new(int fd);
 int xs_stream_compress(struct xs_stream *s, const struct xs_compress *c);
 FILE *xs_stream_file(struct xs_stream *s);
 /*
+ * Where a block of n bytes can be built in place in the stream's buffer,
+ * or NULL when the buffer has no such room (the writer then fwrite()s the
+ * block to xs_stream_file, which makes room). xs_stream_put hands over the
+ * n bytes built there; then xs_stream_account, as after an fwrite.
+ */
+void *xs_stream_room(struct xs_stream *s, size_t n);
+void xs_stream_put(struct xs_stream *s, size_t n);
+/*
  * A write blocked on a reader that does not read gives up (-EINTR, sticky)
  * once a signal interrupts it and *stop is set; else it waits on.
  */

@@ -63,7 +63,13 @@ static struct xs_output_cfg cfg(const char *p, enum xs_format f,
 	return c;
 }
 
-/* Write lens[] alternating over the interfaces; read back, compare. */
+/*
+ * Write lens[] in turn, alternating over the interfaces, read back,
+ * compare. Enough packets to fill the stream's buffer several times: a
+ * block is built in place in it, or written through stdio where the
+ * buffer has no room left (pcap/stream.c); both must read back the same.
+ */
+#define RT_PACKETS 6000
 static void roundtrip(enum xs_format f, unsigned int n_ifaces)
 {
 	static const uint32_t lens[] = { 60, 128, 1514, 9000 };
@@ -82,11 +88,11 @@ static void roundtrip(enum xs_format f, unsigned int n_ifaces)
 	c = cfg(path, f, n_ifaces);
 	CHECK_EQ(xs_output_open(&o, &c), 0, "open");
 	CHECK_EQ(ops->start(o, &ifs), 0, "start");
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < RT_PACKETS; i++) {
 		struct xs_packet pkt = {
 			.ts_ns = 1700000000123456789ULL + i,
-			.wire_len = lens[i],
-			.cap_len = lens[i] < 128 ? lens[i] : 128,
+			.wire_len = lens[i % 4],
+			.cap_len = lens[i % 4] < 128 ? lens[i % 4] : 128,
 			.iface = i % n_ifaces,
 			.rate = 10, .data = b,
 		};
@@ -95,7 +101,7 @@ static void roundtrip(enum xs_format f, unsigned int n_ifaces)
 		      i);
 	}
 	CHECK_EQ(close_sink(o, &wc), 0, "close");
-	CHECK(wc.delivered == 4 && wc.errors == 0, "counts %llu/%llu",
+	CHECK(wc.delivered == RT_PACKETS && wc.errors == 0, "counts %llu/%llu",
 	      (unsigned long long)wc.delivered, (unsigned long long)wc.errors);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
 	      "mode %o, want 0600", st.st_mode & 0777);
@@ -110,10 +116,10 @@ static void roundtrip(enum xs_format f, unsigned int n_ifaces)
 	      pcap_snapshot(p) == 128, "linktype %d/snaplen",
 	      pcap_datalink(p));
 	for (i = 0; pcap_next_ex(p, &h, &data) == 1; i++) {
-		uint32_t cap = lens[i] < 128 ? lens[i] : 128;
+		uint32_t cap = lens[i % 4] < 128 ? lens[i % 4] : 128;
 
 		fill(want, sizeof(want), i);
-		CHECK(h->len == lens[i] && h->caplen == cap,
+		CHECK(h->len == lens[i % 4] && h->caplen == cap,
 		      "packet %d len %u caplen %u", i, h->len, h->caplen);
 		CHECK(h->ts.tv_sec == 1700000000 &&
 		      h->ts.tv_usec == 123456789 + i,
@@ -121,7 +127,8 @@ static void roundtrip(enum xs_format f, unsigned int n_ifaces)
 		      (long)h->ts.tv_sec, (long)h->ts.tv_usec);
 		CHECK(!memcmp(data, want, cap), "packet %d bytes", i);
 	}
-	CHECK(i == 4, "read back %d packets, want 4: %s", i, pcap_geterr(p));
+	CHECK(i == RT_PACKETS, "read back %d packets, want %d: %s", i,
+	      RT_PACKETS, pcap_geterr(p));
 	pcap_close(p);
 	unlink(path);
 }
