@@ -74,7 +74,7 @@ END {
 	}
 	for (i = 1; i <= m; i++)
 		if (o[i] !~ /^filter-/ && o[i] !~ /^cpus/ && o[i] !~ /^sample-/ &&
-		    o[i] !~ /^(tc-pass|egress-|merge-|vlan-|omit-)/)
+		    o[i] !~ /^(tc-pass|egress-|merge-|vlan-|omit-|live-)/)
 			printf "| %s | %d | %+d |\n", o[i], med[o[i]], med[o[i]] - med["XDP_PASS"]
 	printf "\n--sample flow and packet at N=100 (the flow key or the label hashed on\n"
 	printf "every packet)\n"
@@ -143,6 +143,16 @@ END {
 			med["xdpsample-ringbuf-N1"] - med["omit-" om[i] "-ringbuf-N1"]
 	printf "| (the rest: the decision, counters, the ring'"'"'s lookup, over XDP_PASS) | %d | %+d |\n", \
 		med["omit-8-ringbuf-N1"], med["omit-8-ringbuf-N1"] - med["XDP_PASS"]
+	printf "\nThe sampled path as it runs live (xs-progcost -r): the default 4 MiB\n"
+	printf "ring per CPU drained from the other CPU while the program fills it, so\n"
+	printf "each record lands in memory that reader read one lap before; the\n"
+	printf "tables above use a ring no one reads, whose memory no one has touched:\n\n"
+	printf "| N=1 | ns / packet | over XDP_PASS |\n|---|---|---|\n"
+	split("ringbuf-N1 perf-N1 ringbuf-N1-1MiB ringbuf-N1-16MiB ringbuf-N1-64MiB omit-1-ringbuf-N1 omit-2-ringbuf-N1 omit-8-ringbuf-N1", lk, " ")
+	split("ringbuf, 4 MiB|perf, 4 MiB|ringbuf, a 1 MiB ring|ringbuf, a 16 MiB ring|ringbuf, a 64 MiB ring|ringbuf, 4 MiB, without the timestamp|ringbuf, 4 MiB, without the packet copy|ringbuf, 4 MiB, without the record", ln, "|")
+	for (i = 1; i <= 8; i++)
+		printf "| %s | %d | %+d |\n", ln[i], med["live-" lk[i]], \
+			med["live-" lk[i]] - med["XDP_PASS"]
 	printf "\nScaling: the program'"'"'s cost per packet against N (--sample random,\n"
 	printf "ringbuf, the rows above), over XDP_PASS; and the merge'"'"'s per record\n"
 	printf "against the CPUs'"'"' streams (bench/scaling.png plots both):\n\n"

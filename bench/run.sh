@@ -358,6 +358,21 @@ for ((run = 1; run <= RUNS; run++)); do
 		progcost "xdpsample-ringbuf-N1" xdpsample ringbuf 1 1000000
 		progcost "omit-$o-ringbuf-N1" -o $o xdpsample ringbuf 1 1000000
 	done
+	# The sampled path as it runs live (xs-progcost -r): a reader on the
+	# other CPU drains the default 4 MiB ring as the program fills it; the
+	# ring's size, which sets how long ago that reader last read the
+	# memory a record lands in; and steps left out, as above.
+	for i in 1 2 3; do
+		for t in ringbuf perf; do
+			progcost "live-$t-N1" -r xdpsample $t 1 1000000
+		done
+		for b in 1 16 64; do
+			progcost "live-ringbuf-N1-${b}MiB" -r -b $b xdpsample ringbuf 1 1000000
+		done
+		for o in 1 2 8; do
+			progcost "live-omit-$o-ringbuf-N1" -o $o -r xdpsample ringbuf 1 1000000
+		done
+	done
 	# The same program run on 1 CPU, and on 2 at once (as a two-queue
 	# NIC runs it): a per-CPU ring keeps the cost flat.
 	for t in ringbuf perf; do

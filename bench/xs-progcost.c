@@ -4,7 +4,7 @@
  * over REPEAT runs on a 64-byte frame:
  *
  *   xs-progcost [-j CPUS] pass FILE.bpf.o [REPEAT]      a baseline that does nothing
- *   xs-progcost [-j CPUS] [-m MODE] [-d out] [-o MASK] [-t] [-z BYTES] xdpsample ringbuf|perf RATE [REPEAT [FILTER]]
+ *   xs-progcost [-j CPUS] [-m MODE] [-d out] [-o MASK] [-t] [-z BYTES] [-r [-b MIB]] xdpsample ringbuf|perf RATE [REPEAT [FILTER]]
  *
  * -j CPUS: the same program run at once from CPUS threads, each pinned to
  * its own CPU (0, 1, ...), as a multi-queue NIC runs it; the figure is the
@@ -23,7 +23,13 @@
  * The frame is IPv4/UDP to port 5678. With FILTER (a tcpdump expression)
  * the filter is spliced in, so the figure includes its cost.
  * For xdpsample the transport is opened with room for every record, so the
- * figure is the cost of sampling and copying, not of a full buffer.
+ * figure is the cost of sampling and copying, not of a full buffer; every
+ * record then lands in memory no one has touched since it was allocated.
+ * -r: as it runs live instead: the default 4 MiB buffer per CPU (-b: MIB
+ * MiB), drained while the program runs by a reader thread on the next CPU
+ * (the records are checked and dropped), so the producer writes into
+ * memory a reader on another core has just read. Records the reader was
+ * too slow for are said on stderr. Options go in the order shown.
  * Prints the mean nanoseconds per packet.
  */
 #define _GNU_SOURCE
@@ -32,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -54,6 +61,9 @@ static bool egress;	/* -d out */
 static bool tagged;	/* -t */
 static uint32_t omit;	/* -o: XS_OMIT_* */
 static unsigned int frame_len = 64;	/* -z */
+static bool live_reader;	/* -r */
+static unsigned int live_mib = 4;	/* -b */
+static volatile int reader_stop;
 static pthread_barrier_t start;
 
 struct job {
@@ -122,6 +132,43 @@ static void discard(void *ctx, const struct xs_packet *pkt)
 	(void)pkt;
 }
 
+/* -r: drain the buffers while the program runs, from the next CPU. */
+static void *reader(void *arg)
+{
+	struct xs_drain *d = arg;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(n_cpus % (unsigned int)sysconf(_SC_NPROCESSORS_ONLN), &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	while (!reader_stop)
+		xs_drain_poll(d, 1);
+	xs_drain_poll(d, 0);
+	return NULL;
+}
+
+static int sampler_run(struct xs_loader *l, struct xs_drain *d,
+		       unsigned int rate, unsigned int repeat)
+{
+	pthread_t t;
+	uint64_t got, want = (uint64_t)repeat * n_cpus / (rate ? rate : 1);
+	int err;
+
+	if (!live_reader)
+		return run(egress ? xs_loader_egress_fd(l) :
+				    xs_loader_prog_fd(l), repeat);
+	pthread_create(&t, NULL, reader, d);
+	err = run(egress ? xs_loader_egress_fd(l) : xs_loader_prog_fd(l),
+		  repeat);
+	reader_stop = 1;
+	pthread_join(t, NULL);
+	got = xs_drain_stats(d)->received;
+	if (!err && !omit && got < want * 99 / 100)
+		fprintf(stderr, "xs-progcost: the reader kept %llu records of about %llu\n",
+			(unsigned long long)got, (unsigned long long)want);
+	return err;
+}
+
 static int sampler(const char *transport, unsigned int rate,
 		   unsigned int repeat, const char *expr)
 {
@@ -132,7 +179,7 @@ static int sampler(const char *transport, unsigned int rate,
 		.dirs = egress ? XS_DIRS_OUT : XS_DIRS_IN,
 		.transport = strcmp(transport, "perf") ? XS_TRANSPORT_RINGBUF :
 							 XS_TRANSPORT_PERF,
-		.buffer_bytes = 256 << 20,
+		.buffer_bytes = (live_reader ? live_mib : 256) << 20,
 	};
 	struct xs_drain_cfg dc;
 	struct xs_loader *l;
@@ -151,8 +198,7 @@ static int sampler(const char *transport, unsigned int rate,
 		fprintf(stderr, "xs-progcost: cannot load the sampler\n");
 		return 1;
 	}
-	return run(egress ? xs_loader_egress_fd(l) : xs_loader_prog_fd(l),
-		   repeat);
+	return sampler_run(l, d, rate, repeat);
 }
 
 int main(int argc, char **argv)
@@ -201,6 +247,21 @@ int main(int argc, char **argv)
 		frame[17] = (uint8_t)(frame_len - 14);
 		frame[38] = (uint8_t)((frame_len - 34) >> 8);
 		frame[39] = (uint8_t)(frame_len - 34);
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc > 1 && !strcmp(argv[1], "-r")) {
+		live_reader = true;
+		argc--;
+		argv++;
+	}
+	if (live_reader && argc > 2 && !strcmp(argv[1], "-b")) {
+		live_mib = (unsigned int)atoi(argv[2]);
+		if (live_mib < 1 || live_mib > 1024 ||
+		    (live_mib & (live_mib - 1))) {
+			fprintf(stderr, "xs-progcost: -b takes a power of two, 1..1024\n");
+			return 2;
+		}
 		argc -= 2;
 		argv += 2;
 	}
