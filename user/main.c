@@ -75,6 +75,8 @@ static int prepare(struct run *r)
 	    (err = xs_drain_create(&r->drain, &r->cfg.drain, xs_sinks_packet,
 				   &r->sinks)))
 		return err;
+	r->cfg.prog.staged = c->drain.stage_fd >= 0;
+	r->cfg.prog.stage_fd = c->drain.stage_fd;
 	return xs_programs_open(&r->progs, &r->ifs, &c->prog, c->filter_expr,
 				c->drain.map_fd, &r->bad_input);
 }
@@ -155,6 +157,10 @@ static void finish(struct run *r)
 	} else {
 		xs_programs_detach(&r->progs);
 	}
+	/* What the CPUs' stages hold comes to the rings within their timer's
+	 * period; then what the rings hold. */
+	if (xs_drain_settle(r->drain, 1000))
+		pr_err("some samples did not leave the kernel's stages in time");
 	xs_drain_poll(r->drain, 0);
 	/* Nothing more will come: what the merge holds goes, in order. */
 	xs_drain_flush(r->drain);
@@ -181,6 +187,8 @@ static void cleanup(struct run *r)
 	xs_programs_close(&r->progs);
 	if (r->cfg.drain.map_fd > 0)
 		close(r->cfg.drain.map_fd);
+	if (r->cfg.drain.stage_fd > 0)
+		close(r->cfg.drain.stage_fd);
 	xs_ifaces_free(&r->ifs);
 	xs_netns_close();
 }
@@ -222,7 +230,7 @@ static int sample(struct run *r)
 
 int main(int argc, char **argv)
 {
-	struct run r = { .cfg.drain.map_fd = -1 };
+	struct run r = { .cfg.drain.map_fd = -1, .cfg.drain.stage_fd = -1 };
 	int err;
 
 	/* Called by Wireshark (extcap): a query is answered, a capture runs. */

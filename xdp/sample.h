@@ -101,8 +101,40 @@ _Static_assert(sizeof(struct xs_record) == 64, "xs_record layout changed");
 #define XS_REC_VLAN		0x2	/* a tag the NIC had stripped, put back */
 #define XS_REC_HWTS		0x4	/* hw_tstamp_ns holds the NIC's time */
 #define XS_REC_LABEL		0x8	/* label holds the packet's label */
+/* Ring buffer only: another record follows this one in the same ring
+ * record (a stage's batch, below). */
+#define XS_REC_MORE		0x10
 #define XS_REC_FLAGS		(XS_REC_EGRESS | XS_REC_VLAN | XS_REC_HWTS | \
-				 XS_REC_LABEL)
+				 XS_REC_LABEL | XS_REC_MORE)
+
+/*
+ * A CPU's stage (ring buffer, not --immediate-mode): records of up to
+ * XS_STAGE_MAX_CAP packet bytes are built here one after the other, and
+ * go to the CPU's ring as one ring record (one reservation, one commit)
+ * when the next would not fit, before a larger record, or XS_STAGE_NS
+ * after the first of them (a timer). In the ring record each but the last
+ * has XS_REC_MORE and takes sizeof(struct xs_record) + its cap_len
+ * rounded up to 8 bytes; the last takes the rest. Shared by every
+ * interface's program (one ring per CPU takes their records in order).
+ */
+#define XS_STAGE_BYTES		4096
+#define XS_STAGE_MAX_CAP	512
+#define XS_STAGE_NS		100000ULL
+struct xs_stage {
+#ifdef __bpf__
+	struct bpf_timer timer;
+#else
+	__u64 timer[2];		/* the same 16 bytes: linux/bpf.h's and
+				 * libpcap's bpf.h do not mix */
+#endif
+	__u32 bytes;		/* staged, from buf[0] */
+	__u32 last;		/* where the last one staged starts */
+	__u8 init;		/* the timer is set up */
+	__u8 armed;		/* the timer will run */
+	__u8 busy;		/* a record is being staged (the timer waits) */
+	__u8 pad[5];
+	__u8 buf[XS_STAGE_BYTES];
+};
 
 /* -N auto raises the rate by at most 2^XS_AUTO_MAX_LEVEL. */
 #define XS_AUTO_MAX_LEVEL	16
@@ -120,6 +152,7 @@ _Static_assert(sizeof(struct xs_record) == 64, "xs_record layout changed");
 #define XS_OMIT_COPY		0x2	/* the packet bytes into the record */
 #define XS_OMIT_WAKE		0x4	/* the ring's fill read for the wakeup */
 #define XS_OMIT_RING		0x8	/* all of the record: nothing sent */
+#define XS_OMIT_STAGE		0x10	/* the stage: records one by one */
 
 /* The kernel's NR_CPUS ceiling: a record's cpu is checked against it. */
 #define XS_MAX_CPUS		8192

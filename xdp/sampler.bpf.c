@@ -30,6 +30,9 @@ const volatile __u32 transport = XS_TRANSPORT_RINGBUF;
 const volatile __u32 wake_shift = 20;
 /* --immediate-mode: let the kernel wake the reader for every record. */
 const volatile __u32 immediate = 0;
+/* Records of up to this many packet bytes go through the CPU's stage
+ * (xs_stage, sample.h); 0: none does (perf, --immediate-mode). */
+const volatile __u32 stage_cap = 0;
 /* A filter expression was spliced in (user/filter_ebpf.c). */
 const volatile __u32 has_filter = 0;
 /* --sample flow: the hash's key (from --seed), and whether the frames
@@ -89,6 +92,15 @@ struct {
 	__type(key, __u32);
 	__array(values, struct xs_ring);
 } xs_rings SEC(".maps");
+
+/* The CPUs' stages, one per possible CPU: created by userspace for the
+ * ring buffer (shared as the rings are), else a placeholder of one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xs_stage);
+} xs_stages SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -708,6 +720,135 @@ static __always_inline long copy_aside(const struct hook *k, __u8 *to,
 	return 0;
 }
 
+/* linux/bpf.h's (Linux 6.7), newer than Debian 12's headers. */
+#define XS_F_TIMER_CPU_PIN	(1ULL << 1)
+/* A stage's records start at most here: the largest then fits. */
+#define XS_STAGE_ROOM	(XS_STAGE_BYTES - sizeof(struct xs_record) - \
+			 XS_STAGE_MAX_CAP)
+
+/*
+ * The staged records into the ring as one record; 0, or the ring's error,
+ * and then they stay staged (a full ring: the reader will make room).
+ */
+static __always_inline long stage_flush(struct xs_stage *g, void *ring)
+{
+	__u64 n = g->bytes;
+	long err;
+
+	barrier_var(n);
+	if (!n || n > XS_STAGE_BYTES)
+		return 0;
+	err = bpf_ringbuf_output(ring, g->buf, n,
+				 wake_flag(ring, (n + 8 + 7) & ~7ULL));
+	if (!err)
+		g->bytes = 0;
+	return err;
+}
+
+/* Not armed if the timer cannot start: the next record tries again. */
+static __always_inline void stage_arm(struct xs_stage *g)
+{
+	g->armed = !bpf_timer_start(&g->timer, XS_STAGE_NS, XS_F_TIMER_CPU_PIN);
+}
+
+/*
+ * The stage's timer, pinned to its CPU: what is staged goes out. It runs
+ * in a softirq, which never interrupts the program in a softirq or with
+ * bottom halves off as XDP and tc run; BPF_PROG_TEST_RUN can be, hence
+ * busy. Again later if the ring is full.
+ */
+static int stage_timer(void *map, __u32 *cpu, struct xs_stage *g)
+{
+	void *ring = bpf_map_lookup_elem(&xs_rings, cpu);
+
+	g->armed = 0;
+	if (g->busy || (ring && stage_flush(g, ring)))
+		stage_arm(g);
+	return 0;
+}
+
+/* This CPU's stage, its timer set up the first time. */
+static __always_inline struct xs_stage *stage_of(__u32 cpu)
+{
+	struct xs_stage *g = bpf_map_lookup_elem(&xs_stages, &cpu);
+	long err;
+
+	if (!g || g->init)
+		return g;
+	err = bpf_timer_init(&g->timer, &xs_stages, 1 /* CLOCK_MONOTONIC */);
+	if (err && err != -EBUSY)
+		return NULL;
+	bpf_timer_set_callback(&g->timer, stage_timer);
+	g->init = 1;
+	return g;
+}
+
+/*
+ * The record built behind the staged ones: 0; -ENOSPC, neither the stage
+ * nor the ring has room (the packet is lost); another error, not copied
+ * (-EBUSY: this CPU was building one already, a program run nested in
+ * another, which XDP and tc never are).
+ */
+static __always_inline int stage_record(const struct hook *k,
+					struct xs_stats *st,
+					struct xs_stage *g, void *ring,
+					__u32 rate, __u32 wire_len,
+					__u32 cap_len, __u64 len)
+{
+	__u64 off = g->bytes, last = g->last;
+	struct xs_record *r;
+
+	if (g->busy)
+		return -EBUSY;
+	barrier_var(off);
+	if (off > XS_STAGE_ROOM) {
+		if (stage_flush(g, ring))
+			return -ENOSPC;
+		off = 0;
+	}
+	g->busy = 1;
+	barrier();
+	r = (void *)(g->buf + off);
+	fill_meta(r, k, st, rate, wire_len, cap_len);
+	if (bench_omit & XS_OMIT_COPY)
+		__builtin_memset(r + 1, 0, 8);
+	else if (k->aside ? copy_aside(k, (__u8 *)(r + 1), len) :
+			    load_bytes(k, r + 1, len)) {
+		g->busy = 0;
+		return -EFAULT;
+	}
+	barrier_var(last);
+	if (off && last <= XS_STAGE_ROOM)
+		((struct xs_record *)(g->buf + last))->flags |= XS_REC_MORE;
+	g->last = off;
+	g->bytes = off + sizeof(*r) + ((len + 7) & ~7ULL);
+	barrier();
+	g->busy = 0;
+	if (!g->armed)
+		stage_arm(g);
+	return 0;
+}
+
+/* A record of len bytes through the stage: what emit_ringbuf counts. */
+static __always_inline void emit_staged(const struct hook *k,
+					struct xs_stats *st, void *ring,
+					__u32 cpu, __u32 rate, __u32 wire_len,
+					__u32 cap_len, __u64 len)
+{
+	struct xs_stage *g = stage_of(cpu);
+	int err;
+
+	/* Never staged: the program's own errors, counted as copy failed. */
+	err = g ? stage_record(k, st, g, ring, rate, wire_len, cap_len, len) :
+		  -ENOENT;
+	if (!err)
+		st->emitted++;
+	else if (err == -ENOSPC)
+		st->ring_full++;
+	else
+		st->copy_fail++;
+}
+
 static __always_inline void emit_ringbuf(const struct hook *k,
 					 struct xs_stats *st, __u32 rate,
 					 __u32 wire_len, __u32 cap_len)
@@ -718,6 +859,7 @@ static __always_inline void emit_ringbuf(const struct hook *k,
 	 */
 	__u32 cpu = bpf_get_smp_processor_id();
 	__u64 len = cap_len, slot;
+	struct xs_stage *g;
 	struct xs_record *r;
 	void *ring;
 
@@ -729,6 +871,16 @@ static __always_inline void emit_ringbuf(const struct hook *k,
 	}
 	if (bench_omit & XS_OMIT_RING) {
 		st->emitted++;
+		return;
+	}
+	if (stage_cap && len <= stage_cap && len <= XS_STAGE_MAX_CAP) {
+		emit_staged(k, st, ring, cpu, rate, wire_len, cap_len, len);
+		return;
+	}
+	/* A larger record goes after the staged ones, or not at all. */
+	g = stage_cap ? bpf_map_lookup_elem(&xs_stages, &cpu) : NULL;
+	if (g && stage_flush(g, ring)) {
+		st->ring_full++;
 		return;
 	}
 	/* The time is taken after the reservation (fill_meta): a ring seen

@@ -3,8 +3,9 @@
  * libFuzzer target: bytes as they would come out of the perf or ring buffer
  * go through the record checks and, when accepted, into both file writers
  * (pcap and pcapng, written to /dev/null). The first byte picks the snaplen
- * the record is checked against; the rest is the record, passed without a
- * copy so that any read past it is caught by AddressSanitizer.
+ * the record is checked against; the rest is a ring record, one record or
+ * a stage's several (xs_record_first), passed without a copy so that any
+ * read past it is caught by AddressSanitizer.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,6 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const uint32_t snaplens[] = { 1, 64, 128, 1518, 16384 };
 	struct xs_packet pkt;
 	uint32_t snap;
+	bool more = true;
+	uint8_t pick;
+	size_t n;
 
 	if (!out[0]) {
 		out[0] = open_sink(XS_FORMAT_PCAP);
@@ -44,13 +48,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size < 1)
 		return 0;
-	snap = snaplens[data[0] % 5];
-	if (xs_record_check(data + 1, size - 1, snap, &pkt))
-		return 0;
-	/* Accepted: cap_len bytes must really be there, and the writers
-	 * must cope with any lengths and timestamps the checks let through. */
-	xs_file_sink_ops.losses(out[1], pkt.iface & 1, pkt.dir,
-				pkt.rx_queue);
-	xs_file_sink_ops.packet(out[data[0] & 1], pkt.iface & 1, &pkt);
+	pick = data[0];
+	snap = snaplens[pick % 5];
+	for (data++, size--; more; data += n, size -= n) {
+		n = xs_record_first(data, size, &more);
+		if (n > size || (more && n == size))
+			abort();	/* a length past the ring record */
+		if (!n || xs_record_check(data, n, snap, &pkt))
+			return 0;
+		/* Accepted: cap_len bytes must really be there, and the
+		 * writers must cope with any lengths and timestamps the
+		 * checks let through. */
+		xs_file_sink_ops.losses(out[1], pkt.iface & 1, pkt.dir,
+					pkt.rx_queue);
+		xs_file_sink_ops.packet(out[pick & 1], pkt.iface & 1, &pkt);
+	}
 	return 0;
 }

@@ -56,7 +56,7 @@ struct rig {
 	struct xs_loader *l;
 	struct xs_drain *d;
 	struct got got;
-	int map_fd;
+	int map_fd, stage_fd;
 };
 
 static inline int rig_cfg(struct rig *r, struct xs_prog_cfg cfg)
@@ -71,11 +71,15 @@ static inline int rig_cfg(struct rig *r, struct xs_prog_cfg cfg)
 	};
 
 	memset(r, 0, sizeof(*r));
-	r->map_fd = -1;
-	/* As the capture does: the transport and its reader, then the program. */
+	r->map_fd = r->stage_fd = -1;
+	/* As the capture does: the transport and its reader (and the ring
+	 * buffer's stages), then the program. */
 	if (xs_drain_create(&r->d, &dc, collect, &r->got))
 		return -1;
 	r->map_fd = dc.map_fd;
+	r->stage_fd = dc.stage_fd;
+	cfg.staged = dc.stage_fd >= 0;
+	cfg.stage_fd = dc.stage_fd;
 	return xs_loader_open(&r->l, &cfg, r->map_fd) ||
 	       xs_loader_load(r->l) ? -1 : 0;
 }
@@ -89,11 +93,20 @@ static inline int rig_up(struct rig *r, uint32_t transport, uint32_t rate,
 	});
 }
 
+/* As the capture ends: the stages out to the rings, then every record. */
+static inline void rig_flush(struct rig *r)
+{
+	CHECK(xs_drain_settle(r->d, 1000) == 0, "a stage kept its records");
+	xs_drain_flush(r->d);
+}
+
 static inline void rig_down(struct rig *r)
 {
 	xs_drain_close(r->d);
 	xs_loader_close(r->l);
 	close(r->map_fd);
+	if (r->stage_fd >= 0)
+		close(r->stage_fd);
 }
 
 static inline int run(struct rig *r, const uint8_t *pkt, uint32_t len,

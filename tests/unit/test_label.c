@@ -60,7 +60,7 @@ static uint64_t label_with(uint64_t seed, const uint8_t *f, uint32_t len)
 		return 0;
 	}
 	run(&r, f, len, 1);
-	xs_drain_flush(r.d);
+	rig_flush(&r);
 	CHECK(r.got.n == 1, "%u records for one frame", r.got.n);
 	if (r.got.n == 1)
 		label = r.got.pkt[0].labelled ? r.got.pkt[0].label : 0;
@@ -187,7 +187,7 @@ static void choose(uint64_t seed, struct chosen *c)
 	r.got.each_ctx = c;
 	for (uint32_t s = 0; s < RUNS; s++)
 		run(&r, f, ipv4_frame(f, s), 1);
-	xs_drain_flush(r.d);
+	rig_flush(&r);
 	CHECK(c->bad == 0 && r.got.n == c->n, "seed %llu: %u bad records",
 	      (unsigned long long)seed, c->bad);
 	rig_down(&r);

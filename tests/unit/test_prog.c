@@ -39,7 +39,7 @@ static void test_every_packet(uint32_t transport, uint32_t snap)
 		make_pkt(pkt, lens[i], i);
 		run(&r, pkt, lens[i], 1);
 	}
-	xs_drain_flush(r.d);
+	rig_flush(&r);
 	CHECK(r.got.n == n, "%s -s %u: %u records, want %u", name, snap,
 	      r.got.n, n);
 	for (unsigned int i = 0; i < r.got.n && i < n; i++) {
@@ -85,7 +85,7 @@ static void test_ring_slots(void)
 	      "-s %u: %llu of 2000 frames in the ring, %llu full",
 	      XS_MAX_SNAPLEN, (unsigned long long)st.emitted,
 	      (unsigned long long)st.ring_full);
-	xs_drain_flush(r.d);
+	rig_flush(&r);
 	CHECK(r.got.n == 2000 && xs_drain_stats(r.d)->bad == 0,
 	      "%u of 2000 read back", r.got.n);
 	rig_down(&r);
@@ -151,7 +151,7 @@ static void test_auto(bool adaptive)
 	make_pkt(pkt, sizeof(pkt), 1);
 	run(&r, pkt, sizeof(pkt), runs);
 	CHECK(xs_stats_read(xs_loader_stats_fd(r.l), &st) == 0, "stats");
-	xs_drain_flush(r.d);
+	rig_flush(&r);
 	if (!adaptive) {
 		CHECK(st.ring_full > runs / 2 && r.got.rate_max == 1,
 		      "fixed 1 in 1: %llu lost, highest rate %u",
@@ -202,7 +202,7 @@ static void test_auto_flows(void)
 	before = st.sampled;
 	CHECK(st.ring_full > 0, "flow B did not fill the ring (%llu emitted)",
 	      (unsigned long long)st.emitted);
-	xs_drain_flush(r.d);			/* room again, the rate at 1 */
+	rig_flush(&r);			/* room again, the rate at 1 */
 	for (int i = 3; i < 403; i++) {
 		make_pkt(pkt, sizeof(pkt), i);
 		/* Not read: the ring fills again, the rate goes up. */
@@ -220,7 +220,7 @@ static void test_auto_flows(void)
 	make_pkt(pkt, sizeof(pkt), 1);		/* A again: still chosen */
 	r.got.rate_last = 0;
 	run(&r, pkt, sizeof(pkt), 1);
-	xs_drain_flush(r.d);
+	rig_flush(&r);
 	CHECK(r.got.rate_last == 1, "flow A: last record at rate %u",
 	      r.got.rate_last);
 	rig_down(&r);
@@ -257,7 +257,7 @@ static void test_egress(uint32_t transport)
 		      o.retval == (i < 3 ? XDP_PASS : (uint32_t)-1),
 		      "%s: test run %u: retval %u", name, i, o.retval);
 	}
-	xs_drain_flush(r.d);
+	rig_flush(&r);
 	CHECK(r.got.n == 6, "%s: %u records, want 6", name, r.got.n);
 	for (unsigned int i = 0; i < r.got.n && i < 6; i++) {
 		const struct xs_packet *p = &r.got.pkt[i];

@@ -246,9 +246,63 @@ static void test_ring(void)
 	      "a length beyond the producer was used");
 }
 
+/* A stage's batch: records one after the other, the last taking the rest. */
+static uint8_t batch[3 * sizeof(struct xs_record) + 512];
+
+static size_t batch_put(size_t off, uint32_t cap, uint32_t flags, uint8_t fill)
+{
+	struct xs_record r = {
+		.tstamp_ns = 1000 + off, .magic = XS_RECORD_MAGIC,
+		.wire_len = cap, .cap_len = cap, .cpu = 1, .rate = 1,
+		.flags = flags,
+	};
+
+	memcpy(batch + off, &r, sizeof(r));
+	memset(batch + off + sizeof(r), fill, cap);
+	return off + sizeof(r) + ((cap + 7) & ~7U);
+}
+
+static void test_batch(void)
+{
+	size_t off = 0, n, size;
+	struct xs_packet p;
+	bool more;
+
+	off = batch_put(off, 60, XS_REC_MORE, 0xa1);
+	off = batch_put(off, 128, XS_REC_MORE, 0xa2);
+	size = batch_put(off, 100, 0, 0xa3) + 32;	/* a slot's tail */
+	n = xs_record_first(batch, size, &more);
+	CHECK(n == 64 + 64 && more, "first of three: %zu", n);
+	CHECK(xs_record_check(batch, n, SNAP, &p) == 0 && p.cap_len == 60 &&
+	      p.data[59] == 0xa1 && p.ts_ns == 1000, "first record");
+	n = xs_record_first(batch + 128, size - 128, &more);
+	CHECK(n == 64 + 128 && more, "second of three: %zu", n);
+	CHECK(xs_record_check(batch + 128, n, SNAP, &p) == 0 &&
+	      p.cap_len == 128 && p.data[0] == 0xa2 && p.ts_ns == 1128,
+	      "second record");
+	n = xs_record_first(batch + off, size - off, &more);
+	CHECK(n == size - off && !more, "the last takes the rest: %zu", n);
+	CHECK(xs_record_check(batch + off, n, SNAP, &p) == 0 &&
+	      p.cap_len == 100 && p.data[99] == 0xa3, "last record");
+
+	/* Lengths that do not hold together: nothing more is read. */
+	CHECK(xs_record_first(batch, 128 + 63, &more) == 0 && !more,
+	      "no room for the next header, yet a record");
+	((struct xs_record *)batch)->cap_len = XS_STAGE_MAX_CAP + 1;
+	CHECK(xs_record_first(batch, size, &more) == 0,
+	      "a staged record longer than a stage takes");
+	CHECK(xs_record_first(batch, sizeof(struct xs_record) - 1, &more) == 0,
+	      "less than a header");
+	/* A record not followed by another is the whole ring record. */
+	((struct xs_record *)batch)->flags = 0;
+	CHECK(xs_record_first(batch, size, &more) == size && !more,
+	      "a lone record cut short");
+}
+
 int main(void)
 {
 	test_valid();
+	test_batch();
 	test_invalid();
 	test_clock_offset();
 	test_ring();

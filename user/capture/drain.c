@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <time.h>
 #include <poll.h>
+#include <unistd.h>
 #include <sys/epoll.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "user/base/clock.h"
@@ -21,6 +23,12 @@
 
 /* No record waits longer than this past its timestamp for the others. */
 #define MERGE_HOLD_NS 1000000ULL
+/*
+ * A wait for a held record lasts at least this long: the records stamped
+ * just after it go in the same run, not a wakeup each (an idle CPU's lag
+ * holds every record of a busy one).
+ */
+#define HOLD_BUNCH_NS 200000ULL
 
 struct xs_drain {
 	struct xs_reader *reader;
@@ -31,6 +39,7 @@ struct xs_drain {
 	int64_t wall_offset;
 	uint32_t *last_rate;		/* per CPU: its previous record's */
 	unsigned int n_cpus;
+	int stage_fd;			/* the cfg's: not ours to close */
 	struct xs_drain_stats st;
 };
 
@@ -71,7 +80,7 @@ static int open_reader(struct xs_drain *d, const struct xs_drain_cfg *c,
 	struct xs_reader_cfg rc = {
 		.snaplen = c->snaplen, .buffer_bytes = c->buffer_bytes,
 		.immediate = c->immediate, .counts = &d->read,
-		.ring_fds = rings,
+		.ring_fds = rings, .staged = c->stage_fd >= 0,
 	};
 	int err;
 
@@ -94,6 +103,7 @@ static int drain_open(struct xs_drain **out, const struct xs_drain_cfg *c,
 		return -ENOMEM;
 	d->fn = fn;
 	d->ctx = ctx;
+	d->stage_fd = c->stage_fd;
 	d->wall_offset = xs_mono_to_wall_offset();
 	d->n_cpus = ncpus > 0 ? ncpus : 1;
 	d->last_rate = calloc(d->n_cpus, sizeof(*d->last_rate));
@@ -113,12 +123,23 @@ int xs_drain_create(struct xs_drain **out, struct xs_drain_cfg *c,
 		    xs_packet_fn fn, void *ctx)
 {
 	int n = libbpf_num_possible_cpus(), *rings = NULL, err;
+
+	c->stage_fd = -1;
 	/* Ring by ring: the reader maps each without looking it up by id. */
 	if (c->transport == XS_TRANSPORT_RINGBUF) {
 		rings = n > 0 ? calloc(n, sizeof(*rings)) : NULL;
 		if (!rings)
 			return pr_errno(-ENOMEM, "cannot make the ring buffers");
 		c->map_fd = xs_transport_rings(c->buffer_bytes, rings);
+		if (c->map_fd >= 0 && !c->immediate &&
+		    (c->stage_fd = xs_transport_stages()) < 0) {
+			close(c->map_fd);
+			c->map_fd = c->stage_fd;
+			c->stage_fd = -1;
+			for (int i = 0; i < n; i++)
+				if (rings[i] >= 0)
+					close(rings[i]);
+		}
 	} else {
 		c->map_fd = xs_transport_create(c->transport, c->buffer_bytes);
 	}
@@ -143,9 +164,11 @@ int xs_drain_poll(struct xs_drain *d, int timeout_ms)
 		 * nothing before then, so wait for the time, not the records
 		 * (a wakeup per record in --immediate-mode would spin).
 		 */
-		struct timespec t = { 0, (long)(due - now) };
+		uint64_t wait = due - now < HOLD_BUNCH_NS ? HOLD_BUNCH_NS :
+							     due - now;
+		struct timespec t = { 0, (long)wait };
 
-		if (due - now < (uint64_t)timeout_ms * 1000000)
+		if (wait < (uint64_t)timeout_ms * 1000000)
 			nanosleep(&t, NULL);
 		else
 			poll(NULL, 0, timeout_ms);
@@ -156,6 +179,36 @@ int xs_drain_poll(struct xs_drain *d, int timeout_ms)
 	}
 	/* The clock before the streams are read: see merge.h. */
 	xs_merge_run(&d->merge, xs_mono_ns(), false);
+	return 0;
+}
+
+/* Every stage empty (or none to look at). */
+static bool stages_empty(const struct xs_drain *d)
+{
+	struct xs_stage *g;
+	bool empty = true;
+
+	if (d->stage_fd < 0)
+		return true;
+	g = malloc(sizeof(*g));
+	for (uint32_t i = 0; g && empty && i < d->n_cpus; i++)
+		if (!bpf_map_lookup_elem(d->stage_fd, &i, g) && g->bytes)
+			empty = false;
+	free(g);
+	return empty;
+}
+
+int xs_drain_settle(struct xs_drain *d, int timeout_ms)
+{
+	uint64_t until = xs_mono_ns() + (uint64_t)timeout_ms * 1000000;
+
+	while (!stages_empty(d)) {
+		if (xs_mono_ns() >= until)
+			return -ETIMEDOUT;
+		xs_drain_poll(d, 0);
+		/* The timer's period: it sends what is staged by then. */
+		nanosleep(&(struct timespec){ 0, XS_STAGE_NS }, NULL);
+	}
 	return 0;
 }
 

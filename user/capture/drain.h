@@ -27,6 +27,9 @@ struct xs_drain;
 struct xs_drain_cfg {
 	uint32_t transport;	/* enum xs_transport */
 	int map_fd;		/* the transport map, created (transport.h) */
+	/* Created for the ring buffer but in --immediate-mode: the CPUs'
+	 * stages (xdp/sample.h), for every program; else -1. */
+	int stage_fd;
 	uint32_t buffer_bytes;	/* each CPU's buffer */
 	bool immediate;		/* a wakeup for every record */
 	uint32_t snaplen;	/* what the records are checked against */
@@ -47,6 +50,12 @@ int xs_drain_create(struct xs_drain **out, struct xs_drain_cfg *c,
 int xs_drain_poll(struct xs_drain *d, int timeout_ms);
 /* No more records will come: hand on every one there is, in order. */
 void xs_drain_flush(struct xs_drain *d);
+/*
+ * Once the programs are detached: read on until every CPU's stage has
+ * gone to its ring (its timer sends it within XS_STAGE_NS, or once the
+ * reader has made room). 0, or -ETIMEDOUT after timeout_ms.
+ */
+int xs_drain_settle(struct xs_drain *d, int timeout_ms);
 void xs_drain_close(struct xs_drain *d);
 /* The fullest CPU's buffer: the share of it not yet read, 0..1. */
 double xs_drain_fill(const struct xs_drain *d);

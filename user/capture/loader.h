@@ -47,6 +47,10 @@ struct xs_prog_cfg {
 	uint32_t transport;
 	uint32_t buffer_bytes;
 	bool immediate;		/* wake the reader for every record */
+	/* Ring buffer: records go through the CPUs' stages, stage_fd's
+	 * (drain.h); else one by one to the ring. */
+	bool staged;
+	int stage_fd;
 	unsigned int dirs;		/* XS_DIRS_*: the hooks (-Q) */
 	const struct xs_filter *filter;	/* NULL: every packet */
 	bool bench_tag;		/* make bench: XDP acts as if every frame came

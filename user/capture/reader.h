@@ -25,6 +25,7 @@ struct xs_reader_cfg {
 	bool immediate;		/* perf: a wakeup for every record */
 	struct xs_read_counts *counts;	/* the caller's, kept */
 	int *ring_fds;		/* ring buffer: each CPU's ring, taken over */
+	bool staged;		/* ring buffer: records come through stages */
 };
 
 struct xs_reader {

@@ -45,6 +45,27 @@ int xs_record_check(const void *data, size_t size, uint32_t snaplen,
 	return 0;
 }
 
+size_t xs_record_first(const void *data, size_t size, bool *more)
+{
+	struct xs_record r;
+	size_t n;
+
+	*more = false;
+	if (!data || size < sizeof(r))
+		return 0;
+	memcpy(&r, data, sizeof(r));
+	if (!(r.flags & XS_REC_MORE))
+		return size;
+	/* Only a stage's records are followed by others. */
+	if (r.cap_len > XS_STAGE_MAX_CAP)
+		return 0;
+	n = sizeof(r) + ((r.cap_len + 7) & ~(size_t)7);
+	if (n + sizeof(r) > size)
+		return 0;	/* no room for the next one's header */
+	*more = true;
+	return n;
+}
+
 int xs_reader_check(const struct xs_reader_cfg *cfg, const void *data,
 		    size_t size, struct xs_packet *pkt)
 {

@@ -17,12 +17,21 @@
 #include <bpf/bpf.h>
 
 #include "user/capture/reader.h"
+#include "user/capture/record.h"
 #include "user/capture/ring.h"
 
 #define RING_RELEASE (64 * 1024)
+/*
+ * Through the CPUs' stages a record reaches its ring up to XS_STAGE_NS
+ * (and the timer's delay) after it was stamped: an empty ring rules out
+ * only records older than this (merge.h).
+ */
+#define RING_STAGE_LAG_NS 1000000ULL
 
 struct ring {
 	struct xs_ring_view v;
+	size_t sub, sub_len;	/* the record at sub in the ring's record */
+	bool more;		/* another one follows it there */
 	void *producer_map;		/* position page + data mapped twice */
 	size_t page;
 	const struct xs_reader_cfg *cfg;
@@ -83,30 +92,49 @@ void xs_ring_take(struct xs_ring_view *r)
 		publish(r);
 }
 
+/* The record peek gave: the next in the same ring record, or the next. */
+static void ring_take(void *s)
+{
+	struct ring *r = s;
+
+	if (r->more) {
+		r->sub += r->sub_len;
+		return;
+	}
+	r->sub = 0;
+	xs_ring_take(&r->v);
+}
+
 static int ring_peek(void *s, struct xs_packet *pkt)
 {
 	struct ring *r = s;
-	const void *data;
+	const uint8_t *data;
 	size_t size;
 	int ret;
 
 	for (;;) {
-		ret = xs_ring_peek(&r->v, &data, &size);
+		ret = xs_ring_peek(&r->v, (const void **)&data, &size);
 		if (ret == -EBADMSG) {
+			r->sub = 0;
 			r->cfg->counts->received++;
 			r->cfg->counts->bad++;
 			continue;
 		}
-		if (ret != XS_STREAM_RECORD ||
-		    !xs_reader_check(r->cfg, data, size, pkt))
+		if (ret != XS_STREAM_RECORD)
 			return ret;
-		xs_ring_take(&r->v);
+		r->sub_len = xs_record_first(data + r->sub, size - r->sub,
+					     &r->more);
+		if (!r->sub_len) {
+			r->cfg->counts->received++;
+			r->cfg->counts->bad++;
+		} else if (!xs_reader_check(r->cfg, data + r->sub, r->sub_len,
+					    pkt)) {
+			return ret;
+		}
+		/* A bad record: the rest of its ring record goes with it. */
+		r->more = false;
+		ring_take(r);
 	}
-}
-
-static void ring_take(void *s)
-{
-	xs_ring_take(&((struct ring *)s)->v);
 }
 
 static void ring_close(struct ring *r)
@@ -164,6 +192,7 @@ static int ring_open(struct rings *g, __u32 i)
 	g->r.n = i + 1;
 	g->r.src[i] = (struct xs_stream_src){
 		.peek = ring_peek, .take = ring_take, .s = &g->at[i],
+		.lag_ns = g->cfg.staged ? RING_STAGE_LAG_NS : 0,
 	};
 	return err;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "user/base/log.h"
@@ -93,5 +94,57 @@ int xs_transport_create(uint32_t transport, uint32_t buffer_bytes)
 		       rb ? "ring" : "perf", buffer_bytes / 1024,
 		       strerror(-fd));
 	}
+	return fd;
+}
+
+/*
+ * The map's type information: the kernel finds the timer in a value by
+ * its BTF (a struct named bpf_timer); the rest is opaque bytes.
+ */
+static struct btf *stage_btf(__u32 *key_id, __u32 *value_id)
+{
+	struct btf *b = btf__new_empty();
+	int u8, u64, timer, bytes, value;
+
+	if (!b)
+		return NULL;
+	u8 = btf__add_int(b, "unsigned char", 1, 0);
+	u64 = btf__add_int(b, "long long unsigned int", 8, 0);
+	*key_id = btf__add_int(b, "unsigned int", 4, 0);
+	timer = btf__add_struct(b, "bpf_timer", 16);
+	btf__add_field(b, "a", u64, 0, 0);
+	btf__add_field(b, "b", u64, 64, 0);
+	bytes = btf__add_array(b, *key_id, u8,
+			       sizeof(struct xs_stage) - 16);
+	value = btf__add_struct(b, "xs_stage", sizeof(struct xs_stage));
+	btf__add_field(b, "timer", timer, 0, 0);
+	btf__add_field(b, "rest", bytes, 16 * 8, 0);
+	*value_id = value;
+	if (u8 < 0 || u64 < 0 || timer < 0 || bytes < 0 || value < 0 ||
+	    btf__load_into_kernel(b)) {
+		btf__free(b);
+		return NULL;
+	}
+	return b;
+}
+
+int xs_transport_stages(void)
+{
+	int n = libbpf_num_possible_cpus(), fd = -EINVAL;
+	LIBBPF_OPTS(bpf_map_create_opts, o);
+	struct btf *b = n > 0 ? stage_btf(&o.btf_key_type_id,
+					  &o.btf_value_type_id) : NULL;
+
+	if (b) {
+		o.btf_fd = btf__fd(b);
+		fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xs_stages",
+				    sizeof(__u32), sizeof(struct xs_stage),
+				    (__u32)n, &o);
+		if (fd < 0)
+			fd = -errno;
+		btf__free(b);	/* the map holds its own reference */
+	}
+	if (fd < 0)
+		pr_err("cannot create the CPUs' stages: %s", strerror(-fd));
 	return fd;
 }
