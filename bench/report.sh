@@ -60,7 +60,10 @@ END {
 cat <<MID
 
 Per-packet cost of the XDP program alone (BPF_PROG_TEST_RUN, 1,000,000 runs
-on one 64-byte frame, buffers large enough that nothing is dropped):
+on one 64-byte frame; the xdpsample rows as they run live, with a reader
+on the other CPU draining the default 4 MiB buffer per CPU while the
+program fills it, xs-progcost -r; the other tables with buffers large
+enough that nothing is dropped, and no reader):
 
 | program | ns / packet | over XDP_PASS |
 |---|---|---|
@@ -74,7 +77,7 @@ END {
 	}
 	for (i = 1; i <= m; i++)
 		if (o[i] !~ /^filter-/ && o[i] !~ /^cpus/ && o[i] !~ /^sample-/ &&
-		    o[i] !~ /^(tc-pass|egress-|merge-|vlan-|omit-|live-)/)
+		    o[i] !~ /^(tc-pass|egress-|merge-|vlan-|omit-|ring-)/)
 			printf "| %s | %d | %+d |\n", o[i], med[o[i]], med[o[i]] - med["XDP_PASS"]
 	printf "\n--sample flow and packet at N=100 (the flow key or the label hashed on\n"
 	printf "every packet)\n"
@@ -132,27 +135,27 @@ END {
 		if (o[i] ~ /^merge-/)
 			printf "| %s | %.1f | %.2f |\n", substr(o[i], 7), med[o[i]], \
 				med["merge-2"] ? med[o[i]] / med["merge-2"] : 0
-	printf "\nWhere the sampled path'"'"'s time goes (ringbuf, N=1): each step left out\n"
+	printf "\nWhere the sampled path'"'"'s time goes (ringbuf, N=1, with the reader): each step left out\n"
 	printf "in turn (xs-progcost -o), the median beside the whole path'"'"'s:\n\n"
 	printf "| left out | ns / packet | the step costs |\n|---|---|---|\n"
-	split("1 2 4 8", om, " ")
-	split("the timestamp (bpf_ktime_get_ns)|the packet copy (bpf_xdp_load_bytes)|the wakeup'"'"'s fill read (bpf_ringbuf_query)|the whole record (reserve, fill, copy, submit)", on, "|")
+	split("1 2 4 8 16", om, " ")
+	split("the timestamp (bpf_ktime_get_ns)|the packet copy (bpf_xdp_load_bytes)|the wakeup'"'"'s fill read (bpf_ringbuf_query)|the whole record (staged, sent)|the CPU'"'"'s stage (each record reserved, filled, submitted)", on, "|")
 	printf "| nothing | %d | – |\n", med["xdpsample-ringbuf-N1"]
-	for (i = 1; i <= 4; i++)
+	for (i = 1; i <= 5; i++)
 		printf "| %s | %d | %+d |\n", on[i], med["omit-" om[i] "-ringbuf-N1"], \
 			med["xdpsample-ringbuf-N1"] - med["omit-" om[i] "-ringbuf-N1"]
 	printf "| (the rest: the decision, counters, the ring'"'"'s lookup, over XDP_PASS) | %d | %+d |\n", \
 		med["omit-8-ringbuf-N1"], med["omit-8-ringbuf-N1"] - med["XDP_PASS"]
-	printf "\nThe sampled path as it runs live (xs-progcost -r): the default 4 MiB\n"
-	printf "ring per CPU drained from the other CPU while the program fills it, so\n"
-	printf "each record lands in memory that reader read one lap before; the\n"
-	printf "tables above use a ring no one reads, whose memory no one has touched:\n\n"
+	printf "\nRing buffer records one by one (without the CPU'"'"'s stage, xs-progcost -o 16)\n"
+	printf "against the ring'"'"'s size, with the reader on the other CPU: the\n"
+	printf "memory a record lands in was read by it one lap before; and with no\n"
+	printf "reader, in a 256 MiB ring no one has touched since it was made:\n\n"
 	printf "| N=1 | ns / packet | over XDP_PASS |\n|---|---|---|\n"
-	split("ringbuf-N1 perf-N1 ringbuf-N1-1MiB ringbuf-N1-16MiB ringbuf-N1-64MiB omit-1-ringbuf-N1 omit-2-ringbuf-N1 omit-8-ringbuf-N1", lk, " ")
-	split("ringbuf, 4 MiB|perf, 4 MiB|ringbuf, a 1 MiB ring|ringbuf, a 16 MiB ring|ringbuf, a 64 MiB ring|ringbuf, 4 MiB, without the timestamp|ringbuf, 4 MiB, without the packet copy|ringbuf, 4 MiB, without the record", ln, "|")
-	for (i = 1; i <= 8; i++)
-		printf "| %s | %d | %+d |\n", ln[i], med["live-" lk[i]], \
-			med["live-" lk[i]] - med["XDP_PASS"]
+	split("1MiB 4MiB 16MiB 64MiB none none-one-by-one", lk, " ")
+	split("one by one, a 1 MiB ring|one by one, 4 MiB (the default)|one by one, 16 MiB|one by one, 64 MiB|staged, no reader|one by one, no reader", ln, "|")
+	for (i = 1; i <= 6; i++)
+		printf "| %s | %d | %+d |\n", ln[i], med["ring-" lk[i] "-ringbuf-N1"], \
+			med["ring-" lk[i] "-ringbuf-N1"] - med["XDP_PASS"]
 	printf "\nScaling: the program'"'"'s cost per packet against N (--sample random,\n"
 	printf "ringbuf, the rows above), over XDP_PASS; and the merge'"'"'s per record\n"
 	printf "against the CPUs'"'"' streams (bench/scaling.png plots both):\n\n"

@@ -345,33 +345,30 @@ for ((run = 1; run <= RUNS; run++)); do
 	for n in 1 100; do
 		progcost "egress-ringbuf-N$n" -d out xdpsample ringbuf $n 1000000
 	done
-	# The cost against N (the scaling table): ringbuf at 1 to 10,000.
+	# The cost against N (the scaling table): ringbuf at 1 to 10,000, as
+	# it runs live (xs-progcost -r: a reader on the other CPU drains the
+	# default 4 MiB ring per CPU as the program fills it).
 	for n in 1 10 100 1000 10000; do
-		progcost "xdpsample-ringbuf-N$n" xdpsample ringbuf $n 1000000
+		progcost "xdpsample-ringbuf-N$n" -r xdpsample ringbuf $n 1000000
 	done
 	for n in 1 100 1000; do
-		progcost "xdpsample-perf-N$n" xdpsample perf $n 1000000
+		progcost "xdpsample-perf-N$n" -r xdpsample perf $n 1000000
 	done
 	# The sampled path step by step: each left out in turn (xs-progcost
 	# -o), beside the whole, so that the differences are the steps.
-	for o in 1 2 4 8; do
-		progcost "xdpsample-ringbuf-N1" xdpsample ringbuf 1 1000000
-		progcost "omit-$o-ringbuf-N1" -o $o xdpsample ringbuf 1 1000000
+	for o in 1 2 4 8 16; do
+		progcost "xdpsample-ringbuf-N1" -r xdpsample ringbuf 1 1000000
+		progcost "omit-$o-ringbuf-N1" -o $o -r xdpsample ringbuf 1 1000000
 	done
-	# The sampled path as it runs live (xs-progcost -r): a reader on the
-	# other CPU drains the default 4 MiB ring as the program fills it; the
-	# ring's size, which sets how long ago that reader last read the
-	# memory a record lands in; and steps left out, as above.
+	# Records one by one (no stage) against the ring's size, which sets
+	# how long ago the reader last read the memory a record lands in; and
+	# with no reader at all, in a ring no one has touched.
 	for i in 1 2 3; do
-		for t in ringbuf perf; do
-			progcost "live-$t-N1" -r xdpsample $t 1 1000000
+		for b in 1 4 16 64; do
+			progcost "ring-${b}MiB-ringbuf-N1" -o 16 -r -b $b xdpsample ringbuf 1 1000000
 		done
-		for b in 1 16 64; do
-			progcost "live-ringbuf-N1-${b}MiB" -r -b $b xdpsample ringbuf 1 1000000
-		done
-		for o in 1 2 8; do
-			progcost "live-omit-$o-ringbuf-N1" -o $o -r xdpsample ringbuf 1 1000000
-		done
+		progcost "ring-none-ringbuf-N1" xdpsample ringbuf 1 1000000
+		progcost "ring-none-one-by-one-ringbuf-N1" -o 16 xdpsample ringbuf 1 1000000
 	done
 	# The same program run on 1 CPU, and on 2 at once (as a two-queue
 	# NIC runs it): a per-CPU ring keeps the cost flat.
