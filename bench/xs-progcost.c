@@ -144,7 +144,9 @@ static void *reader(void *arg)
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	while (!reader_stop)
 		xs_drain_poll(d, 1);
-	xs_drain_poll(d, 0);
+	/* As the capture ends: the stages, then what the merge holds. */
+	xs_drain_settle(d, 1000);
+	xs_drain_flush(d);
 	return NULL;
 }
 
@@ -198,6 +200,7 @@ static int sampler(const char *transport, unsigned int rate,
 		return 1;
 	cfg.staged = dc.stage_fd >= 0;
 	cfg.stage_fd = dc.stage_fd;
+	cfg.pending_fd = dc.pending_fd;
 	if (xs_loader_open(&l, &cfg, dc.map_fd) || xs_loader_load(l)) {
 		fprintf(stderr, "xs-progcost: cannot load the sampler\n");
 		return 1;

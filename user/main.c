@@ -77,6 +77,7 @@ static int prepare(struct run *r)
 		return err;
 	r->cfg.prog.staged = c->drain.stage_fd >= 0;
 	r->cfg.prog.stage_fd = c->drain.stage_fd;
+	r->cfg.prog.pending_fd = c->drain.pending_fd;
 	return xs_programs_open(&r->progs, &r->ifs, &c->prog, c->filter_expr,
 				c->drain.map_fd, &r->bad_input);
 }
@@ -189,6 +190,8 @@ static void cleanup(struct run *r)
 		close(r->cfg.drain.map_fd);
 	if (r->cfg.drain.stage_fd > 0)
 		close(r->cfg.drain.stage_fd);
+	if (r->cfg.drain.pending_fd > 0)
+		close(r->cfg.drain.pending_fd);
 	xs_ifaces_free(&r->ifs);
 	xs_netns_close();
 }
@@ -230,7 +233,9 @@ static int sample(struct run *r)
 
 int main(int argc, char **argv)
 {
-	struct run r = { .cfg.drain.map_fd = -1, .cfg.drain.stage_fd = -1 };
+	struct run r = {
+		.cfg.drain = { .map_fd = -1, .stage_fd = -1, .pending_fd = -1 },
+	};
 	int err;
 
 	/* Called by Wireshark (extcap): a query is answered, a capture runs. */

@@ -119,7 +119,14 @@ _Static_assert(sizeof(struct xs_record) == 64, "xs_record layout changed");
  */
 #define XS_STAGE_BYTES		4096
 #define XS_STAGE_MAX_CAP	512
-#define XS_STAGE_NS		100000ULL
+#define XS_STAGE_NS		1000000ULL
+/*
+ * Only while a CPU samples at least XS_STAGE_DENSE records a window of
+ * XS_STAGE_WINDOW_NS (200,000 a second): a timer run costs more than the
+ * records sent alone would (about 17 us a run on the test VM).
+ */
+#define XS_STAGE_WINDOW_NS	100000ULL
+#define XS_STAGE_DENSE		20
 struct xs_stage {
 #ifdef __bpf__
 	struct bpf_timer timer;
@@ -127,12 +134,14 @@ struct xs_stage {
 	__u64 timer[2];		/* the same 16 bytes: linux/bpf.h's and
 				 * libpcap's bpf.h do not mix */
 #endif
+	__u64 win_start;	/* this CPU's records: the window's start */
+	__u32 win_n;		/* ... and how many since */
 	__u32 bytes;		/* staged, from buf[0] */
 	__u32 last;		/* where the last one staged starts */
 	__u8 init;		/* the timer is set up */
 	__u8 armed;		/* the timer will run */
 	__u8 busy;		/* a record is being staged (the timer waits) */
-	__u8 pad[5];
+	__u8 dense;		/* the last window had XS_STAGE_DENSE or more */
 	__u8 buf[XS_STAGE_BYTES];
 };
 

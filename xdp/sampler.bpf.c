@@ -102,6 +102,20 @@ struct {
 	__type(value, struct xs_stage);
 } xs_stages SEC(".maps");
 
+/*
+ * Each CPU's pending flag, which the reader maps: set (atomically, a full
+ * barrier) before a record is stamped, cleared once the ring holds every
+ * record stamped, so a ring found empty after a clear flag has nothing
+ * older on the way (user/capture/ring.c).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} xs_pending SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
 	__uint(key_size, sizeof(__u32));
@@ -450,12 +464,18 @@ static __always_inline __u32 take_sample(const struct hook *k,
 	return rate;
 }
 
+/* The record's time (CLOCK_MONOTONIC). */
+static __always_inline __u64 stamp(void)
+{
+	return bench_omit & XS_OMIT_TIME ? 1 : bpf_ktime_get_ns();
+}
+
 static __always_inline void fill_meta(struct xs_record *r,
 				      const struct hook *k,
 				      const struct xs_stats *st, __u32 rate,
-				      __u32 wire_len, __u32 cap_len)
+				      __u32 wire_len, __u32 cap_len, __u64 ts)
 {
-	r->tstamp_ns = bench_omit & XS_OMIT_TIME ? 1 : bpf_ktime_get_ns();
+	r->tstamp_ns = ts;
 	r->magic = XS_RECORD_MAGIC;
 	r->wire_len = wire_len;
 	r->cap_len = cap_len;
@@ -760,10 +780,13 @@ static __always_inline void stage_arm(struct xs_stage *g)
 static int stage_timer(void *map, __u32 *cpu, struct xs_stage *g)
 {
 	void *ring = bpf_map_lookup_elem(&xs_rings, cpu);
+	__u64 *pending = bpf_map_lookup_elem(&xs_pending, cpu);
 
 	g->armed = 0;
 	if (g->busy || (ring && stage_flush(g, ring)))
 		stage_arm(g);
+	else if (pending && !g->bytes)
+		*pending = 0;
 	return 0;
 }
 
@@ -793,7 +816,7 @@ static __always_inline int stage_record(const struct hook *k,
 					struct xs_stats *st,
 					struct xs_stage *g, void *ring,
 					__u32 rate, __u32 wire_len,
-					__u32 cap_len, __u64 len)
+					__u32 cap_len, __u64 len, __u64 ts)
 {
 	__u64 off = g->bytes, last = g->last;
 	struct xs_record *r;
@@ -809,7 +832,7 @@ static __always_inline int stage_record(const struct hook *k,
 	g->busy = 1;
 	barrier();
 	r = (void *)(g->buf + off);
-	fill_meta(r, k, st, rate, wire_len, cap_len);
+	fill_meta(r, k, st, rate, wire_len, cap_len, ts);
 	if (bench_omit & XS_OMIT_COPY)
 		__builtin_memset(r + 1, 0, 8);
 	else if (k->aside ? copy_aside(k, (__u8 *)(r + 1), len) :
@@ -831,22 +854,44 @@ static __always_inline int stage_record(const struct hook *k,
 
 /* A record of len bytes through the stage: what emit_ringbuf counts. */
 static __always_inline void emit_staged(const struct hook *k,
-					struct xs_stats *st, void *ring,
-					__u32 cpu, __u32 rate, __u32 wire_len,
-					__u32 cap_len, __u64 len)
+					struct xs_stats *st,
+					struct xs_stage *g, void *ring,
+					__u32 rate, __u32 wire_len,
+					__u32 cap_len, __u64 len, __u64 ts)
 {
-	struct xs_stage *g = stage_of(cpu);
 	int err;
 
-	/* Never staged: the program's own errors, counted as copy failed. */
-	err = g ? stage_record(k, st, g, ring, rate, wire_len, cap_len, len) :
-		  -ENOENT;
+	err = stage_record(k, st, g, ring, rate, wire_len, cap_len, len, ts);
 	if (!err)
 		st->emitted++;
 	else if (err == -ENOSPC)
 		st->ring_full++;
 	else
-		st->copy_fail++;
+		st->copy_fail++;	/* not copied, or -EBUSY */
+}
+
+/*
+ * With the stages, a record is staged while this CPU samples densely (the
+ * last window held XS_STAGE_DENSE records or more), or behind staged ones:
+ * a sparse one goes alone, and no timer runs for it. The time is then
+ * taken before the reservation, within the rings' lag (the merge).
+ */
+static __always_inline struct xs_stage *stage_for(__u32 cpu, __u64 len,
+						  __u64 ts)
+{
+	struct xs_stage *g = stage_of(cpu);
+
+	if (!g)
+		return NULL;
+	if (ts - g->win_start >= XS_STAGE_WINDOW_NS) {
+		g->dense = g->win_n >= XS_STAGE_DENSE;
+		g->win_start = ts;
+		g->win_n = 0;
+	}
+	g->win_n++;
+	if (len > stage_cap || len > XS_STAGE_MAX_CAP)
+		return NULL;
+	return g->bytes || g->dense ? g : NULL;
 }
 
 static __always_inline void emit_ringbuf(const struct hook *k,
@@ -858,8 +903,8 @@ static __always_inline void emit_ringbuf(const struct hook *k,
 	 * must see 1..slot in the very register passed as the length.
 	 */
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u64 len = cap_len, slot;
-	struct xs_stage *g;
+	__u64 len = cap_len, slot, ts = 0, *pending = NULL;
+	struct xs_stage *g = NULL;
 	struct xs_record *r;
 	void *ring;
 
@@ -873,35 +918,53 @@ static __always_inline void emit_ringbuf(const struct hook *k,
 		st->emitted++;
 		return;
 	}
-	if (stage_cap && len <= stage_cap && len <= XS_STAGE_MAX_CAP) {
-		emit_staged(k, st, ring, cpu, rate, wire_len, cap_len, len);
-		return;
+	if (stage_cap) {
+		pending = bpf_map_lookup_elem(&xs_pending, &cpu);
+		if (!pending) {
+			st->copy_fail++;
+			return;
+		}
+		if (!*pending)
+			__sync_fetch_and_add(pending, 1);
+		ts = stamp();
+		g = stage_for(cpu, len, ts);
+		if (g) {
+			emit_staged(k, st, g, ring, rate, wire_len, cap_len,
+				    len, ts);
+			return;
+		}
+		/* Alone, after what is staged, or not at all. */
+		g = bpf_map_lookup_elem(&xs_stages, &cpu);
+		if (g && stage_flush(g, ring)) {
+			st->ring_full++;
+			return;
+		}
 	}
-	/* A larger record goes after the staged ones, or not at all. */
-	g = stage_cap ? bpf_map_lookup_elem(&xs_stages, &cpu) : NULL;
-	if (g && stage_flush(g, ring)) {
-		st->ring_full++;
-		return;
-	}
-	/* The time is taken after the reservation (fill_meta): a ring seen
-	 * empty at time T gets no record stamped before T (the merge). */
+	/* Without the stages the time is taken after the reservation: a
+	 * ring seen empty at time T gets no record stamped before T. */
 	r = reserve_slot(ring, len, &slot);
-	if (!r) {
+	if (r) {
+		fill_meta(r, k, st, rate, wire_len, cap_len,
+			  stage_cap ? ts : stamp());
+		if (bench_omit & XS_OMIT_COPY)
+			__builtin_memset(r + 1, 0, 8);
+		else if (k->aside ? copy_aside(k, (__u8 *)(r + 1), len) :
+				    load_bytes(k, r + 1, len)) {
+			bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
+			r = NULL;
+			st->copy_fail++;
+		}
+	} else {
 		st->ring_full++;
-		return;
-	}
-	fill_meta(r, k, st, rate, wire_len, cap_len);
-	if (bench_omit & XS_OMIT_COPY)
-		__builtin_memset(r + 1, 0, 8);
-	else if (k->aside ? copy_aside(k, (__u8 *)(r + 1), len) :
-			    load_bytes(k, r + 1, len)) {
-		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
-		st->copy_fail++;
-		return;
 	}
 	/* Ring records carry an 8-byte header and are 8-byte aligned. */
-	bpf_ringbuf_submit(r, wake_flag(ring, (sizeof(*r) + slot + 8 + 7) & ~7ULL));
-	st->emitted++;
+	if (r) {
+		bpf_ringbuf_submit(r, wake_flag(ring, (sizeof(*r) + slot + 8 + 7) & ~7ULL));
+		st->emitted++;
+	}
+	/* In the ring or lost: pending no longer, unless some are staged. */
+	if (pending && g && !g->bytes)
+		*pending = 0;
 }
 
 /* The kernel appends cap_len bytes of the packet (XDP or skb) itself. */
@@ -912,7 +975,7 @@ static __always_inline void emit_perf(const struct hook *k, struct xs_stats *st,
 	struct xs_record meta;
 	long err;
 
-	fill_meta(&meta, k, st, rate, wire_len, cap_len);
+	fill_meta(&meta, k, st, rate, wire_len, cap_len, stamp());
 	err = bpf_perf_event_output(k->ctx, &xs_perf, flags, &meta, sizeof(meta));
 	if (!err)
 		st->emitted++;

@@ -1,8 +1,8 @@
 #!/bin/bash
 # -s: the smallest useful and a full-frame snaplen, both transports; caplen
 # is min(len, snaplen) and the bytes are tcpdump's. At 1518 the frames are
-# of sizes below and above the 512 bytes a CPU's stage takes (ring buffer:
-# batched records and lone ones in one ring), in tcpdump's order.
+# of sizes below and above 512 bytes (the most a ring buffer stage takes),
+# in tcpdump's order.
 . "$(dirname "$0")/lib.sh"
 netns_up
 for snap in 64 1518; do

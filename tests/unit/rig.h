@@ -56,7 +56,7 @@ struct rig {
 	struct xs_loader *l;
 	struct xs_drain *d;
 	struct got got;
-	int map_fd, stage_fd;
+	int map_fd, stage_fd, pending_fd;
 };
 
 static inline int rig_cfg(struct rig *r, struct xs_prog_cfg cfg)
@@ -71,15 +71,17 @@ static inline int rig_cfg(struct rig *r, struct xs_prog_cfg cfg)
 	};
 
 	memset(r, 0, sizeof(*r));
-	r->map_fd = r->stage_fd = -1;
+	r->map_fd = r->stage_fd = r->pending_fd = -1;
 	/* As the capture does: the transport and its reader (and the ring
 	 * buffer's stages), then the program. */
 	if (xs_drain_create(&r->d, &dc, collect, &r->got))
 		return -1;
 	r->map_fd = dc.map_fd;
 	r->stage_fd = dc.stage_fd;
+	r->pending_fd = dc.pending_fd;
 	cfg.staged = dc.stage_fd >= 0;
 	cfg.stage_fd = dc.stage_fd;
+	cfg.pending_fd = dc.pending_fd;
 	return xs_loader_open(&r->l, &cfg, r->map_fd) ||
 	       xs_loader_load(r->l) ? -1 : 0;
 }
@@ -107,6 +109,8 @@ static inline void rig_down(struct rig *r)
 	close(r->map_fd);
 	if (r->stage_fd >= 0)
 		close(r->stage_fd);
+	if (r->pending_fd >= 0)
+		close(r->pending_fd);
 }
 
 static inline int run(struct rig *r, const uint8_t *pkt, uint32_t len,

@@ -22,7 +22,7 @@
 #include "xdp/sample.h"
 
 /* No record waits longer than this past its timestamp for the others. */
-#define MERGE_HOLD_NS 1000000ULL
+#define MERGE_HOLD_NS 2000000ULL
 /*
  * A wait for a held record lasts at least this long: the records stamped
  * just after it go in the same run, not a wakeup each (an idle CPU's lag
@@ -80,7 +80,7 @@ static int open_reader(struct xs_drain *d, const struct xs_drain_cfg *c,
 	struct xs_reader_cfg rc = {
 		.snaplen = c->snaplen, .buffer_bytes = c->buffer_bytes,
 		.immediate = c->immediate, .counts = &d->read,
-		.ring_fds = rings, .staged = c->stage_fd >= 0,
+		.ring_fds = rings, .pending_fd = c->pending_fd,
 	};
 	int err;
 
@@ -124,7 +124,7 @@ int xs_drain_create(struct xs_drain **out, struct xs_drain_cfg *c,
 {
 	int n = libbpf_num_possible_cpus(), *rings = NULL, err;
 
-	c->stage_fd = -1;
+	c->stage_fd = c->pending_fd = -1;
 	/* Ring by ring: the reader maps each without looking it up by id. */
 	if (c->transport == XS_TRANSPORT_RINGBUF) {
 		rings = n > 0 ? calloc(n, sizeof(*rings)) : NULL;
@@ -132,7 +132,7 @@ int xs_drain_create(struct xs_drain **out, struct xs_drain_cfg *c,
 			return pr_errno(-ENOMEM, "cannot make the ring buffers");
 		c->map_fd = xs_transport_rings(c->buffer_bytes, rings);
 		if (c->map_fd >= 0 && !c->immediate &&
-		    (c->stage_fd = xs_transport_stages()) < 0) {
+		    (c->stage_fd = xs_transport_stages(&c->pending_fd)) < 0) {
 			close(c->map_fd);
 			c->map_fd = c->stage_fd;
 			c->stage_fd = -1;
@@ -241,6 +241,7 @@ const struct xs_drain_stats *xs_drain_stats(const struct xs_drain *d)
 	st.received = d->read.received;
 	st.bad = d->read.bad;
 	st.perf_lost = d->read.perf_lost;
+	st.batches = d->read.batches;
 	st.late = d->merge.late;
 	return &st;
 }

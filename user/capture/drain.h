@@ -15,6 +15,7 @@ struct xs_drain_stats {
 	uint64_t bad;		/* records that failed the checks */
 	uint64_t perf_lost;	/* perf LOST records (already in ring_full) */
 	uint64_t late;		/* handed on after a later one (past the hold) */
+	uint64_t batches;	/* ring records that held a stage's several */
 	/* The rates of the records handed on (-N auto moves them). */
 	uint32_t rate_min, rate_max;
 	uint64_t rate_changes;	/* from a CPU's record to its next */
@@ -30,6 +31,7 @@ struct xs_drain_cfg {
 	/* Created for the ring buffer but in --immediate-mode: the CPUs'
 	 * stages (xdp/sample.h), for every program; else -1. */
 	int stage_fd;
+	int pending_fd;		/* and their pending flags (ring.c) */
 	uint32_t buffer_bytes;	/* each CPU's buffer */
 	bool immediate;		/* a wakeup for every record */
 	uint32_t snaplen;	/* what the records are checked against */

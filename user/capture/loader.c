@@ -26,7 +26,8 @@
  * The transport map exists before the program, so its consumer is ready
  * before the first packet is sampled; the other map is never created.
  */
-static int use_transport(struct xs_loader *l, int fd, int stage_fd)
+static int use_transport(struct xs_loader *l, int fd,
+			 const struct xs_prog_cfg *cfg)
 {
 	bool rb = l->transport == XS_TRANSPORT_RINGBUF;
 	int err;
@@ -36,8 +37,11 @@ static int use_transport(struct xs_loader *l, int fd, int stage_fd)
 	err = bpf_map__reuse_fd(rb ? l->skel->maps.xs_rings :
 				     l->skel->maps.xs_perf, fd);
 	/* Shared as the rings are: a CPU's records stay in order. */
-	if (!err && stage_fd >= 0)
-		err = bpf_map__reuse_fd(l->skel->maps.xs_stages, stage_fd);
+	if (!err && l->skel->rodata->stage_cap)
+		err = bpf_map__reuse_fd(l->skel->maps.xs_stages, cfg->stage_fd);
+	if (!err && l->skel->rodata->stage_cap)
+		err = bpf_map__reuse_fd(l->skel->maps.xs_pending,
+					cfg->pending_fd);
 	if (err)
 		pr_err("cannot use the %s buffer: %s",
 			rb ? "ring" : "perf", strerror(-err));
@@ -81,7 +85,7 @@ static void set_rodata(struct sampler *skel, const struct xs_prog_cfg *cfg)
 	skel->rodata->snaplen = cfg->snaplen;
 	skel->rodata->transport = cfg->transport;
 	skel->rodata->immediate = cfg->immediate;
-	if (cfg->staged && cfg->stage_fd >= 0 &&
+	if (cfg->staged && cfg->stage_fd >= 0 && cfg->pending_fd >= 0 &&
 	    cfg->transport == XS_TRANSPORT_RINGBUF && !cfg->immediate &&
 	    !(cfg->bench_omit & XS_OMIT_STAGE))
 		skel->rodata->stage_cap = cfg->snaplen < XS_STAGE_MAX_CAP ?
@@ -156,10 +160,7 @@ int xs_loader_open(struct xs_loader **out, const struct xs_prog_cfg *cfg,
 		bpf_map__set_max_entries(l->skel->maps.xs_decided,
 					 XS_AUTO_FLOWS);
 	/* No transport (--dump-filter): opened to be looked at, not loaded. */
-	err = transport_fd >= 0 ?
-	      use_transport(l, transport_fd,
-			    l->skel->rodata->stage_cap ? cfg->stage_fd : -1) :
-	      0;
+	err = transport_fd >= 0 ? use_transport(l, transport_fd, cfg) : 0;
 	/* Only the hooks asked for are loaded (and checked by the verifier). */
 	bpf_program__set_autoload(l->skel->progs.xdpsample, l->ingress);
 	bpf_program__set_autoload(l->skel->progs.xdpsample_out, l->egress);

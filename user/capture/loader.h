@@ -50,7 +50,7 @@ struct xs_prog_cfg {
 	/* Ring buffer: records go through the CPUs' stages, stage_fd's
 	 * (drain.h); else one by one to the ring. */
 	bool staged;
-	int stage_fd;
+	int stage_fd, pending_fd;
 	unsigned int dirs;		/* XS_DIRS_*: the hooks (-Q) */
 	const struct xs_filter *filter;	/* NULL: every packet */
 	bool bench_tag;		/* make bench: XDP acts as if every frame came

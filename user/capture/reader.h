@@ -17,6 +17,7 @@ struct xs_read_counts {
 	uint64_t received;	/* records read from the transport */
 	uint64_t bad;		/* records that failed the checks */
 	uint64_t perf_lost;	/* perf LOST records (already in ring_full) */
+	uint64_t batches;	/* ring records that held several (a stage's) */
 };
 
 struct xs_reader_cfg {
@@ -25,7 +26,8 @@ struct xs_reader_cfg {
 	bool immediate;		/* perf: a wakeup for every record */
 	struct xs_read_counts *counts;	/* the caller's, kept */
 	int *ring_fds;		/* ring buffer: each CPU's ring, taken over */
-	bool staged;		/* ring buffer: records come through stages */
+	/* Ring buffer through the CPUs' stages: their pending flags, else -1. */
+	int pending_fd;
 };
 
 struct xs_reader {

@@ -22,16 +22,21 @@
 
 #define RING_RELEASE (64 * 1024)
 /*
- * Through the CPUs' stages a record reaches its ring up to XS_STAGE_NS
- * (and the timer's delay) after it was stamped: an empty ring rules out
- * only records older than this (merge.h).
+ * Through a CPU's stage a record reaches its ring up to XS_STAGE_NS (and
+ * the timer's delay) after it was stamped: an empty ring whose CPU has a
+ * record pending (stamped, not yet in the ring: its flag, set before the
+ * stamp and cleared once the ring has it) rules out only records older
+ * than this (merge.h). With the flag clear it rules out all before now,
+ * the flag being read before the ring.
  */
-#define RING_STAGE_LAG_NS 1000000ULL
+#define RING_STAGE_LAG_NS 2000000ULL
 
 struct ring {
 	struct xs_ring_view v;
 	size_t sub, sub_len;	/* the record at sub in the ring's record */
 	bool more;		/* another one follows it there */
+	const uint64_t *pending;	/* this CPU's flag, or NULL */
+	struct xs_stream_src *src;	/* its lag follows the flag */
 	void *producer_map;		/* position page + data mapped twice */
 	size_t page;
 	const struct xs_reader_cfg *cfg;
@@ -41,6 +46,8 @@ struct rings {
 	struct xs_reader r;		/* first: what the drain sees */
 	struct xs_reader_cfg cfg;
 	struct ring *at;
+	void *pending;			/* the CPUs' flags, mapped */
+	size_t pending_len;
 };
 
 static void publish(struct xs_ring_view *r)
@@ -98,6 +105,8 @@ static void ring_take(void *s)
 	struct ring *r = s;
 
 	if (r->more) {
+		if (!r->sub)
+			r->cfg->counts->batches++;
 		r->sub += r->sub_len;
 		return;
 	}
@@ -112,6 +121,10 @@ static int ring_peek(void *s, struct xs_packet *pkt)
 	size_t size;
 	int ret;
 
+	/* The flag before the ring: see RING_STAGE_LAG_NS. */
+	if (r->pending)
+		r->src->lag_ns = __atomic_load_n(r->pending, __ATOMIC_ACQUIRE) ?
+				 RING_STAGE_LAG_NS : 0;
 	for (;;) {
 		ret = xs_ring_peek(&r->v, (const void **)&data, &size);
 		if (ret == -EBADMSG) {
@@ -192,8 +205,10 @@ static int ring_open(struct rings *g, __u32 i)
 	g->r.n = i + 1;
 	g->r.src[i] = (struct xs_stream_src){
 		.peek = ring_peek, .take = ring_take, .s = &g->at[i],
-		.lag_ns = g->cfg.staged ? RING_STAGE_LAG_NS : 0,
 	};
+	g->at[i].src = &g->r.src[i];
+	if (g->pending)
+		g->at[i].pending = (const uint64_t *)g->pending + i;
 	return err;
 }
 
@@ -235,9 +250,25 @@ static void rings_close(struct xs_reader *r)
 		ring_close(&g->at[i]);
 	if (r->epfd >= 0)
 		close(r->epfd);
+	if (g->pending)
+		munmap(g->pending, g->pending_len);
 	free(g->at);
 	free(r->src);
 	free(g);
+}
+
+/* The CPUs' pending flags (an mmapable array of n u64s), read-only. */
+static int pending_map(struct rings *g, int fd, __u32 n)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	g->pending_len = ((size_t)n * sizeof(uint64_t) + page - 1) & ~(page - 1);
+	p = mmap(NULL, g->pending_len, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	g->pending = p;
+	return 0;
 }
 
 int xs_ring_reader_open(struct xs_reader **out, int outer_fd,
@@ -263,6 +294,8 @@ int xs_ring_reader_open(struct xs_reader **out, int outer_fd,
 	g->r.src = g->at ? calloc(info.max_entries, sizeof(*g->r.src)) : NULL;
 	if (!err && !g->r.src)
 		err = -ENOMEM;
+	if (!err && cfg->pending_fd >= 0)
+		err = pending_map(g, cfg->pending_fd, info.max_entries);
 	for (__u32 i = 0; !err && i < info.max_entries; i++)
 		err = ring_open(g, i);
 	/* Rings given and not mapped (an error on the way): closed. */

@@ -128,7 +128,17 @@ static struct btf *stage_btf(__u32 *key_id, __u32 *value_id)
 	return b;
 }
 
-int xs_transport_stages(void)
+/* The CPUs' pending flags: a word each, mapped by the reader. */
+static int create_pending(int n)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_MMAPABLE);
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xs_pending",
+				sizeof(__u32), sizeof(__u64), (__u32)n, &o);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int xs_transport_stages(int *pending_fd)
 {
 	int n = libbpf_num_possible_cpus(), fd = -EINVAL;
 	LIBBPF_OPTS(bpf_map_create_opts, o);
@@ -143,6 +153,12 @@ int xs_transport_stages(void)
 		if (fd < 0)
 			fd = -errno;
 		btf__free(b);	/* the map holds its own reference */
+	}
+	*pending_fd = fd >= 0 ? create_pending(n) : -1;
+	if (*pending_fd < 0 && fd >= 0) {
+		close(fd);
+		fd = *pending_fd;
+		*pending_fd = -1;
 	}
 	if (fd < 0)
 		pr_err("cannot create the CPUs' stages: %s", strerror(-fd));

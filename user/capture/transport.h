@@ -18,7 +18,10 @@ int xs_transport_create(uint32_t transport, uint32_t buffer_bytes);
  * reader without CAP_SYS_ADMIN cannot open them from the array by id.
  */
 int xs_transport_rings(uint32_t buffer_bytes, int *rings);
-/* The CPUs' stages (struct xs_stage) for the ring buffer: fd or -errno. */
-int xs_transport_stages(void);
+/*
+ * The CPUs' stages (struct xs_stage) for the ring buffer: fd or -errno;
+ * and their pending flags (a u64 per CPU, mmapable) in *pending_fd.
+ */
+int xs_transport_stages(int *pending_fd);
 
 #endif

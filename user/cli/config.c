@@ -240,6 +240,7 @@ int xs_config_make(const struct xs_options *o, struct xs_config *c)
 	};
 	c->drain = (struct xs_drain_cfg){
 		.transport = c->prog.transport, .map_fd = -1, .stage_fd = -1,
+		.pending_fd = -1,
 		.buffer_bytes = c->prog.buffer_bytes,
 		.immediate = c->prog.immediate, .snaplen = c->prog.snaplen,
 	};
