@@ -18,7 +18,8 @@
  * out the sampled path's XS_OMIT_* steps (xdp/sample.h: 1 the timestamp,
  * 2 the copy, 4 the wakeup's fill read, 8 the whole record, 16 the CPU's
  * stage: records one by one), to see what each costs; the records it
- * makes are then not real (but with 16 alone). -z: the frame's
+ * makes are then not real (but with 16 alone); without the timestamp
+ * every CPU counts as sampling densely, so its records are staged. -z: the frame's
  * length, 60..256 (default 64; zeros after the UDP header, whose length
  * and the IP header's say the frame's).
  * The frame is IPv4/UDP to port 5678. With FILTER (a tcpdump expression)
