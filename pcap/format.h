@@ -36,6 +36,14 @@ struct xs_isb {
 	const char *comment;	/* or NULL */
 };
 
+/* A packet's comment: len bytes of text, zeros after them up to the
+ * end of text, so that a writer may copy all of it at once. */
+#define XS_COMMENT_ROOM	40
+struct xs_comment {
+	uint32_t len;
+	char text[XS_COMMENT_ROOM];
+};
+
 struct xs_format_ops {
 	/* The file's header. */
 	int (*header)(struct xs_stream *s, const struct xs_file_info *fi);
@@ -53,7 +61,7 @@ struct xs_format_ops {
 	 */
 	int (*packet)(struct xs_stream *s, unsigned int id,
 		      const struct xs_packet *pkt, uint64_t drops,
-		      const char *comment);
+		      const struct xs_comment *comment);
 	/* Interface id's statistics (at the file's end, or when it went);
 	 * NULL: none. */
 	int (*stats)(struct xs_stream *s, unsigned int id, uint64_t ts_ns,

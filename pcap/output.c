@@ -32,7 +32,7 @@ struct xs_output {
 	struct xs_postrotate pr;	/* -z */
 	struct xs_write_counts total;	/* files already closed */
 	struct xs_stream *s;
-	char comment[40];		/* for comment_rate */
+	struct xs_comment comment;	/* for comment_rate */
 	uint32_t comment_rate;
 	int64_t wall_offset;		/* CLOCK_MONOTONIC to the wall clock */
 	int fd;				/* first file, before start */
@@ -214,15 +214,22 @@ static int rotate(struct xs_output *o, bool by_time, time_t now)
 }
 
 /* "sample 1/N": the rate the packet was taken at (-N auto moves it). */
-static const char *comment_for(struct xs_output *o, uint32_t rate)
+static const struct xs_comment *comment_for(struct xs_output *o,
+					     uint32_t rate)
 {
-	if (rate != o->comment_rate || !o->comment[0]) {
-		snprintf(o->comment, sizeof(o->comment),
-			 o->cfg.flow ? "flow sample 1/%u flows" : "sample 1/%u",
-			 rate);
+	struct xs_comment *c = &o->comment;
+	int n;
+
+	if (rate != o->comment_rate || !c->len) {
+		memset(c->text, 0, sizeof(c->text));
+		n = snprintf(c->text, sizeof(c->text),
+			     o->cfg.flow ? "flow sample 1/%u flows" :
+					   "sample 1/%u", rate);
+		c->len = n < 0 ? 0 : (uint32_t)n >= sizeof(c->text) ?
+			 sizeof(c->text) - 1 : (uint32_t)n;
 		o->comment_rate = rate;
 	}
-	return o->comment;
+	return c;
 }
 
 static int out_packet(void *p, unsigned int idx, const struct xs_packet *pkt)

@@ -38,7 +38,7 @@ struct rec_hdr {
 
 static int pcap_packet(struct xs_stream *s, unsigned int idx,
 		       const struct xs_packet *pkt, uint64_t drops,
-		       const char *comment)
+		       const struct xs_comment *comment)
 {
 	struct rec_hdr r = {
 		(uint32_t)(pkt->ts_ns / 1000000000ULL),

@@ -76,6 +76,21 @@ opt_add(struct opts *o, uint16_t code, const void *val, size_t len)
 	o->len += 4 + pad4(len);
 }
 
+/* len bytes at val, which holds room bytes with zeros after len: one
+ * copy of a constant size, the padding included. */
+static inline __attribute__((always_inline)) void
+opt_padded(struct opts *o, uint16_t code, const void *val, size_t len,
+	   size_t room)
+{
+	uint16_t hdr[2] = { code, (uint16_t)len };
+
+	if (len > room || o->len + 4 + room + 4 > o->cap)
+		return;		/* keep room for opt_endofopt */
+	memcpy(o->buf + o->len, hdr, 4);
+	memcpy(o->buf + o->len + 4, val, room);
+	o->len += 4 + pad4(len);
+}
+
 static void opt_str(struct opts *o, uint16_t code, const char *s)
 {
 	size_t n = strlen(s);
@@ -214,7 +229,7 @@ static int idb(struct xs_stream *s, const char *name, const char *descr,
  * --sample packet's label as the packet id. */
 static int pcapng_packet(struct xs_stream *s, unsigned int if_id,
 			 const struct xs_packet *pkt, uint64_t dropcount,
-			 const char *comment)
+			 const struct xs_comment *comment)
 {
 	struct {
 		uint32_t if_id, ts_high, ts_low, caplen, origlen;
@@ -224,7 +239,8 @@ static int pcapng_packet(struct xs_stream *s, unsigned int if_id,
 	uint32_t flags = pkt->dir == XS_DIR_OUT ? EPB_OUTBOUND : EPB_INBOUND;
 
 	if (comment)
-		opt_str(&o, OPT_COMMENT, comment);
+		opt_padded(&o, OPT_COMMENT, comment->text, comment->len,
+			   sizeof(comment->text));
 	opt_add(&o, EPB_FLAGS, &flags, sizeof(flags));
 	opt_u64(&o, EPB_DROPCOUNT, dropcount);
 	opt_add(&o, EPB_QUEUE, &pkt->rx_queue, sizeof(pkt->rx_queue));
