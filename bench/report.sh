@@ -91,7 +91,7 @@ END {
 	printf "| packet, 256-byte frame (flow at 256: %d) | %d | %+d |\n", \
 		med["sample-flow256-ringbuf-N100"], med["sample-packet256-ringbuf-N100"], \
 		med["sample-packet256-ringbuf-N100"] - med["xdpsample-ringbuf-N100"]
-	printf "| random, -N auto (the ring'"'"'s fill read per packet) | %d | %+d |\n", \
+	printf "| random, -N auto (the ring'"'"'s fill read once per sample) | %d | %+d |\n", \
 		med["sample-auto-ringbuf-N100"], \
 		med["sample-auto-ringbuf-N100"] - med["xdpsample-ringbuf-N100"]
 	printf "\nThe same program at N=1 run on one CPU, and on two CPUs at once from\n"
