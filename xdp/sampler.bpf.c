@@ -748,13 +748,17 @@ static __always_inline long copy_aside(const struct hook *k, __u8 *to,
 
 /*
  * The staged records into the ring as one record; 0, or the ring's error,
- * and then they stay staged (a full ring: the reader will make room).
+ * and then they stay staged (a full ring: the reader will make room);
+ * -EBUSY while a record is half built (its predecessor already says
+ * another follows).
  */
 static __always_inline long stage_flush(struct xs_stage *g, void *ring)
 {
 	__u64 n = g->bytes;
 	long err;
 
+	if (g->busy)
+		return -EBUSY;
 	barrier_var(n);
 	if (!n || n > XS_STAGE_BYTES)
 		return 0;
@@ -908,6 +912,7 @@ static __always_inline void emit_ringbuf(const struct hook *k,
 	__u32 cpu = bpf_get_smp_processor_id();
 	__u64 len = cap_len, slot, ts = 0, *pending = NULL;
 	struct xs_stage *g = NULL;
+	long err;
 	struct xs_record *r;
 	void *ring;
 
@@ -938,8 +943,12 @@ static __always_inline void emit_ringbuf(const struct hook *k,
 		}
 		/* Alone, after what is staged, or not at all. */
 		g = bpf_map_lookup_elem(&xs_stages, &cpu);
-		if (g && stage_flush(g, ring)) {
-			st->ring_full++;
+		err = g ? stage_flush(g, ring) : 0;
+		if (err) {
+			if (err == -EBUSY)
+				st->copy_fail++;
+			else
+				st->ring_full++;
 			return;
 		}
 	}
