@@ -19,9 +19,9 @@
  * 2 the copy, 4 the wakeup's fill read, 8 the whole record, 16 the CPU's
  * stage: records one by one), to see what each costs; the records it
  * makes are then not real (but with 16 alone); without the timestamp
- * every CPU counts as sampling densely, so its records are staged. -z: the frame's
- * length, 60..256 (default 64; zeros after the UDP header, whose length
- * and the IP header's say the frame's).
+ * every CPU counts as sampling densely, so its records are staged. -z:
+ * the frame's length, 60..256 (default 64; zeros after the UDP header,
+ * whose length and the IP header's say the frame's).
  * The frame is IPv4/UDP to port 5678. With FILTER (a tcpdump expression)
  * the filter is spliced in, so the figure includes its cost.
  * For xdpsample the transport is opened with room for every record, so the
