@@ -787,27 +787,26 @@ static int stage_timer(void *map, __u32 *cpu, struct xs_stage *g)
 	__u64 *pending = bpf_map_lookup_elem(&xs_pending, cpu);
 
 	g->armed = 0;
-	if (g->busy || (ring && stage_flush(g, ring)))
+	if (ring && stage_flush(g, ring))	/* -EBUSY too: later */
 		stage_arm(g);
 	else if (pending && !g->bytes)
 		*pending = 0;
 	return 0;
 }
 
-/* This CPU's stage, its timer set up the first time. */
-static __always_inline struct xs_stage *stage_of(__u32 cpu)
+/* The stage's timer, set up the first time: 0 if it cannot be. */
+static __always_inline int stage_ready(struct xs_stage *g)
 {
-	struct xs_stage *g = bpf_map_lookup_elem(&xs_stages, &cpu);
 	long err;
 
-	if (!g || g->init)
-		return g;
+	if (g->init)
+		return 1;
 	err = bpf_timer_init(&g->timer, &xs_stages, 1 /* CLOCK_MONOTONIC */);
 	if (err && err != -EBUSY)
-		return NULL;
+		return 0;
 	bpf_timer_set_callback(&g->timer, stage_timer);
 	g->init = 1;
-	return g;
+	return 1;
 }
 
 /*
@@ -880,13 +879,9 @@ static __always_inline void emit_staged(const struct hook *k,
  * a sparse one goes alone, and no timer runs for it. The time is then
  * taken before the reservation, within the rings' lag (the merge).
  */
-static __always_inline struct xs_stage *stage_for(__u32 cpu, __u64 len,
-						  __u64 ts)
+static __always_inline int stage_wanted(struct xs_stage *g, __u64 len,
+					__u64 ts)
 {
-	struct xs_stage *g = stage_of(cpu);
-
-	if (!g)
-		return NULL;
 	/* make bench without the clock: every window looks dense. */
 	if (bench_omit & XS_OMIT_TIME)
 		g->dense = 1;
@@ -897,8 +892,8 @@ static __always_inline struct xs_stage *stage_for(__u32 cpu, __u64 len,
 	}
 	g->win_n++;
 	if (len > stage_cap || len > XS_STAGE_MAX_CAP)
-		return NULL;
-	return g->bytes || g->dense ? g : NULL;
+		return 0;
+	return (g->bytes || g->dense) && stage_ready(g);
 }
 
 static __always_inline void emit_ringbuf(const struct hook *k,
@@ -935,14 +930,13 @@ static __always_inline void emit_ringbuf(const struct hook *k,
 		if (!*pending)
 			__sync_fetch_and_add(pending, 1);
 		ts = stamp();
-		g = stage_for(cpu, len, ts);
-		if (g) {
+		g = bpf_map_lookup_elem(&xs_stages, &cpu);
+		if (g && stage_wanted(g, len, ts)) {
 			emit_staged(k, st, g, ring, rate, wire_len, cap_len,
 				    len, ts);
 			return;
 		}
 		/* Alone, after what is staged, or not at all. */
-		g = bpf_map_lookup_elem(&xs_stages, &cpu);
 		err = g ? stage_flush(g, ring) : 0;
 		if (err) {
 			if (err == -EBUSY)
