@@ -453,13 +453,20 @@ static __always_inline __u32 take_sample(const struct hook *k,
 		return take_random(st);
 	level = adaptive ? level_of() : 0;
 	rate = raised(level);
-	if (sample_mode == XS_SAMPLE_FLOW)
-		return take_flow(k, level);
-	if (rate <= 1)
-		return 1;
-	/* --sample count: every rate-th packet on this CPU, no division. */
+	if (sample_mode == XS_SAMPLE_FLOW) {
+		rate = take_flow(k, level);
+		if (adaptive && rate)
+			st->rate_now = rate;
+		return rate;
+	}
+	if (adaptive)
+		st->rate_now = rate;
+	/* --sample count: every rate-th packet on this CPU, no division. A
+	 * sample stands for the packets since the last one: more than the
+	 * rate when -N auto has just lowered it. */
 	if (++st->since_sample < rate)
 		return 0;
+	rate = st->since_sample;
 	st->since_sample = 0;
 	return rate;
 }
@@ -1151,8 +1158,6 @@ static __always_inline void decide(struct hook *k, struct xs_stats *st)
 			tag_in(k, st);
 	}
 	st->sampled++;
-	if (adaptive)
-		st->rate_now = rate;
 
 	wire_len = wire_len_of(k) + (k->aside ? 4 : 0);
 	cap_len = wire_len < snaplen ? wire_len : snaplen;
