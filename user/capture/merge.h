@@ -46,15 +46,19 @@ struct xs_merge {
 	struct xs_packet *head;		/* n: each stream's peeked record */
 	bool *has;			/* n */
 	/*
-	 * A tournament over the streams: leaf i (at size + i) is stream i,
-	 * each node the winner of its two children, the older record (the
-	 * left, lower streams, of equals): its stream in win (-1: none) and
-	 * its stamp in key (UINT64_MAX: none), side by side so that a
-	 * change climbs with one comparison a level. The root, at 1, is
-	 * the oldest in O(1); one stream's change costs O(log n).
+	 * A tournament over the streams, kept as its losers: leaf i (at
+	 * size + i) is stream i, its stamp in key (UINT64_MAX - 1: no
+	 * record); each match, node j < size, keeps the stream that lost it
+	 * in win and that stream's stamp in key; 0 keeps the overall
+	 * winner, the oldest record (of equals the lower stream's). When the
+	 * winner's stream moves on, its path is replayed against the losers
+	 * on it, one comparison a level held in registers: O(log n), nothing
+	 * stored read back. Streams that were empty and got records mean a
+	 * rebuild, O(n), with up (size) holding the matches' winners.
 	 */
 	int *win;			/* 2 * size */
 	uint64_t *key;			/* 2 * size */
+	int *up;			/* size */
 	unsigned int size;		/* a power of two, >= n */
 	uint64_t hold_ns;
 	xs_merged_fn fn;
