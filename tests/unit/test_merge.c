@@ -244,6 +244,49 @@ static void test_many(void)
 	xs_merge_free(&m);
 }
 
+/*
+ * 128 streams that wake and fall silent: in each of 8 reads a random half
+ * (a fixed seed) get up to 3 records stamped after the read before, on
+ * 8 stamps (equals across streams), some left unread while the time
+ * allows. Streams that had nothing and have records again join those
+ * still holding theirs: every record once, in order, the lower CPU first.
+ */
+static void test_rounds(void)
+{
+	uint32_t seed = 12345, total = 0, bad = 0;
+	struct xs_merge m;
+
+	for (unsigned int i = 0; i < MAXS; i++)
+		put(i, NULL, 0);
+	setup(&m, MAXS, 0);
+	for (uint64_t r = 0; r < 8; r++) {
+		for (unsigned int i = 0; i < MAXS; i++) {
+			unsigned int k = (seed = seed * 1103515245 + 12345) >> 16;
+
+			for (unsigned int j = 0; k % 2 && j < k / 2 % 4; j++) {
+				struct fake *x = &f[i];
+				uint64_t ts = 100 * r + 1 + (k >> (3 * j)) % 8;
+
+				/* A stream stays in order: at least its last. */
+				if (x->n > x->at && ts < x->ts[x->n - 1])
+					ts = x->ts[x->n - 1];
+				x->ts[x->n++] = ts;
+				total++;
+			}
+		}
+		/* Before the records stamped r00 + 5..8: they wait. */
+		xs_merge_run(&m, 100 * r + 4, false);
+	}
+	xs_merge_run(&m, 800, true);
+	for (unsigned int j = 1; j < n_out; j++)
+		bad += out[j].ts < out[j - 1].ts ||
+		       (out[j].ts == out[j - 1].ts && out[j].cpu < out[j - 1].cpu);
+	CHECK(n_out == total && !bad && !m.late,
+	      "streams that wake: %u of %u, %u out of order, %llu late",
+	      n_out, total, bad, (unsigned long long)m.late);
+	xs_merge_free(&m);
+}
+
 /* Among 128, one stream being written holds every other for the hold. */
 static void test_many_busy(void)
 {
@@ -287,6 +330,7 @@ int main(void)
 	test_late();
 	test_flush();
 	test_many();
+	test_rounds();
 	test_many_busy();
 	test_max_stamp();
 	return unit_result();
